@@ -1,0 +1,91 @@
+// Layer rules: where a file runs is visible in its path, and these rules keep it true.
+//   src/shared      pure TypeScript: no electron, no Node built-ins, no DOM
+//   src/main/core   Node, never electron
+//   src/main/web    Node (browser mode host), never electron
+//   src/renderer    DOM only: nothing from src/main, no electron, no Node
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const nodeBuiltins = builtinModules.filter((m) => !m.startsWith('_'));
+
+const noElectron = {
+  name: 'electron',
+  message: 'Layer rule: this layer must not import electron (only src/main/shell and src/preload may).',
+};
+const noNodeBuiltins = [
+  { group: ['node:*'], message: 'Layer rule: this layer must not import Node built-ins.' },
+  ...nodeBuiltins.map((m) => ({
+    group: [m, `${m}/*`],
+    message: 'Layer rule: this layer must not import Node built-ins.',
+  })),
+];
+const noMainFromRenderer = {
+  regex: '(^|/)(main|preload)(/|$)',
+  message: 'Layer rule: src/renderer must not import from src/main or src/preload; go through the ConsoleApi contract.',
+};
+
+// DOM globals that must not appear in layers without a DOM.
+const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'HTMLElement', 'location'].map(
+  (name) => ({ name, message: 'Layer rule: this layer has no DOM.' }),
+);
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'dist/**',
+      'build/**',
+      'test-results/**',
+      'playwright-report/**',
+      'tests/fixtures/layer-violations/**',
+      'backends/**/public/vendor/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: noNodeBuiltins }],
+      'no-restricted-globals': ['error', ...domGlobals, { name: 'process', message: 'Layer rule: src/shared has no Node globals.' }, { name: 'Buffer', message: 'Layer rule: src/shared has no Node globals.' }],
+    },
+  },
+  {
+    files: ['src/main/core/**/*.ts', 'src/main/web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron] }],
+      'no-restricted-globals': ['error', ...domGlobals],
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noMainFromRenderer, ...noNodeBuiltins] }],
+      // Message text is untrusted: it is rendered as text, never as HTML.
+      'no-restricted-properties': ['error', { property: 'innerHTML', message: 'Untrusted text is rendered as text, never as HTML.' }, { property: 'outerHTML', message: 'Untrusted text is rendered as text, never as HTML.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Untrusted text is rendered as text, never as HTML: dangerouslySetInnerHTML is forbidden.' },
+      ],
+    },
+  },
+  {
+    files: ['src/preload/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+);
