@@ -85,6 +85,11 @@ export default tseslint.config(
     },
   },
   {
+    // The reference backend's visitor widget runs in a browser page.
+    files: ['backends/**/public/**/*.js'],
+    languageOptions: { globals: { ...globals.browser, Pusher: 'readonly' } },
+  },
+  {
     files: ['src/preload/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
   },
