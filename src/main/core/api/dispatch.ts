@@ -1,0 +1,31 @@
+// The one entry point both transports (Electron IPC and browser mode's WebSocket) call:
+// it checks the method name, parses the argument with the contract's schema, runs the
+// handler, and turns every failure into a plain { code, message } the renderer can show.
+import { ConsoleError, isMethodName, methods, type ApiError, type ConsoleApiHandlers, type MethodName } from '../../../shared/contract';
+
+export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: ApiError };
+export type Dispatch = (method: unknown, input: unknown) => Promise<DispatchResult>;
+
+export function createDispatch(handlers: ConsoleApiHandlers, log: (message: string) => void = () => {}): Dispatch {
+  return async (method, input) => {
+    if (!isMethodName(method)) {
+      return { ok: false, error: { code: 'bad-request', message: `Unknown method: ${String(method).slice(0, 80)}` } };
+    }
+    const parsed = methods[method].input.safeParse(input);
+    if (!parsed.success) {
+      const detail = parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || 'argument'}: ${i.message}`)
+        .join('; ');
+      return { ok: false, error: { code: 'bad-request', message: `Invalid argument for ${method}: ${detail}` } };
+    }
+    try {
+      const handler = handlers[method] as (input: unknown) => unknown;
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (error) {
+      if (error instanceof ConsoleError) return { ok: false, error: { code: error.code, message: error.message } };
+      log(`${method as MethodName} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return { ok: false, error: { code: 'internal', message: `Switchboard could not complete ${method}. The details are in the log.` } };
+    }
+  };
+}

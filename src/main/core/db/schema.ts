@@ -1,0 +1,140 @@
+// The mirror's schema. drizzle-kit generates the migrations in /migrations from this file;
+// the FTS5 tables live in a custom migration because drizzle cannot describe virtual tables.
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const accounts = sqliteTable('accounts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  kind: text('kind').notNull(),
+  name: text('name').notNull(),
+  baseUrl: text('base_url').notNull(),
+  /** Kind-specific, non-secret connection settings as JSON (secrets live in the secret store). */
+  config: text('config').notNull().default('{}'),
+  lastSyncedAt: integer('last_synced_at'),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    remoteId: text('remote_id').notNull(),
+    visitorName: text('visitor_name'),
+    visitorEmail: text('visitor_email'),
+    /** Status as the server reports it; null for backends without server-side status. */
+    serverStatus: text('server_status'),
+    /** Triage status kept only on this machine (django-chat and other status-less kinds). */
+    localStatus: text('local_status'),
+    /** The effective status, derived once here so list filters can use an index. */
+    status: text('status')
+      .notNull()
+      .generatedAlwaysAs(sql`coalesce(server_status, local_status, 'active')`, { mode: 'virtual' }),
+    /** Creation time until the first message; never null, so keyset paging stays simple. */
+    lastMessageAt: integer('last_message_at').notNull(),
+    lastMessagePreview: text('last_message_preview'),
+    unreadCount: integer('unread_count').notNull().default(0),
+    muted: integer('muted', { mode: 'boolean' }).notNull().default(false),
+    visitorOnline: integer('visitor_online', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('conversations_account_remote').on(t.accountId, t.remoteId),
+    index('conversations_recent').on(t.lastMessageAt, t.id),
+    index('conversations_inbox').on(t.status, t.lastMessageAt, t.id),
+    index('conversations_account_inbox').on(t.accountId, t.status, t.lastMessageAt, t.id),
+  ],
+);
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    /** Null until the server acknowledges the message. */
+    remoteId: text('remote_id'),
+    /** Our UUID for messages we send: matches the server's echo, makes retries idempotent. */
+    clientId: text('client_id'),
+    /**
+     * Server order where the backend has one (monotonic numeric ids) to break createdAt ties;
+     * 0 where it has none, and MAX_SAFE_INTEGER for our own message until the server acknowledges it.
+     */
+    seq: integer('seq').notNull().default(0),
+    senderType: text('sender_type').notNull(),
+    senderId: text('sender_id'),
+    senderName: text('sender_name'),
+    content: text('content').notNull(),
+    createdAt: integer('created_at').notNull(),
+    readAt: integer('read_at'),
+    delivery: text('delivery').notNull().default('sent'),
+    failureReason: text('failure_reason'),
+  },
+  (t) => [
+    uniqueIndex('messages_conversation_remote').on(t.conversationId, t.remoteId),
+    uniqueIndex('messages_client_id').on(t.clientId),
+    index('messages_conversation_order').on(t.conversationId, t.createdAt, t.seq, t.id),
+    // Unread counts are derived from this index (visitor messages not yet read).
+    index('messages_unread')
+      .on(t.conversationId)
+      .where(sql`read_at IS NULL AND sender_type = 'visitor'`),
+  ],
+);
+
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    /** reply | status | read */
+    kind: text('kind').notNull(),
+    payload: text('payload').notNull(),
+    clientId: text('client_id').notNull(),
+    /** queued | in-flight | failed */
+    state: text('state').notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('outbox_due').on(t.state, t.nextAttemptAt), uniqueIndex('outbox_client_id').on(t.clientId)],
+);
+
+export const syncCursors = sqliteTable(
+  'sync_cursors',
+  {
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    /** 'account' for the account-wide cursor, or 'conversation:<local id>'. */
+    scope: text('scope').notNull(),
+    value: text('value').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.scope] })],
+);
+
+export const presence = sqliteTable(
+  'presence',
+  {
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    /** visitor | admin */
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    online: integer('online', { mode: 'boolean' }).notNull(),
+    info: text('info').notNull().default('{}'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.subjectType, t.subjectId] })],
+);

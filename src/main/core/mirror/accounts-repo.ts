@@ -1,0 +1,38 @@
+import { eq } from 'drizzle-orm';
+import type { AccountKind } from '../../../shared/domain';
+import type { Db } from '../db/open';
+import { accounts } from '../db/schema';
+
+export type AccountRow = typeof accounts.$inferSelect;
+
+export class AccountsRepo {
+  private readonly listAll;
+
+  constructor(private readonly db: Db) {
+    this.listAll = db.select().from(accounts).orderBy(accounts.id).prepare();
+  }
+
+  create(input: { kind: AccountKind; name: string; baseUrl: string; config?: unknown }, now: number): AccountRow {
+    return this.db
+      .insert(accounts)
+      .values({ kind: input.kind, name: input.name, baseUrl: input.baseUrl, config: JSON.stringify(input.config ?? {}), createdAt: now })
+      .returning()
+      .get();
+  }
+
+  list(): AccountRow[] {
+    return this.listAll.all();
+  }
+
+  get(id: number): AccountRow | undefined {
+    return this.db.select().from(accounts).where(eq(accounts.id, id)).get();
+  }
+
+  setLastSynced(id: number, at: number): void {
+    this.db.update(accounts).set({ lastSyncedAt: at }).where(eq(accounts.id, id)).run();
+  }
+
+  remove(id: number): void {
+    this.db.delete(accounts).where(eq(accounts.id, id)).run();
+  }
+}

@@ -1,0 +1,183 @@
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import type { ConversationFilter, ConversationStatus, ConversationSummary, StatusCounts } from '../../../shared/domain';
+import type { Db } from '../db/open';
+import { conversations } from '../db/schema';
+import { decodeCursor, encodeCursor, toConversation, type ConversationRow } from './rows';
+import type { RemoteConversation } from './types';
+
+const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
+
+export interface ConversationPage {
+  items: ConversationSummary[];
+  nextCursor: string | null;
+}
+
+export class ConversationsRepo {
+  private readonly byRemote;
+  private readonly byId;
+  private readonly pages;
+  private readonly recountUnread;
+  private readonly ftsInsert;
+  private readonly ftsDelete;
+
+  constructor(
+    private readonly db: Db,
+    private readonly sqlite: import('better-sqlite3').Database,
+  ) {
+    this.byRemote = db
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.accountId, sql.placeholder('accountId')), eq(conversations.remoteId, sql.placeholder('remoteId'))))
+      .prepare();
+    this.byId = db.select().from(conversations).where(eq(conversations.id, sql.placeholder('id'))).prepare();
+    // One prepared statement per filter shape; a missing cursor is "from the far future".
+    const page = (withStatus: boolean, withAccount: boolean) => {
+      const t = sql.placeholder('t');
+      const id = sql.placeholder('id');
+      return db
+        .select()
+        .from(conversations)
+        .where(
+          and(
+            withStatus ? eq(conversations.status, sql.placeholder('status')) : undefined,
+            withAccount ? eq(conversations.accountId, sql.placeholder('accountId')) : undefined,
+            or(lt(conversations.lastMessageAt, t), and(eq(conversations.lastMessageAt, t), lt(conversations.id, id))),
+          ),
+        )
+        .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
+        .limit(sql.placeholder('limit'))
+        .prepare();
+    };
+    this.pages = {
+      all: page(false, false),
+      allForAccount: page(false, true),
+      status: page(true, false),
+      statusForAccount: page(true, true),
+    };
+    this.recountUnread = sqlite.prepare(
+      "UPDATE conversations SET unread_count = (SELECT count(*) FROM messages WHERE conversation_id = ?1 AND read_at IS NULL AND sender_type = 'visitor') WHERE id = ?1",
+    );
+    this.ftsInsert = sqlite.prepare('INSERT INTO conversations_fts (rowid, visitor_name, visitor_email) VALUES (?, ?, ?)');
+    this.ftsDelete = sqlite.prepare(
+      "INSERT INTO conversations_fts (conversations_fts, rowid, visitor_name, visitor_email) VALUES ('delete', ?, ?, ?)",
+    );
+  }
+
+  get(id: number): ConversationSummary | undefined {
+    const row = this.byId.get({ id });
+    return row && toConversation(row);
+  }
+
+  getRow(id: number): ConversationRow | undefined {
+    return this.byId.get({ id });
+  }
+
+  findByRemote(accountId: number, remoteId: string): ConversationRow | undefined {
+    return this.byRemote.get({ accountId, remoteId });
+  }
+
+  /** Inserts or updates from the backend's view; returns the local row. Call inside a transaction. */
+  upsert(accountId: number, remote: RemoteConversation, now: number): { row: ConversationRow; created: boolean } {
+    const existing = this.findByRemote(accountId, remote.remoteId);
+    if (!existing) {
+      const row = this.db
+        .insert(conversations)
+        .values({
+          accountId,
+          remoteId: remote.remoteId,
+          visitorName: remote.visitorName ?? null,
+          visitorEmail: remote.visitorEmail ?? null,
+          serverStatus: remote.serverStatus === undefined ? 'active' : remote.serverStatus,
+          lastMessageAt: remote.lastMessageAt ?? remote.createdAt,
+          lastMessagePreview: remote.lastMessagePreview ?? null,
+          visitorOnline: remote.visitorOnline ?? false,
+          createdAt: remote.createdAt,
+          updatedAt: now,
+        })
+        .returning()
+        .get();
+      this.ftsInsert.run(row.id, row.visitorName ?? '', row.visitorEmail ?? '');
+      return { row, created: true };
+    }
+    const patch: Partial<typeof conversations.$inferInsert> = {};
+    if (remote.visitorName !== undefined && remote.visitorName !== existing.visitorName) patch.visitorName = remote.visitorName;
+    if (remote.visitorEmail !== undefined && remote.visitorEmail !== existing.visitorEmail) patch.visitorEmail = remote.visitorEmail;
+    if (remote.serverStatus !== undefined && remote.serverStatus !== existing.serverStatus) patch.serverStatus = remote.serverStatus;
+    if (remote.visitorOnline !== undefined && remote.visitorOnline !== existing.visitorOnline) patch.visitorOnline = remote.visitorOnline;
+    if (remote.lastMessageAt != null && remote.lastMessageAt > existing.lastMessageAt) {
+      patch.lastMessageAt = remote.lastMessageAt;
+      if (remote.lastMessagePreview !== undefined) patch.lastMessagePreview = remote.lastMessagePreview;
+    }
+    if (Object.keys(patch).length === 0) return { row: existing, created: false };
+    const row = this.db
+      .update(conversations)
+      .set({ ...patch, updatedAt: now })
+      .where(eq(conversations.id, existing.id))
+      .returning()
+      .get();
+    if (patch.visitorName !== undefined || patch.visitorEmail !== undefined) {
+      this.ftsDelete.run(existing.id, existing.visitorName ?? '', existing.visitorEmail ?? '');
+      this.ftsInsert.run(row.id, row.visitorName ?? '', row.visitorEmail ?? '');
+    }
+    return { row, created: false };
+  }
+
+  /** Moves lastMessageAt/preview forward only; an older message never changes the preview. */
+  touch(id: number, at: number, preview: string, now: number): void {
+    this.db
+      .update(conversations)
+      .set({ lastMessageAt: at, lastMessagePreview: preview, updatedAt: now })
+      .where(and(eq(conversations.id, id), sql`${conversations.lastMessageAt} <= ${at}`))
+      .run();
+  }
+
+  /** The one place unread counts are derived: visitor messages not yet read. */
+  recountUnreadFor(id: number): void {
+    this.recountUnread.run(id);
+  }
+
+  setStatus(id: number, status: ConversationStatus, where: 'server' | 'local', now: number): void {
+    this.db
+      .update(conversations)
+      .set(where === 'server' ? { serverStatus: status, updatedAt: now } : { localStatus: status, updatedAt: now })
+      .where(eq(conversations.id, id))
+      .run();
+  }
+
+  setMuted(id: number, muted: boolean, now: number): void {
+    this.db.update(conversations).set({ muted, updatedAt: now }).where(eq(conversations.id, id)).run();
+  }
+
+  page(filter: ConversationFilter, limit: number, cursor?: string, accountId?: number): ConversationPage {
+    const [t, id] = (cursor && decodeCursor(cursor, 2)) || [FAR_FUTURE, FAR_FUTURE];
+    const params = { t, id, limit: limit + 1 };
+    let rows: ConversationRow[];
+    if (filter === 'all') {
+      rows = accountId === undefined ? this.pages.all.all(params) : this.pages.allForAccount.all({ ...params, accountId });
+    } else {
+      rows =
+        accountId === undefined
+          ? this.pages.status.all({ ...params, status: filter })
+          : this.pages.statusForAccount.all({ ...params, status: filter, accountId });
+    }
+    const more = rows.length > limit;
+    const items = (more ? rows.slice(0, limit) : rows).map(toConversation);
+    const last = items.at(-1);
+    return { items, nextCursor: more && last ? encodeCursor(last.lastMessageAt ?? 0, last.id) : null };
+  }
+
+  counts(accountId?: number): StatusCounts {
+    const rows = this.db
+      .select({ status: conversations.status, n: sql<number>`count(*)` })
+      .from(conversations)
+      .where(accountId === undefined ? undefined : eq(conversations.accountId, accountId))
+      .groupBy(conversations.status)
+      .all();
+    const counts: StatusCounts = { active: 0, resolved: 0, closed: 0, all: 0 };
+    for (const { status, n } of rows) {
+      if (status === 'active' || status === 'resolved' || status === 'closed') counts[status] = n;
+      counts.all += n;
+    }
+    return counts;
+  }
+}

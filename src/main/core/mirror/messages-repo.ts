@@ -1,0 +1,168 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { and, asc, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { DeliveryState, Message, SenderType } from '../../../shared/domain';
+import type { Db } from '../db/open';
+import { messages } from '../db/schema';
+import { decodeCursor, encodeCursor, toMessage, type MessageRow } from './rows';
+import { PENDING_SEQ, type RemoteMessage } from './types';
+
+const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
+
+export interface AppliedMessages {
+  added: Message[];
+  updated: Message[];
+}
+
+export class MessagesRepo {
+  private readonly byRemote;
+  private readonly byClient;
+  private readonly byId;
+  private readonly pageStmt;
+  private readonly ftsInsert;
+  private readonly ftsDelete;
+
+  constructor(
+    private readonly db: Db,
+    sqlite: BetterSqlite3.Database,
+  ) {
+    this.byRemote = db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, sql.placeholder('conversationId')), eq(messages.remoteId, sql.placeholder('remoteId'))))
+      .prepare();
+    this.byClient = db.select().from(messages).where(eq(messages.clientId, sql.placeholder('clientId'))).prepare();
+    this.byId = db.select().from(messages).where(eq(messages.id, sql.placeholder('id'))).prepare();
+    const t = sql.placeholder('t');
+    const s = sql.placeholder('s');
+    const id = sql.placeholder('id');
+    this.pageStmt = db
+      .select()
+      .from(messages)
+      .where(
+        and(
+          eq(messages.conversationId, sql.placeholder('conversationId')),
+          or(
+            lt(messages.createdAt, t),
+            and(eq(messages.createdAt, t), lt(messages.seq, s)),
+            and(eq(messages.createdAt, t), eq(messages.seq, s), lt(messages.id, id)),
+          ),
+        ),
+      )
+      .orderBy(desc(messages.createdAt), desc(messages.seq), desc(messages.id))
+      .limit(sql.placeholder('limit'))
+      .prepare();
+    this.ftsInsert = sqlite.prepare('INSERT INTO messages_fts (rowid, content) VALUES (?, ?)');
+    this.ftsDelete = sqlite.prepare("INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', ?, ?)");
+  }
+
+  get(id: number): Message | undefined {
+    const row = this.byId.get({ id });
+    return row && toMessage(row);
+  }
+
+  findByClientId(clientId: string): MessageRow | undefined {
+    return this.byClient.get({ clientId });
+  }
+
+  /**
+   * Applies messages from the backend idempotently: a known remote id is updated, the echo of
+   * our own message is matched by client id, anything else is inserted. Call inside a transaction.
+   */
+  apply(conversationId: number, remote: RemoteMessage[]): AppliedMessages {
+    const result: AppliedMessages = { added: [], updated: [] };
+    for (const m of remote) {
+      const known = this.byRemote.get({ conversationId, remoteId: m.remoteId }) ?? (m.clientId ? this.byClient.get({ clientId: m.clientId }) : undefined);
+      if (known) {
+        const readAt = m.readAt ?? known.readAt;
+        const delivery: DeliveryState = known.senderType === 'admin' ? (readAt ? 'read' : 'sent') : (known.delivery as DeliveryState);
+        if (known.remoteId === m.remoteId && known.readAt === readAt && known.delivery === delivery) continue;
+        const row = this.db
+          .update(messages)
+          .set({ remoteId: m.remoteId, seq: m.seq ?? 0, createdAt: m.createdAt, readAt, delivery, failureReason: null })
+          .where(eq(messages.id, known.id))
+          .returning()
+          .get();
+        result.updated.push(toMessage(row));
+        continue;
+      }
+      const row = this.db
+        .insert(messages)
+        .values({
+          conversationId,
+          remoteId: m.remoteId,
+          clientId: m.clientId ?? null,
+          seq: m.seq ?? 0,
+          senderType: m.senderType,
+          senderId: m.senderId ?? null,
+          senderName: m.senderName ?? null,
+          content: m.content,
+          createdAt: m.createdAt,
+          readAt: m.readAt ?? null,
+          delivery: m.senderType === 'admin' && m.readAt ? 'read' : 'sent',
+        })
+        .returning()
+        .get();
+      this.ftsInsert.run(row.id, row.content);
+      result.added.push(toMessage(row));
+    }
+    return result;
+  }
+
+  /** Our own reply, shown at once as pending until the server acknowledges it. */
+  insertPending(input: { conversationId: number; clientId: string; senderType: SenderType; senderName: string | null; content: string; createdAt: number }): Message {
+    const row = this.db
+      .insert(messages)
+      .values({ ...input, remoteId: null, seq: PENDING_SEQ, delivery: 'pending' })
+      .returning()
+      .get();
+    this.ftsInsert.run(row.id, row.content);
+    return toMessage(row);
+  }
+
+  setDelivery(id: number, delivery: DeliveryState, failureReason: string | null = null): Message | undefined {
+    const row = this.db.update(messages).set({ delivery, failureReason }).where(eq(messages.id, id)).returning().get();
+    return row && toMessage(row);
+  }
+
+  remove(id: number): void {
+    const row = this.byId.get({ id });
+    if (!row) return;
+    this.ftsDelete.run(row.id, row.content);
+    this.db.delete(messages).where(eq(messages.id, id)).run();
+  }
+
+  /** Marks every unread message of one sender type as read; returns the rows changed. */
+  markRead(conversationId: number, senderType: SenderType, at: number): Message[] {
+    return this.db
+      .update(messages)
+      .set({ readAt: at })
+      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), eq(messages.senderType, senderType)))
+      .returning()
+      .all()
+      .map(toMessage);
+  }
+
+  /** Newest page first; items come back oldest → newest for display. */
+  page(conversationId: number, limit: number, before?: string): { items: Message[]; nextCursor: string | null } {
+    const [t, s, id] = (before && decodeCursor(before, 3)) || [FAR_FUTURE, FAR_FUTURE, FAR_FUTURE];
+    const rows = this.pageStmt.all({ conversationId, t, s, id, limit: limit + 1 });
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const oldest = page.at(-1);
+    return {
+      items: page.reverse().map(toMessage),
+      nextCursor: more && oldest ? encodeCursor(oldest.createdAt, oldest.seq, oldest.id) : null,
+    };
+  }
+
+  /** Every message of a conversation in display order (tests and exports). */
+  all(conversationId: number): Message[] {
+    return this.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, conversationId))
+      .orderBy(asc(messages.createdAt), asc(messages.seq), asc(messages.id))
+      .all()
+      .map(toMessage);
+  }
+}

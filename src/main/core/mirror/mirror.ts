@@ -1,0 +1,29 @@
+// The mirror is the database's one owner: everything else reads and writes through it.
+import type { OpenedDatabase } from '../db/open';
+import { AccountsRepo } from './accounts-repo';
+import { ConversationsRepo } from './conversations-repo';
+import { MessagesRepo } from './messages-repo';
+import { SearchRepo } from './search-repo';
+
+export class Mirror {
+  readonly accounts: AccountsRepo;
+  readonly conversations: ConversationsRepo;
+  readonly messages: MessagesRepo;
+  readonly searchIndex: SearchRepo;
+
+  constructor(private readonly database: OpenedDatabase) {
+    this.accounts = new AccountsRepo(database.db);
+    this.conversations = new ConversationsRepo(database.db, database.sqlite);
+    this.messages = new MessagesRepo(database.db, database.sqlite);
+    this.searchIndex = new SearchRepo(database.sqlite);
+  }
+
+  /** Runs fn in one immediate transaction: a burst of realtime events commits once. */
+  transaction<T>(fn: () => T): T {
+    return this.database.sqlite.transaction(fn).immediate();
+  }
+
+  close(): void {
+    this.database.close();
+  }
+}

@@ -1,0 +1,43 @@
+// Row → domain mapping, in one place for every repository.
+import type { ConversationStatus, ConversationSummary, DeliveryState, Message, SenderType } from '../../../shared/domain';
+import type { conversations, messages } from '../db/schema';
+
+export type ConversationRow = typeof conversations.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+
+export const toConversation = (row: ConversationRow): ConversationSummary => ({
+  id: row.id,
+  accountId: row.accountId,
+  remoteId: row.remoteId,
+  visitorName: row.visitorName,
+  visitorEmail: row.visitorEmail,
+  status: row.status as ConversationStatus,
+  statusIsLocal: row.serverStatus === null,
+  lastMessageAt: row.lastMessageAt,
+  lastMessagePreview: row.lastMessagePreview,
+  unreadCount: row.unreadCount,
+  muted: row.muted,
+  visitorOnline: row.visitorOnline,
+});
+
+export const toMessage = (row: MessageRow): Message => ({
+  id: row.id,
+  conversationId: row.conversationId,
+  remoteId: row.remoteId,
+  clientId: row.clientId,
+  senderType: row.senderType as SenderType,
+  senderId: row.senderId,
+  senderName: row.senderName,
+  content: row.content,
+  createdAt: row.createdAt,
+  readAt: row.readAt,
+  delivery: row.delivery as DeliveryState,
+  failureReason: row.failureReason,
+});
+
+/** Keyset cursors are opaque to the renderer: "<time>:<seq>:<id>" in base36. */
+export const encodeCursor = (...parts: number[]): string => parts.map((p) => p.toString(36)).join(':');
+export function decodeCursor(cursor: string, size: number): number[] | null {
+  const parts = cursor.split(':').map((p) => Number.parseInt(p, 36));
+  return parts.length === size && parts.every((p) => Number.isSafeInteger(p) && p >= 0) ? parts : null;
+}

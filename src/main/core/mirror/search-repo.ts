@@ -1,0 +1,92 @@
+// Full-text search over the mirror. User input never reaches FTS5 syntax: each word becomes a
+// quoted phrase, the last one a prefix, so any text is a valid query.
+import type BetterSqlite3 from 'better-sqlite3';
+import type { SearchHit } from '../../../shared/domain';
+
+// Private-use markers for snippet(); message text cannot forge a highlight that matters,
+// because the snippet is rendered as text either way.
+const OPEN = '\uE000';
+const CLOSE = '\uE001';
+
+export function toFtsQuery(input: string): string | null {
+  const words = input
+    .normalize('NFKC')
+    .split(/[\s\p{P}\p{S}\p{C}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 16);
+  if (words.length === 0) return null;
+  return words.map((w, i) => `"${w.replaceAll('"', '""')}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+}
+
+export function splitSnippet(snippet: string): SearchHit['snippet'] {
+  const parts: SearchHit['snippet'] = [];
+  let rest = snippet;
+  while (rest.length > 0) {
+    const open = rest.indexOf(OPEN);
+    if (open === -1) {
+      parts.push({ text: rest, match: false });
+      break;
+    }
+    if (open > 0) parts.push({ text: rest.slice(0, open), match: false });
+    const close = rest.indexOf(CLOSE, open + 1);
+    const end = close === -1 ? rest.length : close;
+    parts.push({ text: rest.slice(open + 1, end), match: true });
+    rest = close === -1 ? '' : rest.slice(close + 1);
+  }
+  return parts.filter((p) => p.text.length > 0);
+}
+
+interface MessageHitRow {
+  id: number;
+  conversation_id: number;
+  created_at: number;
+  visitor_name: string | null;
+  snip: string;
+}
+interface ConversationHitRow {
+  id: number;
+  visitor_name: string | null;
+  last_message_at: number;
+  snip: string;
+}
+
+export class SearchRepo {
+  private readonly messageHits;
+  private readonly conversationHits;
+
+  constructor(sqlite: BetterSqlite3.Database) {
+    // Newest first by rowid: FTS5 walks its doclists backwards and stops at the limit, instead of
+    // sorting every match. Message ids grow with arrival, so rowid order is recency order.
+    this.messageHits = sqlite.prepare<[string, number], MessageHitRow>(
+      `SELECT m.id, m.conversation_id, m.created_at, c.visitor_name,
+              snippet(messages_fts, 0, '${OPEN}', '${CLOSE}', '…', 16) AS snip
+         FROM messages_fts
+         JOIN messages m ON m.id = messages_fts.rowid
+         JOIN conversations c ON c.id = m.conversation_id
+        WHERE messages_fts MATCH ?
+        ORDER BY messages_fts.rowid DESC
+        LIMIT ?`,
+    );
+    this.conversationHits = sqlite.prepare<[string, number], ConversationHitRow>(
+      `SELECT c.id, c.visitor_name, c.last_message_at,
+              highlight(conversations_fts, 0, '${OPEN}', '${CLOSE}') || ' ' || highlight(conversations_fts, 1, '${OPEN}', '${CLOSE}') AS snip
+         FROM conversations_fts
+         JOIN conversations c ON c.id = conversations_fts.rowid
+        WHERE conversations_fts MATCH ?
+        ORDER BY c.last_message_at DESC
+        LIMIT ?`,
+    );
+  }
+
+  search(input: string, limit: number): SearchHit[] {
+    const query = toFtsQuery(input);
+    if (!query) return [];
+    const people = this.conversationHits.all(query, Math.min(limit, 20)).map(
+      (r): SearchHit => ({ conversationId: r.id, messageId: null, visitorName: r.visitor_name, snippet: splitSnippet(r.snip.trim()), createdAt: r.last_message_at }),
+    );
+    const texts = this.messageHits.all(query, limit).map(
+      (r): SearchHit => ({ conversationId: r.conversation_id, messageId: r.id, visitorName: r.visitor_name, snippet: splitSnippet(r.snip), createdAt: r.created_at }),
+    );
+    return [...people, ...texts];
+  }
+}

@@ -1,0 +1,152 @@
+// ConsoleApi: the one contract between the core (main process, or Node in browser mode) and
+// the renderer. Invoke methods take one argument and return one value; events are pushed.
+// Both directions are described by zod schemas so every transport can check what it carries.
+import { z } from 'zod';
+import {
+  Account,
+  ConnectionState,
+  ConversationFilter,
+  ConversationStatus,
+  ConversationSummary,
+  LocalId,
+  Message,
+  SearchHit,
+  StatusCounts,
+  Timestamp,
+} from './domain';
+import { Settings, SettingsPatch } from './settings';
+
+/** Opaque pagination cursor produced by the core; the renderer only passes it back. */
+export const Cursor = z.string().max(200);
+
+const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+const NoInput = z.undefined().or(z.object({}).strict()).optional();
+
+export const methods = {
+  'app.info': method(
+    NoInput,
+    z.object({
+      version: z.string(),
+      mode: z.enum(['electron', 'web']),
+      secretsEncrypted: z.boolean(),
+      dataDir: z.string(),
+    }),
+  ),
+  'accounts.list': method(NoInput, z.array(Account)),
+  'conversations.page': method(
+    z
+      .object({
+        accountId: LocalId.optional(),
+        filter: ConversationFilter,
+        cursor: Cursor.optional(),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+    z.object({ items: z.array(ConversationSummary), nextCursor: Cursor.nullable(), counts: StatusCounts }),
+  ),
+  'conversations.get': method(z.object({ conversationId: LocalId }).strict(), ConversationSummary.nullable()),
+  'conversations.setStatus': method(
+    z.object({ conversationId: LocalId, status: ConversationStatus }).strict(),
+    ConversationSummary,
+  ),
+  'conversations.markRead': method(z.object({ conversationId: LocalId }).strict(), ConversationSummary),
+  'messages.page': method(
+    z
+      .object({
+        conversationId: LocalId,
+        before: Cursor.optional(),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+    z.object({ items: z.array(Message), nextCursor: Cursor.nullable() }),
+  ),
+  'messages.send': method(
+    z
+      .object({
+        conversationId: LocalId,
+        content: z.string().trim().min(1).max(2000),
+        clientId: z.uuid(),
+      })
+      .strict(),
+    Message,
+  ),
+  search: method(
+    z.object({ query: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(200).default(50) }).strict(),
+    z.array(SearchHit),
+  ),
+  'settings.get': method(NoInput, Settings),
+  'settings.update': method(SettingsPatch, Settings),
+} as const;
+
+export const events = {
+  'conversations.changed': z.object({ accountId: LocalId, conversationIds: z.array(LocalId) }),
+  'messages.added': z.object({ conversationId: LocalId, messages: z.array(Message) }),
+  'messages.updated': z.object({ conversationId: LocalId, messages: z.array(Message) }),
+  'connection.state': z.object({
+    accountId: LocalId,
+    state: ConnectionState,
+    detail: z.string().nullable(),
+    lastSyncedAt: Timestamp.nullable(),
+  }),
+  'sync.progress': z.object({ accountId: LocalId, done: z.number().int(), total: z.number().int().nullable() }),
+  presence: z.object({ accountId: LocalId, conversationId: LocalId.nullable(), who: z.string(), online: z.boolean() }),
+  typing: z.object({ conversationId: LocalId, who: z.enum(['visitor', 'admin']), isTyping: z.boolean() }),
+  'settings.changed': Settings,
+} as const;
+
+export type MethodName = keyof typeof methods;
+export type EventName = keyof typeof events;
+export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<(typeof methods)[M]['output']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+/** What the core implements. Main declares its handlers with `satisfies ConsoleApiHandlers`. */
+export type ConsoleApiHandlers = {
+  [M in MethodName]: (input: ParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>;
+};
+
+export type Unsubscribe = () => void;
+
+/** What the renderer sees as `window.switchboard`, whatever the transport underneath. */
+export interface ConsoleApi {
+  invoke<M extends MethodName>(method: M, ...input: undefined extends MethodInput<M> ? [MethodInput<M>?] : [MethodInput<M>]): Promise<MethodOutput<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Unsubscribe;
+}
+
+export const isMethodName = (name: unknown): name is MethodName =>
+  typeof name === 'string' && Object.hasOwn(methods, name);
+export const isEventName = (name: unknown): name is EventName =>
+  typeof name === 'string' && Object.hasOwn(events, name);
+
+/** The error shape every transport returns for a rejected call. */
+export const ApiError = z.object({ code: z.string(), message: z.string() });
+export type ApiError = z.infer<typeof ApiError>;
+
+/** Thrown by the core for errors the user should see as is. */
+export class ConsoleError extends Error {
+  constructor(
+    readonly code: 'bad-request' | 'not-found' | 'forbidden' | 'unavailable' | 'internal',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConsoleError';
+  }
+}
+
+/** Channel and message names shared by the IPC and WebSocket transports. */
+export const wire = {
+  ipcInvoke: 'switchboard:invoke',
+  ipcEvent: 'switchboard:event',
+} as const;
+
+/** Messages of the WebSocket transport (browser mode); the IPC transport carries the same values. */
+export const WireRequest = z.object({ type: z.literal('invoke'), id: z.number().int(), method: z.string(), input: z.unknown() });
+export type WireRequest = z.infer<typeof WireRequest>;
+export type WireResponse =
+  | { type: 'result'; id: number; ok: true; value: unknown }
+  | { type: 'result'; id: number; ok: false; error: ApiError }
+  | { type: 'event'; name: EventName; payload: unknown };

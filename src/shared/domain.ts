@@ -1,0 +1,96 @@
+// Domain types shared by main and renderer. Every type is derived from a zod schema so that
+// anything crossing a process boundary can be checked at run time with the same definition.
+import { z } from 'zod';
+
+export const accountKinds = ['portfolio', 'django-chat', 'django-notifications', 'jwt-ws', 'openmanus'] as const;
+export const AccountKind = z.enum(accountKinds);
+export type AccountKind = z.infer<typeof AccountKind>;
+
+/** The connection state machine every connector reports through. */
+export const connectionStates = ['connecting', 'syncing', 'live', 'unavailable', 'offline', 'auth-expired'] as const;
+export const ConnectionState = z.enum(connectionStates);
+export type ConnectionState = z.infer<typeof ConnectionState>;
+
+export const conversationStatuses = ['active', 'resolved', 'closed'] as const;
+export const ConversationStatus = z.enum(conversationStatuses);
+export type ConversationStatus = z.infer<typeof ConversationStatus>;
+
+export const ConversationFilter = z.enum(['active', 'resolved', 'closed', 'all']);
+export type ConversationFilter = z.infer<typeof ConversationFilter>;
+
+export const SenderType = z.enum(['visitor', 'admin', 'agent', 'system']);
+export type SenderType = z.infer<typeof SenderType>;
+
+export const deliveryStates = ['pending', 'sent', 'read', 'failed'] as const;
+export const DeliveryState = z.enum(deliveryStates);
+export type DeliveryState = z.infer<typeof DeliveryState>;
+
+export const Availability = z.enum(['online', 'away', 'offline']);
+export type Availability = z.infer<typeof Availability>;
+
+/** Local database ids are positive integers; remote ids are opaque strings. */
+export const LocalId = z.number().int().positive();
+export const Timestamp = z.number().int().nonnegative(); // epoch milliseconds
+
+export const Account = z.object({
+  id: LocalId,
+  kind: AccountKind,
+  name: z.string(),
+  baseUrl: z.string(),
+  connectionState: ConnectionState,
+  /** Human-readable detail for the current state (last error, weaker guarantee in use). */
+  stateDetail: z.string().nullable(),
+  lastSyncedAt: Timestamp.nullable(),
+});
+export type Account = z.infer<typeof Account>;
+
+export const ConversationSummary = z.object({
+  id: LocalId,
+  accountId: LocalId,
+  remoteId: z.string(),
+  visitorName: z.string().nullable(),
+  visitorEmail: z.string().nullable(),
+  status: ConversationStatus,
+  /** True when the status is kept only on this machine (the backend has none). */
+  statusIsLocal: z.boolean(),
+  lastMessageAt: Timestamp.nullable(),
+  lastMessagePreview: z.string().nullable(),
+  unreadCount: z.number().int().nonnegative(),
+  muted: z.boolean(),
+  visitorOnline: z.boolean(),
+});
+export type ConversationSummary = z.infer<typeof ConversationSummary>;
+
+export const Message = z.object({
+  id: LocalId,
+  conversationId: LocalId,
+  remoteId: z.string().nullable(),
+  clientId: z.string().nullable(),
+  senderType: SenderType,
+  senderId: z.string().nullable(),
+  senderName: z.string().nullable(),
+  content: z.string(),
+  createdAt: Timestamp,
+  readAt: Timestamp.nullable(),
+  delivery: DeliveryState,
+  failureReason: z.string().nullable(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const StatusCounts = z.object({
+  active: z.number().int().nonnegative(),
+  resolved: z.number().int().nonnegative(),
+  closed: z.number().int().nonnegative(),
+  all: z.number().int().nonnegative(),
+});
+export type StatusCounts = z.infer<typeof StatusCounts>;
+
+export const SearchHit = z.object({
+  conversationId: LocalId,
+  messageId: LocalId.nullable(),
+  visitorName: z.string().nullable(),
+  /** Matched text split into plain and highlighted parts: rendered as text, never HTML. */
+  snippet: z.array(z.object({ text: z.string(), match: z.boolean() })),
+  createdAt: Timestamp.nullable(),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
