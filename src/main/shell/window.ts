@@ -1,0 +1,74 @@
+// The main window and the navigation/permission policy every webContents gets: no navigation
+// away from the app, no new windows (http/https/mailto links open in the system browser), and
+// of all permissions only notifications.
+import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
+import { join } from 'node:path';
+import type { RendererLocation } from './renderer-location';
+
+const EXTERNAL_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
+
+function openExternally(url: string, log: (message: string) => void): void {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    return;
+  }
+  if (!EXTERNAL_PROTOCOLS.has(protocol)) {
+    log(`window: blocked opening ${url.slice(0, 200)}`);
+    return;
+  }
+  shell.openExternal(url).catch((error: unknown) => log(`window: could not open ${url.slice(0, 200)}: ${String(error)}`));
+}
+
+/** Deny navigation and new windows; hand web links to the system browser. Apply once per webContents. */
+export function applyNavigationPolicy(contents: WebContents, log: (message: string) => void): void {
+  contents.on('will-navigate', (event) => {
+    event.preventDefault();
+    openExternally(event.url, log);
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    openExternally(url, log);
+    return { action: 'deny' };
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/** Only 'notifications' is ever granted. */
+export function applyPermissionPolicy(session: Session): void {
+  session.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === 'notifications'));
+}
+
+export interface MainWindowOptions {
+  /** out/main: the preload is ../preload/index.cjs from here. */
+  mainDir: string;
+  renderer: RendererLocation;
+  log: (message: string) => void;
+}
+
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 800,
+    minHeight: 500,
+    show: false,
+    title: 'Switchboard',
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: join(options.mainDir, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: true,
+    },
+  });
+  applyNavigationPolicy(window.webContents, options.log);
+  applyPermissionPolicy(window.webContents.session);
+  window.once('ready-to-show', () => window.show());
+  const loaded = options.renderer.devUrl ? window.loadURL(options.renderer.devUrl) : window.loadFile(options.renderer.indexFile);
+  loaded.catch((error: unknown) => options.log(`window: the renderer did not load: ${String(error)}`));
+  return window;
+}
