@@ -144,7 +144,7 @@ export const wire = {
 } as const;
 
 /** Messages of the WebSocket transport (browser mode); the IPC transport carries the same values. */
-export const WireRequest = z.object({ type: z.literal('invoke'), id: z.number().int(), method: z.string(), input: z.unknown() });
+export const WireRequest = z.object({ type: z.literal('invoke'), id: z.number().int(), method: z.string(), input: z.unknown().optional() });
 export type WireRequest = z.infer<typeof WireRequest>;
 export type WireResponse =
   | { type: 'result'; id: number; ok: true; value: unknown }

@@ -134,14 +134,22 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const unsubscribe = options.core.events.subscribe((name, payload) => send(ws, { type: 'event', name, payload }));
     ws.on('close', unsubscribe);
     ws.on('message', async (data, isBinary) => {
-      let request: WireRequest;
+      let raw: unknown;
       try {
-        if (isBinary) throw new Error('binary frame');
-        request = WireRequest.parse(JSON.parse(String(data)));
+        raw = isBinary ? undefined : JSON.parse(String(data));
       } catch {
-        log('web: dropped a malformed frame');
+        raw = undefined;
+      }
+      const parsed = WireRequest.safeParse(raw);
+      if (!parsed.success) {
+        log('web: refused a malformed frame');
+        const id = (raw as { id?: unknown } | undefined)?.id;
+        if (typeof id === 'number' && Number.isInteger(id)) {
+          send(ws, { type: 'result', id, ok: false, error: { code: 'bad-request', message: 'Malformed request frame.' } });
+        }
         return;
       }
+      const request = parsed.data;
       const result = await options.core.dispatch(request.method, request.input);
       send(ws, result.ok ? { type: 'result', id: request.id, ok: true, value: result.value } : { type: 'result', id: request.id, ok: false, error: result.error });
     });

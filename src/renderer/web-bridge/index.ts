@@ -1,0 +1,70 @@
+// Browser mode only: installs window.switchboard over the WebSocket the host serves at /ws.
+// The Electron app installs the same interface from its preload instead, so the inbox never
+// knows which transport it is on.
+import type { ConsoleApi, EventName, WireResponse } from '../../shared/contract';
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+const pending = new Map<number, Pending>();
+const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+const queue: string[] = [];
+let socket: WebSocket | null = null;
+let nextId = 1;
+let retryMs = 250;
+
+function connect(): void {
+  const ws = new WebSocket(url);
+  socket = ws;
+  ws.addEventListener('open', () => {
+    retryMs = 250;
+    for (const frame of queue.splice(0)) ws.send(frame);
+  });
+  ws.addEventListener('message', (event) => {
+    let message: WireResponse;
+    try {
+      message = JSON.parse(String(event.data)) as WireResponse;
+    } catch {
+      return;
+    }
+    if (message.type === 'event') {
+      for (const listener of listeners.get(message.name) ?? []) listener(message.payload);
+      return;
+    }
+    const call = pending.get(message.id);
+    if (!call) return;
+    pending.delete(message.id);
+    if (message.ok) call.resolve(message.value);
+    else call.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
+  });
+  ws.addEventListener('close', () => {
+    socket = null;
+    // Calls in flight are lost with the socket: fail them rather than hang the UI.
+    for (const [id, call] of pending) {
+      pending.delete(id);
+      call.reject(Object.assign(new Error('The connection to Switchboard was lost.'), { code: 'unavailable' }));
+    }
+    setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, 5000);
+  });
+}
+
+const api: ConsoleApi = {
+  invoke: ((method: string, input?: unknown) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      const frame = JSON.stringify({ type: 'invoke', id, method, input });
+      if (socket?.readyState === WebSocket.OPEN) socket.send(frame);
+      else queue.push(frame);
+    })) as ConsoleApi['invoke'],
+  on: (event, listener) => {
+    const set = listeners.get(event) ?? new Set();
+    set.add(listener as (payload: unknown) => void);
+    listeners.set(event, set);
+    return () => set.delete(listener as (payload: unknown) => void);
+  },
+};
+
+Object.defineProperty(window, 'switchboard', { value: Object.freeze(api), writable: false, configurable: false });
+connect();

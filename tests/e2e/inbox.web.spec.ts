@@ -1,0 +1,66 @@
+import { expect, test } from '@playwright/test';
+import { startWebApp, type WebApp } from './support/web-app';
+
+let app: WebApp;
+
+test.beforeAll(async () => {
+  app = await startWebApp();
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+test('a missing or wrong token gets 401', async ({ page }) => {
+  const missing = await page.goto(`${app.origin}/`);
+  expect(missing?.status()).toBe(401);
+  const wrong = await page.goto(`${app.origin}/?token=not-the-token`);
+  expect(wrong?.status()).toBe(401);
+  await expect(page.getByText('401 Unauthorized')).toBeVisible();
+});
+
+test('the token opens the empty inbox, read through the contract', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+
+  await page.goto(app.url);
+  // The token is exchanged for a cookie and removed from the address bar.
+  await expect(page).toHaveURL(`${app.origin}/`);
+  await expect(page.getByRole('list', { name: 'Conversations' })).toBeAttached();
+  await expect(page.getByText('No conversations yet')).toBeVisible();
+  await expect(page.getByText('No accounts yet')).toBeVisible();
+  for (const name of ['Active', 'Resolved', 'Closed', 'All']) {
+    await expect(page.getByRole('button', { name, exact: true })).toBeVisible();
+  }
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'All', exact: true })).toHaveAttribute('aria-pressed', 'true');
+
+  // The same typed contract answers in the page, and rejects bad arguments with a clear error.
+  const info = await page.evaluate(() => window.switchboard.invoke('app.info'));
+  expect(info.mode).toBe('web');
+  expect(info.secretsEncrypted).toBe(false);
+  const rejected = await page.evaluate(() =>
+    window.switchboard
+      .invoke('conversations.page', { filter: 'everything' as never })
+      .then(() => 'resolved', (e: Error & { code?: string }) => `${e.code}: ${e.message}`),
+  );
+  expect(rejected).toMatch(/^bad-request: Invalid argument for conversations\.page: filter/);
+
+  await page.screenshot({ path: 'docs/screenshots/empty-inbox.png' });
+  expect(errors).toEqual([]);
+});
+
+test('the page runs under a strict Content-Security-Policy', async ({ page }) => {
+  const response = await page.goto(app.url);
+  const csp = (await response?.request().redirectedFrom()?.response())?.headers()['content-security-policy'] ?? '';
+  const pageCsp = response?.headers()['content-security-policy'] ?? csp;
+  expect(pageCsp).toContain("script-src 'self'");
+  expect(pageCsp).toContain("object-src 'none'");
+  const inlineRan = await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__inline = true';
+    document.head.append(s);
+    return (window as unknown as { __inline?: boolean }).__inline === true;
+  });
+  expect(inlineRan).toBe(false);
+});
