@@ -1,0 +1,249 @@
+// The Electron glue without Electron: the IPC bridge, the renderer URL check and the safeStorage
+// secret store all take their Electron objects through the constructor, so fakes stand in.
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { wire } from '../../src/shared/contract';
+import type { DispatchResult } from '../../src/main/core/api/dispatch';
+import { EventBus } from '../../src/main/core/events';
+import { IpcBridge, type InvokeEventLike, type WebContentsLike } from '../../src/main/shell/ipc';
+import { findNativeBinding } from '../../src/main/shell/native-binding';
+import { isAppUrl, rendererLocation } from '../../src/main/shell/renderer-location';
+import { SafeStorageSecretStore, type SafeStorageLike } from '../../src/main/shell/safe-storage-secret-store';
+
+const mainDir = join(tmpdir(), 'switchboard-app', 'out', 'main');
+const indexUrl = pathToFileURL(join(mainDir, '../renderer/index.html')).href;
+
+type Listener = (event: InvokeEventLike, ...args: unknown[]) => unknown;
+
+class FakeIpcMain {
+  readonly handlers = new Map<string, Listener>();
+  handle(channel: string, listener: Listener): void {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+    this.handlers.set(channel, listener);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  call(frameUrl: string | null | undefined, method: unknown, input?: unknown): Promise<DispatchResult> {
+    const listener = this.handlers.get(wire.ipcInvoke);
+    if (!listener) throw new Error('no invoke handler');
+    const event: InvokeEventLike = { senderFrame: frameUrl === null || frameUrl === undefined ? frameUrl : { url: frameUrl } };
+    return Promise.resolve(listener(event, method, input)) as Promise<DispatchResult>;
+  }
+}
+
+class FakeWebContents implements WebContentsLike {
+  readonly sent: unknown[][] = [];
+  destroyed = false;
+  constructor(private readonly url: string) {}
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push([channel, ...args]);
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  getURL(): string {
+    return this.url;
+  }
+}
+
+function setup(env: NodeJS.ProcessEnv = {}) {
+  const ipcMain = new FakeIpcMain();
+  const dispatch = vi.fn(async (method: unknown, input: unknown): Promise<DispatchResult> => ({ ok: true, value: { method, input } }));
+  const events = new EventBus();
+  const app = new FakeWebContents(`${indexUrl}#/inbox`);
+  const foreign = new FakeWebContents('https://example.com/');
+  const location = rendererLocation(mainDir, env);
+  const bridge = new IpcBridge({
+    ipcMain,
+    dispatch,
+    events,
+    targets: () => [app, foreign],
+    isAppUrl: (url) => isAppUrl(url, location),
+  });
+  bridge.start();
+  return { ipcMain, dispatch, events, app, foreign, bridge };
+}
+
+describe('IpcBridge', () => {
+  it('passes calls from the app frame to core.dispatch and returns its result', async () => {
+    const { ipcMain, dispatch } = setup();
+    const result = await ipcMain.call(indexUrl, 'conversations.get', { conversationId: 1 });
+    expect(dispatch).toHaveBeenCalledWith('conversations.get', { conversationId: 1 });
+    expect(result).toEqual({ ok: true, value: { method: 'conversations.get', input: { conversationId: 1 } } });
+  });
+
+  it('accepts the app frame with a query or hash', async () => {
+    const { ipcMain, dispatch } = setup();
+    await ipcMain.call(`${indexUrl}?x=1#/settings`, 'app.info');
+    expect(dispatch).toHaveBeenCalledTimes(1);
+  });
+
+  it('accepts the dev server origin only when running under electron-vite dev', async () => {
+    const dev = setup({ ELECTRON_RENDERER_URL: 'http://localhost:5173' });
+    expect((await dev.ipcMain.call('http://localhost:5173/index.html', 'app.info')).ok).toBe(true);
+    expect((await dev.ipcMain.call('http://localhost:5174/', 'app.info')).ok).toBe(false);
+    const packaged = setup();
+    expect((await packaged.ipcMain.call('http://localhost:5173/', 'app.info')).ok).toBe(false);
+  });
+
+  it.each([
+    ['a foreign web page', 'https://evil.example/'],
+    ['another local file', pathToFileURL(join(mainDir, '../renderer/other.html')).href],
+    ['a file on another host', indexUrl.replace('file:///', 'file://server/')],
+    ['a data: URL', 'data:text/html,<script></script>'],
+    ['about:blank', 'about:blank'],
+    ['an empty URL', ''],
+    ['a missing frame (null)', null],
+    ['a missing frame (undefined)', undefined],
+  ])('refuses %s with forbidden and never dispatches', async (_label, url) => {
+    const { ipcMain, dispatch } = setup();
+    const result = await ipcMain.call(url, 'app.info');
+    expect(result.ok).toBe(false);
+    expect(result.ok === false && result.error.code).toBe('forbidden');
+    expect(dispatch).not.toHaveBeenCalled();
+  });
+
+  it('refuses when reading senderFrame throws', async () => {
+    const { ipcMain, dispatch } = setup();
+    const listener = ipcMain.handlers.get(wire.ipcInvoke)!;
+    const event = Object.defineProperty({}, 'senderFrame', {
+      get() {
+        throw new Error('frame disposed');
+      },
+    }) as InvokeEventLike;
+    const result = (await listener(event, 'app.info', undefined)) as DispatchResult;
+    expect(result.ok === false && result.error.code).toBe('forbidden');
+    expect(dispatch).not.toHaveBeenCalled();
+  });
+
+  it("forwards core events to the app's windows only", () => {
+    const { events, app, foreign } = setup();
+    events.emit('typing', { conversationId: 3, who: 'visitor', isTyping: true });
+    expect(app.sent).toEqual([[wire.ipcEvent, 'typing', { conversationId: 3, who: 'visitor', isTyping: true }]]);
+    expect(foreign.sent).toEqual([]);
+  });
+
+  it('skips destroyed windows', () => {
+    const { events, app } = setup();
+    app.destroyed = true;
+    events.emit('typing', { conversationId: 3, who: 'admin', isTyping: false });
+    expect(app.sent).toEqual([]);
+  });
+
+  it('stop() removes the handler and the event subscription', () => {
+    const { bridge, ipcMain, events, app } = setup();
+    bridge.stop();
+    expect(ipcMain.handlers.size).toBe(0);
+    events.emit('typing', { conversationId: 3, who: 'admin', isTyping: false });
+    expect(app.sent).toEqual([]);
+  });
+});
+
+class FakeSafeStorage implements SafeStorageLike {
+  constructor(
+    private readonly available = true,
+    private readonly backend = 'gnome_libsecret',
+  ) {}
+  isEncryptionAvailable(): boolean {
+    return this.available;
+  }
+  encryptString(plainText: string): Buffer {
+    if (!this.available) throw new Error('unavailable');
+    return Buffer.from(`sealed(${plainText})`, 'utf8');
+  }
+  decryptString(encrypted: Buffer): string {
+    const text = encrypted.toString('utf8');
+    const match = /^sealed\((.*)\)$/s.exec(text);
+    if (!match) throw new Error('cannot decrypt');
+    return match[1]!;
+  }
+  getSelectedStorageBackend(): string {
+    return this.backend;
+  }
+}
+
+describe('SafeStorageSecretStore', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'switchboard-secrets-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stores base64 safeStorage ciphertext in a 0600 file and reads it back', () => {
+    const file = join(dir, 'secrets.json');
+    const store = new SafeStorageSecretStore(new FakeSafeStorage(), file, () => {}, 'linux');
+    expect(store.encrypted).toBe(true);
+    store.set('account:1', 'hunter2');
+    const onDisk = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    expect(onDisk['account:1']).toBe('enc:' + Buffer.from('sealed(hunter2)').toString('base64'));
+    expect(readFileSync(file, 'utf8')).not.toContain('hunter2');
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(new SafeStorageSecretStore(new FakeSafeStorage(), file, () => {}, 'linux').get('account:1')).toBe('hunter2');
+    store.delete('account:1');
+    expect(store.get('account:1')).toBeUndefined();
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({});
+  });
+
+  it("reports encrypted=false and warns on Linux's basic_text backend", () => {
+    const log = vi.fn();
+    const store = new SafeStorageSecretStore(new FakeSafeStorage(true, 'basic_text'), join(dir, 's.json'), log, 'linux');
+    expect(store.encrypted).toBe(false);
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('basic_text'));
+    store.set('k', 'v');
+    expect(store.get('k')).toBe('v');
+  });
+
+  it('ignores the backend name outside Linux', () => {
+    const store = new SafeStorageSecretStore(new FakeSafeStorage(true, 'basic_text'), join(dir, 's.json'), () => {}, 'darwin');
+    expect(store.encrypted).toBe(true);
+  });
+
+  it('falls back to plain storage with a warning where encryption is unavailable', () => {
+    const log = vi.fn();
+    const file = join(dir, 's.json');
+    const store = new SafeStorageSecretStore(new FakeSafeStorage(false), file, log, 'linux');
+    expect(store.encrypted).toBe(false);
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('unencrypted'));
+    store.set('k', 'value');
+    expect(store.get('k')).toBe('value');
+    expect(readFileSync(file, 'utf8')).toContain('plain:');
+  });
+
+  it('returns undefined for a secret it cannot decrypt, and survives a corrupt file', () => {
+    const file = join(dir, 's.json');
+    writeFileSync(file, JSON.stringify({ k: 'enc:' + Buffer.from('garbage').toString('base64') }));
+    const log = vi.fn();
+    expect(new SafeStorageSecretStore(new FakeSafeStorage(), file, log, 'linux').get('k')).toBeUndefined();
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('cannot decrypt'));
+    writeFileSync(file, '{not json');
+    const store = new SafeStorageSecretStore(new FakeSafeStorage(), file, () => {}, 'linux');
+    expect(store.get('k')).toBeUndefined();
+    store.set('k', 'fresh');
+    expect(store.get('k')).toBe('fresh');
+  });
+});
+
+describe('findNativeBinding', () => {
+  const root = join(tmpdir(), 'repo');
+  const addon = join(root, 'build', 'electron-native', 'better_sqlite3.node');
+
+  it('returns undefined when packaged (electron-builder rebuilt node_modules)', () => {
+    expect(findNativeBinding({ packaged: true, start: join(root, 'out', 'main'), exists: () => true })).toBeUndefined();
+  });
+
+  it('finds the Electron build at the repository root', () => {
+    const files = new Set([join(root, 'package.json'), addon]);
+    expect(findNativeBinding({ packaged: false, start: join(root, 'out', 'main'), exists: (p) => files.has(p) })).toBe(addon);
+  });
+
+  it('logs a rebuild hint when it is missing', () => {
+    const log = vi.fn();
+    const files = new Set([join(root, 'package.json')]);
+    expect(findNativeBinding({ packaged: false, start: join(root, 'out', 'main'), exists: (p) => files.has(p), log })).toBeUndefined();
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('electron-native.mjs'));
+  });
+});
