@@ -1,0 +1,109 @@
+// npm run backend -- [--port 8080] [--pusher-port 6001] [--data DIR] [--seed-demo] [--simulate N]
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startPortfolioBackend } from './backend';
+
+const USAGE = `Usage: npm run backend -- [options]
+
+  --port N          chat API and visitor page port (default 8080; 0 = any free port)
+  --pusher-port N   Pusher-protocol server port (default 6001; 0 = any free port)
+  --data DIR        data directory for portfolio.sqlite (default ./.data/portfolio)
+  --seed-demo       load demo conversations; creates the demo admin unless ADMIN_EMAIL/ADMIN_PASSWORD are set
+  --simulate N      run N simulated visitors
+  --no-extensions   behave like the bare seed (no config, catch-up, idempotency, read receipts, visitor-online)
+  --verbose         log webhook and trigger failures
+  -h, --help        this help
+
+Environment: ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_NAME, PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET, JWT_SECRET`;
+
+function int(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    console.error(`Invalid ${name}: ${value}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        'pusher-port': { type: 'string' },
+        data: { type: 'string' },
+        'seed-demo': { type: 'boolean' },
+        simulate: { type: 'string' },
+        'no-extensions': { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const env = process.env;
+  const admin =
+    env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, name: env.ADMIN_NAME ?? 'Admin' } : undefined;
+  const dataDir = resolve(values.data ?? '.data/portfolio');
+  const backend = await startPortfolioBackend({
+    port: int(values.port, '--port', 8080),
+    pusherPort: int(values['pusher-port'], '--pusher-port', 6001),
+    dataDir,
+    seedDemo: values['seed-demo'] ?? false,
+    simulate: int(values.simulate, '--simulate', 0),
+    admin,
+    app: { id: env.PUSHER_APP_ID, key: env.PUSHER_KEY, secret: env.PUSHER_SECRET },
+    jwtSecret: env.JWT_SECRET,
+    extensions: !values['no-extensions'],
+    log: values.verbose ? (line) => console.error(`[backend] ${line}`) : undefined,
+  });
+
+  const lines = [
+    `Switchboard portfolio backend`,
+    `  API URL:      ${backend.apiUrl}`,
+    `  Visitor page: ${backend.visitorUrl}`,
+    `  Pusher:       host ${backend.pusher.host} port ${backend.pusher.port} key ${backend.pusher.key} app ${backend.pusher.appId} cluster ${backend.pusher.cluster} (forceTLS false)`,
+    `  Data:         ${dataDir}`,
+  ];
+  if (backend.admin) {
+    lines.push(
+      admin
+        ? `  Admin:        ${backend.admin.email} (from ADMIN_EMAIL / ADMIN_PASSWORD)`
+        : `  Admin:        ${backend.admin.email} / ${backend.admin.password} (demo admin)`,
+    );
+  } else {
+    lines.push('  Admin:        none configured now (set ADMIN_EMAIL and ADMIN_PASSWORD, or use --seed-demo)');
+  }
+  if (backend.simulator) lines.push(`  Simulator:    ${backend.simulator.stats().visitors} visitors`);
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log('Shutting down…');
+    backend
+      .close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
