@@ -15,13 +15,9 @@ const noElectron = {
   name: 'electron',
   message: 'Layer rule: this layer must not import electron (only src/main/shell and src/preload may).',
 };
-const noNodeBuiltins = [
-  { group: ['node:*'], message: 'Layer rule: this layer must not import Node built-ins.' },
-  ...nodeBuiltins.map((m) => ({
-    group: [m, `${m}/*`],
-    message: 'Layer rule: this layer must not import Node built-ins.',
-  })),
-];
+// Built-ins by exact name ('fs', 'fs/promises', …): a pattern would also catch our own './domain'.
+const noNodeBuiltinNames = nodeBuiltins.map((name) => ({ name, message: 'Layer rule: this layer must not import Node built-ins.' }));
+const noNodePrefix = [{ group: ['node:*'], message: 'Layer rule: this layer must not import Node built-ins.' }];
 const noMainFromRenderer = {
   regex: '(^|/)(main|preload)(/|$)',
   message: 'Layer rule: src/renderer must not import from src/main or src/preload; go through the ConsoleApi contract.',
@@ -58,7 +54,7 @@ export default tseslint.config(
     files: ['src/shared/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
-      'no-restricted-imports': ['error', { paths: [noElectron], patterns: noNodeBuiltins }],
+      'no-restricted-imports': ['error', { paths: [noElectron, ...noNodeBuiltinNames], patterns: noNodePrefix }],
       'no-restricted-globals': ['error', ...domGlobals, { name: 'process', message: 'Layer rule: src/shared has no Node globals.' }, { name: 'Buffer', message: 'Layer rule: src/shared has no Node globals.' }],
     },
   },
@@ -75,7 +71,7 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noMainFromRenderer, ...noNodeBuiltins] }],
+      'no-restricted-imports': ['error', { paths: [noElectron, ...noNodeBuiltinNames], patterns: [noMainFromRenderer, ...noNodePrefix] }],
       // Message text is untrusted: it is rendered as text, never as HTML.
       'no-restricted-properties': ['error', { property: 'innerHTML', message: 'Untrusted text is rendered as text, never as HTML.' }, { property: 'outerHTML', message: 'Untrusted text is rendered as text, never as HTML.' }],
       'no-restricted-syntax': [

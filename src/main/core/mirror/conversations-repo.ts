@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { ConversationFilter, ConversationStatus, ConversationSummary, StatusCounts } from '../../../shared/domain';
 import type { Db } from '../db/open';
@@ -22,7 +23,7 @@ export class ConversationsRepo {
 
   constructor(
     private readonly db: Db,
-    private readonly sqlite: import('better-sqlite3').Database,
+    sqlite: BetterSqlite3.Database,
   ) {
     this.byRemote = db
       .select()
@@ -55,7 +56,7 @@ export class ConversationsRepo {
       statusForAccount: page(true, true),
     };
     this.recountUnread = sqlite.prepare(
-      "UPDATE conversations SET unread_count = (SELECT count(*) FROM messages WHERE conversation_id = ?1 AND read_at IS NULL AND sender_type = 'visitor') WHERE id = ?1",
+      "UPDATE conversations SET unread_count = (SELECT count(*) FROM messages WHERE conversation_id = @id AND read_at IS NULL AND sender_type = 'visitor') WHERE id = @id",
     );
     this.ftsInsert = sqlite.prepare('INSERT INTO conversations_fts (rowid, visitor_name, visitor_email) VALUES (?, ?, ?)');
     this.ftsDelete = sqlite.prepare(
@@ -133,7 +134,7 @@ export class ConversationsRepo {
 
   /** The one place unread counts are derived: visitor messages not yet read. */
   recountUnreadFor(id: number): void {
-    this.recountUnread.run(id);
+    this.recountUnread.run({ id });
   }
 
   setStatus(id: number, status: ConversationStatus, where: 'server' | 'local', now: number): void {

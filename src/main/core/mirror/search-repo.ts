@@ -69,7 +69,8 @@ export class SearchRepo {
     );
     this.conversationHits = sqlite.prepare<[string, number], ConversationHitRow>(
       `SELECT c.id, c.visitor_name, c.last_message_at,
-              highlight(conversations_fts, 0, '${OPEN}', '${CLOSE}') || ' ' || highlight(conversations_fts, 1, '${OPEN}', '${CLOSE}') AS snip
+              coalesce(highlight(conversations_fts, 0, '${OPEN}', '${CLOSE}'), '') || ' ' ||
+              coalesce(highlight(conversations_fts, 1, '${OPEN}', '${CLOSE}'), '') AS snip
          FROM conversations_fts
          JOIN conversations c ON c.id = conversations_fts.rowid
         WHERE conversations_fts MATCH ?

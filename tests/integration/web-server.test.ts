@@ -1,0 +1,100 @@
+// Browser mode's host, started in-process over a real core and a real temp profile.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../src/main/core/core';
+import { JsonFileSettingsStore, PlainFileSecretStore } from '../../src/main/core/settings/settings-store';
+import { startWebServer, type WebServer } from '../../src/main/web/server';
+import { migrationsDir, tempDir, type TempDir } from '../support/temp-db';
+
+let temp: TempDir;
+let core: Core;
+let server: WebServer;
+let origin: string;
+
+beforeAll(async () => {
+  temp = tempDir();
+  const rendererDir = join(temp.dir, 'renderer');
+  mkdirSync(rendererDir);
+  writeFileSync(join(rendererDir, 'index.html'), '<html><head><script type="module" src="./assets/index.js"></script></head></html>');
+  core = createCore({
+    dataDir: join(temp.dir, 'profile'),
+    migrationsDir,
+    settings: new JsonFileSettingsStore(join(temp.dir, 'profile', 'settings.json')),
+    secrets: new PlainFileSecretStore(join(temp.dir, 'profile', 'secrets.json')),
+    mode: 'web',
+    version: 'test',
+  });
+  server = await startWebServer({ core, rendererDir });
+  origin = new URL(server.url).origin;
+});
+afterAll(async () => {
+  await server.close();
+  core.close();
+  temp.cleanup();
+});
+
+async function sessionCookie(): Promise<string> {
+  const res = await fetch(server.url, { redirect: 'manual' });
+  expect(res.status).toBe(303);
+  const cookie = res.headers.get('set-cookie') ?? '';
+  expect(cookie).toMatch(/HttpOnly/);
+  expect(cookie).toMatch(/SameSite=Strict/);
+  return cookie.split(';')[0]!;
+}
+
+function connect(headers: Record<string, string>): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws`, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+function call(ws: WebSocket, frame: unknown): Promise<unknown> {
+  return new Promise((resolve) => {
+    ws.once('message', (data) => resolve(JSON.parse(String(data))));
+    ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  });
+}
+
+describe('browser-mode host', () => {
+  it('serves nothing without the token, and the page with a strict CSP after it', async () => {
+    expect((await fetch(`${origin}/`)).status).toBe(401);
+    expect((await fetch(`${origin}/?token=wrong`)).status).toBe(401);
+    const cookie = await sessionCookie();
+    const page = await fetch(`${origin}/`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self';/);
+    const html = await page.text();
+    expect(html.indexOf('web-bridge.js')).toBeLessThan(html.indexOf('assets/index.js'));
+  });
+
+  it('refuses a WebSocket without the cookie or from another origin', async () => {
+    const cookie = await sessionCookie();
+    await expect(connect({ Origin: origin })).rejects.toThrow('HTTP 401');
+    await expect(connect({ Origin: 'http://evil.example', Cookie: cookie })).rejects.toThrow('HTTP 401');
+    await expect(connect({ Origin: origin, Cookie: 'sb_session=forged' })).rejects.toThrow('HTTP 401');
+  });
+
+  it('carries the ConsoleApi, rejecting malformed frames and bad arguments', async () => {
+    const ws = await connect({ Origin: origin, Cookie: await sessionCookie() });
+    expect(await call(ws, { type: 'invoke', id: 1, method: 'app.info' })).toMatchObject({ type: 'result', id: 1, ok: true, value: { mode: 'web' } });
+    expect(await call(ws, { type: 'invoke', id: 2, method: 'conversations.page', input: { filter: 'nope' } })).toMatchObject({
+      id: 2,
+      ok: false,
+      error: { code: 'bad-request' },
+    });
+    expect(await call(ws, { type: 'nonsense', id: 3 })).toMatchObject({ id: 3, ok: false, error: { message: 'Malformed request frame.' } });
+    // Not JSON at all: skipped and logged; the socket stays usable.
+    ws.send('{{{');
+    expect(await call(ws, { type: 'invoke', id: 4, method: 'accounts.list' })).toMatchObject({ id: 4, ok: true, value: [] });
+    // Events reach the socket.
+    const event = new Promise((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)))));
+    core.events.emit('typing', { conversationId: 1, who: 'visitor', isTyping: true });
+    expect(await event).toEqual({ type: 'event', name: 'typing', payload: { conversationId: 1, who: 'visitor', isTyping: true } });
+    ws.close();
+  });
+});

@@ -1,0 +1,37 @@
+// Each layer rule, shown firing on a small violating file placed in that layer, and staying
+// quiet on a legal one. The files are linted in memory at the path they pretend to have.
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const eslint = new ESLint({ cwd: `${__dirname}/../..` });
+
+async function messagesFor(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+describe('layer rules', () => {
+  it.each([
+    ['src/shared imports electron', 'src/shared/x.ts', "import { app } from 'electron';\nexport const a = app;\n", /Layer rule: this layer must not import electron/],
+    ['src/shared imports node:fs', 'src/shared/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n", /must not import Node built-ins/],
+    ['src/shared imports fs without the prefix', 'src/shared/x.ts', "import { readFileSync } from 'fs';\nexport const a = readFileSync;\n", /must not import Node built-ins/],
+    ['src/shared touches the DOM', 'src/shared/x.ts', 'export const a = () => document.title;\n', /has no DOM/],
+    ['src/main/core imports electron', 'src/main/core/x.ts', "import { app } from 'electron';\nexport const a = app;\n", /must not import electron/],
+    ['src/main/web imports electron', 'src/main/web/x.ts', "import { app } from 'electron';\nexport const a = app;\n", /must not import electron/],
+    ['src/renderer imports from src/main', 'src/renderer/src/x.ts', "import { createCore } from '../../main/core/core';\nexport const a = createCore;\n", /must not import from src\/main/],
+    ['src/renderer imports electron', 'src/renderer/src/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n", /must not import electron/],
+    ['src/renderer uses dangerouslySetInnerHTML', 'src/renderer/src/x.tsx', 'export const A = ({ t }: { t: string }) => <p dangerouslySetInnerHTML={{ __html: t }} />;\n', /dangerouslySetInnerHTML is forbidden/],
+  ])('fails when %s', async (_label, path, code, expected) => {
+    const messages = await messagesFor(path, code);
+    expect(messages.some((m) => expected.test(m)), messages.join('\n')).toBe(true);
+  });
+
+  it.each([
+    ['src/shared', 'src/shared/ok.ts', "import { z } from 'zod';\nimport { Account } from './domain';\nexport const a = [z.string(), Account];\n"],
+    ['src/main/core', 'src/main/core/ok.ts', "import { join } from 'node:path';\nexport const a = join;\n"],
+    ['src/main/shell', 'src/main/shell/ok.ts', "import { app } from 'electron';\nexport const a = app;\n"],
+    ['src/renderer', 'src/renderer/src/ok.ts', "import type { ConsoleApi } from '../../shared/contract';\nexport type A = ConsoleApi;\n"],
+  ])('allows what %s may use', async (_label, path, code) => {
+    expect(await messagesFor(path, code)).toEqual([]);
+  });
+});
