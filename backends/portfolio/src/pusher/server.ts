@@ -846,6 +846,8 @@ export async function startPusherServer(opts: PusherServerOptions): Promise<Push
     closing = true;
     closed = (async () => {
       clearInterval(ticker);
+      // Stop accepting first, so clients reconnecting after 4200 do not land on this instance.
+      const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       const sockets = [...wss.clients];
       for (const ws of sockets) {
         try {
@@ -863,10 +865,8 @@ export async function startPusherServer(opts: PusherServerOptions): Promise<Push
       await new Promise<void>((resolve) => {
         wss.close(() => resolve());
       });
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      server.closeAllConnections();
+      await listenerClosed;
     })();
     return closed;
   }
