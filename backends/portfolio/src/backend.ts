@@ -27,6 +27,7 @@ export interface PortfolioBackendOptions {
   jwtTtlSeconds?: number;
   sessionTtlSeconds?: number;
   visitorRateLimit?: { max: number; windowMs: number };
+  loginRateLimit?: { max: number; windowMs: number };
   activityTimeout?: number;
   presenceSyncMs?: number;
   log?: (line: string) => void;
@@ -72,6 +73,7 @@ export async function startPortfolioBackend(opts: PortfolioBackendOptions = {}):
       jwtTtlSeconds: opts.jwtTtlSeconds,
       sessionTtlSeconds: opts.sessionTtlSeconds,
       visitorRateLimit: opts.visitorRateLimit,
+      loginRateLimit: opts.loginRateLimit,
       presenceSyncMs: opts.presenceSyncMs,
       log: opts.log,
     });
