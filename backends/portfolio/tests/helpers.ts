@@ -10,8 +10,8 @@ export function sdkFor(port: number, app: { id: string; key: string; secret: str
 }
 
 /** pusher-js (Node build) configured for a local server, authorising through the official SDK. */
-export function clientFor(port: number, opts: Partial<Options> & { authorizer?: Pusher; presence?: (socketId: string) => { user_id: string | number; user_info?: Record<string, unknown> } } = {}, key = TEST_APP.key): PusherJS {
-  const { authorizer, presence, ...rest } = opts;
+export function clientFor(port: number, opts: Partial<Options> & { authWith?: Pusher; presence?: (socketId: string) => { user_id: string | number; user_info?: Record<string, unknown> } } = {}, key = TEST_APP.key): PusherJS {
+  const { authWith, presence, ...rest } = opts;
   const options: Options = {
     cluster: 'mt1',
     wsHost: '127.0.0.1',
@@ -22,15 +22,17 @@ export function clientFor(port: number, opts: Partial<Options> & { authorizer?: 
     disableStats: true,
     ...rest,
   };
-  if (authorizer) {
+  if (authWith) {
     options.channelAuthorization = {
       endpoint: 'http://127.0.0.1/unused',
       transport: 'ajax',
       customHandler: (params, callback) => {
         try {
+          // The SDK types user_id as a string; the protocol also allows numbers.
+          const member = (presence ? presence(params.socketId) : { user_id: params.socketId }) as { user_id: string; user_info?: Record<string, unknown> };
           const auth = params.channelName.startsWith('presence-')
-            ? authorizer.authorizeChannel(params.socketId, params.channelName, presence ? presence(params.socketId) : { user_id: params.socketId })
-            : authorizer.authorizeChannel(params.socketId, params.channelName);
+            ? authWith.authorizeChannel(params.socketId, params.channelName, member)
+            : authWith.authorizeChannel(params.socketId, params.channelName);
           callback(null, auth);
         } catch (err) {
           callback(err as Error, null);

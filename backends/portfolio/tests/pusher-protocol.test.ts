@@ -110,8 +110,8 @@ describe('public channels and the HTTP API', () => {
 
   it('batch_events, channels, channel info and users', async () => {
     const sdk = sdkFor(server.port);
-    const a = client(server.port, { authorizer: sdk, presence: () => ({ user_id: 'u1', user_info: { name: 'One' } }) });
-    const b = client(server.port, { authorizer: sdk, presence: () => ({ user_id: 'u2' }) });
+    const a = client(server.port, { authWith: sdk, presence: () => ({ user_id: 'u1', user_info: { name: 'One' } }) });
+    const b = client(server.port, { authWith: sdk, presence: () => ({ user_id: 'u2' }) });
     const [p1] = await Promise.all([subscribed(a, 'presence-lobby'), subscribed(b, 'presence-lobby'), subscribed(a, 'ticker')]);
     const batchGot = nextEvent<{ i: number }>(p1, 'b-ev');
     const res = await sdk.triggerBatch([
@@ -179,11 +179,11 @@ describe('public channels and the HTTP API', () => {
 
 describe('private and presence channels', () => {
   it('authorises private channels with a valid signature and rejects a bad one', async () => {
-    const good = client(server.port, { authorizer: sdkFor(server.port) });
+    const good = client(server.port, { authWith: sdkFor(server.port) });
     const ch = await subscribed(good, 'private-room');
     expect(ch.subscribed).toBe(true);
 
-    const bad = client(server.port, { authorizer: sdkFor(server.port, { ...TEST_APP, secret: 'wrong' }) });
+    const bad = client(server.port, { authWith: sdkFor(server.port, { ...TEST_APP, secret: 'wrong' }) });
     const err = nextEvent<{ type: string; status: number; error: string }>(bad.subscribe('private-room'), 'pusher:subscription_error');
     const e = await err;
     expect(e.status).toBe(401);
@@ -199,14 +199,14 @@ describe('private and presence channels', () => {
 
   it('presence: members, member_added and member_removed (by user, not connection)', async () => {
     const sdk = sdkFor(server.port);
-    const alice = client(server.port, { authorizer: sdk, presence: () => ({ user_id: 1, user_info: { name: 'Alice' } }) });
+    const alice = client(server.port, { authWith: sdk, presence: () => ({ user_id: 1, user_info: { name: 'Alice' } }) });
     const ch1 = await subscribed(alice, 'presence-team');
     const members1 = (ch1 as unknown as { members: Members }).members;
     expect(members1.count).toBe(1);
     expect(String(members1.me.id)).toBe('1');
 
     const added = nextEvent<{ id: string; info: { name: string } }>(ch1, 'pusher:member_added');
-    const bob = client(server.port, { authorizer: sdk, presence: () => ({ user_id: 'bob', user_info: { name: 'Bob' } }) });
+    const bob = client(server.port, { authWith: sdk, presence: () => ({ user_id: 'bob', user_info: { name: 'Bob' } }) });
     const ch2 = await subscribed(bob, 'presence-team');
     const m = await added;
     expect(m).toMatchObject({ id: 'bob', info: { name: 'Bob' } });
@@ -215,7 +215,7 @@ describe('private and presence channels', () => {
     expect(members2.get('1')).toMatchObject({ info: { name: 'Alice' } });
 
     // A second connection of the same user is not a new member.
-    const bob2 = client(server.port, { authorizer: sdk, presence: () => ({ user_id: 'bob', user_info: { name: 'Bob' } }) });
+    const bob2 = client(server.port, { authWith: sdk, presence: () => ({ user_id: 'bob', user_info: { name: 'Bob' } }) });
     const extra: unknown[] = [];
     ch1.bind('pusher:member_added', (x: unknown) => extra.push(x));
     await subscribed(bob2, 'presence-team');
@@ -235,8 +235,8 @@ describe('private and presence channels', () => {
 describe('client events', () => {
   it('reach the other subscribers, not the sender, with user_id on presence channels', async () => {
     const sdk = sdkFor(server.port);
-    const a = client(server.port, { authorizer: sdk, presence: () => ({ user_id: 'alice' }) });
-    const b = client(server.port, { authorizer: sdk, presence: () => ({ user_id: 'bob' }) });
+    const a = client(server.port, { authWith: sdk, presence: () => ({ user_id: 'alice' }) });
+    const b = client(server.port, { authWith: sdk, presence: () => ({ user_id: 'bob' }) });
     const [pa, pb] = await Promise.all([subscribed(a, 'presence-chat'), subscribed(b, 'presence-chat')]);
     const [xa, xb] = await Promise.all([subscribed(a, 'private-chat'), subscribed(b, 'private-chat')]);
 
@@ -275,8 +275,8 @@ describe('client events', () => {
 
   it('are rate-limited (4301) and size-limited, without closing the connection', async () => {
     const sdk = sdkFor(server.port);
-    const a = client(server.port, { authorizer: sdk });
-    const b = client(server.port, { authorizer: sdk });
+    const a = client(server.port, { authWith: sdk });
+    const b = client(server.port, { authWith: sdk });
     const errors = collectErrors(a);
     const [ca, cb] = await Promise.all([subscribed(a, 'private-flood'), subscribed(b, 'private-flood')]);
     let received = 0;
@@ -296,7 +296,7 @@ describe('client events', () => {
 describe('webhooks', () => {
   it('report channel_occupied, member_added, member_removed and channel_vacated with a valid signature', async () => {
     const sdk = sdkFor(server.port);
-    const c = client(server.port, { authorizer: sdk, presence: () => ({ user_id: 'hooked' }) });
+    const c = client(server.port, { authWith: sdk, presence: () => ({ user_id: 'hooked' }) });
     await subscribed(c, 'presence-hooks');
     await waitFor(() => hooks.find((h) => h.name === 'member_added' && h.channel === 'presence-hooks'), 5000, 'member_added hook');
     expect(hooks.find((h) => h.name === 'channel_occupied' && h.channel === 'presence-hooks')).toBeTruthy();
@@ -329,7 +329,7 @@ describe('keep-alive and restarts', () => {
     let current = restartable;
     try {
       const sdk = sdkFor(port);
-      const c = client(port, { authorizer: sdk, presence: () => ({ user_id: 'r1' }) });
+      const c = client(port, { authWith: sdk, presence: () => ({ user_id: 'r1' }) });
       const errors = collectErrors(c);
       const priv = await subscribed(c, 'private-restart');
       await subscribed(c, 'presence-restart');
