@@ -1,6 +1,6 @@
 // Electron composition root: wiring only. The behaviour lives in src/main/core (shared with
 // browser mode, see src/main/web/index.ts) and the Electron glue in src/main/shell.
-import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, powerMonitor, safeStorage } from 'electron';
 import { join, resolve } from 'node:path';
 import { version } from '../../package.json';
 import { createCore, type Core } from './core/core';
@@ -55,6 +55,10 @@ function start(): void {
   bridge.start();
   log(`profile: ${dataDir}`);
   showMainWindow();
+  // A laptop that slept may hold a socket that looks alive but missed events: catch up.
+  powerMonitor.on('resume', () => core?.resync('system resumed'));
+  powerMonitor.on('unlock-screen', () => core?.resync('screen unlocked'));
+  void core.start();
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -70,7 +74,7 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('will-quit', () => {
     bridge?.stop();
-    core?.close();
+    void core?.close();
   });
   app
     .whenReady()

@@ -1,7 +1,8 @@
 // The sandboxed preload: exposes exactly the ConsoleApi as window.switchboard over IPC.
 // ipcRenderer itself never crosses the bridge; only these two functions do.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { wire, type ApiError, type ConsoleApi, type EventName } from '../shared/contract';
+import type { ApiError, ConsoleApi, EventName } from '../shared/contract';
+import { wire } from '../shared/wire';
 
 type Result = { ok: true; value: unknown } | { ok: false; error: ApiError };
 

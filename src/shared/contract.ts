@@ -19,6 +19,18 @@ import { Settings, SettingsPatch } from './settings';
 /** Opaque pagination cursor produced by the core; the renderer only passes it back. */
 export const Cursor = z.string().max(200);
 
+export const PusherSettings = z
+  .object({
+    key: z.string().trim().min(1).max(200),
+    cluster: z.string().trim().min(1).max(50),
+    wsHost: z.string().trim().min(1).max(255).optional(),
+    wsPort: z.number().int().min(1).max(65535).optional(),
+    forceTLS: z.boolean().optional(),
+  })
+  .strict();
+
+export const OutboxCounts = z.object({ accountId: LocalId, pending: z.number().int(), failed: z.number().int() });
+
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 const NoInput = z.undefined().or(z.object({}).strict()).optional();
 
@@ -33,6 +45,22 @@ export const methods = {
     }),
   ),
   'accounts.list': method(NoInput, z.array(Account)),
+  'accounts.connect': method(
+    z
+      .object({
+        kind: z.literal('portfolio'),
+        siteUrl: z.string().trim().min(1).max(500),
+        email: z.email().max(320),
+        password: z.string().min(1).max(1000),
+        name: z.string().trim().min(1).max(100).optional(),
+        /** Only for sites without realtime discovery (GET /api/chat/config). */
+        pusher: PusherSettings.optional(),
+      })
+      .strict(),
+    Account,
+  ),
+  'accounts.signIn': method(z.object({ accountId: LocalId, email: z.email().max(320), password: z.string().min(1).max(1000) }).strict(), Account),
+  'accounts.remove': method(z.object({ accountId: LocalId }).strict(), z.null()),
   'conversations.page': method(
     z
       .object({
@@ -70,6 +98,12 @@ export const methods = {
       .strict(),
     Message,
   ),
+  /** The conversations open on screen: their typing and read events are subscribed. */
+  'conversations.watch': method(z.object({ conversationIds: z.array(LocalId).max(20) }).strict(), z.null()),
+  'typing.send': method(z.object({ conversationId: LocalId, isTyping: z.boolean() }).strict(), z.null()),
+  'outbox.retry': method(z.object({ messageId: LocalId }).strict(), Message),
+  'outbox.discard': method(z.object({ messageId: LocalId }).strict(), z.null()),
+  'outbox.counts': method(NoInput, z.array(OutboxCounts)),
   search: method(
     z.object({ query: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(200).default(50) }).strict(),
     z.array(SearchHit),
@@ -92,6 +126,7 @@ export const events = {
   presence: z.object({ accountId: LocalId, conversationId: LocalId.nullable(), who: z.string(), online: z.boolean() }),
   typing: z.object({ conversationId: LocalId, who: z.enum(['visitor', 'admin']), isTyping: z.boolean() }),
   'settings.changed': Settings,
+  'outbox.counts': OutboxCounts,
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -137,11 +172,7 @@ export class ConsoleError extends Error {
   }
 }
 
-/** Channel and message names shared by the IPC and WebSocket transports. */
-export const wire = {
-  ipcInvoke: 'switchboard:invoke',
-  ipcEvent: 'switchboard:event',
-} as const;
+export { wire } from './wire';
 
 /** Messages of the WebSocket transport (browser mode); the IPC transport carries the same values. */
 export const WireRequest = z.object({ type: z.literal('invoke'), id: z.number().int(), method: z.string(), input: z.unknown().optional() });

@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  core.close();
+  await core.close();
   temp.cleanup();
 });
 

@@ -3,7 +3,10 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { createDispatch, type Dispatch } from './api/dispatch';
-import { createHandlers, type ConnectionStatus } from './api/handlers';
+import { createHandlers } from './api/handlers';
+import { AccountService } from './accounts/account-service';
+import { createConnector, type ConnectorFactory } from './accounts/connector-factory';
+import { realTimers, type Timers } from './sync/timers';
 import { openDatabase } from './db/open';
 import { EventBus } from './events';
 import { Mirror } from './mirror/mirror';
@@ -18,15 +21,25 @@ export interface CoreOptions {
   mode: 'electron' | 'web';
   version: string;
   clock?: () => number;
+  random?: () => number;
+  timers?: Timers;
   log?: (message: string) => void;
+  /** Tests pass their own; the app uses the real connectors. */
+  connectorFactory?: ConnectorFactory;
+  fetch?: typeof fetch;
 }
 
 export interface Core {
   mirror: Mirror;
   events: EventBus;
+  accounts: AccountService;
   handlers: ReturnType<typeof createHandlers>;
   dispatch: Dispatch;
-  close(): void;
+  /** Connects every saved account (call once the transports are up). */
+  start(): Promise<void>;
+  /** Laptop resume or network change: catch up on every account. */
+  resync(reason: string): void;
+  close(): Promise<void>;
 }
 
 export const DATABASE_FILE = 'switchboard.sqlite';
@@ -41,21 +54,39 @@ export function createCore(options: CoreOptions): Core {
   });
   const mirror = new Mirror(database);
   const events = new EventBus();
-  const connections = new Map<number, ConnectionStatus>();
+  const accounts = new AccountService({
+    mirror,
+    events,
+    secrets: options.secrets,
+    connectorFactory: options.connectorFactory ?? createConnector(log),
+    clock: options.clock ?? Date.now,
+    random: options.random ?? Math.random,
+    timers: options.timers ?? realTimers,
+    log,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const handlers = createHandlers({
     mirror,
     events,
     settings: options.settings,
     secrets: options.secrets,
-    clock: options.clock ?? Date.now,
+    accounts,
     app: { version: options.version, mode: options.mode, dataDir: options.dataDir },
-    connectionOf: (id) => connections.get(id),
   });
   return {
     mirror,
     events,
+    accounts,
     handlers,
     dispatch: createDispatch(handlers, log),
-    close: () => mirror.close(),
+    start: async () => {
+      await accounts.setAvailability(options.settings.get().availability);
+      await accounts.startAll();
+    },
+    resync: (reason) => accounts.resync(reason),
+    close: async () => {
+      await accounts.stopAll();
+      mirror.close();
+    },
   };
 }

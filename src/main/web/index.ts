@@ -32,10 +32,11 @@ async function main(): Promise<void> {
   log(`profile: ${dataDir}`);
   log('warning: browser mode keeps account secrets in a plain file (0600), not encrypted by the OS keyring.');
   console.log(`Switchboard is running at ${server.url}`);
+  await core.start();
 
   const stop = async () => {
     await server.close();
-    core.close();
+    await core.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -53,7 +53,7 @@ const api: ConsoleApi = {
   invoke: ((method: string, input?: unknown) =>
     new Promise((resolve, reject) => {
       const id = nextId++;
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       const frame = JSON.stringify({ type: 'invoke', id, method, input });
       if (socket?.readyState === WebSocket.OPEN) socket.send(frame);
       else queue.push(frame);

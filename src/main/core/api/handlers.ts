@@ -1,10 +1,12 @@
-// The ConsoleApi implementation over the mirror. Transport-agnostic: no IPC, no sockets here.
+// The ConsoleApi implementation. Transport-agnostic: no IPC, no sockets here. Reads come from
+// the mirror; actions go through the account service (outbox, connectors).
 import { ConsoleError, type ConsoleApiHandlers } from '../../../shared/contract';
 import type { Account, ConnectionState } from '../../../shared/domain';
+import type { AccountService } from '../accounts/account-service';
 import type { EventBus } from '../events';
+import type { AccountRow } from '../mirror/accounts-repo';
 import type { Mirror } from '../mirror/mirror';
 import type { SecretStore, SettingsStore } from '../settings/settings-store';
-import type { AccountRow } from '../mirror/accounts-repo';
 
 export interface ConnectionStatus {
   state: ConnectionState;
@@ -16,17 +18,15 @@ export interface HandlerDeps {
   events: EventBus;
   settings: SettingsStore;
   secrets: SecretStore;
-  clock: () => number;
+  accounts: AccountService;
   app: { version: string; mode: 'electron' | 'web'; dataDir: string };
-  /** The live state of an account's connection; accounts without a connector are offline. */
-  connectionOf: (accountId: number) => ConnectionStatus | undefined;
 }
 
 export function createHandlers(deps: HandlerDeps) {
-  const { mirror, events, clock } = deps;
+  const { mirror, events, accounts } = deps;
 
   const toAccount = (row: AccountRow): Account => {
-    const status = deps.connectionOf(row.id) ?? { state: 'offline', detail: null };
+    const status = accounts.connectionOf(row.id) ?? { state: 'offline', detail: null };
     return {
       id: row.id,
       kind: row.kind as Account['kind'],
@@ -44,12 +44,34 @@ export function createHandlers(deps: HandlerDeps) {
     return row;
   };
 
+  const ownReply = (messageId: number) => {
+    const message = mirror.messages.get(messageId);
+    if (!message?.clientId) throw new ConsoleError('not-found', `Message ${messageId} is not a reply of yours.`);
+    return { message, conversation: conversationOrThrow(message.conversationId), clientId: message.clientId };
+  };
+
   const changed = (accountId: number, conversationIds: number[]) => events.emit('conversations.changed', { accountId, conversationIds });
 
   return {
     'app.info': () => ({ ...deps.app, secretsEncrypted: deps.secrets.encrypted }),
 
     'accounts.list': () => mirror.accounts.list().map(toAccount),
+
+    'accounts.connect': async ({ siteUrl, email, password, name, pusher }) => {
+      const row = await accounts.connectPortfolio({ siteUrl, email, password, name, pusher });
+      return toAccount(row);
+    },
+
+    'accounts.signIn': async ({ accountId, email, password }) => {
+      await accounts.signIn(accountId, email, password);
+      return toAccount(mirror.accounts.get(accountId)!);
+    },
+
+    'accounts.remove': async ({ accountId }) => {
+      await accounts.remove(accountId);
+      changed(accountId, []);
+      return null;
+    },
 
     'conversations.page': ({ filter, cursor, limit, accountId }) => ({
       ...mirror.conversations.page(filter, limit, cursor, accountId),
@@ -60,21 +82,27 @@ export function createHandlers(deps: HandlerDeps) {
 
     'conversations.setStatus': ({ conversationId, status }) => {
       const row = conversationOrThrow(conversationId);
-      mirror.conversations.setStatus(conversationId, status, row.serverStatus === null ? 'local' : 'server', clock());
+      accounts.setStatus(row, status);
       changed(row.accountId, [conversationId]);
       return mirror.conversations.get(conversationId)!;
     },
 
     'conversations.markRead': ({ conversationId }) => {
       const row = conversationOrThrow(conversationId);
-      const updated = mirror.transaction(() => {
-        const read = mirror.messages.markRead(conversationId, 'visitor', clock());
-        mirror.conversations.recountUnreadFor(conversationId);
-        return read;
-      });
+      const updated = accounts.markRead(row);
       if (updated.length > 0) events.emit('messages.updated', { conversationId, messages: updated });
       changed(row.accountId, [conversationId]);
       return mirror.conversations.get(conversationId)!;
+    },
+
+    'conversations.watch': ({ conversationIds }) => {
+      accounts.watch(conversationIds.map((id) => mirror.conversations.getRow(id)).filter((r) => r !== undefined));
+      return null;
+    },
+
+    'typing.send': ({ conversationId, isTyping }) => {
+      accounts.typing(conversationOrThrow(conversationId), isTyping);
+      return null;
     },
 
     'messages.page': ({ conversationId, before, limit }) => {
@@ -84,25 +112,35 @@ export function createHandlers(deps: HandlerDeps) {
 
     'messages.send': ({ conversationId, content, clientId }) => {
       const row = conversationOrThrow(conversationId);
-      const existing = mirror.messages.findByClientId(clientId);
-      if (existing) return mirror.messages.get(existing.id)!;
-      const now = clock();
-      const message = mirror.transaction(() => {
-        const m = mirror.messages.insertPending({ conversationId, clientId, senderType: 'admin', senderName: null, content, createdAt: now });
-        mirror.conversations.touch(conversationId, now, content.slice(0, 200), now);
-        return m;
-      });
+      const message = accounts.sendReply(row, content, clientId);
       events.emit('messages.added', { conversationId, messages: [message] });
       changed(row.accountId, [conversationId]);
       return message;
     },
 
+    'outbox.retry': ({ messageId }) => {
+      const { conversation, clientId } = ownReply(messageId);
+      if (!accounts.retry(conversation, clientId)) throw new ConsoleError('bad-request', 'Only a failed reply can be retried.');
+      return mirror.messages.get(messageId)!;
+    },
+
+    'outbox.discard': ({ messageId }) => {
+      const { conversation, clientId } = ownReply(messageId);
+      if (!accounts.discard(conversation, clientId)) throw new ConsoleError('bad-request', 'Only a failed reply can be discarded.');
+      changed(conversation.accountId, [conversation.id]);
+      return null;
+    },
+
+    'outbox.counts': () => mirror.accounts.list().map((a) => ({ accountId: a.id, ...accounts.outboxCounts(a.id) })),
+
     search: ({ query, limit }) => mirror.searchIndex.search(query, limit),
 
     'settings.get': () => deps.settings.get(),
 
-    'settings.update': (patch) => {
+    'settings.update': async (patch) => {
+      const before = deps.settings.get();
       const next = deps.settings.update(patch);
+      if (next.availability !== before.availability) await accounts.setAvailability(next.availability);
       events.emit('settings.changed', next);
       return next;
     },

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { and, asc, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DeliveryState, Message, SenderType } from '../../../shared/domain';
 import type { Db } from '../db/open';
 import { messages } from '../db/schema';
@@ -58,6 +58,10 @@ export class MessagesRepo {
   get(id: number): Message | undefined {
     const row = this.byId.get({ id });
     return row && toMessage(row);
+  }
+
+  findByRemote(conversationId: number, remoteId: string): MessageRow | undefined {
+    return this.byRemote.get({ conversationId, remoteId });
   }
 
   findByClientId(clientId: string): MessageRow | undefined {
@@ -140,6 +144,28 @@ export class MessagesRepo {
       .returning()
       .all()
       .map(toMessage);
+  }
+
+  /** Read receipts by remote id: our replies become 'read', the visitor's stop counting as unread. */
+  markReadByRemoteIds(conversationId: number, remoteIds: string[], at: number): Message[] {
+    if (remoteIds.length === 0) return [];
+    return this.db
+      .update(messages)
+      .set({ readAt: sql`coalesce(${messages.readAt}, ${at})`, delivery: sql`CASE WHEN ${messages.senderType} = 'admin' THEN 'read' ELSE ${messages.delivery} END` })
+      .where(and(eq(messages.conversationId, conversationId), inArray(messages.remoteId, remoteIds), isNull(messages.readAt)))
+      .returning()
+      .all()
+      .map(toMessage);
+  }
+
+  /** Remote ids of the visitor's messages that are unread here (to send as a read receipt). */
+  unreadRemoteIds(conversationId: number): string[] {
+    return this.db
+      .select({ remoteId: messages.remoteId })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), eq(messages.senderType, 'visitor'), isNotNull(messages.remoteId)))
+      .all()
+      .map((r) => r.remoteId!);
   }
 
   /** Newest page first; items come back oldest → newest for display. */

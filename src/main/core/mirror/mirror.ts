@@ -3,6 +3,8 @@ import type { OpenedDatabase } from '../db/open';
 import { AccountsRepo } from './accounts-repo';
 import { ConversationsRepo } from './conversations-repo';
 import { MessagesRepo } from './messages-repo';
+import { OutboxRepo } from './outbox-repo';
+import { SyncCursorsRepo } from './sync-cursors-repo';
 import { SearchRepo } from './search-repo';
 
 export class Mirror {
@@ -10,12 +12,16 @@ export class Mirror {
   readonly conversations: ConversationsRepo;
   readonly messages: MessagesRepo;
   readonly searchIndex: SearchRepo;
+  readonly outbox: OutboxRepo;
+  readonly cursors: SyncCursorsRepo;
 
   constructor(private readonly database: OpenedDatabase) {
     this.accounts = new AccountsRepo(database.db);
     this.conversations = new ConversationsRepo(database.db, database.sqlite);
     this.messages = new MessagesRepo(database.db, database.sqlite);
     this.searchIndex = new SearchRepo(database.sqlite);
+    this.outbox = new OutboxRepo(database.db, database.sqlite);
+    this.cursors = new SyncCursorsRepo(database.db);
   }
 
   /** Runs fn in one immediate transaction: a burst of realtime events commits once. */

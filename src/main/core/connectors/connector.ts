@@ -1,0 +1,86 @@
+// The interface every backend kind implements. The sync engine drives it; the connector only
+// translates between its backend's wire format and the mirror's RemoteConversation/RemoteMessage.
+//
+// It fits all five kinds in ../shared/protocols/backends.md:
+//   portfolio             REST + one Pusher socket for everything       (capabilities: all)
+//   django-chat           REST + one WebSocket per open conversation    (serverStatus: false)
+//   django-notifications  a notification-only feed                      (shape: 'feed')
+//   jwt-ws                one WebSocket + REST login                     (catchUp: 'page-back')
+//   openmanus             REST + one WebSocket per conversation          (serverStatus: false)
+import type { Availability, ConnectionState, ConversationStatus } from '../../../shared/domain';
+import type { RemoteConversation, RemoteMessage } from '../mirror/types';
+
+export interface ConnectorCapabilities {
+  /** The backend keeps resolve/close itself; otherwise the console keeps a local status. */
+  serverStatus: boolean;
+  /** A repeated clientId returns the same message: replies are exactly-once. */
+  idempotentSend: boolean;
+  /** 'cursor': fetch only what changed (after=/updatedSince=); 'page-back': walk history back to known ids. */
+  catchUp: 'cursor' | 'page-back';
+  readReceipts: boolean;
+  typing: boolean;
+  /** 'inbox': conversations with replies; 'feed': notifications only, nothing to reply to. */
+  shape: 'inbox' | 'feed';
+}
+
+/** Why a call failed, which decides what the engine and the outbox do next. */
+export type ConnectorErrorKind =
+  | 'auth' // sign in again; keep everything queued
+  | 'transient' // network, 5xx, 429, timeouts: retry with backoff
+  | 'rejected'; // the server refused this item for good (4xx): fail it with the reason
+
+export class ConnectorError extends Error {
+  override name = 'ConnectorError';
+  constructor(
+    readonly kind: ConnectorErrorKind,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** What a connector reports to the engine. Everything is keyed by the backend's ids. */
+export interface ConnectorSink {
+  /** Realtime link state; 'live' only ever comes from the engine after a catch-up. */
+  link(state: Extract<ConnectionState, 'connecting' | 'unavailable' | 'offline' | 'auth-expired'> | 'connected', detail?: string): void;
+  /** Realtime (re)connected or resubscribed: whatever happened meanwhile must be fetched. */
+  gap(reason: string): void;
+  conversation(conversation: RemoteConversation): void;
+  /** A change to a known conversation; unknown ones are fetched. */
+  patch(conversationRemoteId: string, patch: { serverStatus?: ConversationStatus; visitorOnline?: boolean }): void;
+  /** Something changed in this conversation that the event did not carry: fetch what is new. */
+  stale(conversationRemoteId: string): void;
+  messages(conversationRemoteId: string, messages: RemoteMessage[]): void;
+  read(conversationRemoteId: string, messageRemoteIds: string[], readAt: number, reader: 'visitor' | 'admin'): void;
+  typing(conversationRemoteId: string, who: 'visitor' | 'admin', isTyping: boolean): void;
+  visitorOnline(conversationRemoteId: string, online: boolean): void;
+  /** Something malformed arrived and was skipped. */
+  warn(message: string): void;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back to get the next page; null at the end. */
+  next: string | null;
+}
+
+export interface Connector {
+  readonly capabilities: ConnectorCapabilities;
+  /** Opens the realtime link; reports through the sink until disconnect(). */
+  connect(sink: ConnectorSink): Promise<void>;
+  disconnect(): Promise<void>;
+  /** Conversations changed since `since` (a value from a previous page's `watermark`), or all. */
+  listConversations(options: { since: string | null; page: string | null }): Promise<Page<RemoteConversation> & { watermark: string | null }>;
+  /** Messages oldest first after a known remote id (cursor catch-up), or from the start. */
+  messagesAfter(conversationRemoteId: string, afterRemoteId: string | null, limit: number): Promise<Page<RemoteMessage>>;
+  /** Messages newest first before a remote id (history, and page-back catch-up). */
+  messagesBefore(conversationRemoteId: string, beforeRemoteId: string | null, limit: number): Promise<Page<RemoteMessage>>;
+  sendReply(conversationRemoteId: string, content: string, clientId: string): Promise<RemoteMessage>;
+  setStatus(conversationRemoteId: string, status: ConversationStatus): Promise<void>;
+  markRead(conversationRemoteId: string, messageRemoteIds: string[]): Promise<void>;
+  sendTyping(conversationRemoteId: string, isTyping: boolean): void;
+  setAvailability(availability: Availability): Promise<void>;
+  /** The conversations the user has open: connectors subscribe to their per-conversation channels. */
+  watch(conversationRemoteIds: string[]): void;
+}

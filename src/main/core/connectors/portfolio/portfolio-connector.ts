@@ -1,0 +1,281 @@
+// The portfolio site's live chat (backends.md §1): REST for history and actions, one Pusher
+// connection for realtime. It subscribes to the admin channels always, and to a conversation's
+// own channel only while that conversation is open (typing and read receipts), so an inbox with
+// thousands of conversations does not hold thousands of subscriptions.
+import Pusher from 'pusher-js';
+import type { Channel } from 'pusher-js';
+import { z } from 'zod';
+import type { Availability, ConversationStatus } from '../../../../shared/domain';
+import type { RemoteConversation, RemoteMessage } from '../../mirror/types';
+import { ConnectorError, type Connector, type ConnectorCapabilities, type ConnectorSink, type Page } from '../connector';
+import { RestClient } from './rest-client';
+import {
+  ConfigResult,
+  ConversationUpdatedEvent,
+  LoginResult,
+  ConversationsResult,
+  MessageAlertEvent,
+  MessageReadEvent,
+  MessagesResult,
+  NewConversationEvent,
+  SendResult,
+  TypingEvent,
+  VisitorOnlineEvent,
+  WireConversation,
+  WireMessage,
+  toRemoteConversation,
+  toRemoteMessage,
+} from './wire';
+
+export const ADMIN_CHANNEL = 'private-admin-notifications';
+export const PRESENCE_CHANNEL = 'presence-admin-chat';
+const conversationChannel = (remoteId: string) => `private-conversation-${remoteId}`;
+
+export interface PusherSettings {
+  key: string;
+  cluster: string;
+  wsHost?: string;
+  wsPort?: number;
+  forceTLS?: boolean;
+}
+
+export interface PortfolioConnectorOptions {
+  baseUrl: string;
+  pusher: PusherSettings;
+  /** The backend implements backends.md §1's extensions (after=, updatedSince=, clientMessageId). */
+  extensions: boolean;
+  token: () => string | undefined;
+  log?: (message: string) => void;
+  fetch?: typeof fetch;
+}
+
+const PAGE_SIZE = 100;
+
+export class PortfolioConnector implements Connector {
+  readonly capabilities: ConnectorCapabilities;
+  private readonly rest: RestClient;
+  private pusher: Pusher | null = null;
+  private sink: ConnectorSink | null = null;
+  private watched = new Map<string, Channel>();
+  private availability: Availability = 'online';
+
+  constructor(private readonly options: PortfolioConnectorOptions) {
+    this.rest = new RestClient({ baseUrl: options.baseUrl, token: options.token, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    this.capabilities = {
+      serverStatus: true,
+      idempotentSend: options.extensions,
+      catchUp: options.extensions ? 'cursor' : 'page-back',
+      readReceipts: options.extensions,
+      typing: true,
+      shape: 'inbox',
+    };
+  }
+
+  async connect(sink: ConnectorSink): Promise<void> {
+    await this.disconnect();
+    this.sink = sink;
+    const { pusher: p } = this.options;
+    const pusher = new Pusher(p.key, {
+      cluster: p.cluster,
+      ...(p.wsHost ? { wsHost: p.wsHost } : {}),
+      ...(p.wsPort ? { wsPort: p.wsPort, wssPort: p.wsPort } : {}),
+      forceTLS: p.forceTLS ?? true,
+      enabledTransports: ['ws', 'wss'],
+      disableStats: true,
+      channelAuthorization: {
+        endpoint: new URL('/api/pusher/auth', this.options.baseUrl).toString(),
+        transport: 'ajax',
+        headersProvider: () => ({ Authorization: `Bearer ${this.options.token() ?? ''}` }),
+      },
+    });
+    this.pusher = pusher;
+
+    pusher.connection.bind('state_change', ({ current }: { current: string }) => {
+      if (current === 'connected') sink.link('connected');
+      else if (current === 'connecting') sink.link('connecting');
+      else if (current === 'unavailable') sink.link('unavailable', 'The realtime server cannot be reached; retrying.');
+      else if (current === 'failed') sink.link('unavailable', 'This system cannot use the realtime transport.');
+    });
+    pusher.connection.bind('error', (error: { data?: { code?: number; message?: string } }) => {
+      const code = error?.data?.code;
+      if (code === 4009) sink.link('auth-expired', 'The realtime server refused the sign-in.');
+      else if (code !== undefined && code >= 4000 && code < 4100) sink.link('unavailable', error.data?.message ?? `Refused (${code}).`);
+    });
+
+    const admin = pusher.subscribe(ADMIN_CHANNEL);
+    admin.bind('pusher:subscription_succeeded', () => sink.gap('subscribed to admin notifications'));
+    admin.bind('pusher:subscription_error', (e: { status?: number; error?: string }) => this.onSubscriptionError(e));
+    this.bindParsed(admin, 'new-conversation', NewConversationEvent, (e) => {
+      sink.conversation({ remoteId: String(e.conversationId), visitorName: e.visitorName ?? null, createdAt: Date.parse(e.createdAt) });
+      sink.stale(String(e.conversationId));
+    });
+    this.bindParsed(admin, 'new-message-alert', MessageAlertEvent, (e) => sink.stale(String(e.conversationId)));
+    this.bindParsed(admin, 'conversation-updated', ConversationUpdatedEvent, (e) => sink.patch(String(e.conversationId), { serverStatus: e.status }));
+    this.bindParsed(admin, 'visitor-online', VisitorOnlineEvent, (e) => sink.patch(String(e.conversationId), { visitorOnline: e.online }));
+
+    if (this.availability !== 'offline') this.joinPresence();
+    for (const remoteId of [...this.watched.keys()]) this.subscribeConversation(remoteId);
+  }
+
+  async disconnect(): Promise<void> {
+    const pusher = this.pusher;
+    this.pusher = null;
+    this.watched = new Map([...this.watched.keys()].map((k) => [k, undefined as unknown as Channel]));
+    if (pusher) pusher.disconnect();
+    this.sink?.link('offline');
+  }
+
+  private onSubscriptionError(e: { status?: number; error?: string }): void {
+    if (e?.status === 401 || e?.status === 403) this.sink?.link('auth-expired', 'The site refused the realtime sign-in; sign in again.');
+    else this.sink?.warn(`Realtime subscription failed: ${e?.error ?? e?.status ?? 'unknown'}`);
+  }
+
+  /** Binds an event whose payload is checked first; malformed payloads are skipped and reported. */
+  private bindParsed<T extends z.ZodType>(channel: Channel, event: string, schema: T, handler: (data: z.output<T>) => void): void {
+    channel.bind(event, (raw: unknown) => {
+      let data = raw;
+      if (typeof raw === 'string') {
+        try {
+          data = JSON.parse(raw);
+        } catch {
+          data = undefined;
+        }
+      }
+      const parsed = schema.safeParse(data);
+      if (!parsed.success) {
+        this.sink?.warn(`Skipped a malformed "${event}" event on ${channel.name}.`);
+        return;
+      }
+      handler(parsed.data);
+    });
+  }
+
+  private joinPresence(): void {
+    const presence = this.pusher?.subscribe(PRESENCE_CHANNEL);
+    presence?.bind('pusher:subscription_error', (e: { status?: number; error?: string }) => this.onSubscriptionError(e));
+  }
+
+  private subscribeConversation(remoteId: string): void {
+    const pusher = this.pusher;
+    if (!pusher) return;
+    const channel = pusher.subscribe(conversationChannel(remoteId));
+    this.watched.set(remoteId, channel);
+    channel.bind('pusher:subscription_succeeded', () => this.sink?.stale(remoteId));
+    this.bindParsed(channel, 'new-message', WireMessage, (m) => this.sink?.messages(remoteId, [toRemoteMessage(m)]));
+    this.bindParsed(channel, 'message-read', MessageReadEvent, (e) =>
+      this.sink?.read(remoteId, e.messageIds.map(String), Date.parse(e.readAt), e.readerType ?? 'visitor'),
+    );
+    this.bindParsed(channel, 'client-typing', TypingEvent, (e) => this.sink?.typing(remoteId, e.senderType, e.isTyping));
+  }
+
+  watch(remoteIds: string[]): void {
+    const wanted = new Set(remoteIds);
+    for (const [remoteId] of this.watched) {
+      if (!wanted.has(remoteId)) {
+        this.pusher?.unsubscribe(conversationChannel(remoteId));
+        this.watched.delete(remoteId);
+      }
+    }
+    for (const remoteId of wanted) {
+      if (!this.watched.has(remoteId)) {
+        if (this.pusher) this.subscribeConversation(remoteId);
+        else this.watched.set(remoteId, undefined as unknown as Channel);
+      }
+    }
+  }
+
+  async listConversations({ since, page }: { since: string | null; page: string | null }): Promise<Page<RemoteConversation> & { watermark: string | null }> {
+    const pageNo = page ? Number(page) : 1;
+    const query = new URLSearchParams({ status: 'all', limit: String(PAGE_SIZE), page: String(pageNo) });
+    if (since && this.options.extensions) query.set('updatedSince', since);
+    const data = await this.rest.request('GET', `/api/chat/conversations?${query}`, ConversationsResult);
+    const items: RemoteConversation[] = [];
+    let watermark: string | null = null;
+    for (const raw of data.conversations) {
+      const parsed = WireConversation.safeParse(raw);
+      if (!parsed.success) {
+        this.options.log?.('portfolio: skipped a malformed conversation');
+        continue;
+      }
+      items.push(toRemoteConversation(parsed.data));
+      const stamp = parsed.data.updatedAt ?? parsed.data.lastMessageAt ?? null;
+      if (stamp && (!watermark || Date.parse(stamp) > Date.parse(watermark))) watermark = stamp;
+    }
+    return { items, next: pageNo < data.pagination.totalPages ? String(pageNo + 1) : null, watermark };
+  }
+
+  private async messages(query: URLSearchParams): Promise<{ items: RemoteMessage[]; hasMore: boolean; nextCursor: number | null }> {
+    const data = await this.rest.request('GET', `/api/chat/messages?${query}`, MessagesResult);
+    const items: RemoteMessage[] = [];
+    for (const raw of data.messages) {
+      const parsed = WireMessage.safeParse(raw);
+      if (parsed.success) items.push(toRemoteMessage(parsed.data));
+      else this.options.log?.('portfolio: skipped a malformed message');
+    }
+    return { items, hasMore: data.hasMore, nextCursor: data.nextCursor ?? null };
+  }
+
+  async messagesAfter(remoteId: string, afterRemoteId: string | null, limit: number): Promise<Page<RemoteMessage>> {
+    if (!this.options.extensions) throw new ConnectorError('rejected', 'This backend cannot fetch messages after a cursor.');
+    const page = await this.messages(new URLSearchParams({ conversationId: remoteId, limit: String(limit), after: afterRemoteId ?? '0' }));
+    const last = page.items.at(-1);
+    return { items: page.items, next: page.hasMore && last ? last.remoteId : null };
+  }
+
+  async messagesBefore(remoteId: string, beforeRemoteId: string | null, limit: number): Promise<Page<RemoteMessage>> {
+    const query = new URLSearchParams({ conversationId: remoteId, limit: String(limit) });
+    if (beforeRemoteId) query.set('before', beforeRemoteId);
+    const page = await this.messages(query);
+    return { items: page.items, next: page.hasMore && page.nextCursor !== null ? String(page.nextCursor) : null };
+  }
+
+  async sendReply(remoteId: string, content: string, clientId: string): Promise<RemoteMessage> {
+    const body: Record<string, unknown> = { conversationId: Number(remoteId), content };
+    if (this.options.extensions) body.clientMessageId = clientId;
+    const data = await this.rest.request('POST', '/api/chat/send', SendResult, body);
+    return toRemoteMessage({ ...data, id: data.messageId, clientMessageId: data.clientMessageId ?? clientId });
+  }
+
+  async setStatus(remoteId: string, status: ConversationStatus): Promise<void> {
+    await this.rest.request('PATCH', `/api/chat/conversations/${encodeURIComponent(remoteId)}`, z.object({ status: z.string() }), { status });
+  }
+
+  async markRead(remoteId: string, messageRemoteIds: string[]): Promise<void> {
+    if (!this.options.extensions || messageRemoteIds.length === 0) return;
+    await this.rest.request('POST', '/api/chat/messages/read', z.unknown(), {
+      conversationId: Number(remoteId),
+      messageIds: messageRemoteIds.map(Number),
+    });
+  }
+
+  sendTyping(remoteId: string, isTyping: boolean): void {
+    const channel = this.watched.get(remoteId);
+    if (channel?.subscribed) channel.trigger('client-typing', { senderType: 'admin', isTyping });
+  }
+
+  async setAvailability(availability: Availability): Promise<void> {
+    this.availability = availability;
+    if (!this.pusher) return;
+    if (availability === 'offline') this.pusher.unsubscribe(PRESENCE_CHANNEL);
+    else if (!this.pusher.channel(PRESENCE_CHANNEL)?.subscribed) this.joinPresence();
+  }
+}
+
+/** Signs in with the admin's email and password; returns the JWT. */
+export async function signInPortfolio(baseUrl: string, email: string, password: string, fetchFn?: typeof fetch): Promise<{ token: string; expiresAt: number | null }> {
+  const rest = new RestClient({ baseUrl, token: () => undefined, ...(fetchFn ? { fetch: fetchFn } : {}) });
+  const data = await rest.request('POST', '/api/admin/login', LoginResult, { email, password }, false);
+  return { token: data.token, expiresAt: data.expiresAt ? Date.parse(data.expiresAt) : null };
+}
+
+/** Realtime settings from the site itself, or null where the backend has no discovery endpoint. */
+export async function discoverPortfolio(baseUrl: string, fetchFn?: typeof fetch): Promise<PusherSettings | null> {
+  const rest = new RestClient({ baseUrl, token: () => undefined, ...(fetchFn ? { fetch: fetchFn } : {}) });
+  try {
+    const data = await rest.request('GET', '/api/chat/config', ConfigResult, undefined, false);
+    return data.pusher;
+  } catch (error) {
+    if (error instanceof ConnectorError && error.kind === 'rejected') return null;
+    throw error;
+  }
+}

@@ -1,0 +1,360 @@
+// One account's live mirror. The connector reports what happens; this class decides what to
+// fetch and when, and writes everything through the mirror:
+//   - after every (re)connect or resubscribe, and on resume/network change, the gap is fetched
+//     before the account reports "live";
+//   - live events are queued and applied together, one transaction per burst;
+//   - a conversation the events only hint at (an alert, a new conversation) is fetched from its
+//     last known message on.
+import type { ConnectionState, ConversationStatus } from '../../../shared/domain';
+import type { ConnectionStatus } from '../api/handlers';
+import type { Connector, ConnectorSink } from '../connectors/connector';
+import { ConnectorError } from '../connectors/connector';
+import type { EventBus } from '../events';
+import type { Mirror } from '../mirror/mirror';
+import type { RemoteConversation, RemoteMessage } from '../mirror/types';
+import type { Timers } from './timers';
+
+const PAGE = 100;
+
+export interface AccountSyncDeps {
+  accountId: number;
+  connector: Connector;
+  mirror: Mirror;
+  events: EventBus;
+  clock: () => number;
+  timers: Timers;
+  log: (message: string) => void;
+  /** Called once the gap is filled (the outbox may send again). */
+  onLive?: () => void;
+}
+
+type Link = 'connecting' | 'connected' | 'unavailable' | 'offline' | 'auth-expired';
+
+interface Burst {
+  conversations: RemoteConversation[];
+  patches: { remoteId: string; patch: { serverStatus?: ConversationStatus; visitorOnline?: boolean } }[];
+  messages: { remoteId: string; messages: RemoteMessage[] }[];
+  reads: { remoteId: string; ids: string[]; at: number }[];
+}
+
+const emptyBurst = (): Burst => ({ conversations: [], patches: [], messages: [], reads: [] });
+
+export class AccountSync {
+  private link: Link = 'offline';
+  private linkDetail: string | null = null;
+  private authExpired: string | null = null;
+  private catchingUp = false;
+  private caughtUp = false;
+  private catchUpAgain = false;
+  private burst = emptyBurst();
+  private flushScheduled = false;
+  private readonly stale = new Set<string>();
+  private fetchingStale = false;
+  private started = false;
+  private retryTimer: unknown = null;
+  private lastWarn = '';
+
+  constructor(private readonly deps: AccountSyncDeps) {}
+
+  get status(): ConnectionStatus {
+    return { state: this.state(), detail: this.detail() };
+  }
+
+  private state(): ConnectionState {
+    if (this.authExpired !== null) return 'auth-expired';
+    if (!this.started || this.link === 'offline') return 'offline';
+    if (this.link === 'connecting') return 'connecting';
+    if (this.link === 'unavailable') return 'unavailable';
+    if (this.link === 'auth-expired') return 'auth-expired';
+    return this.catchingUp || !this.caughtUp ? 'syncing' : 'live';
+  }
+
+  private detail(): string | null {
+    if (this.authExpired !== null) return this.authExpired;
+    if (this.linkDetail) return this.linkDetail;
+    if (this.deps.connector.capabilities.catchUp === 'page-back') {
+      return 'Limited sync: this backend has no catch-up cursor or reply deduplication; gaps are filled by paging back through history.';
+    }
+    return null;
+  }
+
+  private publish(): void {
+    const account = this.deps.mirror.accounts.get(this.deps.accountId);
+    this.deps.events.emit('connection.state', {
+      accountId: this.deps.accountId,
+      state: this.state(),
+      detail: this.detail(),
+      lastSyncedAt: account?.lastSyncedAt ?? null,
+    });
+  }
+
+  async start(): Promise<void> {
+    this.started = true;
+    this.link = 'connecting';
+    this.publish();
+    await this.deps.connector.connect(this.sink);
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.retryTimer) this.deps.timers.clearTimeout(this.retryTimer);
+    await this.deps.connector.disconnect();
+    this.link = 'offline';
+    this.publish();
+  }
+
+  /** Signed in again: clear the auth state, reconnect, catch up. */
+  async reauthenticated(): Promise<void> {
+    this.authExpired = null;
+    await this.stop();
+    await this.start();
+  }
+
+  /** Laptop resume or network change: the socket may look alive but have missed events. */
+  resync(reason: string): void {
+    this.deps.log(`sync ${this.deps.accountId}: resync (${reason})`);
+    this.requestCatchUp();
+  }
+
+  markAuthExpired(reason: string): void {
+    if (this.authExpired !== null) return;
+    this.authExpired = `Sign in again: ${reason}`;
+    this.publish();
+  }
+
+  // ---------------------------------------------------------------- connector → engine
+  private readonly sink: ConnectorSink = {
+    link: (state, detail) => {
+      if (state === 'auth-expired') {
+        this.markAuthExpired(detail ?? 'the site refused the sign-in');
+        return;
+      }
+      this.link = state;
+      this.linkDetail = state === 'connected' ? null : (detail ?? null);
+      if (state !== 'connected') this.caughtUp = false;
+      this.publish();
+    },
+    gap: (reason) => {
+      this.deps.log(`sync ${this.deps.accountId}: gap (${reason})`);
+      this.requestCatchUp();
+    },
+    conversation: (c) => this.queue((b) => b.conversations.push(c)),
+    patch: (remoteId, patch) => this.queue((b) => b.patches.push({ remoteId, patch })),
+    stale: (remoteId) => {
+      this.stale.add(remoteId);
+      void this.fetchStale();
+    },
+    messages: (remoteId, messages) => this.queue((b) => b.messages.push({ remoteId, messages })),
+    read: (remoteId, ids, at) => this.queue((b) => b.reads.push({ remoteId, ids, at })),
+    typing: (remoteId, who, isTyping) => {
+      const c = this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId);
+      if (c) this.deps.events.emit('typing', { conversationId: c.id, who, isTyping });
+    },
+    visitorOnline: (remoteId, online) => this.queue((b) => b.patches.push({ remoteId, patch: { visitorOnline: online } })),
+    warn: (message) => {
+      if (message !== this.lastWarn) this.deps.log(`sync ${this.deps.accountId}: ${message}`);
+      this.lastWarn = message;
+    },
+  };
+
+  // ---------------------------------------------------------------- bursts
+  private queue(add: (burst: Burst) => void): void {
+    add(this.burst);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Applies everything queued since the last flush in one transaction, then tells the UI. */
+  flush(): void {
+    this.flushScheduled = false;
+    const burst = this.burst;
+    this.burst = emptyBurst();
+    const { mirror, accountId, clock } = this.deps;
+    const now = clock();
+    const added = new Map<number, ReturnType<Mirror['messages']['apply']>['added']>();
+    const updated = new Map<number, ReturnType<Mirror['messages']['apply']>['updated']>();
+    const touched = new Set<number>();
+    const push = <T>(map: Map<number, T[]>, id: number, items: T[]) => items.length && map.set(id, [...(map.get(id) ?? []), ...items]);
+    mirror.transaction(() => {
+      for (const c of burst.conversations) touched.add(mirror.conversations.upsert(accountId, c, now).row.id);
+      for (const { remoteId, patch } of burst.patches) {
+        const row = mirror.conversations.findByRemote(accountId, remoteId);
+        if (!row) {
+          this.stale.add(remoteId);
+          continue;
+        }
+        mirror.conversations.upsert(accountId, { remoteId, createdAt: row.createdAt, ...patch }, now);
+        touched.add(row.id);
+      }
+      for (const { remoteId, messages } of burst.messages) {
+        const row = mirror.conversations.findByRemote(accountId, remoteId) ?? mirror.conversations.upsert(accountId, { remoteId, createdAt: messages[0]?.createdAt ?? now }, now).row;
+        const result = this.applyMessages(row.id, messages, now);
+        push(added, row.id, result.added);
+        push(updated, row.id, result.updated);
+        touched.add(row.id);
+      }
+      for (const { remoteId, ids, at } of burst.reads) {
+        const row = mirror.conversations.findByRemote(accountId, remoteId);
+        if (!row) continue;
+        push(updated, row.id, mirror.messages.markReadByRemoteIds(row.id, ids, at));
+        mirror.conversations.recountUnreadFor(row.id);
+        touched.add(row.id);
+      }
+    });
+    for (const [conversationId, messages] of added) this.deps.events.emit('messages.added', { conversationId, messages });
+    for (const [conversationId, messages] of updated) this.deps.events.emit('messages.updated', { conversationId, messages });
+    if (touched.size) this.deps.events.emit('conversations.changed', { accountId, conversationIds: [...touched] });
+    if (this.stale.size) void this.fetchStale();
+  }
+
+  /** Inside a transaction: apply, move the preview forward, derive unread. */
+  private applyMessages(conversationId: number, messages: RemoteMessage[], now: number) {
+    const { mirror } = this.deps;
+    const result = mirror.messages.apply(conversationId, messages);
+    const newest = result.added.reduce<(typeof result.added)[number] | null>((best, m) => (best && best.createdAt > m.createdAt ? best : m), null);
+    if (newest) mirror.conversations.touch(conversationId, newest.createdAt, newest.content.slice(0, 200), now);
+    if (result.added.length || result.updated.length) mirror.conversations.recountUnreadFor(conversationId);
+    return result;
+  }
+
+  // ---------------------------------------------------------------- fetching
+  private requestCatchUp(): void {
+    if (this.catchingUp) {
+      this.catchUpAgain = true;
+      return;
+    }
+    void this.catchUp();
+  }
+
+  private async catchUp(): Promise<void> {
+    this.catchingUp = true;
+    this.caughtUp = false;
+    this.publish();
+    try {
+      do {
+        this.catchUpAgain = false;
+        this.flush();
+        await this.fetchGap();
+      } while (this.catchUpAgain);
+      this.caughtUp = true;
+      this.deps.mirror.accounts.setLastSynced(this.deps.accountId, this.deps.clock());
+      this.deps.onLive?.();
+    } catch (error) {
+      this.onFetchError(error, 'catch-up');
+    } finally {
+      this.catchingUp = false;
+      this.publish();
+    }
+    if (this.stale.size) void this.fetchStale();
+  }
+
+  private onFetchError(error: unknown, what: string): void {
+    if (error instanceof ConnectorError && error.kind === 'auth') {
+      this.markAuthExpired(error.message);
+      return;
+    }
+    this.deps.log(`sync ${this.deps.accountId}: ${what} failed: ${error instanceof Error ? error.message : String(error)}; retrying`);
+    this.linkDetail = `Could not sync: ${error instanceof Error ? error.message : String(error)}`;
+    if (this.retryTimer) this.deps.timers.clearTimeout(this.retryTimer);
+    this.retryTimer = this.deps.timers.setTimeout(() => {
+      this.retryTimer = null;
+      if (this.started && this.authExpired === null) this.requestCatchUp();
+    }, 2000);
+  }
+
+  private async fetchGap(): Promise<void> {
+    const { connector, mirror, accountId, clock } = this.deps;
+    const since = mirror.cursors.get(accountId, 'account');
+    let page: string | null = null;
+    let watermark = since;
+    const changed: string[] = [];
+    do {
+      const result = await connector.listConversations({ since, page });
+      mirror.transaction(() => {
+        for (const c of result.items) {
+          const before = mirror.conversations.findByRemote(accountId, c.remoteId);
+          const { row } = mirror.conversations.upsert(accountId, c, clock());
+          // Page-back backends list everything: fetch only where the last activity moved.
+          if (connector.capabilities.catchUp === 'cursor' || !before || (c.lastMessageAt ?? 0) > before.lastMessageAt || (c.lastMessageAt ?? 0) > this.newestMessageAt(row.id)) {
+            changed.push(c.remoteId);
+          }
+        }
+      });
+      if (result.watermark && (!watermark || Date.parse(result.watermark) > Date.parse(watermark))) watermark = result.watermark;
+      page = result.next;
+    } while (page);
+    this.deps.events.emit('conversations.changed', { accountId, conversationIds: [] });
+    let done = 0;
+    for (const remoteId of changed) {
+      this.deps.events.emit('sync.progress', { accountId, done, total: changed.length });
+      await this.fetchConversation(remoteId);
+      done++;
+    }
+    this.deps.events.emit('sync.progress', { accountId, done, total: changed.length });
+    if (watermark) mirror.cursors.set(accountId, 'account', watermark, clock());
+  }
+
+  private newestMessageAt(conversationId: number): number {
+    return this.deps.mirror.messages.page(conversationId, 1).items[0]?.createdAt ?? 0;
+  }
+
+  private async fetchStale(): Promise<void> {
+    if (this.fetchingStale || this.catchingUp) return;
+    this.fetchingStale = true;
+    try {
+      while (this.stale.size && !this.catchingUp) {
+        const remoteId = this.stale.values().next().value as string;
+        this.stale.delete(remoteId);
+        if (!this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId)) {
+          this.deps.mirror.transaction(() => this.deps.mirror.conversations.upsert(this.deps.accountId, { remoteId, createdAt: this.deps.clock() }, this.deps.clock()));
+        }
+        await this.fetchConversation(remoteId);
+      }
+    } catch (error) {
+      this.onFetchError(error, 'fetch');
+    } finally {
+      this.fetchingStale = false;
+    }
+  }
+
+  /** Fetches what is new in one conversation and applies it, page by page. */
+  private async fetchConversation(remoteId: string): Promise<void> {
+    const { connector, mirror, accountId, clock } = this.deps;
+    const row = mirror.conversations.findByRemote(accountId, remoteId);
+    if (!row) return;
+    const scope = `conversation:${row.id}`;
+    if (connector.capabilities.catchUp === 'cursor') {
+      let after = mirror.cursors.get(accountId, scope);
+      for (;;) {
+        const page = await connector.messagesAfter(remoteId, after, PAGE);
+        const last = page.items.at(-1);
+        this.commitFetched(row.id, page.items, () => last && mirror.cursors.set(accountId, scope, last.remoteId, clock()));
+        if (!page.next || !last) break;
+        after = last.remoteId;
+      }
+      return;
+    }
+    // Page back from the newest until a page holds a message we already have.
+    let before: string | null = null;
+    for (;;) {
+      const page = await connector.messagesBefore(remoteId, before, PAGE);
+      const known = page.items.some((m) => mirror.messages.findByRemote(row.id, m.remoteId));
+      this.commitFetched(row.id, page.items, () => {});
+      if (known || !page.next) break;
+      before = page.next;
+    }
+  }
+
+  private commitFetched(conversationId: number, items: RemoteMessage[], alsoInTransaction: () => unknown): void {
+    const { mirror, clock } = this.deps;
+    const result = mirror.transaction(() => {
+      const r = this.applyMessages(conversationId, items, clock());
+      alsoInTransaction();
+      return r;
+    });
+    if (result.added.length) this.deps.events.emit('messages.added', { conversationId, messages: result.added });
+    if (result.updated.length) this.deps.events.emit('messages.updated', { conversationId, messages: result.updated });
+    if (result.added.length || result.updated.length) this.deps.events.emit('conversations.changed', { accountId: this.deps.accountId, conversationIds: [conversationId] });
+  }
+}

@@ -1,0 +1,209 @@
+// The outbox: replies, status changes and read marks are written to SQLite first (shown as
+// pending), then sent in order per conversation, retried with backoff and jitter, exactly once
+// where the backend deduplicates by client id. Nothing is dropped: an auth failure pauses the
+// queue until sign-in, and a permanent refusal marks the item failed with the server's reason.
+import type { ConversationStatus, Message } from '../../../shared/domain';
+import type { Connector } from '../connectors/connector';
+import { ConnectorError } from '../connectors/connector';
+import type { EventBus } from '../events';
+import type { Mirror } from '../mirror/mirror';
+import type { OutboxRow } from '../mirror/outbox-repo';
+import { backoffDelay } from './backoff';
+import type { Timers } from './timers';
+
+export interface OutboxDeps {
+  accountId: number;
+  mirror: Mirror;
+  connector: Connector;
+  events: EventBus;
+  clock: () => number;
+  random: () => number;
+  timers: Timers;
+  log: (message: string) => void;
+  onAuthExpired: (reason: string) => void;
+  /** Called after a status or read item fails for good, so the engine can refetch the truth. */
+  onRejected?: (conversationId: number) => void;
+}
+
+export class Outbox {
+  private paused = false;
+  private running = false;
+  private again = false;
+  private timer: unknown = null;
+  private stopped = false;
+
+  constructor(private readonly deps: OutboxDeps) {
+    deps.mirror.outbox.requeueInFlight(deps.accountId);
+  }
+
+  enqueueReply(conversationId: number, content: string, clientId: string): Message {
+    const { mirror, clock } = this.deps;
+    const now = clock();
+    const message = mirror.transaction(() => {
+      const m = mirror.messages.insertPending({ conversationId, clientId, senderType: 'admin', senderName: null, content, createdAt: now });
+      mirror.outbox.add({ accountId: this.deps.accountId, conversationId, kind: 'reply', payload: { content, messageId: m.id }, clientId, now });
+      mirror.conversations.touch(conversationId, now, content.slice(0, 200), now);
+      return m;
+    });
+    this.changed();
+    return message;
+  }
+
+  enqueueStatus(conversationId: number, status: ConversationStatus, clientId: string): void {
+    const now = this.deps.clock();
+    this.deps.mirror.outbox.add({ accountId: this.deps.accountId, conversationId, kind: 'status', payload: { status }, clientId, now });
+    this.changed();
+  }
+
+  enqueueRead(conversationId: number, messageRemoteIds: string[], clientId: string): void {
+    if (messageRemoteIds.length === 0) return;
+    const now = this.deps.clock();
+    this.deps.mirror.outbox.add({ accountId: this.deps.accountId, conversationId, kind: 'read', payload: { messageRemoteIds }, clientId, now });
+    this.changed();
+  }
+
+  /** A failed reply goes back to the queue. */
+  retry(messageClientId: string): boolean {
+    const row = this.deps.mirror.outbox.byClientId(messageClientId);
+    if (!row || row.state !== 'failed') return false;
+    this.deps.mirror.transaction(() => {
+      this.deps.mirror.outbox.setState(row.id, 'queued', { attempts: 0, nextAttemptAt: this.deps.clock(), lastError: null });
+      this.updateReply(row, 'pending', null);
+    });
+    this.changed();
+    return true;
+  }
+
+  /** A failed reply is dropped, with its pending message. */
+  discard(messageClientId: string): boolean {
+    const row = this.deps.mirror.outbox.byClientId(messageClientId);
+    if (!row || row.state !== 'failed') return false;
+    const messageId = (JSON.parse(row.payload) as { messageId?: number }).messageId;
+    this.deps.mirror.transaction(() => {
+      this.deps.mirror.outbox.remove(row.id);
+      if (messageId) this.deps.mirror.messages.remove(messageId);
+    });
+    this.changed();
+    return true;
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.kick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) this.deps.timers.clearTimeout(this.timer);
+  }
+
+  counts(): { pending: number; failed: number } {
+    return this.deps.mirror.outbox.counts(this.deps.accountId);
+  }
+
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    void this.drain();
+  }
+
+  private changed(): void {
+    this.deps.events.emit('outbox.counts', { accountId: this.deps.accountId, ...this.counts() });
+    this.kick();
+  }
+
+  private schedule(at: number): void {
+    if (this.timer) this.deps.timers.clearTimeout(this.timer);
+    this.timer = this.deps.timers.setTimeout(() => {
+      this.timer = null;
+      this.kick();
+    }, Math.max(0, at - this.deps.clock()));
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        while (!this.paused && !this.stopped) {
+          const item = this.deps.mirror.outbox.next(this.deps.accountId);
+          if (!item) break;
+          if (item.nextAttemptAt > this.deps.clock()) {
+            this.schedule(item.nextAttemptAt);
+            break;
+          }
+          await this.send(item);
+        }
+      } while (this.again && !this.paused && !this.stopped);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private updateReply(row: OutboxRow, delivery: Message['delivery'], reason: string | null): void {
+    if (row.kind !== 'reply') return;
+    const messageId = (JSON.parse(row.payload) as { messageId?: number }).messageId;
+    const m = messageId ? this.deps.mirror.messages.setDelivery(messageId, delivery, reason) : undefined;
+    if (m) this.deps.events.emit('messages.updated', { conversationId: row.conversationId, messages: [m] });
+  }
+
+  private async send(row: OutboxRow): Promise<void> {
+    const { mirror, connector, clock } = this.deps;
+    const conversation = mirror.conversations.getRow(row.conversationId);
+    if (!conversation) {
+      mirror.outbox.remove(row.id);
+      return;
+    }
+    mirror.outbox.setState(row.id, 'in-flight');
+    try {
+      const payload = JSON.parse(row.payload) as { content?: string; status?: ConversationStatus; messageRemoteIds?: string[] };
+      if (row.kind === 'reply') {
+        const echo = await connector.sendReply(conversation.remoteId, payload.content ?? '', row.clientId);
+        const applied = mirror.transaction(() => {
+          const result = mirror.messages.apply(row.conversationId, [{ ...echo, clientId: row.clientId }]);
+          mirror.outbox.remove(row.id);
+          return result;
+        });
+        const all = [...applied.added, ...applied.updated];
+        if (all.length) this.deps.events.emit('messages.updated', { conversationId: row.conversationId, messages: all });
+      } else if (row.kind === 'status') {
+        await connector.setStatus(conversation.remoteId, payload.status!);
+        mirror.outbox.remove(row.id);
+      } else {
+        await connector.markRead(conversation.remoteId, payload.messageRemoteIds ?? []);
+        mirror.outbox.remove(row.id);
+      }
+      this.deps.events.emit('outbox.counts', { accountId: this.deps.accountId, ...this.counts() });
+    } catch (error) {
+      const e = error instanceof ConnectorError ? error : new ConnectorError('transient', error instanceof Error ? error.message : String(error));
+      if (e.kind === 'auth') {
+        mirror.outbox.setState(row.id, 'queued');
+        this.pause();
+        this.deps.onAuthExpired(e.message);
+      } else if (e.kind === 'transient') {
+        const attempts = row.attempts + 1;
+        const delay = Math.max(backoffDelay(attempts, this.deps.random), e.retryAfterMs ?? 0);
+        mirror.outbox.setState(row.id, 'queued', { attempts, nextAttemptAt: clock() + delay, lastError: e.message });
+        this.deps.log(`outbox: ${row.kind} for conversation ${row.conversationId} failed (${e.message}); retry in ${delay} ms`);
+      } else {
+        mirror.transaction(() => {
+          mirror.outbox.setState(row.id, 'failed', { attempts: row.attempts + 1, lastError: e.message });
+          this.updateReply(row, 'failed', e.message);
+        });
+        if (row.kind !== 'reply') {
+          // A refused status or read mark cannot stay failed: drop it and refetch the server's truth.
+          mirror.outbox.remove(row.id);
+          this.deps.onRejected?.(row.conversationId);
+        }
+        this.deps.events.emit('outbox.counts', { accountId: this.deps.accountId, ...this.counts() });
+      }
+    }
+  }
+}
