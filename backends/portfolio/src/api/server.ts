@@ -4,8 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import Pusher from 'pusher';
 import { type z } from 'zod';
 import {
@@ -114,14 +113,16 @@ const SOCKET_ID_RE = /^\d+\.\d+$/;
 const ADMIN_CHANNEL = 'private-admin-notifications';
 const ADMIN_PRESENCE = 'presence-admin-chat';
 
+// No import.meta here: the module must load as CommonJS too (tsx, Playwright, the console's bundle).
+// Bundlers that move this file should pass `publicDir`.
 function moduleDir(): string {
   if (typeof __dirname === 'string') return __dirname;
-  return dirname(fileURLToPath(import.meta.url));
+  return resolve(process.cwd(), 'backends/portfolio/src/api');
 }
 
 function localRequire(): NodeRequire {
   if (typeof require === 'function') return require;
-  return createRequire(import.meta.url);
+  return createRequire(join(process.cwd(), 'package.json'));
 }
 
 class RateLimiter {
