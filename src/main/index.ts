@@ -4,7 +4,7 @@ import { app, BrowserWindow, dialog, ipcMain, powerMonitor, safeStorage } from '
 import { join, resolve } from 'node:path';
 import { version } from '../../package.json';
 import { createCore, type Core } from './core/core';
-import { findMigrationsDir } from './core/db/locate';
+import { findDemoPublicDir, findMigrationsDir } from './core/db/locate';
 import { openElectronSettingsStore } from './shell/electron-settings-store';
 import { IpcBridge } from './shell/ipc';
 import { findNativeBinding } from './shell/native-binding';
@@ -43,6 +43,7 @@ function start(): void {
     settings: openElectronSettingsStore(log),
     secrets: new SafeStorageSecretStore(safeStorage, join(dataDir, 'secrets.json'), log),
     log,
+    demoPublicDir: app.isPackaged ? join(process.resourcesPath, 'demo-site') : findDemoPublicDir(__dirname),
   });
   bridge = new IpcBridge({
     ipcMain,

@@ -60,6 +60,9 @@ export const methods = {
     Account,
   ),
   'accounts.signIn': method(z.object({ accountId: LocalId, email: z.email().max(320), password: z.string().min(1).max(1000) }).strict(), Account),
+  /** Starts the reference backend on loopback with demo data and simulated visitors, and connects to it. */
+  'demo.start': method(NoInput, z.object({ account: Account, visitorUrl: z.string() })),
+  'demo.status': method(NoInput, z.object({ visitorUrl: z.string().nullable() })),
   'accounts.remove': method(z.object({ accountId: LocalId }).strict(), z.null()),
   'conversations.page': method(
     z

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatch, type Dispatch } from '../../src/main/core/api/dispatch';
 import { AccountService } from '../../src/main/core/accounts/account-service';
 import { createHandlers } from '../../src/main/core/api/handlers';
+import { Demo } from '../../src/main/core/demo/demo';
 import type { Connector } from '../../src/main/core/connectors/connector';
 import { realTimers } from '../../src/main/core/sync/timers';
 import { EventBus } from '../../src/main/core/events';
@@ -39,6 +40,7 @@ beforeEach(async () => {
     settings: new JsonFileSettingsStore(`${ctx.temp.dir}/settings.json`),
     secrets,
     accounts,
+    demo: new Demo({ dataDir: ctx.temp.dir, mirror: ctx.mirror, accounts, log: () => {} }),
     app: { version: '0.0.0-test', mode: 'web', dataDir: ctx.temp.dir },
   });
   dispatch = createDispatch(handlers);

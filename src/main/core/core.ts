@@ -7,6 +7,7 @@ import { createHandlers } from './api/handlers';
 import { AccountService } from './accounts/account-service';
 import { createConnector, type ConnectorFactory } from './accounts/connector-factory';
 import { realTimers, type Timers } from './sync/timers';
+import { Demo } from './demo/demo';
 import { openDatabase } from './db/open';
 import { EventBus } from './events';
 import { Mirror } from './mirror/mirror';
@@ -27,6 +28,8 @@ export interface CoreOptions {
   /** Tests pass their own; the app uses the real connectors. */
   connectorFactory?: ConnectorFactory;
   fetch?: typeof fetch;
+  /** The demo site's visitor page files (backends/portfolio/public). */
+  demoPublicDir?: string;
 }
 
 export interface Core {
@@ -65,12 +68,14 @@ export function createCore(options: CoreOptions): Core {
     log,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  const demo = new Demo({ dataDir: options.dataDir, mirror, accounts, log, ...(options.demoPublicDir ? { publicDir: options.demoPublicDir } : {}) });
   const handlers = createHandlers({
     mirror,
     events,
     settings: options.settings,
     secrets: options.secrets,
     accounts,
+    demo,
     app: { version: options.version, mode: options.mode, dataDir: options.dataDir },
   });
   return {
@@ -81,11 +86,17 @@ export function createCore(options: CoreOptions): Core {
     dispatch: createDispatch(handlers, log),
     start: async () => {
       await accounts.setAvailability(options.settings.get().availability);
+      try {
+        await demo.resume();
+      } catch (error) {
+        log(`demo: could not restart the demo backend: ${error instanceof Error ? error.message : String(error)}`);
+      }
       await accounts.startAll();
     },
     resync: (reason) => accounts.resync(reason),
     close: async () => {
       await accounts.stopAll();
+      await demo.stop();
       mirror.close();
     },
   };

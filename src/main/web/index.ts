@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../../../package.json';
 import { createCore } from '../core/core';
-import { findMigrationsDir } from '../core/db/locate';
+import { findDemoPublicDir, findMigrationsDir } from '../core/db/locate';
 import { JsonFileSettingsStore, PlainFileSecretStore } from '../core/settings/settings-store';
 import { startWebServer } from './server';
 
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     mode: 'web',
     version,
     log,
+    ...(findDemoPublicDir(__dirname) ? { demoPublicDir: findDemoPublicDir(__dirname) } : {}),
   });
   const server = await startWebServer({ core, rendererDir: resolve(__dirname, '../renderer'), port, log });
   log(`profile: ${dataDir}`);

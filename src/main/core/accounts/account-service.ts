@@ -115,10 +115,17 @@ export class AccountService {
   }
 
   /** Adds a portfolio site: discovers its realtime settings, signs in, starts syncing. */
-  async connectPortfolio(input: { siteUrl: string; email: string; password: string; pusher?: PusherSettings | undefined; name?: string | undefined }): Promise<AccountRow> {
+  async connectPortfolio(input: {
+    siteUrl: string;
+    email: string;
+    password: string;
+    pusher?: PusherSettings | undefined;
+    name?: string | undefined;
+    extraConfig?: Record<string, unknown>;
+  }): Promise<AccountRow> {
     const baseUrl = normalizeSiteUrl(input.siteUrl);
     const { token, pusher, extensions } = await this.signInAndDiscover(baseUrl, input.email, input.password, input.pusher);
-    const config: PortfolioAccountConfig = { pusher, extensions };
+    const config: PortfolioAccountConfig = { ...input.extraConfig, pusher, extensions };
     const account = this.deps.mirror.accounts.create({ kind: 'portfolio', name: input.name ?? new URL(baseUrl).host, baseUrl, config }, this.deps.clock());
     this.deps.secrets.set(tokenKey(account.id), token);
     await this.start(account);

@@ -3,6 +3,7 @@
 import { ConsoleError, type ConsoleApiHandlers } from '../../../shared/contract';
 import type { Account, ConnectionState } from '../../../shared/domain';
 import type { AccountService } from '../accounts/account-service';
+import type { Demo } from '../demo/demo';
 import type { EventBus } from '../events';
 import type { AccountRow } from '../mirror/accounts-repo';
 import type { Mirror } from '../mirror/mirror';
@@ -19,6 +20,7 @@ export interface HandlerDeps {
   settings: SettingsStore;
   secrets: SecretStore;
   accounts: AccountService;
+  demo: Demo;
   app: { version: string; mode: 'electron' | 'web'; dataDir: string };
 }
 
@@ -66,6 +68,14 @@ export function createHandlers(deps: HandlerDeps) {
       await accounts.signIn(accountId, email, password);
       return toAccount(mirror.accounts.get(accountId)!);
     },
+
+    'demo.start': async () => {
+      const { accountId, visitorUrl } = await deps.demo.start();
+      changed(accountId, []);
+      return { account: toAccount(mirror.accounts.get(accountId)!), visitorUrl };
+    },
+
+    'demo.status': () => ({ visitorUrl: deps.demo.visitorUrl }),
 
     'accounts.remove': async ({ accountId }) => {
       await accounts.remove(accountId);

@@ -3,16 +3,23 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export function findMigrationsDir(start: string, extraCandidates: string[] = []): string {
-  for (const candidate of extraCandidates) {
-    if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
-  }
+/** The nearest folder `relative` above `start` that contains `marker`. */
+export function findUp(start: string, relative: string, marker: string): string | null {
   let dir = start;
   for (;;) {
-    const candidate = join(dir, 'migrations');
-    if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
+    const candidate = join(dir, relative);
+    if (existsSync(join(candidate, marker))) return candidate;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`No migrations folder found above ${start}.`);
+    if (parent === dir) return null;
     dir = parent;
   }
 }
+
+export function findMigrationsDir(start: string): string {
+  const dir = findUp(start, 'migrations', join('meta', '_journal.json'));
+  if (!dir) throw new Error(`No migrations folder found above ${start}.`);
+  return dir;
+}
+
+/** The demo site's visitor page, from a checkout (the packaged app passes its resources path). */
+export const findDemoPublicDir = (start: string): string | undefined => findUp(start, join('backends', 'portfolio', 'public'), 'index.html') ?? undefined;

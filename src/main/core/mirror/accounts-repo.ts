@@ -28,6 +28,18 @@ export class AccountsRepo {
     return this.db.select().from(accounts).where(eq(accounts.id, id)).get();
   }
 
+  update(id: number, patch: { baseUrl?: string; config?: unknown; name?: string }): void {
+    this.db
+      .update(accounts)
+      .set({
+        ...(patch.baseUrl ? { baseUrl: patch.baseUrl } : {}),
+        ...(patch.name ? { name: patch.name } : {}),
+        ...(patch.config !== undefined ? { config: JSON.stringify(patch.config) } : {}),
+      })
+      .where(eq(accounts.id, id))
+      .run();
+  }
+
   setLastSynced(id: number, at: number): void {
     this.db.update(accounts).set({ lastSyncedAt: at }).where(eq(accounts.id, id)).run();
   }

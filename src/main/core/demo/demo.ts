@@ -1,0 +1,88 @@
+// "Try the demo": runs the reference portfolio backend (backends/portfolio) inside the core, on
+// loopback only, with demo conversations and simulated visitors, and connects an account to it.
+// Its data lives in the profile, so the demo's history survives a restart like a real site's.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_ADMIN, startPortfolioBackend, type PortfolioBackendHandle } from '../../../../backends/portfolio/src/index';
+import type { AccountService } from '../accounts/account-service';
+import type { Mirror } from '../mirror/mirror';
+
+export interface DemoDeps {
+  dataDir: string;
+  mirror: Mirror;
+  accounts: AccountService;
+  log: (message: string) => void;
+  /** Simulated visitors chatting on the demo site. */
+  visitors?: number;
+  publicDir?: string;
+}
+
+export const DEMO_ACCOUNT_NAME = 'Demo site (on this computer)';
+
+export class Demo {
+  private backend: PortfolioBackendHandle | null = null;
+
+  constructor(private readonly deps: DemoDeps) {}
+
+  get visitorUrl(): string | null {
+    return this.backend?.visitorUrl ?? null;
+  }
+
+  private demoAccount() {
+    return this.deps.mirror.accounts.list().find((a) => (JSON.parse(a.config) as { demo?: boolean }).demo === true);
+  }
+
+  private async startBackend(): Promise<PortfolioBackendHandle> {
+    if (this.backend) return this.backend;
+    const dataDir = join(this.deps.dataDir, 'demo-backend');
+    const fresh = !existsSync(join(dataDir, 'portfolio.sqlite'));
+    this.backend = await startPortfolioBackend({
+      host: '127.0.0.1',
+      port: 0,
+      pusherPort: 0,
+      dataDir,
+      seedDemo: fresh,
+      admin: { ...DEMO_ADMIN },
+      simulate: this.deps.visitors ?? 3,
+      ...(this.deps.publicDir ? { publicDir: this.deps.publicDir } : {}),
+      log: (line) => this.deps.log(`demo backend: ${line}`),
+    });
+    return this.backend;
+  }
+
+  /** Before accounts start: a demo account from an earlier run gets its backend back (new ports). */
+  async resume(): Promise<void> {
+    const account = this.demoAccount();
+    if (!account) return;
+    const backend = await this.startBackend();
+    this.deps.mirror.accounts.update(account.id, { baseUrl: backend.apiUrl, config: this.config(backend) });
+  }
+
+  private config(backend: PortfolioBackendHandle) {
+    return {
+      demo: true,
+      extensions: true,
+      pusher: { key: backend.pusher.key, cluster: backend.pusher.cluster, wsHost: backend.pusher.host, wsPort: backend.pusher.port, forceTLS: false },
+    };
+  }
+
+  async start(): Promise<{ accountId: number; visitorUrl: string }> {
+    const backend = await this.startBackend();
+    const existing = this.demoAccount();
+    if (existing) return { accountId: existing.id, visitorUrl: backend.visitorUrl };
+    const account = await this.deps.accounts.connectPortfolio({
+      siteUrl: backend.apiUrl,
+      email: DEMO_ADMIN.email,
+      password: DEMO_ADMIN.password,
+      name: DEMO_ACCOUNT_NAME,
+      extraConfig: { demo: true },
+    });
+    return { accountId: account.id, visitorUrl: backend.visitorUrl };
+  }
+
+  async stop(): Promise<void> {
+    const backend = this.backend;
+    this.backend = null;
+    await backend?.close();
+  }
+}
