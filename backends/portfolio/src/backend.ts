@@ -16,6 +16,8 @@ export interface PortfolioBackendOptions {
   pusherPort?: number;
   dataDir?: string;
   dbPath?: string;
+  /** The visitor page files; pass it when this module is bundled away from backends/portfolio. */
+  publicDir?: string;
   seedDemo?: boolean;
   /** Number of simulated visitors (default 0). */
   simulate?: number;
@@ -66,6 +68,7 @@ export async function startPortfolioBackend(opts: PortfolioBackendOptions = {}):
       port: opts.port ?? 8080,
       dataDir: opts.dataDir,
       dbPath: opts.dbPath,
+      publicDir: opts.publicDir,
       pusher: { appId: app.id, key: app.key, secret: app.secret, host, port: pusherServer.port },
       admin: admin ? { email: admin.email, password: admin.password, name: admin.name ?? 'Admin' } : undefined,
       extensions: opts.extensions,

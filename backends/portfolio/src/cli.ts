@@ -7,7 +7,7 @@ const USAGE = `Usage: npm run backend -- [options]
 
   --port N          chat API and visitor page port (default 8080; 0 = any free port)
   --pusher-port N   Pusher-protocol server port (default 6001; 0 = any free port)
-  --data DIR        data directory for portfolio.sqlite (default ./.data/portfolio)
+  --data DIR        data directory for portfolio.sqlite (default backends/portfolio/.data)
   --seed-demo       load demo conversations; creates the demo admin unless ADMIN_EMAIL/ADMIN_PASSWORD are set
   --simulate N      run N simulated visitors
   --no-extensions   behave like the bare seed (no config, catch-up, idempotency, read receipts, visitor-online)
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const env = process.env;
   const admin =
     env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, name: env.ADMIN_NAME ?? 'Admin' } : undefined;
-  const dataDir = resolve(values.data ?? '.data/portfolio');
+  const dataDir = values.data ? resolve(values.data) : resolve(__dirname, '../.data');
   const backend = await startPortfolioBackend({
     port: int(values.port, '--port', 8080),
     pusherPort: int(values['pusher-port'], '--pusher-port', 6001),
