@@ -2,6 +2,7 @@
 // triggering realtime events through the official `pusher` SDK like the seed's §8.3.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -647,7 +648,9 @@ export async function startChatApi(opts: ChatApiOptions): Promise<ChatApiHandle>
       file = join(publicDir, entry[0]);
       type = entry[1];
     } else if (pathname === '/vendor/pusher.min.js') {
-      file = localRequire().resolve('pusher-js/dist/web/pusher.min.js');
+      // A copy in publicDir/vendor wins (for bundled builds); otherwise the installed pusher-js.
+      const copy = join(publicDir, 'vendor', 'pusher.min.js');
+      file = existsSync(copy) ? copy : localRequire().resolve('pusher-js/dist/web/pusher.min.js');
       type = 'text/javascript; charset=utf-8';
     }
     if (!file) return false;
