@@ -18,7 +18,7 @@ test('a missing or wrong token gets 401', async ({ page }) => {
   await expect(page.getByText('401 Unauthorized')).toBeVisible();
 });
 
-test('the token opens the empty inbox, read through the contract', async ({ page }) => {
+test('the token opens the first-run screen, read through the contract', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -26,14 +26,19 @@ test('the token opens the empty inbox, read through the contract', async ({ page
   await page.goto(app.url);
   // The token is exchanged for a cookie and removed from the address bar.
   await expect(page).toHaveURL(`${app.origin}/`);
-  await expect(page.getByRole('list', { name: 'Conversations' })).toBeAttached();
-  await expect(page.getByText('No conversations yet')).toBeVisible();
-  await expect(page.getByText('No accounts yet')).toBeVisible();
-  for (const name of ['Active', 'Resolved', 'Closed', 'All']) {
-    await expect(page.getByRole('button', { name, exact: true })).toBeVisible();
-  }
-  await page.getByRole('button', { name: 'All', exact: true }).click();
-  await expect(page.getByRole('button', { name: 'All', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  // No account yet: the two ways in.
+  await expect(page.getByRole('button', { name: 'Try the demo' })).toBeVisible();
+  await page.getByRole('button', { name: 'Connect your site' }).click();
+  for (const name of ['Site URL', 'Email', 'Password']) await expect(page.getByRole('textbox', { name })).toBeVisible();
+  // Validation before anything is sent.
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText("Enter your site's address");
+  // An unreachable site gets a clear error.
+  await page.getByRole('textbox', { name: 'Site URL' }).fill('http://127.0.0.1:9');
+  await page.getByRole('textbox', { name: 'Email' }).fill('admin@example.com');
+  await page.getByRole('textbox', { name: 'Password' }).fill('whatever');
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('cannot be reached');
 
   // The same typed contract answers in the page, and rejects bad arguments with a clear error.
   const info = await page.evaluate(() => window.switchboard.invoke('app.info'));
@@ -46,7 +51,8 @@ test('the token opens the empty inbox, read through the contract', async ({ page
   );
   expect(rejected).toMatch(/^bad-request: Invalid argument for conversations\.page: filter/);
 
-  await page.screenshot({ path: 'docs/screenshots/empty-inbox.png' });
+  await page.screenshot({ path: 'docs/screenshots/first-run.png' });
+  // Errors from the contract are returned values: the page logs nothing.
   expect(errors).toEqual([]);
 });
 

@@ -1,34 +1,65 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConversationFilter } from '../../shared/domain';
-import { ConversationList } from './components/ConversationList';
-import { Sidebar } from './components/Sidebar';
-import { useInbox } from './useInbox';
+import type { Settings } from '../../shared/settings';
+import { api } from './api';
+import { FirstRun } from './components/FirstRun';
+import { Inbox } from './components/Inbox';
+import { useAccounts } from './hooks/useAccounts';
+import { useApiEvent } from './hooks/useApiEvent';
+import { systemLanguage } from './i18n';
 
 export function App() {
-  const { t } = useTranslation();
-  const [filter, setFilter] = useState<ConversationFilter>('active');
-  const inbox = useInbox(filter);
-  return (
-    <div className="app">
-      <Sidebar accounts={inbox.accounts} counts={inbox.counts} filter={filter} onFilter={setFilter} />
-      <main className="main">
-        {inbox.error && (
-          <div className="banner error" role="alert">
-            <span>{t('error.load', { message: inbox.error })}</span>
-            <button type="button" onClick={() => void inbox.reload()}>
-              {t('error.retry')}
-            </button>
-          </div>
-        )}
-        <div className="panes">
-          <ConversationList conversations={inbox.conversations} loading={inbox.loading} />
-          <section className="conversation-pane empty" aria-label={t('pane.none')}>
-            <p className="empty-title">{t('pane.none')}</p>
-            <p className="muted">{t('pane.noneHint')}</p>
-          </section>
-        </div>
-      </main>
-    </div>
-  );
+  const { t, i18n } = useTranslation();
+  const { accounts, error, outbox, progress, reload } = useAccounts();
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [adding, setAdding] = useState(false);
+
+  useEffect(() => {
+    void api()
+      .invoke('settings.get')
+      .then(setSettings)
+      .catch(() => {});
+  }, []);
+  useApiEvent('settings.changed', setSettings);
+
+  // Theme and language follow the OS unless the user chose one.
+  useEffect(() => {
+    const theme = settings?.theme ?? 'system';
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+    const language = !settings || settings.language === 'system' ? systemLanguage() : settings.language;
+    if (i18n.language !== language) void i18n.changeLanguage(language);
+    document.documentElement.lang = language;
+  }, [settings, i18n]);
+
+  const updateSettings = useCallback((patch: Partial<Settings>) => {
+    void api()
+      .invoke('settings.update', patch)
+      .then(setSettings)
+      .catch(() => {});
+  }, []);
+
+  if (error && accounts === null) {
+    return (
+      <div className="banner error" role="alert">
+        <span>{t('error.load', { message: error })}</span>
+        <button type="button" onClick={() => void reload()}>
+          {t('error.retry')}
+        </button>
+      </div>
+    );
+  }
+  if (accounts === null) return <p className="muted center">{t('pane.loading')}</p>;
+  if (accounts.length === 0 || adding) {
+    return (
+      <FirstRun
+        onConnected={() => {
+          setAdding(false);
+          void reload();
+        }}
+        {...(accounts.length > 0 ? { onCancel: () => setAdding(false) } : {})}
+      />
+    );
+  }
+  return <Inbox accounts={accounts} outbox={outbox} progress={progress} settings={settings} onSettings={updateSettings} onAddAccount={() => setAdding(true)} />;
 }

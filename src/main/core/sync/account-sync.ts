@@ -37,11 +37,16 @@ interface Burst {
   reads: { remoteId: string; ids: string[]; at: number }[];
 }
 
+/** Thrown after an await when the engine was stopped meanwhile: the database may be closed. */
+class Stopped extends Error {}
+
 const emptyBurst = (): Burst => ({ conversations: [], patches: [], messages: [], reads: [] });
 
 export class AccountSync {
   private link: Link = 'offline';
   private linkDetail: string | null = null;
+  /** The last catch-up error; cleared by the next successful catch-up. */
+  private syncError: string | null = null;
   private authExpired: string | null = null;
   private catchingUp = false;
   private caughtUp = false;
@@ -72,6 +77,7 @@ export class AccountSync {
   private detail(): string | null {
     if (this.authExpired !== null) return this.authExpired;
     if (this.linkDetail) return this.linkDetail;
+    if (this.syncError) return this.syncError;
     if (this.deps.connector.capabilities.catchUp === 'page-back') {
       return 'Limited sync: this backend has no catch-up cursor or reply deduplication; gaps are filled by paging back through history.';
     }
@@ -147,6 +153,7 @@ export class AccountSync {
     messages: (remoteId, messages) => this.queue((b) => b.messages.push({ remoteId, messages })),
     read: (remoteId, ids, at) => this.queue((b) => b.reads.push({ remoteId, ids, at })),
     typing: (remoteId, who, isTyping) => {
+      if (!this.started) return;
       const c = this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId);
       if (c) this.deps.events.emit('typing', { conversationId: c.id, who, isTyping });
     },
@@ -168,6 +175,7 @@ export class AccountSync {
   /** Applies everything queued since the last flush in one transaction, then tells the UI. */
   flush(): void {
     this.flushScheduled = false;
+    if (!this.started) return; // the next start catches up on whatever was queued
     const burst = this.burst;
     this.burst = emptyBurst();
     const { mirror, accountId, clock } = this.deps;
@@ -236,26 +244,34 @@ export class AccountSync {
         this.catchUpAgain = false;
         this.flush();
         await this.fetchGap();
+        this.alive();
       } while (this.catchUpAgain);
       this.caughtUp = true;
+      this.syncError = null;
       this.deps.mirror.accounts.setLastSynced(this.deps.accountId, this.deps.clock());
       this.deps.onLive?.();
     } catch (error) {
       this.onFetchError(error, 'catch-up');
     } finally {
       this.catchingUp = false;
-      this.publish();
+      if (this.started) this.publish();
     }
-    if (this.stale.size) void this.fetchStale();
+    if (this.started && this.stale.size) void this.fetchStale();
+  }
+
+  private alive(): void {
+    if (!this.started) throw new Stopped();
   }
 
   private onFetchError(error: unknown, what: string): void {
+    if (error instanceof Stopped || !this.started) return;
     if (error instanceof ConnectorError && error.kind === 'auth') {
       this.markAuthExpired(error.message);
       return;
     }
     this.deps.log(`sync ${this.deps.accountId}: ${what} failed: ${error instanceof Error ? error.message : String(error)}; retrying`);
-    this.linkDetail = `Could not sync: ${error instanceof Error ? error.message : String(error)}`;
+    this.syncError = `Could not sync: ${error instanceof Error ? error.message : String(error)}`;
+    this.publish();
     if (this.retryTimer) this.deps.timers.clearTimeout(this.retryTimer);
     this.retryTimer = this.deps.timers.setTimeout(() => {
       this.retryTimer = null;
@@ -271,6 +287,7 @@ export class AccountSync {
     const changed: string[] = [];
     do {
       const result = await connector.listConversations({ since, page });
+      this.alive();
       mirror.transaction(() => {
         for (const c of result.items) {
           const before = mirror.conversations.findByRemote(accountId, c.remoteId);
@@ -289,6 +306,7 @@ export class AccountSync {
     for (const remoteId of changed) {
       this.deps.events.emit('sync.progress', { accountId, done, total: changed.length });
       await this.fetchConversation(remoteId);
+      this.alive();
       done++;
     }
     this.deps.events.emit('sync.progress', { accountId, done, total: changed.length });
@@ -300,16 +318,22 @@ export class AccountSync {
   }
 
   private async fetchStale(): Promise<void> {
-    if (this.fetchingStale || this.catchingUp) return;
+    if (this.fetchingStale || this.catchingUp || !this.started) return;
     this.fetchingStale = true;
     try {
       while (this.stale.size && !this.catchingUp) {
         const remoteId = this.stale.values().next().value as string;
         this.stale.delete(remoteId);
+        // A queued new-conversation event may describe it already.
+        if (this.burst.conversations.length) this.flush();
         if (!this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId)) {
-          this.deps.mirror.transaction(() => this.deps.mirror.conversations.upsert(this.deps.accountId, { remoteId, createdAt: this.deps.clock() }, this.deps.clock()));
+          // A placeholder until the next list fetch; lastMessageAt 0 so its messages set the preview.
+          this.deps.mirror.transaction(() =>
+            this.deps.mirror.conversations.upsert(this.deps.accountId, { remoteId, createdAt: this.deps.clock(), lastMessageAt: 0 }, this.deps.clock()),
+          );
         }
         await this.fetchConversation(remoteId);
+        this.alive();
       }
     } catch (error) {
       this.onFetchError(error, 'fetch');
@@ -328,6 +352,7 @@ export class AccountSync {
       let after = mirror.cursors.get(accountId, scope);
       for (;;) {
         const page = await connector.messagesAfter(remoteId, after, PAGE);
+        this.alive();
         const last = page.items.at(-1);
         this.commitFetched(row.id, page.items, () => last && mirror.cursors.set(accountId, scope, last.remoteId, clock()));
         if (!page.next || !last) break;
@@ -339,6 +364,7 @@ export class AccountSync {
     let before: string | null = null;
     for (;;) {
       const page = await connector.messagesBefore(remoteId, before, PAGE);
+      this.alive();
       const known = page.items.some((m) => mirror.messages.findByRemote(row.id, m.remoteId));
       this.commitFetched(row.id, page.items, () => {});
       if (known || !page.next) break;

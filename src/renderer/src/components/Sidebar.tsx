@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import type { Account, ConversationFilter, StatusCounts } from '../../../shared/domain';
+import type { Account, Availability, ConversationFilter, StatusCounts } from '../../../shared/domain';
+import type { Settings } from '../../../shared/settings';
 
 const filters: ConversationFilter[] = ['active', 'resolved', 'closed', 'all'];
 
@@ -8,9 +9,13 @@ interface Props {
   counts: StatusCounts;
   filter: ConversationFilter;
   onFilter: (filter: ConversationFilter) => void;
+  settings: Settings | null;
+  onSettings: (patch: Partial<Settings>) => void;
+  onAddAccount: () => void;
+  demoVisitorUrl: string | null;
 }
 
-export function Sidebar({ accounts, counts, filter, onFilter }: Props) {
+export function Sidebar({ accounts, counts, filter, onFilter, settings, onSettings, onAddAccount, demoVisitorUrl }: Props) {
   const { t } = useTranslation();
   return (
     <nav className="sidebar" aria-label={t('app.title')}>
@@ -22,13 +27,30 @@ export function Sidebar({ accounts, counts, filter, onFilter }: Props) {
         ) : (
           <ul className="accounts">
             {accounts.map((a) => (
-              <li key={a.id}>
+              <li key={a.id} title={a.stateDetail ?? undefined}>
                 <span className={`dot state-${a.connectionState}`} aria-hidden="true" />
-                <span>{a.name}</span>
+                <span className="account-name">{a.name}</span>
                 <span className="muted small">{t(`sidebar.state.${a.connectionState}`)}</span>
               </li>
             ))}
           </ul>
+        )}
+        <button type="button" className="link" onClick={onAddAccount}>
+          {t('sidebar.addAccount')}
+        </button>
+        {demoVisitorUrl && (
+          <p className="demo-note">
+            {t('sidebar.demoNote')}{' '}
+            <a
+              href={demoVisitorUrl}
+              onClick={(e) => {
+                e.preventDefault();
+                window.open(demoVisitorUrl, '_blank', 'noopener,noreferrer');
+              }}
+            >
+              {t('sidebar.openVisitorPage')}
+            </a>
+          </p>
         )}
       </section>
       <section>
@@ -44,6 +66,36 @@ export function Sidebar({ accounts, counts, filter, onFilter }: Props) {
           ))}
         </div>
       </section>
+      {settings && (
+        <section className="prefs">
+          <h2>{t('sidebar.you')}</h2>
+          <label className="select-label">
+            {t('settings.availability')}
+            <select aria-label={t('settings.availability')} value={settings.availability} onChange={(e) => onSettings({ availability: e.target.value as Availability })}>
+              <option value="online">{t('availability.online')}</option>
+              <option value="away">{t('availability.away')}</option>
+              <option value="offline">{t('availability.offline')}</option>
+            </select>
+          </label>
+          <label className="select-label">
+            {t('settings.theme')}
+            <select value={settings.theme} onChange={(e) => onSettings({ theme: e.target.value as Settings['theme'] })}>
+              <option value="system">{t('settings.system')}</option>
+              <option value="light">{t('settings.light')}</option>
+              <option value="dark">{t('settings.dark')}</option>
+            </select>
+          </label>
+          <label className="select-label">
+            {t('settings.language')}
+            <select value={settings.language} onChange={(e) => onSettings({ language: e.target.value as Settings['language'] })}>
+              <option value="system">{t('settings.system')}</option>
+              <option value="en">English</option>
+              <option value="id">Bahasa Indonesia</option>
+            </select>
+          </label>
+          <p className="muted small-hint">{t('keys.hint')}</p>
+        </section>
+      )}
     </nav>
   );
 }

@@ -1,0 +1,214 @@
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConversationStatus, ConversationSummary, Message } from '../../../shared/domain';
+import { api } from '../api';
+import { useMessages } from '../hooks/useMessages';
+import { dayLabel, sameDay, timeOfDay } from '../lib/format';
+import { MessageText } from './MessageText';
+
+export const MAX_REPLY = 2000;
+
+interface Props {
+  conversation: ConversationSummary;
+  visitorTyping: boolean;
+  draft: string;
+  onDraft: (text: string) => void;
+  onStatus: (status: ConversationStatus) => void;
+  replyRef: React.RefObject<HTMLTextAreaElement | null>;
+  scrollToMessageId: number | null;
+}
+
+export function ConversationPane({ conversation, visitorTyping, draft, onDraft, onStatus, replyRef, scrollToMessageId }: Props) {
+  const { t, i18n } = useTranslation();
+  const { messages, loading, hasOlder, loadOlder } = useMessages(conversation.id);
+  const scroller = useRef<HTMLDivElement>(null);
+  const stickToBottom = useRef(true);
+  const typingSent = useRef<{ on: boolean; timer: ReturnType<typeof setTimeout> | null }>({ on: false, timer: null });
+  const [sendError, setSendError] = useState<string | null>(null);
+  const [discarded, setDiscarded] = useState<Set<number>>(new Set());
+
+  // Reading the conversation marks it read (and tells the visitor, where the backend supports it).
+  useEffect(() => {
+    if (conversation.unreadCount > 0) void api().invoke('conversations.markRead', { conversationId: conversation.id }).catch(() => {});
+  }, [conversation.id, conversation.unreadCount, messages.length]);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
+  }, [messages, visitorTyping]);
+
+  useEffect(() => {
+    if (scrollToMessageId === null) return;
+    const el = scroller.current?.querySelector(`[data-message-id="${scrollToMessageId}"]`);
+    if (el) {
+      stickToBottom.current = false;
+      el.scrollIntoView({ block: 'center' });
+      el.classList.add('flash');
+    }
+  }, [scrollToMessageId, messages]);
+
+  const onScroll = async () => {
+    const el = scroller.current;
+    if (!el) return;
+    stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    if (el.scrollTop < 80 && hasOlder) {
+      const before = el.scrollHeight;
+      if (await loadOlder()) requestAnimationFrame(() => (el.scrollTop += el.scrollHeight - before));
+    }
+  };
+
+  const setTyping = (on: boolean) => {
+    const state = typingSent.current;
+    if (state.timer) clearTimeout(state.timer);
+    if (on) state.timer = setTimeout(() => setTyping(false), 3000);
+    if (state.on === on) return;
+    state.on = on;
+    void api().invoke('typing.send', { conversationId: conversation.id, isTyping: on }).catch(() => {});
+  };
+
+  const send = async () => {
+    const content = draft.trim();
+    if (!content || content.length > MAX_REPLY) return;
+    setSendError(null);
+    stickToBottom.current = true;
+    onDraft('');
+    setTyping(false);
+    try {
+      await api().invoke('messages.send', { conversationId: conversation.id, content, clientId: crypto.randomUUID() });
+    } catch (e) {
+      onDraft(content);
+      setSendError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  };
+
+  const name = conversation.visitorName ?? t('list.anonymous');
+  const visible = messages.filter((m) => !discarded.has(m.id));
+
+  return (
+    <section className="conversation-pane" aria-label={t('pane.label', { name })}>
+      <header className="pane-header">
+        <div>
+          <h2 className="pane-title">{name}</h2>
+          <span className={`chip chip-${conversation.status}`}>
+            {t(`status.${conversation.status}`)}
+            {conversation.statusIsLocal ? ` · ${t('pane.localStatus')}` : ''}
+          </span>
+          {conversation.visitorOnline && <span className="online-text">{t('pane.online')}</span>}
+        </div>
+        <div className="actions">
+          {conversation.status === 'active' ? (
+            <>
+              <button type="button" onClick={() => onStatus('resolved')} title={t('keys.resolve')}>
+                {t('actions.resolve')}
+              </button>
+              <button type="button" onClick={() => onStatus('closed')} title={t('keys.close')}>
+                {t('actions.close')}
+              </button>
+            </>
+          ) : (
+            <button type="button" onClick={() => onStatus('active')}>
+              {t('actions.reopen')}
+            </button>
+          )}
+        </div>
+      </header>
+      <div className="messages-scroll" ref={scroller} onScroll={() => void onScroll()}>
+        {loading && visible.length === 0 && <p className="muted center">{t('pane.loading')}</p>}
+        <ul className="messages" aria-label={t('pane.messages')}>
+          {visible.map((m, i) => (
+            <MessageItem
+              key={m.id}
+              message={m}
+              showDay={i === 0 || !sameDay(visible[i - 1]!.createdAt, m.createdAt)}
+              lang={i18n.language}
+              onDiscarded={() => setDiscarded((s) => new Set(s).add(m.id))}
+            />
+          ))}
+        </ul>
+        {visitorTyping && (
+          <p className="typing" role="status">
+            {t('pane.typing', { name })}
+          </p>
+        )}
+      </div>
+      <footer className="composer">
+        {sendError && (
+          <p className="form-error" role="alert">
+            {sendError}
+          </p>
+        )}
+        <textarea
+          ref={replyRef}
+          aria-label={t('pane.reply')}
+          placeholder={t('pane.replyPlaceholder')}
+          value={draft}
+          rows={3}
+          onChange={(e) => {
+            onDraft(e.target.value);
+            setTyping(e.target.value.length > 0);
+          }}
+          onKeyDown={onKeyDown}
+          onBlur={() => setTyping(false)}
+        />
+        <div className="composer-row">
+          <span className={`counter${draft.length > MAX_REPLY ? ' over' : ''}`} aria-live="polite">
+            {draft.length}/{MAX_REPLY}
+          </span>
+          <span className="muted small-hint">{t('pane.enterHint')}</span>
+          <button type="button" className="primary" onClick={() => void send()} disabled={!draft.trim() || draft.length > MAX_REPLY}>
+            {t('actions.send')}
+          </button>
+        </div>
+      </footer>
+    </section>
+  );
+}
+
+function MessageItem({ message: m, showDay, lang, onDiscarded }: { message: Message; showDay: boolean; lang: string; onDiscarded: () => void }) {
+  const { t } = useTranslation();
+  const mine = m.senderType === 'admin';
+  return (
+    <>
+      {showDay && (
+        <li className="day" aria-hidden="true">
+          <span>{dayLabel(m.createdAt, lang)}</span>
+        </li>
+      )}
+      <li className={`message ${mine ? 'mine' : 'theirs'} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${mine ? t('pane.you') : (m.senderName ?? t('list.anonymous'))}, ${timeOfDay(m.createdAt, lang)}`}>
+        <div className="bubble">
+          <MessageText text={m.content} />
+        </div>
+        <div className="meta">
+          <span>{timeOfDay(m.createdAt, lang)}</span>
+          {mine && <span className={`delivery ${m.delivery}`}>{t(`delivery.${m.delivery}`)}</span>}
+          {mine && m.delivery === 'failed' && (
+            <>
+              {m.failureReason && <span className="failure">{m.failureReason}</span>}
+              <button type="button" className="link" onClick={() => void api().invoke('outbox.retry', { messageId: m.id })}>
+                {t('actions.retry')}
+              </button>
+              <button
+                type="button"
+                className="link"
+                onClick={() =>
+                  void api()
+                    .invoke('outbox.discard', { messageId: m.id })
+                    .then(onDiscarded)
+                }
+              >
+                {t('actions.discard')}
+              </button>
+            </>
+          )}
+        </div>
+      </li>
+    </>
+  );
+}

@@ -1,0 +1,264 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Account, ConversationFilter, ConversationStatus, ConversationSummary } from '../../../shared/domain';
+import type { Settings } from '../../../shared/settings';
+import { api } from '../api';
+import { useApiEvent } from '../hooks/useApiEvent';
+import { useConversations } from '../hooks/useConversations';
+import { ConversationList } from './ConversationList';
+import { ConversationPane } from './ConversationPane';
+import { DetailsPane } from './DetailsPane';
+import { SearchDialog } from './SearchDialog';
+import { ShortcutSheet } from './ShortcutSheet';
+import { Sidebar } from './Sidebar';
+import { SignInDialog } from './SignInDialog';
+import { StatusBanner } from './StatusBanner';
+
+interface Props {
+  accounts: Account[];
+  outbox: Record<number, { pending: number; failed: number }>;
+  progress: Record<number, { done: number; total: number | null }>;
+  settings: Settings | null;
+  onSettings: (patch: Partial<Settings>) => void;
+  onAddAccount: () => void;
+}
+
+interface Undo {
+  conversationId: number;
+  previous: ConversationStatus;
+  label: string;
+}
+
+const isTextField = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+
+export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddAccount }: Props) {
+  const { t, i18n } = useTranslation();
+  const [filter, setFilter] = useState<ConversationFilter>('active');
+  const list = useConversations(filter);
+  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [openId, setOpenId] = useState<number | null>(null);
+  const [scrollTo, setScrollTo] = useState<number | null>(null);
+  const [typing, setTyping] = useState<Set<number>>(new Set());
+  const typingTimers = useRef(new Map<number, ReturnType<typeof setTimeout>>());
+  const [drafts, setDrafts] = useState<Record<number, string>>({});
+  const [undo, setUndo] = useState<Undo | null>(null);
+  const [dialog, setDialog] = useState<'search' | 'keys' | null>(null);
+  const [signIn, setSignIn] = useState<Account | null>(null);
+  const [demoUrl, setDemoUrl] = useState<string | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const replyRef = useRef<HTMLTextAreaElement>(null);
+  const [fetched, setFetched] = useState<ConversationSummary | null>(null);
+  const inList = openId === null ? undefined : list.items.find((c) => c.id === openId);
+  const openConversation = inList ?? (fetched && fetched.id === openId ? fetched : null);
+
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  useEffect(() => {
+    void api()
+      .invoke('demo.status')
+      .then((s) => setDemoUrl(s.visitorUrl))
+      .catch(() => {});
+  }, [accounts.length]);
+
+  // The open conversation comes from the list when it is there, or is fetched (search results,
+  // another filter), and fetched again when it changes.
+  const fetchOpen = useCallback(() => {
+    if (openId === null) return;
+    void api()
+      .invoke('conversations.get', { conversationId: openId })
+      .then(setFetched)
+      .catch(() => {});
+  }, [openId]);
+  const needsFetch = openId !== null && !inList;
+  useEffect(() => {
+    if (needsFetch) fetchOpen();
+  }, [needsFetch, fetchOpen]);
+  useApiEvent('conversations.changed', (e) => {
+    if (needsFetch && (e.conversationIds.length === 0 || e.conversationIds.includes(openId))) fetchOpen();
+  });
+
+  // Typing and read events are subscribed only for the open conversation.
+  useEffect(() => {
+    void api()
+      .invoke('conversations.watch', { conversationIds: openId === null ? [] : [openId] })
+      .catch(() => {});
+  }, [openId]);
+
+  useApiEvent('typing', (e) => {
+    if (e.who !== 'visitor') return;
+    const timers = typingTimers.current;
+    const existing = timers.get(e.conversationId);
+    if (existing) clearTimeout(existing);
+    setTyping((s) => {
+      const next = new Set(s);
+      if (e.isTyping) next.add(e.conversationId);
+      else next.delete(e.conversationId);
+      return next;
+    });
+    if (e.isTyping) {
+      // A lost "stopped typing" event must not leave the hint on forever.
+      timers.set(
+        e.conversationId,
+        setTimeout(() => setTyping((s) => (s.has(e.conversationId) ? new Set([...s].filter((id) => id !== e.conversationId)) : s)), 6000),
+      );
+    }
+  });
+
+  const open = useCallback((id: number | null, messageId: number | null = null) => {
+    setOpenId(id);
+    if (id !== null) setSelectedId(id);
+    setScrollTo(messageId);
+  }, []);
+
+  const setStatus = useCallback(
+    async (status: ConversationStatus) => {
+      const c = openConversation;
+      if (!c || c.status === status) return;
+      await api().invoke('conversations.setStatus', { conversationId: c.id, status });
+      if (status === 'active') setUndo(null);
+      else setUndo({ conversationId: c.id, previous: c.status, label: t(`undo.${status}`, { name: c.visitorName ?? t('list.anonymous') }) });
+    },
+    [openConversation, t],
+  );
+
+  useEffect(() => {
+    if (!undo) return;
+    const timer = setTimeout(() => setUndo(null), 8000);
+    return () => clearTimeout(timer);
+  }, [undo]);
+
+  const move = useCallback(
+    (delta: number) => {
+      const items = list.items;
+      if (items.length === 0) return;
+      const index = items.findIndex((c) => c.id === selectedId);
+      const next = items[Math.min(items.length - 1, Math.max(0, index === -1 ? 0 : index + delta))];
+      if (next) setSelectedId(next.id);
+    },
+    [list.items, selectedId],
+  );
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        setDialog('search');
+        return;
+      }
+      if (dialog || signIn) return;
+      if (event.key === 'Escape') {
+        if (isTextField(event.target)) (event.target as HTMLElement).blur();
+        else open(null);
+        return;
+      }
+      if (isTextField(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+      const keys: Record<string, () => void> = {
+        j: () => move(1),
+        ArrowDown: () => move(1),
+        k: () => move(-1),
+        ArrowUp: () => move(-1),
+        Enter: () => selectedId !== null && open(selectedId),
+        r: () => replyRef.current?.focus(),
+        e: () => void setStatus('resolved'),
+        c: () => void setStatus('closed'),
+        '?': () => setDialog('keys'),
+      };
+      const action = keys[event.key];
+      if (action) {
+        event.preventDefault();
+        action();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [dialog, signIn, move, open, selectedId, setStatus]);
+
+  const totalPending = Object.values(outbox).reduce((n, o) => n + o.pending, 0);
+
+  return (
+    <div className="app">
+      <Sidebar
+        accounts={accounts}
+        counts={list.counts}
+        filter={filter}
+        onFilter={setFilter}
+        settings={settings}
+        onSettings={onSettings}
+        onAddAccount={onAddAccount}
+        demoVisitorUrl={demoUrl}
+      />
+      <main className="main">
+        {accounts.map((a) => (
+          <StatusBanner key={a.id} account={a} pending={accounts.length === 1 ? totalPending : (outbox[a.id]?.pending ?? 0)} progress={progress[a.id]} onSignIn={setSignIn} />
+        ))}
+        {list.error && (
+          <div className="banner error" role="alert">
+            <span>{t('error.load', { message: list.error })}</span>
+            <button type="button" onClick={() => void list.refresh()}>
+              {t('error.retry')}
+            </button>
+          </div>
+        )}
+        <div className="panes">
+          <ConversationList
+            conversations={list.items}
+            loading={list.loading}
+            selectedId={selectedId}
+            typing={typing}
+            hasMore={list.hasMore}
+            onLoadMore={() => void list.loadMore()}
+            onSelect={(id) => open(id)}
+            now={now}
+          />
+          {openConversation ? (
+            <>
+              <ConversationPane
+                key={openConversation.id}
+                conversation={openConversation}
+                visitorTyping={typing.has(openConversation.id)}
+                draft={drafts[openConversation.id] ?? ''}
+                onDraft={(text) => setDrafts((d) => ({ ...d, [openConversation.id]: text }))}
+                onStatus={(s) => void setStatus(s)}
+                replyRef={replyRef}
+                scrollToMessageId={scrollTo}
+              />
+              <DetailsPane conversation={openConversation} lang={i18n.language} />
+            </>
+          ) : (
+            <section className="conversation-pane empty" aria-label={t('pane.none')}>
+              <p className="empty-title">{t('pane.none')}</p>
+              <p className="muted">{t('pane.noneHint')}</p>
+            </section>
+          )}
+        </div>
+      </main>
+      {undo && (
+        <div className="toast" role="status">
+          <span>{undo.label}</span>
+          <button
+            type="button"
+            onClick={() => {
+              void api().invoke('conversations.setStatus', { conversationId: undo.conversationId, status: undo.previous });
+              setUndo(null);
+            }}
+          >
+            {t('actions.undo')}
+          </button>
+        </div>
+      )}
+      {dialog === 'search' && (
+        <SearchDialog
+          onClose={() => setDialog(null)}
+          onOpen={(conversationId, messageId) => {
+            setDialog(null);
+            open(conversationId, messageId);
+          }}
+        />
+      )}
+      {dialog === 'keys' && <ShortcutSheet onClose={() => setDialog(null)} />}
+      {signIn && <SignInDialog account={signIn} onClose={() => setSignIn(null)} />}
+    </div>
+  );
+}

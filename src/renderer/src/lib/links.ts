@@ -1,0 +1,31 @@
+// Finds links in untrusted text. Only http(s) and mailto become links; everything else,
+// including javascript: and look-alikes, stays plain text.
+export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
+
+const LINK = /\b(?:https?:\/\/[^\s<>"'`]+|mailto:[^\s<>"'`]+)/giu;
+
+export function safeHref(raw: string): string | null {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'mailto:') return url.href;
+  } catch {
+    // not a URL
+  }
+  return null;
+}
+
+export function splitLinks(text: string): TextPart[] {
+  const parts: TextPart[] = [];
+  let last = 0;
+  for (const match of text.matchAll(LINK)) {
+    const raw = match[0].replace(/[.,;:!?)\]]+$/u, '');
+    const start = match.index ?? 0;
+    const href = safeHref(raw);
+    if (!href) continue;
+    if (start > last) parts.push({ kind: 'text', text: text.slice(last, start) });
+    parts.push({ kind: 'link', text: raw, href });
+    last = start + raw.length;
+  }
+  if (last < text.length) parts.push({ kind: 'text', text: text.slice(last) });
+  return parts;
+}
