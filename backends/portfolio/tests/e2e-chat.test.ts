@@ -60,7 +60,7 @@ describe('visitor simulator ⇄ admin pusher-js', () => {
     const online = events<{ conversationId: number; online: boolean }>(notifications, 'visitor-online');
     const updates = events<{ conversationId: number; status: string; updatedAt: string }>(notifications, 'conversation-updated');
 
-    sim = await startSimulator({ apiUrl: b.apiUrl, visitors: 1, minDelayMs: 400, maxDelayMs: 800, messages: 2, names: ['Sim Visitor'] });
+    sim = await startSimulator({ apiUrl: b.apiUrl, visitors: 1, minDelayMs: 1500, maxDelayMs: 2000, messages: 2, names: ['Sim Visitor'] });
     await sim.ready();
     const conv = await waitFor(() => newConversations[0], 10_000, 'new-conversation');
     expect(conv).toMatchObject({ visitorName: 'Sim Visitor', firstMessage: expect.any(String) });
