@@ -91,7 +91,7 @@ export class AccountService {
       clock: deps.clock,
       timers: deps.timers,
       log: deps.log,
-      onLive: () => runtime.outbox.kick(),
+      onLive: () => runtime.outbox.reconnected(),
     });
     this.runtimes.set(account.id, runtime);
     if (!deps.secrets.get(tokenKey(account.id))) runtime.sync.markAuthExpired('no saved sign-in');

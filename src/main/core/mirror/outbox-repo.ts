@@ -57,6 +57,15 @@ export class OutboxRepo {
     this.db.delete(outbox).where(eq(outbox.id, id)).run();
   }
 
+  /** The link is back: whatever waits for a backoff timer is due now. */
+  dueNow(accountId: number, now: number): number {
+    return this.db
+      .update(outbox)
+      .set({ nextAttemptAt: now })
+      .where(and(eq(outbox.accountId, accountId), eq(outbox.state, 'queued'), sql`${outbox.nextAttemptAt} > ${now}`))
+      .run().changes;
+  }
+
   /** After a crash or restart, whatever was in flight is queued again (sends are idempotent). */
   requeueInFlight(accountId: number): number {
     return this.db

@@ -105,6 +105,16 @@ export class Outbox {
     return this.deps.mirror.outbox.counts(this.deps.accountId);
   }
 
+  /**
+   * The account caught up, so the backend answers again: items waiting out a backoff (up to a
+   * minute after a long outage) are sent now instead of after their timer.
+   */
+  reconnected(): void {
+    if (this.stopped || this.paused) return;
+    this.deps.mirror.outbox.dueNow(this.deps.accountId, this.deps.clock());
+    this.kick();
+  }
+
   kick(): void {
     if (this.stopped) return;
     if (this.running) {
@@ -166,6 +176,9 @@ export class Outbox {
       const payload = JSON.parse(row.payload) as { content?: string; status?: ConversationStatus; messageRemoteIds?: string[] };
       if (row.kind === 'reply') {
         const echo = await connector.sendReply(conversation.remoteId, payload.content ?? '', row.clientId);
+        // Stopped meanwhile (the database may be closed): the row stays in flight and is sent
+        // again, idempotently, after the next start.
+        if (this.stopped) return;
         const applied = mirror.transaction(() => {
           const result = mirror.messages.apply(row.conversationId, [{ ...echo, clientId: row.clientId }]);
           mirror.outbox.remove(row.id);
@@ -175,13 +188,16 @@ export class Outbox {
         if (all.length) this.deps.events.emit('messages.updated', { conversationId: row.conversationId, messages: all });
       } else if (row.kind === 'status') {
         await connector.setStatus(conversation.remoteId, payload.status!);
+        if (this.stopped) return;
         mirror.outbox.remove(row.id);
       } else {
         await connector.markRead(conversation.remoteId, payload.messageRemoteIds ?? []);
+        if (this.stopped) return;
         mirror.outbox.remove(row.id);
       }
       this.deps.events.emit('outbox.counts', { accountId: this.deps.accountId, ...this.counts() });
     } catch (error) {
+      if (this.stopped) return;
       const e = error instanceof ConnectorError ? error : new ConnectorError('transient', error instanceof Error ? error.message : String(error));
       if (e.kind === 'auth') {
         mirror.outbox.setState(row.id, 'queued');

@@ -58,6 +58,8 @@ export class PortfolioConnector implements Connector {
   private sink: ConnectorSink | null = null;
   private watched = new Map<string, Channel>();
   private availability: Availability = 'online';
+  private probeTimer: ReturnType<typeof setTimeout> | null = null;
+  private probes = 0;
 
   constructor(private readonly options: PortfolioConnectorOptions) {
     this.rest = new RestClient({ baseUrl: options.baseUrl, token: options.token, ...(options.fetch ? { fetch: options.fetch } : {}) });
@@ -91,10 +93,16 @@ export class PortfolioConnector implements Connector {
     this.pusher = pusher;
 
     pusher.connection.bind('state_change', ({ current }: { current: string }) => {
-      if (current === 'connected') sink.link('connected');
-      else if (current === 'connecting') sink.link('connecting');
-      else if (current === 'unavailable') sink.link('unavailable', 'The realtime server cannot be reached; retrying.');
-      else if (current === 'failed') sink.link('unavailable', 'This system cannot use the realtime transport.');
+      if (current === 'connected') {
+        this.probes = 0;
+        sink.link('connected');
+      } else if (current === 'connecting') {
+        sink.link('connecting');
+        this.scheduleProbe(pusher);
+      } else if (current === 'unavailable') {
+        sink.link('unavailable', 'The realtime server cannot be reached; retrying.');
+        this.scheduleProbe(pusher);
+      } else if (current === 'failed') sink.link('unavailable', 'This system cannot use the realtime transport.');
     });
     pusher.connection.bind('error', (error: { data?: { code?: number; message?: string } }) => {
       const code = error?.data?.code;
@@ -104,7 +112,7 @@ export class PortfolioConnector implements Connector {
 
     const admin = pusher.subscribe(ADMIN_CHANNEL);
     admin.bind('pusher:subscription_succeeded', () => sink.gap('subscribed to admin notifications'));
-    admin.bind('pusher:subscription_error', (e: { status?: number; error?: string }) => this.onSubscriptionError(e));
+    admin.bind('pusher:subscription_error', (e: { status?: number; error?: string }) => this.onSubscriptionError(e, admin));
     this.bindParsed(admin, 'new-conversation', NewConversationEvent, (e) => {
       sink.conversation({ remoteId: String(e.conversationId), visitorName: e.visitorName ?? null, createdAt: Date.parse(e.createdAt) });
       sink.stale(String(e.conversationId));
@@ -120,14 +128,48 @@ export class PortfolioConnector implements Connector {
   async disconnect(): Promise<void> {
     const pusher = this.pusher;
     this.pusher = null;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
     this.watched = new Map([...this.watched.keys()].map((k) => [k, undefined as unknown as Channel]));
     if (pusher) pusher.disconnect();
     this.sink?.link('offline');
   }
 
-  private onSubscriptionError(e: { status?: number; error?: string }): void {
-    if (e?.status === 401 || e?.status === 403) this.sink?.link('auth-expired', 'The site refused the realtime sign-in; sign in again.');
-    else this.sink?.warn(`Realtime subscription failed: ${e?.error ?? e?.status ?? 'unknown'}`);
+  /**
+   * pusher-js waits up to ~15 s between attempts once the server has gone away, so a restarted
+   * server would leave a long gap. While the link is down, restart the attempt every 0.75–2 s
+   * (channels stay bound and are resubscribed on connect, which reports the gap).
+   */
+  private scheduleProbe(pusher: Pusher): void {
+    if (this.probeTimer || this.pusher !== pusher) return;
+    const delay = Math.min(2000, 750 + 250 * this.probes);
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = null;
+      if (this.pusher !== pusher) return;
+      const state = pusher.connection.state;
+      if (state !== 'connecting' && state !== 'unavailable') return;
+      this.probes++;
+      pusher.disconnect();
+      pusher.connect();
+      this.scheduleProbe(pusher);
+    }, delay);
+    this.probeTimer.unref?.();
+  }
+
+  private onSubscriptionError(e: { status?: number; error?: string }, channel?: Channel): void {
+    if (e?.status === 401 || e?.status === 403) {
+      this.sink?.link('auth-expired', 'The site refused the realtime sign-in; sign in again.');
+      return;
+    }
+    this.sink?.warn(`Realtime subscription failed: ${e?.error ?? e?.status ?? 'unknown'}; retrying`);
+    // A transient refusal (the site down for a moment) is not final: pusher-js would never retry
+    // on its own while the socket stays up, and the account would never catch up.
+    const pusher = this.pusher;
+    if (!channel || !pusher) return;
+    const timer = setTimeout(() => {
+      if (this.pusher === pusher && pusher.connection.state === 'connected' && !channel.subscribed && pusher.channel(channel.name) === channel) channel.subscribe();
+    }, 2000);
+    timer.unref?.();
   }
 
   /** Binds an event whose payload is checked first; malformed payloads are skipped and reported. */
@@ -152,7 +194,7 @@ export class PortfolioConnector implements Connector {
 
   private joinPresence(): void {
     const presence = this.pusher?.subscribe(PRESENCE_CHANNEL);
-    presence?.bind('pusher:subscription_error', (e: { status?: number; error?: string }) => this.onSubscriptionError(e));
+    if (presence) presence.bind('pusher:subscription_error', (e: { status?: number; error?: string }) => this.onSubscriptionError(e, presence));
   }
 
   private subscribeConversation(remoteId: string): void {
@@ -161,6 +203,7 @@ export class PortfolioConnector implements Connector {
     const channel = pusher.subscribe(conversationChannel(remoteId));
     this.watched.set(remoteId, channel);
     channel.bind('pusher:subscription_succeeded', () => this.sink?.stale(remoteId));
+    channel.bind('pusher:subscription_error', (e: { status?: number; error?: string }) => this.onSubscriptionError(e, channel));
     this.bindParsed(channel, 'new-message', WireMessage, (m) => this.sink?.messages(remoteId, [toRemoteMessage(m)]));
     this.bindParsed(channel, 'message-read', MessageReadEvent, (e) =>
       this.sink?.read(remoteId, e.messageIds.map(String), Date.parse(e.readAt), e.readerType ?? 'visitor'),
