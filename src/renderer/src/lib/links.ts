@@ -14,6 +14,9 @@ export function safeHref(raw: string): string | null {
   return null;
 }
 
+/** Direction overrides and invisible characters that can make a link read as something else. */
+const DECEPTIVE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/u;
+
 export function splitLinks(text: string): TextPart[] {
   const parts: TextPart[] = [];
   let last = 0;
@@ -23,7 +26,8 @@ export function splitLinks(text: string): TextPart[] {
     const href = safeHref(raw);
     if (!href) continue;
     if (start > last) parts.push({ kind: 'text', text: text.slice(last, start) });
-    parts.push({ kind: 'link', text: raw, href });
+    // A link whose text hides characters shows where it really goes.
+    parts.push({ kind: 'link', text: DECEPTIVE.test(raw) ? href : raw, href });
     last = start + raw.length;
   }
   if (last < text.length) parts.push({ kind: 'text', text: text.slice(last) });
