@@ -1,0 +1,118 @@
+// The core killed (SIGKILL) right after it received events, again and again: after the next
+// start and catch-up nothing is missing and nothing is doubled. The core runs in a child process
+// (node --import tsx tests/support/core-child.ts). SWITCHBOARD_CRASH_ITERATIONS sets the count (default 20).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DATABASE_FILE } from '../../src/main/core/core';
+import { openDatabase } from '../../src/main/core/db/open';
+import { Mirror } from '../../src/main/core/mirror/mirror';
+import { Visitor, backendSnapshot, countMessages, sleep, sortKeys, startTestBackend, waitFor, type Snapshot } from '../support/portfolio-harness';
+import { migrationsDir, tempDir } from '../support/temp-db';
+
+const ITERATIONS = Number(process.env.SWITCHBOARD_CRASH_ITERATIONS ?? 20);
+const root = resolve(__dirname, '../..');
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+interface Child {
+  proc: ChildProcess;
+  lines: { event: string; state?: string; n?: number; ok?: boolean }[];
+  exited: Promise<number | null>;
+}
+
+function startChild(args: string[]): Child {
+  // tsx as a loader in this very process: the tsx CLI would fork, and SIGKILL would hit only the wrapper.
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'tests/support/core-child.ts'), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: Child['lines'] = [];
+  createInterface({ input: proc.stdout! }).on('line', (line) => {
+    try {
+      lines.push(JSON.parse(line) as Child['lines'][number]);
+    } catch {
+      if (process.env.SWITCHBOARD_TEST_LOG) console.log(`child ${proc.pid}: ${line}`);
+    }
+  });
+  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  cleanups.push(async () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    await exited;
+  });
+  return { proc, lines, exited };
+}
+
+function readMirror(dataDir: string): Snapshot {
+  const database = openDatabase({ file: join(dataDir, DATABASE_FILE), migrationsDir });
+  const mirror = new Mirror(database);
+  try {
+    const out: Snapshot = {};
+    const [account] = mirror.accounts.list();
+    let cursor: string | undefined;
+    for (;;) {
+      const page = mirror.conversations.page('all', 500, cursor, account!.id);
+      for (const c of page.items) {
+        out[c.remoteId] = { status: c.status, messages: mirror.messages.all(c.id).map((m) => ({ id: m.remoteId ?? 'pending', content: m.content, senderType: m.senderType })) };
+      }
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    return out;
+  } finally {
+    mirror.close();
+  }
+}
+
+describe('portfolio sync survives being killed', () => {
+  it(`6. SIGKILL right after events arrive, ${ITERATIONS} times: nothing missing after catch-up`, { timeout: 300_000 }, async () => {
+    const b = await startTestBackend({ seed: true });
+    cleanups.push(() => b.close());
+    const t = tempDir('switchboard-crash-');
+    cleanups.push(() => t.cleanup());
+    const visitors = await Promise.all(Array.from({ length: 5 }, (_, i) => new Visitor(b.apiUrl, `Crash ${i}`).open()));
+
+    let child = startChild([t.dir, b.apiUrl, b.admin.email, b.admin.password]);
+    await waitFor(() => child.lines.some((l) => l.state === 'live'), 30_000, 'first child live');
+    const t0 = Date.now();
+    let killedAfterEvents = 0;
+    let n = 0;
+    for (let i = 0; i < ITERATIONS; i++) {
+      // A burst while the core runs; kill it as soon as it has received (and applied) some of it.
+      const before = child.lines.filter((l) => l.event === 'added').length;
+      const burst = Promise.all(visitors.map(async (v) => {
+        for (let k = 0; k < 4; k++) await v.send(`crash ${i} msg ${n++}`);
+      }));
+      if (process.env.SWITCHBOARD_TEST_LOG) console.log(`iteration ${i}: burst starts`);
+      const got = await waitFor(() => child.lines.filter((l) => l.event === 'added').length > before, 10_000, 'events received').then(() => true, () => false);
+      child.proc.kill('SIGKILL');
+      await child.exited;
+      if (got) killedAfterEvents++;
+      if (process.env.SWITCHBOARD_TEST_LOG) console.log(`iteration ${i}: events ${got}, ${Date.now() - t0} ms`);
+      await burst;
+      // More arrives while it is down.
+      await visitors[i % visitors.length]!.send(`while down ${i}`);
+      child = startChild([t.dir]);
+      // Sometimes kill it again mid catch-up, before it reports live.
+      if (i % 3 === 2) {
+        await waitFor(() => child.lines.some((l) => l.state === 'syncing' || l.state === 'connecting'), 20_000, 'restarting');
+        child.proc.kill('SIGKILL');
+        await child.exited;
+        child = startChild([t.dir]);
+      }
+      await waitFor(() => child.lines.some((l) => l.state === 'live'), 30_000, `child ${i} live`);
+    }
+    await sleep(300);
+    child.proc.kill('SIGTERM');
+    await child.exited;
+    const mirror = sortKeys(readMirror(t.dir));
+    const backend = sortKeys(backendSnapshot(b));
+    console.log(`[6] crash: ${ITERATIONS} SIGKILLs (${killedAfterEvents} right after applying live events, ${Math.floor(ITERATIONS / 3)} more mid catch-up) in ${Date.now() - t0} ms; mirror ${countMessages(mirror)} / backend ${countMessages(backend)} messages`);
+    expect(mirror).toEqual(backend);
+    expect(killedAfterEvents).toBe(ITERATIONS);
+  });
+});
