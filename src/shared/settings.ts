@@ -18,7 +18,8 @@ export const Settings = z.object({
       volume: z.number().min(0).max(1).default(0.8),
     })
     .prefault({}),
-  paneSizes: z.array(z.number().min(0).max(100)).max(4).default([18, 32, 50]),
+  /** Widths in percent of the panes area: conversation list, visitor details. */
+  paneSizes: z.array(z.number().min(0).max(100)).max(4).default([30, 20]),
 });
 export type Settings = z.infer<typeof Settings>;
 

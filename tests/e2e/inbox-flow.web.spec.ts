@@ -120,6 +120,19 @@ test('keyboard: j/k move, Enter opens, r focuses the reply, ? shows the sheet', 
   await expect(console_.getByRole('textbox', { name: 'Reply' })).toBeFocused();
 });
 
+test('panes resize by keyboard and keep their size across a reload', async () => {
+  const splitter = console_.getByRole('separator', { name: 'Resize the conversation list' });
+  await expect(splitter).toHaveAttribute('aria-valuenow', '30');
+  const before = await console_.getByRole('region', { name: 'Conversations' }).evaluate((el) => el.getBoundingClientRect().width);
+  await splitter.focus();
+  for (let i = 0; i < 5; i++) await console_.keyboard.press('ArrowRight');
+  await expect(splitter).toHaveAttribute('aria-valuenow', '35');
+  const after = await console_.getByRole('region', { name: 'Conversations' }).evaluate((el) => el.getBoundingClientRect().width);
+  expect(after).toBeGreaterThan(before + 20);
+  await console_.reload();
+  await expect(console_.getByRole('separator', { name: 'Resize the conversation list' })).toHaveAttribute('aria-valuenow', '35');
+});
+
 test('search finds a message after the backend is stopped', async () => {
   await backend.close();
   await expect(console_.getByRole('status').filter({ hasText: /offline|Reconnecting/ }).first()).toBeVisible({ timeout: 30_000 });

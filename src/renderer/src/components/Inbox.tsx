@@ -8,6 +8,7 @@ import { useConversations } from '../hooks/useConversations';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
 import { DetailsPane } from './DetailsPane';
+import { PaneSplitter } from './PaneSplitter';
 import { SearchDialog } from './SearchDialog';
 import { ShortcutSheet } from './ShortcutSheet';
 import { Sidebar } from './Sidebar';
@@ -47,6 +48,15 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
   const [demoUrl, setDemoUrl] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const replyRef = useRef<HTMLTextAreaElement>(null);
+  // Pane widths in percent of the panes area (list, details), remembered in settings.
+  const saved = settings?.paneSizes ?? [];
+  const [dragSizes, setDragSizes] = useState<[number, number] | null>(null);
+  const listWidth = dragSizes?.[0] ?? saved[0] ?? 30;
+  const detailsWidth = dragSizes?.[1] ?? saved[1] ?? 20;
+  const saveSizes = (sizes: [number, number]) => {
+    setDragSizes(sizes);
+    onSettings({ paneSizes: sizes });
+  };
   const [fetched, setFetched] = useState<ConversationSummary | null>(null);
   const inList = openId === null ? undefined : list.items.find((c) => c.id === openId);
   const openConversation = inList ?? (fetched && fetched.id === openId ? fetched : null);
@@ -201,7 +211,7 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
             </button>
           </div>
         )}
-        <div className="panes">
+        <div className="panes" style={{ gridTemplateColumns: openConversation ? `${listWidth}% auto minmax(0, 1fr) auto ${detailsWidth}%` : `${listWidth}% auto minmax(0, 1fr)` }}>
           <ConversationList
             conversations={list.items}
             loading={list.loading}
@@ -211,6 +221,15 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
             onLoadMore={() => void list.loadMore()}
             onSelect={(id) => open(id)}
             now={now}
+          />
+          <PaneSplitter
+            label={t('panes.list')}
+            value={listWidth}
+            min={18}
+            max={50}
+            direction={1}
+            onChange={(v) => setDragSizes([v, detailsWidth])}
+            onCommit={(v) => saveSizes([v, detailsWidth])}
           />
           {openConversation ? (
             <>
@@ -223,6 +242,15 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
                 onStatus={(s) => void setStatus(s)}
                 replyRef={replyRef}
                 scrollToMessageId={scrollTo}
+              />
+              <PaneSplitter
+                label={t('panes.details')}
+                value={detailsWidth}
+                min={12}
+                max={35}
+                direction={-1}
+                onChange={(v) => setDragSizes([listWidth, v])}
+                onCommit={(v) => saveSizes([listWidth, v])}
               />
               <DetailsPane conversation={openConversation} lang={i18n.language} />
             </>
