@@ -75,7 +75,16 @@ export class MessagesRepo {
   apply(conversationId: number, remote: RemoteMessage[]): AppliedMessages {
     const result: AppliedMessages = { added: [], updated: [] };
     for (const m of remote) {
-      const known = this.byRemote.get({ conversationId, remoteId: m.remoteId }) ?? (m.clientId ? this.byClient.get({ clientId: m.clientId }) : undefined);
+      const byRemote = this.byRemote.get({ conversationId, remoteId: m.remoteId });
+      const byClient = m.clientId ? this.byClient.get({ clientId: m.clientId }) : undefined;
+      let known = byRemote ?? byClient;
+      if (byRemote && byClient && byRemote.id !== byClient.id && byClient.remoteId === null) {
+        // A backend without clientMessageId: a fetch stored our own reply before its send returned.
+        // Keep the pending row (the one the user sees) and drop the copy, or the reply shows twice
+        // and the pending one never settles.
+        this.remove(byRemote.id);
+        known = byClient;
+      }
       if (known) {
         const readAt = m.readAt ?? known.readAt;
         const delivery: DeliveryState = known.senderType === 'admin' ? (readAt ? 'read' : 'sent') : (known.delivery as DeliveryState);
