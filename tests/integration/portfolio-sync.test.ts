@@ -126,16 +126,28 @@ describe('portfolio sync against the reference backend', () => {
     const conversation = await waitFor(() => c.core.mirror.conversations.findByRemote(accountId, String(visitor.conversationId)), 10_000, 'conversation');
     await waitFor(() => c.core.mirror.messages.all(conversation.id).length === 1, 10_000, 'first message');
     for (let round = 0; round < 5; round++) {
-      const resolve = () => call(c, 'conversations.setStatus', { conversationId: conversation.id, status: 'resolved' });
-      if (order === 'visitor-first') await Promise.all([visitor.send(`race ${round}`), resolve()]);
-      else await Promise.all([resolve(), visitor.send(`race ${round}`)]);
-      await waitFor(() => c.core.mirror.outbox.counts(accountId).pending === 0, 10_000, 'outbox empty');
       const server = () => b.api.chatDb.db.prepare('SELECT status FROM conversations WHERE id = ?').get(visitor.conversationId) as { status: string };
+      const resolve = () => call(c, 'conversations.setStatus', { conversationId: conversation.id, status: 'resolved' });
+      // The server sees them in the given order; the console sees the events and its own
+      // optimistic change interleaved.
+      if (order === 'visitor-first') {
+        await visitor.send(`race ${round}`);
+        await resolve();
+      } else {
+        await resolve();
+        await waitFor(() => server().status === 'resolved', 5000, 'resolved on the server');
+        await visitor.send(`race ${round}`);
+      }
+      await waitFor(() => c.core.mirror.outbox.counts(accountId).pending === 0, 10_000, 'outbox empty');
+      expect(server().status).toBe(order === 'visitor-first' ? 'resolved' : 'active');
       await waitFor(() => c.core.mirror.conversations.get(conversation.id)?.status === server().status && c.state() === 'live', 10_000, `status converges (server ${server().status}, mirror ${c.core.mirror.conversations.get(conversation.id)?.status})`);
       await waitEqual(c, accountId, b);
+      const serverUnread = () => (b.api.chatDb.db.prepare("SELECT count(*) AS n FROM messages WHERE conversation_id = ? AND sender_type = 'visitor' AND is_read = 0").get(visitor.conversationId) as { n: number }).n;
+      // Before reading: the console counts exactly what the server counts.
+      expect(serverUnread()).toBeGreaterThan(0);
+      await waitFor(() => c.core.mirror.conversations.get(conversation.id)?.unreadCount === serverUnread(), 5000, `unread ${c.core.mirror.conversations.get(conversation.id)?.unreadCount} = server ${serverUnread()}`);
       // Read it in the console: nothing unread on either side.
       await call(c, 'conversations.markRead', { conversationId: conversation.id });
-      const serverUnread = () => (b.api.chatDb.db.prepare("SELECT count(*) AS n FROM messages WHERE conversation_id = ? AND sender_type = 'visitor' AND is_read = 0").get(visitor.conversationId) as { n: number }).n;
       await waitFor(() => serverUnread() === 0 && c.core.mirror.outbox.counts(accountId).pending === 0, 10_000, 'read on the server');
       await sleep(200);
       expect(c.core.mirror.conversations.get(conversation.id)?.unreadCount).toBe(0);
@@ -145,8 +157,11 @@ describe('portfolio sync against the reference backend', () => {
     console.log(`[4] ${order}: final status ${final.status} on both sides, unread ${final.unreadCount}`);
   });
 
-  it('5. a 401 mid-stream: auth-expired, replies kept; sign in again and everything resumes', async () => {
-    const b = await backend({ seed: true, jwtSecret: 'first-secret-first-secret-first-secret' });
+  it.each([
+    ['the JWT secret rotated', 'rotate'],
+    ['a short-lived JWT expiring', 'ttl'],
+  ])('5. a 401 mid-stream (%s): auth-expired, replies kept; sign in again and everything resumes', async (_label, how) => {
+    const b = await backend({ seed: true, jwtSecret: 'first-secret-first-secret-first-secret', ...(how === 'ttl' ? { jwtTtlSeconds: 3 } : {}) });
     const c = await core(dir().dir);
     const accountId = await connectAccount(c.core, b);
     await live(c);
@@ -154,7 +169,8 @@ describe('portfolio sync against the reference backend', () => {
     await visitor.send('before rotation');
     const conversation = await waitFor(() => c.core.mirror.conversations.findByRemote(accountId, String(visitor.conversationId)), 10_000, 'conversation');
     // Every token the console holds becomes invalid.
-    await b.restartApi({ jwtSecret: 'second-secret-second-secret-second' });
+    if (how === 'rotate') await b.restartApi({ jwtSecret: 'second-secret-second-secret-second' });
+    else await sleep(3500);
     for (let i = 0; i < 3; i++) await visitor.send(`during expiry ${i}`);
     const replies = ['kept 1', 'kept 2', 'kept 3'];
     for (const content of replies) await call(c, 'messages.send', { conversationId: conversation.id, content, clientId: randomUUID() });
@@ -169,7 +185,7 @@ describe('portfolio sync against the reference backend', () => {
     await live(c);
     await waitFor(() => c.core.mirror.outbox.counts(accountId).pending === 0, 15_000, 'outbox delivered');
     await waitEqual(c, accountId, b);
-    console.log(`[5] 401: auth-expired reached; after sign-in live + outbox delivered + caught up in ${Date.now() - t0} ms`);
+    console.log(`[5] 401 (${how}): auth-expired reached; after sign-in live + outbox delivered + caught up in ${Date.now() - t0} ms`);
     expect(b.api.listAllMessages().filter((m) => m.senderType === 'admin' && m.conversationId === visitor.conversationId).map((m) => m.content)).toEqual(replies);
   });
 
@@ -242,5 +258,27 @@ describe('portfolio sync against the reference backend', () => {
     const people = await call<{ messageId: number | null }[]>(c2, 'search', { query: 'Oscar' });
     expect(people.some((h) => h.messageId === null)).toBe(true);
     console.log(`[8] offline: ${Object.keys(seen).length} conversations, ${countMessages(seen)} messages read back with the backend stopped; lastSyncedAt ${new Date(account!.lastSyncedAt!).toISOString()}`);
+  });
+
+  it('2b. a realtime outage longer than 10 s shows "unavailable", and the gap is filled within 5 s of the server coming back', async () => {
+    const b = await backend({ seed: true });
+    const c = await core(dir().dir);
+    const accountId = await connectAccount(c.core, b);
+    await live(c);
+    const v = await new Visitor(b.apiUrl, 'Patient Pat').open();
+    await b.stopPusher();
+    const down = Date.now();
+    for (let i = 0; i < 30; i++) await v.send(`during the long outage ${i}`);
+    await waitFor(() => c.state() === 'unavailable', 20_000, `unavailable (now ${c.state()})`);
+    const unavailableAfter = Date.now() - down;
+    await sleep(2000);
+    expect(c.state()).toBe('unavailable');
+    const restart = Date.now();
+    await b.startPusher();
+    await live(c, 10_000);
+    const gap = Date.now() - restart;
+    await waitEqual(c, accountId, b);
+    console.log(`[2b] long outage: unavailable after ${unavailableAfter} ms; live again ${gap} ms after the restart`);
+    expect(gap).toBeLessThanOrEqual(5000);
   });
 });

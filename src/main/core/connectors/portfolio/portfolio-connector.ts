@@ -50,6 +50,7 @@ export interface PortfolioConnectorOptions {
 }
 
 const PAGE_SIZE = 100;
+const UNAVAILABLE_AFTER_MS = 10_000;
 
 export class PortfolioConnector implements Connector {
   readonly capabilities: ConnectorCapabilities;
@@ -60,6 +61,7 @@ export class PortfolioConnector implements Connector {
   private availability: Availability = 'online';
   private probeTimer: ReturnType<typeof setTimeout> | null = null;
   private probes = 0;
+  private downSince: number | null = null;
 
   constructor(private readonly options: PortfolioConnectorOptions) {
     this.rest = new RestClient({ baseUrl: options.baseUrl, token: options.token, ...(options.fetch ? { fetch: options.fetch } : {}) });
@@ -95,11 +97,17 @@ export class PortfolioConnector implements Connector {
     pusher.connection.bind('state_change', ({ current }: { current: string }) => {
       if (current === 'connected') {
         this.probes = 0;
+        this.downSince = null;
         sink.link('connected');
       } else if (current === 'connecting') {
-        sink.link('connecting');
+        this.downSince ??= Date.now();
+        // The probe restarts pusher-js's attempt, which also restarts its 10 s "unavailable"
+        // timer: keep reporting unavailable once the link has been down that long.
+        if (Date.now() - this.downSince > UNAVAILABLE_AFTER_MS) sink.link('unavailable', 'The realtime server cannot be reached; retrying.');
+        else sink.link('connecting');
         this.scheduleProbe(pusher);
       } else if (current === 'unavailable') {
+        this.downSince ??= Date.now();
         sink.link('unavailable', 'The realtime server cannot be reached; retrying.');
         this.scheduleProbe(pusher);
       } else if (current === 'failed') sink.link('unavailable', 'This system cannot use the realtime transport.');
@@ -130,6 +138,8 @@ export class PortfolioConnector implements Connector {
     this.pusher = null;
     if (this.probeTimer) clearTimeout(this.probeTimer);
     this.probeTimer = null;
+    this.probes = 0;
+    this.downSince = null;
     this.watched = new Map([...this.watched.keys()].map((k) => [k, undefined as unknown as Channel]));
     if (pusher) pusher.disconnect();
     this.sink?.link('offline');
