@@ -53,6 +53,11 @@ describe('portfolio sync under stress', () => {
     let producedMs = 0;
     void producing.then(() => (producedMs = Date.now() - started));
 
+    // Every conversation open on screen: live new-message events on 20 private channels too,
+    // resubscribed (and re-authorised) after every restart.
+    await waitFor(() => c.core.mirror.conversations.page('all', 50, undefined, accountId).items.length === VISITORS, 20_000, 'all conversations');
+    const watched = await c.core.dispatch('conversations.watch', { conversationIds: c.core.mirror.conversations.page('all', 50, undefined, accountId).items.map((x) => x.id) });
+    expect(watched.ok).toBe(true);
     const gapFill: number[] = [];
     const apiRecovery: number[] = [];
     const pace = Math.max(300, Math.min(2000, TOTAL / 5));
@@ -96,7 +101,8 @@ describe('portfolio sync under stress', () => {
         `(${Math.round((TOTAL / producedMs) * 1000)} msg/s; chaos lasted ${chaosMs} ms); ` +
         `${RESTARTS} realtime restarts, gap filled (restart → live) ms: [${gapFill.join(', ')}], max ${Math.max(...gapFill)}; ` +
         `API outages 2 × 5 s, live again after ms: [${apiRecovery.join(', ')}]; mirror settled ${settleMs} ms after the last send; ` +
-        `mirror ${countMessages(mirror)} / backend ${countMessages(backend)} messages`,
+        `mirror ${countMessages(mirror)} / backend ${countMessages(backend)} messages; ` +
+        `refused subscriptions retried: ${c.logs.filter((l) => l.includes('subscription failed')).length} (log lines)`,
     );
     expect(countMessages(backend)).toBe(TOTAL);
     expect(mirror).toEqual(backend);
