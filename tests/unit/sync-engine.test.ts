@@ -67,7 +67,12 @@ describe('outbox through AccountService with a fake connector', () => {
     };
     const secrets = new PlainFileSecretStore(`${ctx.temp.dir}/secrets.json`);
     const events = new EventBus();
-    service = new AccountService({ mirror: ctx.mirror, events, secrets, connectorFactory: () => connector, clock: () => now, random: () => 0.5, timers, log: () => {} });
+    // Only the sign-in request goes over this fetch; everything else goes through the fake connector.
+    const loginFetch: typeof fetch = async (input) => {
+      expect(String(input)).toBe('http://fake/api/admin/login');
+      return new Response(JSON.stringify({ success: true, data: { token: 'fresh-token' } }), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    service = new AccountService({ mirror: ctx.mirror, events, secrets, connectorFactory: () => connector, clock: () => now, random: () => 0.5, timers, log: () => {}, fetch: loginFetch });
     const account = ctx.mirror.accounts.create({ kind: 'portfolio', name: 'Fake', baseUrl: 'http://fake' }, now);
     secrets.set(`account:${account.id}:token`, 'token');
     const conversations = ['a', 'b', 'c'].map((remoteId) => ctx.mirror.transaction(() => ctx.mirror.conversations.upsert(account.id, { remoteId, createdAt: now }, now)).row);
@@ -85,8 +90,9 @@ describe('outbox through AccountService with a fake connector', () => {
     const pendingWhilePaused = ctx.mirror.outbox.counts(account.id).pending;
     expect(pendingWhilePaused).toBeGreaterThan(0);
     expect(service.connectionOf(account.id)?.state).toBe('auth-expired');
-    // Sign-in is simulated by resuming the outbox directly (the sign-in itself needs a backend).
-    (service as unknown as { runtimes: Map<number, { outbox: { resume(): void } }> }).runtimes.get(account.id)!.outbox.resume();
+    // Signing in again (the public path: new token, reconnect, outbox resumes).
+    await service.signIn(account.id, 'owner@example.com', 'password');
+    expect(secrets.get(`account:${account.id}:token`)).toBe('fresh-token');
     await waitFor(() => ctx.mirror.outbox.counts(account.id).pending === 0, 10_000, 'outbox empty');
     for (const c of conversations) {
       expect(received.filter((r) => r.conversation === c.remoteId).map((r) => r.content)).toEqual(expected[c.remoteId]);

@@ -57,7 +57,8 @@ export class PortfolioConnector implements Connector {
   private readonly rest: RestClient;
   private pusher: Pusher | null = null;
   private sink: ConnectorSink | null = null;
-  private watched = new Map<string, Channel>();
+  /** Open conversations; null until their channel is subscribed (no connection yet). */
+  private watched = new Map<string, Channel | null>();
   private availability: Availability = 'online';
   private probeTimer: ReturnType<typeof setTimeout> | null = null;
   private probes = 0;
@@ -140,7 +141,7 @@ export class PortfolioConnector implements Connector {
     this.probeTimer = null;
     this.probes = 0;
     this.downSince = null;
-    this.watched = new Map([...this.watched.keys()].map((k) => [k, undefined as unknown as Channel]));
+    this.watched = new Map([...this.watched.keys()].map((k) => [k, null]));
     if (pusher) pusher.disconnect();
     this.sink?.link('offline');
   }
@@ -232,7 +233,7 @@ export class PortfolioConnector implements Connector {
     for (const remoteId of wanted) {
       if (!this.watched.has(remoteId)) {
         if (this.pusher) this.subscribeConversation(remoteId);
-        else this.watched.set(remoteId, undefined as unknown as Channel);
+        else this.watched.set(remoteId, null);
       }
     }
   }
