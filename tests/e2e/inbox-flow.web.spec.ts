@@ -85,6 +85,26 @@ test('a visitor writes; the owner reads, replies, and both see typing and read s
   await console_.screenshot({ path: 'docs/screenshots/conversation.png' });
 });
 
+test('an open conversation is marked read only while the window is focused', async () => {
+  // The owner switches to another window (emulated: the page reports no focus).
+  await console_.evaluate(() => {
+    document.hasFocus = () => false;
+  });
+  await visitor.fill('[data-testid="chat-input"]', 'Are you still there?');
+  await visitor.click('[data-testid="send-button"]');
+  const messages = console_.getByRole('list', { name: 'Messages' });
+  await expect(messages).toContainText('Are you still there?');
+  await expect(conversations().getByRole('listitem', { name: /^Ana Lestari, 1 unread/ })).toBeVisible();
+  await console_.waitForTimeout(500);
+  await expect(conversations().getByRole('listitem', { name: /^Ana Lestari, 1 unread/ })).toBeVisible();
+  // The owner comes back: now it is read.
+  await console_.evaluate(() => {
+    document.hasFocus = () => true;
+    window.dispatchEvent(new Event('focus'));
+  });
+  await expect(conversations().getByRole('listitem', { name: /^Ana Lestari, Active/ })).toBeVisible();
+});
+
 test('resolve moves it out of Active into Resolved, with undo; reopen brings it back', async () => {
   await console_.getByRole('button', { name: 'Resolve', exact: true }).click();
   await expect(conversations().getByRole('listitem', { name: /^Ana Lestari/ })).toHaveCount(0);

@@ -27,9 +27,21 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
   const [sendError, setSendError] = useState<string | null>(null);
   const [discarded, setDiscarded] = useState<Set<number>>(new Set());
 
-  // Reading the conversation marks it read (and tells the visitor, where the backend supports it).
+  // Seeing the conversation marks it read (and tells the visitor, where the backend supports it):
+  // only while the window is visible and focused, never behind the owner's back.
   useEffect(() => {
-    if (conversation.unreadCount > 0) void api().invoke('conversations.markRead', { conversationId: conversation.id }).catch(() => {});
+    const markIfSeen = () => {
+      if (conversation.unreadCount > 0 && document.visibilityState === 'visible' && document.hasFocus()) {
+        void api().invoke('conversations.markRead', { conversationId: conversation.id }).catch(() => {});
+      }
+    };
+    markIfSeen();
+    window.addEventListener('focus', markIfSeen);
+    document.addEventListener('visibilitychange', markIfSeen);
+    return () => {
+      window.removeEventListener('focus', markIfSeen);
+      document.removeEventListener('visibilitychange', markIfSeen);
+    };
   }, [conversation.id, conversation.unreadCount, messages.length]);
 
   useLayoutEffect(() => {
