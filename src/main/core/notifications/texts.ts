@@ -1,0 +1,43 @@
+// The few strings the notification center writes itself. They are shown by the OS, outside
+// the renderer, so they cannot come from the renderer's i18next catalogues.
+import type { NotificationPrefs } from './types';
+
+export type HoldCause = 'quiet-hours' | 'dnd';
+
+export interface NotificationTexts {
+  visitorFallback: string;
+  /** Body for a message with no text (an attachment, or only whitespace). */
+  emptyMessage: string;
+  newMessages(count: number): string;
+  summaryTitle(cause: HoldCause): string;
+  summaryBody(messages: number, visitors: number): string;
+  testTitle: string;
+  testBody: string;
+}
+
+const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+
+const en: NotificationTexts = {
+  visitorFallback: 'Visitor',
+  emptyMessage: 'New message',
+  newMessages: (count) => plural(count, 'new message', 'new messages'),
+  summaryTitle: (cause) => (cause === 'quiet-hours' ? 'While quiet hours were on' : 'While do not disturb was on'),
+  summaryBody: (messages, visitors) => `${plural(messages, 'message', 'messages')} from ${plural(visitors, 'visitor', 'visitors')}`,
+  testTitle: 'Notifications work',
+  testBody: 'This is how a visitor’s message will look and sound.',
+};
+
+// Indonesian nouns do not inflect for number after a numeral.
+const id: NotificationTexts = {
+  visitorFallback: 'Pengunjung',
+  emptyMessage: 'Pesan baru',
+  newMessages: (count) => `${count} pesan baru`,
+  summaryTitle: (cause) => (cause === 'quiet-hours' ? 'Selama jam tenang aktif' : 'Selama mode jangan ganggu aktif'),
+  summaryBody: (messages, visitors) => `${messages} pesan dari ${visitors} pengunjung`,
+  testTitle: 'Notifikasi berfungsi',
+  testBody: 'Seperti inilah tampilan dan bunyi pesan dari pengunjung.',
+};
+
+export function textsFor(language: NotificationPrefs['language']): NotificationTexts {
+  return language === 'id' ? id : en;
+}
