@@ -35,6 +35,11 @@ export function isSoundOff(prefs: NotificationPrefs): boolean {
   return prefs.sound === 'none' || prefs.sound.trim() === '' || !(prefs.volume > 0);
 }
 
+/** The volume to play at: within 0..1 whatever the settings file says. */
+export function soundVolume(prefs: NotificationPrefs): number {
+  return Math.min(1, Math.max(0, prefs.volume));
+}
+
 export function decide(event: PolicyEvent, context: PolicyContext): PolicyOutcome {
   const { prefs } = context;
   const conversation = event.conversation;
