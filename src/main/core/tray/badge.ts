@@ -1,5 +1,5 @@
 // Badge geometry: a circle (one character) or a pill (more), holding its text on whole pixels.
-// The text face and scale are picked per badge so every count uses the largest text that fits.
+// The bitmap face and its whole-number scale are picked per badge: the largest that fits.
 import { font3x5, font5x7, layoutText, type FontPixel, type PixelFont } from './font';
 import { roundedBox } from './shapes';
 
