@@ -14,6 +14,7 @@ import {
   StatusCounts,
   Timestamp,
 } from './domain';
+import { BadgeState, NotificationDecision, ShownNotification } from './attention';
 import { Settings, SettingsPatch } from './settings';
 
 /** Opaque pagination cursor produced by the core; the renderer only passes it back. */
@@ -111,6 +112,14 @@ export const methods = {
     z.object({ query: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(200).default(50) }).strict(),
     z.array(SearchHit),
   ),
+  /** The conversation on screen and whether the window has focus; drives notification rules. */
+  'app.focus': method(z.object({ focused: z.boolean(), conversationId: LocalId.nullable() }).strict(), z.null()),
+  'app.badge': method(NoInput, BadgeState),
+  'conversations.setMuted': method(z.object({ conversationId: LocalId, muted: z.boolean() }).strict(), ConversationSummary),
+  'notifications.log': method(z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict().optional(), z.array(NotificationDecision)),
+  'notifications.clearLog': method(NoInput, z.null()),
+  /** Runs a test notification through the same rules; the decision says what happened. */
+  'notifications.test': method(NoInput, NotificationDecision),
   'settings.get': method(NoInput, Settings),
   'settings.update': method(SettingsPatch, Settings),
 } as const;
@@ -130,6 +139,13 @@ export const events = {
   typing: z.object({ conversationId: LocalId, who: z.enum(['visitor', 'admin']), isTyping: z.boolean() }),
   'settings.changed': Settings,
   'outbox.counts': OutboxCounts,
+  'app.badge': BadgeState,
+  /** Open this conversation (a notification or the tray was clicked, or a switchboard:// link). */
+  'app.openConversation': z.object({ conversationId: LocalId }),
+  'notifications.show': ShownNotification,
+  'notifications.close': z.object({ key: z.string().max(100) }),
+  'notifications.sound': z.object({ sound: z.string().max(40), volume: z.number().min(0).max(1) }),
+  'notifications.decision': NotificationDecision,
 } as const;
 
 export type MethodName = keyof typeof methods;

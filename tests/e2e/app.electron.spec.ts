@@ -114,3 +114,47 @@ test('navigation away from the app and new windows are refused', async () => {
   expect(page.url()).toBe(before);
   expect(app.windows()).toHaveLength(1);
 });
+
+test('the window title carries the unread count, and only notifications are ever permitted', async () => {
+  await expect(page).toHaveTitle('Switchboard');
+  const permissions = await page.evaluate(async () => ({
+    notifications: await navigator.permissions.query({ name: 'notifications' }).then((s) => s.state),
+    geolocation: await new Promise<string>((resolve) => navigator.geolocation.getCurrentPosition(() => resolve('granted'), () => resolve('denied'))),
+  }));
+  expect(permissions.geolocation).toBe('denied');
+  expect(permissions.notifications).not.toBe('denied');
+});
+
+test('a second launch exits and hands its switchboard:// link to the running app', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const second = spawnSync(
+    executablePath!,
+    [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), join(root, 'out', 'main', 'index.js'), 'switchboard://open'],
+    { env: { ...process.env, SWITCHBOARD_USER_DATA_DIR: userData }, timeout: 20_000 },
+  );
+  expect(second.status).toBe(0);
+  expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+  expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.isVisible())).toBe(true);
+});
+
+test('window bounds are remembered in electron-store', async () => {
+  await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.setBounds({ x: 40, y: 30, width: 1000, height: 640 }));
+  await expect
+    .poll(() => {
+      const file = join(userData, 'window-state.json');
+      return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { window?: { bounds?: { width: number } } }).window?.bounds?.width : undefined;
+    })
+    .toBe(1000);
+});
+
+test('closing the window keeps Switchboard running in the tray', async () => {
+  await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
+  await page.waitForTimeout(300);
+  const state = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => ({ visible: w.isVisible(), destroyed: w.isDestroyed() })));
+  expect(state).toEqual([{ visible: false, destroyed: false }]);
+  const hint = await app.evaluate(async ({ BrowserWindow }) => {
+    const w = BrowserWindow.getAllWindows()[0]!;
+    return w.webContents.executeJavaScript('window.switchboard.invoke("settings.get").then((s) => s.hints.closeToTray)');
+  });
+  expect(hint).toBe(true);
+});

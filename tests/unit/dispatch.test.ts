@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatch, type Dispatch } from '../../src/main/core/api/dispatch';
 import { AccountService } from '../../src/main/core/accounts/account-service';
+import { Attention } from '../../src/main/core/attention/attention';
 import { createHandlers } from '../../src/main/core/api/handlers';
 import { Demo } from '../../src/main/core/demo/demo';
 import type { Connector } from '../../src/main/core/connectors/connector';
@@ -34,13 +35,25 @@ beforeEach(async () => {
     timers: realTimers,
     log: () => {},
   });
+  const settings = new JsonFileSettingsStore(`${ctx.temp.dir}/settings.json`);
   const handlers = createHandlers({
     mirror: ctx.mirror,
     events: bus,
-    settings: new JsonFileSettingsStore(`${ctx.temp.dir}/settings.json`),
+    settings,
     secrets,
     accounts,
     demo: new Demo({ dataDir: ctx.temp.dir, mirror: ctx.mirror, accounts, log: () => {} }),
+    attention: new Attention({
+      mirror: ctx.mirror,
+      events: bus,
+      settings,
+      accounts,
+      systemLanguage: () => 'en',
+      logFile: `${ctx.temp.dir}/notification-log.json`,
+      clock: () => 5_000,
+      timers: realTimers,
+      log: () => {},
+    }),
     app: { version: '0.0.0-test', mode: 'web', dataDir: ctx.temp.dir },
   });
   dispatch = createDispatch(handlers);

@@ -5,12 +5,14 @@ import { mkdirSync } from 'node:fs';
 import { createDispatch, type Dispatch } from './api/dispatch';
 import { createHandlers } from './api/handlers';
 import { AccountService } from './accounts/account-service';
+import { Attention, type UiLanguage } from './attention/attention';
 import { createConnector, type ConnectorFactory } from './accounts/connector-factory';
 import { realTimers, type Timers } from './sync/timers';
 import { Demo } from './demo/demo';
 import { openDatabase } from './db/open';
 import { EventBus } from './events';
 import { Mirror } from './mirror/mirror';
+import type { Notifier, OsDndProbe } from './notifications/types';
 import type { SecretStore, SettingsStore } from './settings/settings-store';
 
 export interface CoreOptions {
@@ -30,12 +32,20 @@ export interface CoreOptions {
   fetch?: typeof fetch;
   /** The demo site's visitor page files (backends/portfolio/public). */
   demoPublicDir?: string;
+  /** Native notifications (the app); browser mode pushes them to the page instead. */
+  notifier?: Notifier;
+  osDnd?: OsDndProbe;
+  /** The OS language for settings.language = 'system'; English when omitted. */
+  systemLanguage?: () => UiLanguage;
+  /** Minutes since local midnight, for quiet hours; the machine's time zone when omitted. */
+  localMinutes?: (at: number) => number;
 }
 
 export interface Core {
   mirror: Mirror;
   events: EventBus;
   accounts: AccountService;
+  attention: Attention;
   handlers: ReturnType<typeof createHandlers>;
   dispatch: Dispatch;
   /** Connects every saved account (call once the transports are up). */
@@ -68,6 +78,20 @@ export function createCore(options: CoreOptions): Core {
     log,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  const attention = new Attention({
+    mirror,
+    events,
+    settings: options.settings,
+    accounts,
+    ...(options.notifier ? { notifier: options.notifier } : {}),
+    ...(options.osDnd ? { osDnd: options.osDnd } : {}),
+    ...(options.localMinutes ? { localMinutes: options.localMinutes } : {}),
+    systemLanguage: options.systemLanguage ?? (() => 'en'),
+    logFile: join(options.dataDir, 'notification-log.json'),
+    clock: options.clock ?? Date.now,
+    timers: options.timers ?? realTimers,
+    log,
+  });
   const demo = new Demo({ dataDir: options.dataDir, mirror, accounts, log, ...(options.demoPublicDir ? { publicDir: options.demoPublicDir } : {}) });
   const handlers = createHandlers({
     mirror,
@@ -76,15 +100,18 @@ export function createCore(options: CoreOptions): Core {
     secrets: options.secrets,
     accounts,
     demo,
+    attention,
     app: { version: options.version, mode: options.mode, dataDir: options.dataDir },
   });
   return {
     mirror,
     events,
     accounts,
+    attention,
     handlers,
     dispatch: createDispatch(handlers, log),
     start: async () => {
+      attention.start();
       await accounts.setAvailability(options.settings.get().availability);
       try {
         await demo.resume();
@@ -95,6 +122,7 @@ export function createCore(options: CoreOptions): Core {
     },
     resync: (reason) => accounts.resync(reason),
     close: async () => {
+      attention.stop();
       await accounts.stopAll();
       await demo.stop();
       mirror.close();

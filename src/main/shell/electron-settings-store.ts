@@ -1,8 +1,8 @@
 // Settings in electron-store (a JSON file in userData), validated and defaulted by the shared
 // zod schema rather than electron-store's own JSON-schema support.
 import Store from 'electron-store';
-import { Settings, defaultSettings, type SettingsPatch } from '../../shared/settings';
-import { mergeSettings, type SettingsStore } from '../core/settings/settings-store';
+import { Settings, defaultSettings, mergeSettings, type SettingsPatch } from '../../shared/settings';
+import type { SettingsStore } from '../core/settings/settings-store';
 
 /** The whole-object accessor electron-store (conf) offers; a plain object in tests. */
 export interface BackingStore {

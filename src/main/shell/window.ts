@@ -4,6 +4,7 @@
 import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
 import { join } from 'node:path';
 import type { RendererLocation } from './renderer-location';
+import { MIN_HEIGHT, MIN_WIDTH } from './window-state';
 
 const EXTERNAL_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
@@ -44,14 +45,17 @@ export interface MainWindowOptions {
   mainDir: string;
   renderer: RendererLocation;
   log: (message: string) => void;
+  /** Where it was last time (see window-state.ts). */
+  initial: { bounds: { x?: number; y?: number; width: number; height: number }; maximized: boolean };
+  /** Started hidden (at login): the tray is enough until the owner opens it. */
+  hidden?: boolean;
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   const window = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    minWidth: 800,
-    minHeight: 500,
+    ...options.initial.bounds,
+    minWidth: MIN_WIDTH,
+    minHeight: MIN_HEIGHT,
     show: false,
     title: 'Switchboard',
     autoHideMenuBar: true,
@@ -63,11 +67,16 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       webSecurity: true,
       webviewTag: false,
       spellcheck: true,
+      // Sounds for notifications play from this page while it is hidden in the tray.
+      backgroundThrottling: false,
     },
   });
   applyNavigationPolicy(window.webContents, options.log);
   applyPermissionPolicy(window.webContents.session);
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (options.initial.maximized) window.maximize();
+    if (!options.hidden) window.show();
+  });
   const loaded = options.renderer.devUrl ? window.loadURL(options.renderer.devUrl) : window.loadFile(options.renderer.indexFile);
   loaded.catch((error: unknown) => options.log(`window: the renderer did not load: ${String(error)}`));
   return window;

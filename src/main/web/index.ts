@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     mode: 'web',
     version,
     log,
+    // The machine's language stands in for the OS language the app would read.
+    systemLanguage: () => ((process.env.LANG ?? Intl.DateTimeFormat().resolvedOptions().locale).toLowerCase().startsWith('id') ? 'id' : 'en'),
     ...(findDemoPublicDir(__dirname) ? { demoPublicDir: findDemoPublicDir(__dirname) } : {}),
   });
   const server = await startWebServer({ core, rendererDir: resolve(__dirname, '../renderer'), port, log });

@@ -6,3 +6,8 @@ declare global {
     readonly switchboard: ConsoleApi;
   }
 }
+
+declare module '*.wav?url' {
+  const url: string;
+  export default url;
+}

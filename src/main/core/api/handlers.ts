@@ -3,6 +3,7 @@
 import { ConsoleError, type ConsoleApiHandlers } from '../../../shared/contract';
 import type { Account, ConnectionState } from '../../../shared/domain';
 import type { AccountService } from '../accounts/account-service';
+import type { Attention } from '../attention/attention';
 import type { Demo } from '../demo/demo';
 import type { EventBus } from '../events';
 import type { AccountRow } from '../mirror/accounts-repo';
@@ -21,6 +22,7 @@ export interface HandlerDeps {
   secrets: SecretStore;
   accounts: AccountService;
   demo: Demo;
+  attention: Attention;
   app: { version: string; mode: 'electron' | 'web'; dataDir: string };
 }
 
@@ -100,6 +102,7 @@ export function createHandlers(deps: HandlerDeps) {
     'conversations.markRead': ({ conversationId }) => {
       const row = conversationOrThrow(conversationId);
       const updated = accounts.markRead(row);
+      deps.attention.center.conversationSeen(conversationId);
       if (updated.length > 0) events.emit('messages.updated', { conversationId, messages: updated });
       changed(row.accountId, [conversationId]);
       return mirror.conversations.get(conversationId)!;
@@ -145,12 +148,37 @@ export function createHandlers(deps: HandlerDeps) {
 
     search: ({ query, limit }) => mirror.searchIndex.search(query, limit),
 
+    'app.focus': (focus) => {
+      deps.attention.focus.report(focus);
+      return null;
+    },
+
+    'app.badge': () => deps.attention.badgeState(),
+
+    'conversations.setMuted': ({ conversationId, muted }) => {
+      const row = conversationOrThrow(conversationId);
+      mirror.conversations.setMuted(conversationId, muted, Date.now());
+      if (muted) deps.attention.center.conversationSeen(conversationId);
+      changed(row.accountId, [conversationId]);
+      return mirror.conversations.get(conversationId)!;
+    },
+
+    'notifications.log': (input) => deps.attention.log(input?.limit ?? 200),
+
+    'notifications.clearLog': () => {
+      deps.attention.decisions.clear();
+      return null;
+    },
+
+    'notifications.test': () => deps.attention.center.sendTest(),
+
     'settings.get': () => deps.settings.get(),
 
     'settings.update': async (patch) => {
       const before = deps.settings.get();
       const next = deps.settings.update(patch);
       if (next.availability !== before.availability) await accounts.setAvailability(next.availability);
+      deps.attention.refresh();
       events.emit('settings.changed', next);
       return next;
     },

@@ -1,6 +1,7 @@
 // The mirror is the database's one owner: everything else reads and writes through it.
 import type { OpenedDatabase } from '../db/open';
 import { AccountsRepo } from './accounts-repo';
+import { AttentionRepo } from './attention-repo';
 import { ConversationsRepo } from './conversations-repo';
 import { MessagesRepo } from './messages-repo';
 import { OutboxRepo } from './outbox-repo';
@@ -14,6 +15,7 @@ export class Mirror {
   readonly searchIndex: SearchRepo;
   readonly outbox: OutboxRepo;
   readonly cursors: SyncCursorsRepo;
+  readonly attention: AttentionRepo;
 
   constructor(private readonly database: OpenedDatabase) {
     this.accounts = new AccountsRepo(database.db);
@@ -22,6 +24,7 @@ export class Mirror {
     this.searchIndex = new SearchRepo(database.sqlite);
     this.outbox = new OutboxRepo(database.db, database.sqlite);
     this.cursors = new SyncCursorsRepo(database.db);
+    this.attention = new AttentionRepo(database.sqlite);
   }
 
   /** Runs fn in one immediate transaction: a burst of realtime events commits once. */

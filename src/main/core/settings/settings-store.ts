@@ -2,7 +2,7 @@
 // (src/main/shell), plain files in browser mode (below).
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Settings, type SettingsPatch, defaultSettings } from '../../../shared/settings';
+import { Settings, type SettingsPatch, defaultSettings, mergeSettings } from '../../../shared/settings';
 
 export interface SettingsStore {
   get(): Settings;
@@ -15,14 +15,6 @@ export interface SecretStore {
   delete(key: string): void;
   /** False where secrets are kept in plain text (browser mode, or an OS without a keyring). */
   readonly encrypted: boolean;
-}
-
-export function mergeSettings(current: Settings, patch: SettingsPatch): Settings {
-  return Settings.parse({
-    ...current,
-    ...patch,
-    notifications: { ...current.notifications, ...(patch.notifications ?? {}) },
-  });
 }
 
 /** Writes atomically (temp file + rename) so a crash never leaves half a file. */

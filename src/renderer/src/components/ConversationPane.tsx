@@ -115,6 +115,14 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
           {conversation.visitorOnline && <span className="online-text">{t('pane.online')}</span>}
         </div>
         <div className="actions">
+          <button
+            type="button"
+            aria-pressed={conversation.muted}
+            title={t('pane.muteHint')}
+            onClick={() => void api().invoke('conversations.setMuted', { conversationId: conversation.id, muted: !conversation.muted }).catch(() => {})}
+          >
+            {conversation.muted ? t('pane.unmute') : t('pane.mute')}
+          </button>
           {conversation.status === 'active' ? (
             <>
               <button type="button" onClick={() => onStatus('resolved')} title={t('keys.resolve')}>

@@ -1,15 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Account, ConversationFilter, ConversationStatus, ConversationSummary } from '../../../shared/domain';
-import type { Settings } from '../../../shared/settings';
+import type { Settings, SettingsPatch } from '../../../shared/settings';
 import { api } from '../api';
 import { useApiEvent } from '../hooks/useApiEvent';
 import { useConversations } from '../hooks/useConversations';
+import { useFocusReport } from '../hooks/useFocusReport';
+import { AttentionBridge } from './AttentionBridge';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
 import { DetailsPane } from './DetailsPane';
 import { PaneSplitter } from './PaneSplitter';
 import { SearchDialog } from './SearchDialog';
+import { SettingsDialog } from './SettingsDialog';
 import { ShortcutSheet } from './ShortcutSheet';
 import { Sidebar } from './Sidebar';
 import { SignInDialog } from './SignInDialog';
@@ -20,7 +23,7 @@ interface Props {
   outbox: Record<number, { pending: number; failed: number }>;
   progress: Record<number, { done: number; total: number | null }>;
   settings: Settings | null;
-  onSettings: (patch: Partial<Settings>) => void;
+  onSettings: (patch: SettingsPatch) => void;
   onAddAccount: () => void;
 }
 
@@ -43,7 +46,8 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
   const typingTimers = useRef(new Map<number, ReturnType<typeof setTimeout>>());
   const [drafts, setDrafts] = useState<Record<number, string>>({});
   const [undo, setUndo] = useState<Undo | null>(null);
-  const [dialog, setDialog] = useState<'search' | 'keys' | null>(null);
+  const [dialog, setDialog] = useState<'search' | 'keys' | 'settings' | null>(null);
+  const [mode, setMode] = useState<'electron' | 'web' | null>(null);
   const [signIn, setSignIn] = useState<Account | null>(null);
   const [demoUrl, setDemoUrl] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
@@ -64,6 +68,12 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
+  }, []);
+  useEffect(() => {
+    void api()
+      .invoke('app.info')
+      .then((info) => setMode(info.mode))
+      .catch(() => {});
   }, []);
   useEffect(() => {
     void api()
@@ -122,6 +132,8 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
     setScrollTo(messageId);
   }, []);
 
+  useFocusReport(openConversation ? openConversation.id : null);
+
   const setStatus = useCallback(
     async (status: ConversationStatus) => {
       const c = openConversation;
@@ -155,6 +167,11 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
       if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
         event.preventDefault();
         setDialog('search');
+        return;
+      }
+      if ((event.ctrlKey || event.metaKey) && event.key === ',') {
+        event.preventDefault();
+        setDialog('settings');
         return;
       }
       if (dialog || signIn) return;
@@ -197,8 +214,10 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
         settings={settings}
         onSettings={onSettings}
         onAddAccount={onAddAccount}
+        onOpenSettings={() => setDialog('settings')}
         demoVisitorUrl={demoUrl}
       />
+      <AttentionBridge onOpen={(id) => open(id)} />
       <main className="main">
         {accounts.map((a) => (
           <StatusBanner key={a.id} account={a} pending={accounts.length === 1 ? totalPending : (outbox[a.id]?.pending ?? 0)} progress={progress[a.id]} onSignIn={setSignIn} />
@@ -286,6 +305,7 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
         />
       )}
       {dialog === 'keys' && <ShortcutSheet onClose={() => setDialog(null)} />}
+      {dialog === 'settings' && settings && <SettingsDialog settings={settings} mode={mode} onSettings={onSettings} onClose={() => setDialog(null)} />}
       {signIn && <SignInDialog account={signIn} onClose={() => setSignIn(null)} />}
     </div>
   );

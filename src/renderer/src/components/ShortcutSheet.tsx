@@ -8,6 +8,7 @@ const keys: [string, string][] = [
   ['e', 'keys.resolve'],
   ['c', 'keys.close'],
   ['Ctrl/⌘ K', 'keys.search'],
+  ['Ctrl/⌘ ,', 'keys.settings'],
   ['Esc', 'keys.leave'],
   ['?', 'keys.help'],
 ];

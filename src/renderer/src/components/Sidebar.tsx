@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Account, Availability, ConversationFilter, StatusCounts } from '../../../shared/domain';
-import type { Settings } from '../../../shared/settings';
+import type { Settings, SettingsPatch } from '../../../shared/settings';
 
 const filters: ConversationFilter[] = ['active', 'resolved', 'closed', 'all'];
 
@@ -10,12 +10,13 @@ interface Props {
   filter: ConversationFilter;
   onFilter: (filter: ConversationFilter) => void;
   settings: Settings | null;
-  onSettings: (patch: Partial<Settings>) => void;
+  onSettings: (patch: SettingsPatch) => void;
   onAddAccount: () => void;
+  onOpenSettings: () => void;
   demoVisitorUrl: string | null;
 }
 
-export function Sidebar({ accounts, counts, filter, onFilter, settings, onSettings, onAddAccount, demoVisitorUrl }: Props) {
+export function Sidebar({ accounts, counts, filter, onFilter, settings, onSettings, onAddAccount, onOpenSettings, demoVisitorUrl }: Props) {
   const { t } = useTranslation();
   return (
     <nav className="sidebar" aria-label={t('app.title')}>
@@ -93,6 +94,10 @@ export function Sidebar({ accounts, counts, filter, onFilter, settings, onSettin
               <option value="id">Bahasa Indonesia</option>
             </select>
           </label>
+          {settings.doNotDisturb && <p className="dnd-note">{t('sidebar.dndOn')}</p>}
+          <button type="button" className="link-button" onClick={onOpenSettings} title="Ctrl/⌘ ,">
+            {t('settings.open')}
+          </button>
           <p className="muted small-hint">{t('keys.hint')}</p>
         </section>
       )}

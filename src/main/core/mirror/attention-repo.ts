@@ -1,0 +1,58 @@
+// The few reads the tray badge and the notification rules need, kept apart from the inbox
+// queries because they run on every change and must stay cheap.
+import type BetterSqlite3 from 'better-sqlite3';
+
+export interface WaitingConversation {
+  conversationId: number;
+  /** When the oldest unread visitor message arrived. */
+  since: number;
+}
+
+export interface ConversationFacts {
+  accountId: number;
+  visitorName: string | null;
+  muted: boolean;
+  status: 'active' | 'resolved' | 'closed';
+  unreadCount: number;
+}
+
+export class AttentionRepo {
+  private readonly unreadTotalStmt;
+  private readonly waitingStmt;
+  private readonly factsStmt;
+  private readonly messageCountStmt;
+
+  constructor(sqlite: BetterSqlite3.Database) {
+    this.unreadTotalStmt = sqlite.prepare<[], { total: number | null }>('SELECT sum(unread_count) AS total FROM conversations WHERE muted = 0 AND unread_count > 0');
+    // Read but unanswered is not "waiting": once the owner has seen it, the repeat sound stops.
+    this.waitingStmt = sqlite.prepare<[], { conversationId: number; since: number | null }>(
+      `SELECT c.id AS conversationId,
+              (SELECT min(m.created_at) FROM messages m
+                WHERE m.conversation_id = c.id AND m.read_at IS NULL AND m.sender_type = 'visitor') AS since
+         FROM conversations c
+        WHERE c.unread_count > 0 AND c.muted = 0 AND c.status = 'active'`,
+    );
+    this.factsStmt = sqlite.prepare<[number], { accountId: number; visitorName: string | null; muted: number; status: string; unreadCount: number }>(
+      'SELECT account_id AS accountId, visitor_name AS visitorName, muted, status, unread_count AS unreadCount FROM conversations WHERE id = ?',
+    );
+    this.messageCountStmt = sqlite.prepare<[number], { n: number }>('SELECT count(*) AS n FROM messages WHERE conversation_id = ?');
+  }
+
+  unreadTotal(): number {
+    return this.unreadTotalStmt.get()?.total ?? 0;
+  }
+
+  waiting(): WaitingConversation[] {
+    return this.waitingStmt.all().map((r) => ({ conversationId: r.conversationId, since: r.since ?? 0 }));
+  }
+
+  facts(conversationId: number): ConversationFacts | null {
+    const row = this.factsStmt.get(conversationId);
+    if (!row) return null;
+    return { accountId: row.accountId, visitorName: row.visitorName, muted: row.muted === 1, status: row.status as ConversationFacts['status'], unreadCount: row.unreadCount };
+  }
+
+  messageCount(conversationId: number): number {
+    return this.messageCountStmt.get(conversationId)?.n ?? 0;
+  }
+}

@@ -1,0 +1,45 @@
+// The few strings the main process shows itself (tray menu, tooltip, one-time hints), in the
+// app's two languages. The renderer has its own i18n; these cannot reach it.
+import type { UiLanguage } from '../core/attention/attention';
+
+const en = {
+  open: 'Open Switchboard',
+  availability: 'Availability',
+  online: 'Online',
+  away: 'Away',
+  offline: 'Offline',
+  doNotDisturb: 'Do not disturb',
+  quit: 'Quit Switchboard',
+  replyPlaceholder: 'Reply…',
+  tooltipNone: 'Switchboard: no unread messages',
+  tooltipUnread: (n: number) => `Switchboard: ${n} unread ${n === 1 ? 'message' : 'messages'}`,
+  tooltipDisconnected: 'not connected',
+  tooltipSignIn: 'sign in again',
+  trayHintTitle: 'Switchboard is still running',
+  trayHintBody: 'It keeps watching for visitors in the tray. Quit from the tray menu, or turn this off in Settings.',
+  overlayUnread: (n: number) => `${n} unread`,
+};
+
+export type ShellTexts = typeof en;
+
+const id: ShellTexts = {
+  open: 'Buka Switchboard',
+  availability: 'Ketersediaan',
+  online: 'Daring',
+  away: 'Sedang pergi',
+  offline: 'Luring',
+  doNotDisturb: 'Jangan ganggu',
+  quit: 'Keluar dari Switchboard',
+  replyPlaceholder: 'Balas…',
+  tooltipNone: 'Switchboard: tidak ada pesan belum dibaca',
+  tooltipUnread: (n: number) => `Switchboard: ${n} pesan belum dibaca`,
+  tooltipDisconnected: 'tidak terhubung',
+  tooltipSignIn: 'masuk lagi',
+  trayHintTitle: 'Switchboard masih berjalan',
+  trayHintBody: 'Switchboard tetap memantau pengunjung dari baki sistem. Keluar lewat menu baki, atau matikan ini di Pengaturan.',
+  overlayUnread: (n: number) => `${n} belum dibaca`,
+};
+
+export function shellTexts(language: UiLanguage): ShellTexts {
+  return language === 'id' ? id : en;
+}

@@ -1,0 +1,161 @@
+// The core's attention parts over a real SQLite mirror: the one unread number (muted
+// conversations left out) and its connection look, and which committed messages count as
+// news for the notification center.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BadgeState } from '../../src/shared/attention';
+import type { ConnectionState, Message } from '../../src/shared/domain';
+import { BadgeTracker, badgeLook } from '../../src/main/core/attention/badge';
+import { FocusTracker } from '../../src/main/core/attention/focus';
+import { VisitorFeed } from '../../src/main/core/attention/visitor-feed';
+import { EventBus } from '../../src/main/core/events';
+import type { Mirror } from '../../src/main/core/mirror/mirror';
+import type { RemoteMessage } from '../../src/main/core/mirror/types';
+import { openTempMirror } from '../support/temp-db';
+
+let env: ReturnType<typeof openTempMirror>;
+let mirror: Mirror;
+let accountId: number;
+const ADDED_AT = 1_000_000;
+
+beforeEach(() => {
+  env = openTempMirror();
+  mirror = env.mirror;
+  accountId = mirror.accounts.create({ kind: 'portfolio', name: 'Site', baseUrl: 'http://127.0.0.1:1' }, ADDED_AT).id;
+});
+afterEach(() => env.close());
+
+function conversation(remoteId: string, messages: RemoteMessage[]): { id: number; added: Message[] } {
+  return mirror.transaction(() => {
+    const row = mirror.conversations.upsert(accountId, { remoteId, visitorName: `Visitor ${remoteId}`, createdAt: messages[0]?.createdAt ?? ADDED_AT }, ADDED_AT).row;
+    const result = mirror.messages.apply(row.id, messages);
+    mirror.conversations.recountUnreadFor(row.id);
+    return { id: row.id, added: result.added };
+  });
+}
+
+const visitor = (remoteId: string, createdAt: number, readAt: number | null = null): RemoteMessage => ({ remoteId, senderType: 'visitor', content: `message ${remoteId}`, createdAt, readAt });
+const admin = (remoteId: string, createdAt: number): RemoteMessage => ({ remoteId, senderType: 'admin', content: `reply ${remoteId}`, createdAt });
+
+describe('the unread badge', () => {
+  it('sums unread visitor messages over every conversation, leaving muted ones out', async () => {
+    const events = new EventBus();
+    const states: ConnectionState[] = ['live'];
+    const pushed: BadgeState[] = [];
+    events.subscribe((name, payload) => name === 'app.badge' && pushed.push(payload as BadgeState));
+    const tracker = new BadgeTracker({
+      sources: { unreadTotal: () => mirror.attention.unreadTotal(), connectionStates: () => states },
+      events,
+      timers: { setTimeout: (fn) => setTimeout(fn, 0), clearTimeout: () => {} },
+    });
+    tracker.start();
+    expect(tracker.current()).toEqual({ unread: 0, look: 'ok' });
+
+    const a = conversation('a', [visitor('1', ADDED_AT + 1), visitor('2', ADDED_AT + 2), admin('3', ADDED_AT + 3)]);
+    const b = conversation('b', [visitor('4', ADDED_AT + 4, ADDED_AT + 5), visitor('5', ADDED_AT + 6)]);
+    // A burst of events recomputes once.
+    for (let i = 0; i < 5; i++) events.emit('conversations.changed', { accountId, conversationIds: [a.id, b.id] });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(pushed).toEqual([{ unread: 3, look: 'ok' }]);
+
+    mirror.conversations.setMuted(a.id, true, ADDED_AT);
+    states.push('auth-expired');
+    events.emit('connection.state', { accountId, state: 'auth-expired', detail: null, lastSyncedAt: null });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(pushed.at(-1)).toEqual({ unread: 1, look: 'sign-in' });
+    tracker.stop();
+  });
+
+  it.each<[ConnectionState[], string]>([
+    [[], 'ok'],
+    [['live', 'syncing', 'connecting'], 'ok'],
+    [['live', 'offline'], 'disconnected'],
+    [['unavailable'], 'disconnected'],
+    [['offline', 'auth-expired'], 'sign-in'],
+  ])('accounts %j look %s', (states, look) => expect(badgeLook(states)).toBe(look));
+});
+
+describe('the conversations a visitor waits in', () => {
+  it('are active, unmuted ones with unread visitor messages, waiting since the oldest unread', () => {
+    const waiting = conversation('w', [visitor('1', ADDED_AT + 10, ADDED_AT + 11), visitor('2', ADDED_AT + 20), visitor('3', ADDED_AT + 30)]);
+    const answered = conversation('x', [visitor('4', ADDED_AT + 10, ADDED_AT + 11), admin('5', ADDED_AT + 12)]);
+    const muted = conversation('m', [visitor('6', ADDED_AT + 10)]);
+    mirror.conversations.setMuted(muted.id, true, ADDED_AT);
+    const resolved = conversation('r', [visitor('7', ADDED_AT + 10)]);
+    mirror.transaction(() => mirror.conversations.upsert(accountId, { remoteId: 'r', createdAt: ADDED_AT, serverStatus: 'resolved' }, ADDED_AT));
+    expect(mirror.attention.waiting()).toEqual([{ conversationId: waiting.id, since: ADDED_AT + 20 }]);
+    expect(mirror.attention.facts(answered.id)).toEqual({ accountId, visitorName: 'Visitor x', muted: false, status: 'active', unreadCount: 0 });
+    expect(mirror.attention.facts(resolved.id)?.status).toBe('resolved');
+    expect(mirror.attention.facts(99999)).toBeNull();
+  });
+});
+
+describe('which messages are news', () => {
+  function feed() {
+    const events = new EventBus();
+    const calls: Array<{ id: number; contents: string[]; newConversation: boolean }> = [];
+    const f = new VisitorFeed({
+      events,
+      accountAddedAt: (id) => {
+        const facts = mirror.attention.facts(id);
+        return facts ? (mirror.accounts.get(facts.accountId)?.createdAt ?? null) : null;
+      },
+      messageCount: (id) => mirror.attention.messageCount(id),
+      visitorMessages: (id, messages, opts) => calls.push({ id, contents: messages.map((m) => m.content), newConversation: opts.newConversation }),
+      log: () => {},
+    });
+    f.start();
+    return { events, calls, stop: () => f.stop() };
+  }
+
+  it('history older than the account is not news; a first visitor message is a new conversation', () => {
+    const { events, calls } = feed();
+    const old = conversation('old', [visitor('1', ADDED_AT - 5000), visitor('2', ADDED_AT - 4000)]);
+    events.emit('messages.added', { conversationId: old.id, messages: old.added });
+    expect(calls).toEqual([]);
+
+    const fresh = conversation('new', [visitor('3', ADDED_AT + 100)]);
+    events.emit('messages.added', { conversationId: fresh.id, messages: fresh.added });
+    expect(calls).toEqual([{ id: fresh.id, contents: ['message 3'], newConversation: true }]);
+
+    const more = mirror.transaction(() => mirror.messages.apply(fresh.id, [visitor('4', ADDED_AT + 200), admin('5', ADDED_AT + 300), visitor('6', ADDED_AT + 400, ADDED_AT + 401)]));
+    events.emit('messages.added', { conversationId: fresh.id, messages: more.added });
+    // Our own replies and messages already read elsewhere are not news.
+    expect(calls.at(-1)).toEqual({ id: fresh.id, contents: ['message 4'], newConversation: false });
+  });
+
+  it('a failing notification is logged and does not stop the event reaching other listeners', () => {
+    const events = new EventBus();
+    const logged: string[] = [];
+    const f = new VisitorFeed({
+      events,
+      accountAddedAt: () => 0,
+      messageCount: () => 1,
+      visitorMessages: () => {
+        throw new Error('notifier broke');
+      },
+      log: (m) => logged.push(m),
+    });
+    f.start();
+    const seen: string[] = [];
+    events.subscribe((name) => seen.push(name));
+    const c = conversation('z', [visitor('1', ADDED_AT + 1)]);
+    events.emit('messages.added', { conversationId: c.id, messages: c.added });
+    expect(seen).toEqual(['messages.added']);
+    expect(logged).toEqual(['notifications: notifier broke']);
+  });
+});
+
+describe('focus', () => {
+  it('only a focused window hides a conversation, and focusing one counts as seeing it', () => {
+    const seen: number[] = [];
+    const focus = new FocusTracker((id) => seen.push(id));
+    focus.report({ focused: false, conversationId: 3 });
+    expect(focus.focusedConversationId()).toBeNull();
+    expect(seen).toEqual([]);
+    focus.report({ focused: true, conversationId: 3 });
+    expect(focus.focusedConversationId()).toBe(3);
+    focus.report({ focused: true, conversationId: null });
+    expect(focus.focusedConversationId()).toBeNull();
+    expect(seen).toEqual([3]);
+  });
+});
