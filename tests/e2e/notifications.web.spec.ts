@@ -130,6 +130,7 @@ test('no notification for the conversation open in the focused window; one for a
 test('a muted conversation stays quiet, and says so in the log', async () => {
   await page.getByRole('button', { name: 'Mute' }).click();
   await expect(page.getByRole('button', { name: 'Unmute' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('list', { name: 'Conversations' }).getByRole('listitem', { name: /^Budi Santoso, .*Muted/ })).toBeVisible();
   await blur();
   const before = (await shown()).length;
   await budi.send('Hello again');
@@ -172,6 +173,33 @@ test('hostile visitor text arrives in the notification as plain text, never mark
   await expect.poll(async () => (await shown()).at(-1)?.body).toBe(text);
   expect((await shown()).at(-1)?.title).toBe(name);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+});
+
+test('the sound repeats while a visitor waits unanswered, and stops once the conversation is read', async () => {
+  test.setTimeout(40_000);
+  // The visitors of the earlier tests are read, so Gita will be the only one waiting.
+  await page.evaluate(async () => {
+    const { items } = await window.switchboard.invoke('conversations.page', { filter: 'all', limit: 100 });
+    for (const c of items) if (c.unreadCount > 0) await window.switchboard.invoke('conversations.markRead', { conversationId: c.id });
+  });
+  await blur();
+  await settings({ notifications: { repeatSeconds: 5 } });
+  const waiting = await visitorSession(backend.apiUrl);
+  const before = (await sounds()).length;
+  await waiting.send('Hello? Waiting here', 'Gita');
+  await expect.poll(async () => (await sounds()).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 2);
+  expect((await decisions()).some((d) => d.kind === 'repeat-sound' && d.sound)).toBe(true);
+  // The owner opens it in the focused window: it is read, and the reminders stop.
+  await page.evaluate(() => {
+    document.hasFocus = () => true;
+    window.dispatchEvent(new Event('focus'));
+  });
+  await page.getByRole('list', { name: 'Conversations' }).getByRole('listitem', { name: /^Gita/ }).click();
+  await expect(page.getByRole('list', { name: 'Conversations' }).getByRole('listitem', { name: /^Gita, Active/ })).toBeVisible();
+  const after = (await sounds()).length;
+  await page.waitForTimeout(6_000);
+  expect((await sounds()).length).toBe(after);
+  await settings({ notifications: { repeatSeconds: 0 } });
 });
 
 test('settings: test notification, sound choice, and the decision log', async () => {

@@ -47,6 +47,7 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
               name,
               c.unreadCount > 0 ? t('list.unread', { count: c.unreadCount }) : null,
               t(`status.${c.status}`),
+              c.muted ? t('pane.muted') : null,
               typing.has(c.id) ? t('list.typing') : null,
             ]
               .filter(Boolean)
@@ -67,8 +68,9 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
                 </div>
                 <div className="row-bottom">
                   <span className="preview">{typing.has(c.id) ? <em>{t('list.typing')}</em> : (c.lastMessagePreview ?? '')}</span>
+                  {c.muted && <span className="chip chip-muted">{t('pane.muted')}</span>}
                   {c.status !== 'active' && <span className={`chip chip-${c.status}`}>{t(`status.${c.status}`)}</span>}
-                  {c.unreadCount > 0 && <span className="badge">{c.unreadCount}</span>}
+                  {c.unreadCount > 0 && <span className={`badge${c.muted ? ' badge-muted' : ''}`}>{c.unreadCount}</span>}
                 </div>
               </li>
             );
