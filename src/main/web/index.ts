@@ -31,7 +31,14 @@ async function main(): Promise<void> {
     systemLanguage: () => ((process.env.LANG ?? Intl.DateTimeFormat().resolvedOptions().locale).toLowerCase().startsWith('id') ? 'id' : 'en'),
     ...(findDemoPublicDir(__dirname) ? { demoPublicDir: findDemoPublicDir(__dirname) } : {}),
   });
-  const server = await startWebServer({ core, rendererDir: resolve(__dirname, '../renderer'), port, log });
+  const server = await startWebServer({
+    core,
+    rendererDir: resolve(__dirname, '../renderer'),
+    port,
+    log,
+    // The last tab went away: nobody is looking at any conversation now.
+    onLastPageClosed: () => core.attention.focus.report({ focused: false, conversationId: null }),
+  });
   log(`profile: ${dataDir}`);
   log('warning: browser mode keeps account secrets in a plain file (0600), not encrypted by the OS keyring.');
   console.log(`Switchboard is running at ${server.url}`);

@@ -12,6 +12,8 @@ import type { Core } from '../core/core';
 
 export interface WebServerOptions {
   core: Pick<Core, 'dispatch' | 'events'>;
+  /** Every page has disconnected. */
+  onLastPageClosed?: () => void;
   rendererDir: string;
   port?: number;
   log?: (message: string) => void;
@@ -132,7 +134,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   wss.on('connection', (ws) => {
     const unsubscribe = options.core.events.subscribe((name, payload) => send(ws, { type: 'event', name, payload }));
-    ws.on('close', unsubscribe);
+    ws.on('close', () => {
+      unsubscribe();
+      // The last tab went away: nobody is looking at any conversation now.
+      if (wss.clients.size === 0) options.onLastPageClosed?.();
+    });
     ws.on('message', async (data, isBinary) => {
       let raw: unknown;
       try {
