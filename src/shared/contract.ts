@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   Account,
   ConnectionState,
+  ConversationDetails,
   ConversationFilter,
   ConversationStatus,
   ConversationSummary,
@@ -76,6 +77,8 @@ export const methods = {
     z.object({ items: z.array(ConversationSummary), nextCursor: Cursor.nullable(), counts: StatusCounts }),
   ),
   'conversations.get': method(z.object({ conversationId: LocalId }).strict(), ConversationSummary.nullable()),
+  /** The visitor details pane: first seen, conversation count, status history. */
+  'conversations.details': method(z.object({ conversationId: LocalId }).strict(), ConversationDetails),
   'conversations.setStatus': method(
     z.object({ conversationId: LocalId, status: ConversationStatus }).strict(),
     ConversationSummary,

@@ -127,6 +127,20 @@ test('resolve moves it out of Active into Resolved, with undo; reopen brings it 
   expect(status.data.conversations.map((c: { visitorName: string }) => c.visitorName)).toContain('Ana Lestari');
 });
 
+test('the details pane shows first seen, the conversation count and the status history after resolve and reopen', async () => {
+  const details = console_.getByRole('complementary', { name: 'Visitor details' });
+  const field = (term: string) => details.locator(`dt:text-is("${term}") + dd`);
+  await expect(field('Name')).toHaveText('Ana Lestari');
+  // The conversation started today (in the UI's language and format).
+  const today = await console_.evaluate(() => new Date().toLocaleDateString(document.documentElement.lang, { dateStyle: 'medium' }));
+  await expect(field('First seen')).toContainText(today);
+  await expect(field('Conversations')).toHaveText('1');
+  // Newest first: reopened here, resolved here, and active when it first appeared.
+  const history = details.getByRole('list', { name: 'Status history' }).getByRole('listitem');
+  await expect(history).toHaveText([/^Active\s+by you · /, /^Resolved\s+by you · /, /^Active\s+first recorded · /]);
+  await expect(history.first()).toContainText(today);
+});
+
 test('keyboard: j/k move, Enter opens, r focuses the reply, ? shows the sheet', async () => {
   await console_.keyboard.press('Escape');
   await console_.locator('body').click({ position: { x: 5, y: 5 } });

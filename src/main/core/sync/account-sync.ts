@@ -185,18 +185,19 @@ export class AccountSync {
     const touched = new Set<number>();
     const push = <T>(map: Map<number, T[]>, id: number, items: T[]) => items.length && map.set(id, [...(map.get(id) ?? []), ...items]);
     mirror.transaction(() => {
-      for (const c of burst.conversations) touched.add(mirror.conversations.upsert(accountId, c, now).row.id);
+      // Live events: a status they change is recorded in the history as the server's.
+      for (const c of burst.conversations) touched.add(mirror.conversations.upsert(accountId, c, now, 'server').row.id);
       for (const { remoteId, patch } of burst.patches) {
         const row = mirror.conversations.findByRemote(accountId, remoteId);
         if (!row) {
           this.stale.add(remoteId);
           continue;
         }
-        mirror.conversations.upsert(accountId, { remoteId, createdAt: row.createdAt, ...patch }, now);
+        mirror.conversations.upsert(accountId, { remoteId, createdAt: row.createdAt, ...patch }, now, 'server');
         touched.add(row.id);
       }
       for (const { remoteId, messages } of burst.messages) {
-        const row = mirror.conversations.findByRemote(accountId, remoteId) ?? mirror.conversations.upsert(accountId, { remoteId, createdAt: messages[0]?.createdAt ?? now }, now).row;
+        const row = mirror.conversations.findByRemote(accountId, remoteId) ?? mirror.conversations.upsert(accountId, { remoteId, createdAt: messages[0]?.createdAt ?? now }, now, 'server').row;
         const result = this.applyMessages(row.id, messages, now);
         push(added, row.id, result.added);
         push(updated, row.id, result.updated);
@@ -291,7 +292,7 @@ export class AccountSync {
       mirror.transaction(() => {
         for (const c of result.items) {
           const before = mirror.conversations.findByRemote(accountId, c.remoteId);
-          const { row } = mirror.conversations.upsert(accountId, c, clock());
+          const { row } = mirror.conversations.upsert(accountId, c, clock(), 'sync');
           // Page-back backends list everything: fetch only where the last activity moved.
           if (connector.capabilities.catchUp === 'cursor' || !before || (c.lastMessageAt ?? 0) > before.lastMessageAt || (c.lastMessageAt ?? 0) > this.newestMessageAt(row.id)) {
             changed.push(c.remoteId);
@@ -329,7 +330,7 @@ export class AccountSync {
         if (!this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId)) {
           // A placeholder until the next list fetch; lastMessageAt 0 so its messages set the preview.
           this.deps.mirror.transaction(() =>
-            this.deps.mirror.conversations.upsert(this.deps.accountId, { remoteId, createdAt: this.deps.clock(), lastMessageAt: 0 }, this.deps.clock()),
+            this.deps.mirror.conversations.upsert(this.deps.accountId, { remoteId, createdAt: this.deps.clock(), lastMessageAt: 0 }, this.deps.clock(), 'sync'),
           );
         }
         await this.fetchConversation(remoteId);
