@@ -122,6 +122,8 @@ export const events = {
   'conversations.changed': z.object({ accountId: LocalId, conversationIds: z.array(LocalId) }),
   'messages.added': z.object({ conversationId: LocalId, messages: z.array(Message) }),
   'messages.updated': z.object({ conversationId: LocalId, messages: z.array(Message) }),
+  /** Rows deleted from the mirror (a fetched copy merged into our pending reply, a discarded reply): drop them from view. */
+  'messages.removed': z.object({ conversationId: LocalId, messageIds: z.array(LocalId) }),
   'connection.state': z.object({
     accountId: LocalId,
     state: ConnectionState,

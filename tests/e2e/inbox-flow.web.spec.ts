@@ -167,6 +167,23 @@ test('panes resize by keyboard and keep their size across a reload', async () =>
   await expect(console_.getByRole('separator', { name: 'Resize the conversation list' })).toHaveAttribute('aria-valuenow', '35');
 });
 
+test('a reply the site refuses can be discarded, and leaves the conversation at once', async () => {
+  await conversations().getByRole('listitem', { name: /^Ana Lestari/ }).click();
+  const messages = console_.getByRole('list', { name: 'Messages' });
+  await expect(messages).toContainText('Is the portfolio template still available?');
+  // The conversation is deleted on the site: a reply to it is refused for good (404).
+  backend.api.chatDb.db.prepare('DELETE FROM conversations WHERE visitor_name = ?').run('Ana Lestari');
+  const reply = console_.getByRole('textbox', { name: 'Reply' });
+  await reply.fill('This reply will be refused.');
+  await reply.press('Enter');
+  const refused = messages.getByRole('listitem').filter({ hasText: 'This reply will be refused.' });
+  await expect(refused).toContainText('Not sent');
+  // Discarding deletes it in the core, which announces messages.removed; the pane drops it.
+  await refused.getByRole('button', { name: 'Discard' }).click();
+  await expect(refused).toHaveCount(0);
+  await expect(messages).toContainText('Is the portfolio template still available?');
+});
+
 test('search finds a message after the backend is stopped', async () => {
   await backend.close();
   await expect(console_.getByRole('status').filter({ hasText: /offline|Reconnecting/ }).first()).toBeVisible({ timeout: 30_000 });

@@ -79,10 +79,11 @@ export class Outbox {
     const row = this.deps.mirror.outbox.byClientId(messageClientId);
     if (!row || row.state !== 'failed') return false;
     const messageId = (JSON.parse(row.payload) as { messageId?: number }).messageId;
-    this.deps.mirror.transaction(() => {
+    const removed = this.deps.mirror.transaction(() => {
       this.deps.mirror.outbox.remove(row.id);
-      if (messageId) this.deps.mirror.messages.remove(messageId);
+      return messageId ? this.deps.mirror.messages.remove(messageId) : false;
     });
+    if (removed && messageId) this.deps.events.emit('messages.removed', { conversationId: row.conversationId, messageIds: [messageId] });
     this.changed();
     return true;
   }
@@ -184,6 +185,7 @@ export class Outbox {
           mirror.outbox.remove(row.id);
           return result;
         });
+        if (applied.removed.length) this.deps.events.emit('messages.removed', { conversationId: row.conversationId, messageIds: applied.removed });
         const all = [...applied.added, ...applied.updated];
         if (all.length) this.deps.events.emit('messages.updated', { conversationId: row.conversationId, messages: all });
       } else if (row.kind === 'status') {
