@@ -15,6 +15,7 @@ import {
   StatusCounts,
   Timestamp,
 } from './domain';
+import type { InvokeResult } from './errors';
 import { Settings, SettingsPatch } from './settings';
 
 /** Opaque pagination cursor produced by the core; the renderer only passes it back. */
@@ -154,9 +155,22 @@ export type ConsoleApiHandlers = {
 
 export type Unsubscribe = () => void;
 
-/** What the renderer sees as `window.switchboard`, whatever the transport underneath. */
+type InvokeArgs<M extends MethodName> = undefined extends MethodInput<M> ? [MethodInput<M>?] : [MethodInput<M>];
+
+/** What the inbox calls (src/renderer/src/api.ts): a failed call rejects with a ConsoleError and its code. */
 export interface ConsoleApi {
-  invoke<M extends MethodName>(method: M, ...input: undefined extends MethodInput<M> ? [MethodInput<M>?] : [MethodInput<M>]): Promise<MethodOutput<M>>;
+  invoke<M extends MethodName>(method: M, ...input: InvokeArgs<M>): Promise<MethodOutput<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Unsubscribe;
+}
+
+/**
+ * What the preload (Electron) or the web bridge (browser mode) installs as `window.switchboard`.
+ * invoke never rejects: it resolves to an InvokeResult, the same in both transports, because a
+ * rejection crossing Electron's contextBridge keeps only the message. The renderer turns a failed
+ * result back into a ConsoleError.
+ */
+export interface ConsoleTransport {
+  invoke<M extends MethodName>(method: M, ...input: InvokeArgs<M>): Promise<InvokeResult<MethodOutput<M>>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Unsubscribe;
 }
 
@@ -169,16 +183,7 @@ export const isEventName = (name: unknown): name is EventName =>
 export const ApiError = z.object({ code: z.string(), message: z.string() });
 export type ApiError = z.infer<typeof ApiError>;
 
-/** Thrown by the core for errors the user should see as is. */
-export class ConsoleError extends Error {
-  constructor(
-    readonly code: 'bad-request' | 'not-found' | 'forbidden' | 'unavailable' | 'internal',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ConsoleError';
-  }
-}
+export { ConsoleError, consoleErrorCodes, isConsoleErrorCode, isInvokeResult, type ConsoleErrorCode, type InvokeResult } from './errors';
 
 export { wire } from './wire';
 

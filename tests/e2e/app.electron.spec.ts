@@ -88,20 +88,26 @@ test('window.switchboard is exactly the ConsoleApi', async () => {
   });
   expect(shape).toEqual({ keys: ['invoke', 'on'], types: ['function', 'function'] });
 
+  // Every call resolves to { ok, value | error }: a rejection crossing the contextBridge would
+  // keep only its message, so errors travel as values and keep their code.
   const info = await page.evaluate(() =>
-    (window as unknown as { switchboard: { invoke(method: string): Promise<{ mode: string; dataDir: string }> } }).switchboard.invoke('app.info'),
+    (window as unknown as { switchboard: { invoke(method: string): Promise<unknown> } }).switchboard.invoke('app.info'),
   );
-  expect(info).toMatchObject({ mode: 'electron', dataDir: userData });
+  expect(info).toMatchObject({ ok: true, value: { mode: 'electron', dataDir: userData } });
 
-  const rejected = await page.evaluate(() =>
+  const refused = await page.evaluate(() =>
     (window as unknown as { switchboard: { invoke(method: string, input: unknown): Promise<unknown> } }).switchboard
       .invoke('conversations.get', { conversationId: 'not a number' })
       .then(
-        () => 'resolved',
-        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        (result) => result,
+        (error: unknown) => `rejected: ${error instanceof Error ? error.message : String(error)}`,
       ),
   );
-  expect(rejected).toContain('Invalid argument for conversations.get');
+  expect(refused).toEqual({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('Invalid argument for conversations.get') } });
+  const missing = await page.evaluate(() =>
+    (window as unknown as { switchboard: { invoke(method: string, input: unknown): Promise<unknown> } }).switchboard.invoke('messages.page', { conversationId: 999_999 }),
+  );
+  expect(missing).toEqual({ ok: false, error: { code: 'not-found', message: 'Conversation 999999 does not exist.' } });
 });
 
 test('navigation away from the app and new windows are refused', async () => {
