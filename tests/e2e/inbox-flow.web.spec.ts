@@ -178,10 +178,14 @@ test('a reply the site refuses can be discarded, and leaves the conversation at 
   await reply.press('Enter');
   const refused = messages.getByRole('listitem').filter({ hasText: 'This reply will be refused.' });
   await expect(refused).toContainText('Not sent');
+  const row = conversations().getByRole('listitem', { name: /^Ana Lestari/ });
+  await expect(row).toContainText('This reply will be refused.');
   // Discarding deletes it in the core, which announces messages.removed; the pane drops it.
   await refused.getByRole('button', { name: 'Discard' }).click();
   await expect(refused).toHaveCount(0);
   await expect(messages).toContainText('Is the portfolio template still available?');
+  // The list's preview goes back to the last message that exists.
+  await expect(row).toContainText('Are you still there?');
 });
 
 test('search finds a message after the backend is stopped', async () => {

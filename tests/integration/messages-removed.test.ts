@@ -152,9 +152,12 @@ describe('messages.removed', () => {
     const clientId = '00000000-0000-4000-8000-000000000003';
     const pending = service.sendReply(conversation, 'refused', clientId);
     await waitFor(() => mirror.messages.get(pending.id)?.delivery === 'failed', 5000, 'failed');
+    expect(mirror.conversations.get(conversation.id)).toMatchObject({ lastMessagePreview: 'refused', lastMessageAt: 3_000 });
     const start = recorded.length;
     expect(service.discard(conversation, clientId)).toBe(true);
     expect(messageEvents(recorded, start)).toEqual([`messages.removed ${pending.id}`]);
     expect(mirror.messages.get(pending.id)).toBeUndefined();
+    // The list no longer previews a reply that does not exist: back to the visitor's message.
+    expect(mirror.conversations.get(conversation.id)).toMatchObject({ lastMessagePreview: 'hello', lastMessageAt: 1_000 });
   });
 });

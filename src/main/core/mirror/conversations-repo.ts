@@ -28,6 +28,7 @@ export class ConversationsRepo {
   private readonly historyInsert;
   private readonly historyPage;
   private readonly sameVisitor;
+  private readonly newestMessage;
 
   constructor(
     private readonly db: Db,
@@ -80,6 +81,9 @@ export class ConversationsRepo {
       .orderBy(desc(conversationStatusHistory.changedAt), desc(conversationStatusHistory.id))
       .limit(STATUS_HISTORY_LIMIT)
       .prepare();
+    this.newestMessage = sqlite.prepare<{ id: number }, { createdAt: number; content: string }>(
+      'SELECT created_at AS createdAt, content FROM messages WHERE conversation_id = @id ORDER BY created_at DESC, seq DESC, id DESC LIMIT 1',
+    );
     // Same expression as the conversations_account_visitor_email index, so the lookup uses it.
     this.sameVisitor = sqlite.prepare<{ accountId: number; email: string }, { firstSeenAt: number; count: number }>(
       'SELECT min(created_at) AS firstSeenAt, count(*) AS count FROM conversations WHERE account_id = @accountId AND lower(visitor_email) = lower(@email)',
@@ -183,6 +187,21 @@ export class ConversationsRepo {
       .update(conversations)
       .set({ lastMessageAt: at, lastMessagePreview: preview, updatedAt: now })
       .where(and(eq(conversations.id, id), sql`${conversations.lastMessageAt} <= ${at}`))
+      .run();
+  }
+
+  /**
+   * A message was deleted (a discarded reply): if the list's preview showed it, the preview and
+   * last activity go back to the newest message left. Call inside the deleting transaction.
+   */
+  forgetPreviewOf(id: number, removed: { createdAt: number; content: string }, now: number): void {
+    const row = this.byId.get({ id });
+    if (!row || row.lastMessageAt !== removed.createdAt || row.lastMessagePreview !== removed.content.slice(0, 200)) return;
+    const newest = this.newestMessage.get({ id });
+    this.db
+      .update(conversations)
+      .set({ lastMessageAt: newest?.createdAt ?? row.createdAt, lastMessagePreview: newest ? newest.content.slice(0, 200) : null, updatedAt: now })
+      .where(eq(conversations.id, id))
       .run();
   }
 

@@ -79,9 +79,14 @@ export class Outbox {
     const row = this.deps.mirror.outbox.byClientId(messageClientId);
     if (!row || row.state !== 'failed') return false;
     const messageId = (JSON.parse(row.payload) as { messageId?: number }).messageId;
-    const removed = this.deps.mirror.transaction(() => {
-      this.deps.mirror.outbox.remove(row.id);
-      return messageId ? this.deps.mirror.messages.remove(messageId) : false;
+    const { mirror } = this.deps;
+    const removed = mirror.transaction(() => {
+      mirror.outbox.remove(row.id);
+      const message = messageId ? mirror.messages.get(messageId) : undefined;
+      if (!message || !mirror.messages.remove(message.id)) return false;
+      // The list's preview showed this reply (enqueueReply touched it): show what is left instead.
+      mirror.conversations.forgetPreviewOf(row.conversationId, message, this.deps.clock());
+      return true;
     });
     if (removed && messageId) this.deps.events.emit('messages.removed', { conversationId: row.conversationId, messageIds: [messageId] });
     this.changed();
