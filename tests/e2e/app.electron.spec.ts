@@ -81,7 +81,7 @@ test('every webContents is isolated and sandboxed, without Node', async () => {
   expect(await page.evaluate(() => [typeof (globalThis as Record<string, unknown>).require, typeof (globalThis as Record<string, unknown>).process])).toEqual(['undefined', 'undefined']);
 });
 
-test('window.switchboard is exactly the ConsoleApi', async () => {
+test('window.switchboard is exactly the ConsoleTransport', async () => {
   const shape = await page.evaluate(() => {
     const api = (window as unknown as { switchboard: Record<string, unknown> }).switchboard;
     return { keys: Object.keys(api).sort(), types: Object.values(api).map((v) => typeof v) };
