@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   Account,
   ConnectionState,
+  ConversationDetails,
   ConversationFilter,
   ConversationStatus,
   ConversationSummary,
@@ -15,6 +16,7 @@ import {
   Timestamp,
 } from './domain';
 import { BadgeState, NotificationDecision, ShownNotification } from './attention';
+import type { InvokeResult } from './errors';
 import { Settings, SettingsPatch } from './settings';
 
 /** Opaque pagination cursor produced by the core; the renderer only passes it back. */
@@ -77,6 +79,8 @@ export const methods = {
     z.object({ items: z.array(ConversationSummary), nextCursor: Cursor.nullable(), counts: StatusCounts }),
   ),
   'conversations.get': method(z.object({ conversationId: LocalId }).strict(), ConversationSummary.nullable()),
+  /** The visitor details pane: first seen, conversation count, status history. */
+  'conversations.details': method(z.object({ conversationId: LocalId }).strict(), ConversationDetails),
   'conversations.setStatus': method(
     z.object({ conversationId: LocalId, status: ConversationStatus }).strict(),
     ConversationSummary,
@@ -128,6 +132,8 @@ export const events = {
   'conversations.changed': z.object({ accountId: LocalId, conversationIds: z.array(LocalId) }),
   'messages.added': z.object({ conversationId: LocalId, messages: z.array(Message) }),
   'messages.updated': z.object({ conversationId: LocalId, messages: z.array(Message) }),
+  /** Rows deleted from the mirror (a fetched copy merged into our pending reply, a discarded reply): drop them from view. */
+  'messages.removed': z.object({ conversationId: LocalId, messageIds: z.array(LocalId) }),
   'connection.state': z.object({
     accountId: LocalId,
     state: ConnectionState,
@@ -165,9 +171,22 @@ export type ConsoleApiHandlers = {
 
 export type Unsubscribe = () => void;
 
-/** What the renderer sees as `window.switchboard`, whatever the transport underneath. */
+type InvokeArgs<M extends MethodName> = undefined extends MethodInput<M> ? [MethodInput<M>?] : [MethodInput<M>];
+
+/** What the inbox calls (src/renderer/src/api.ts): a failed call rejects with a ConsoleError and its code. */
 export interface ConsoleApi {
-  invoke<M extends MethodName>(method: M, ...input: undefined extends MethodInput<M> ? [MethodInput<M>?] : [MethodInput<M>]): Promise<MethodOutput<M>>;
+  invoke<M extends MethodName>(method: M, ...input: InvokeArgs<M>): Promise<MethodOutput<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Unsubscribe;
+}
+
+/**
+ * What the preload (Electron) or the web bridge (browser mode) installs as `window.switchboard`.
+ * invoke never rejects: it resolves to an InvokeResult, the same in both transports, because a
+ * rejection crossing Electron's contextBridge keeps only the message. The renderer turns a failed
+ * result back into a ConsoleError.
+ */
+export interface ConsoleTransport {
+  invoke<M extends MethodName>(method: M, ...input: InvokeArgs<M>): Promise<InvokeResult<MethodOutput<M>>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Unsubscribe;
 }
 
@@ -180,16 +199,7 @@ export const isEventName = (name: unknown): name is EventName =>
 export const ApiError = z.object({ code: z.string(), message: z.string() });
 export type ApiError = z.infer<typeof ApiError>;
 
-/** Thrown by the core for errors the user should see as is. */
-export class ConsoleError extends Error {
-  constructor(
-    readonly code: 'bad-request' | 'not-found' | 'forbidden' | 'unavailable' | 'internal',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ConsoleError';
-  }
-}
+export { ConsoleError, consoleErrorCodes, isConsoleErrorCode, isInvokeResult, type ConsoleErrorCode, type InvokeResult } from './errors';
 
 export { wire } from './wire';
 

@@ -58,8 +58,34 @@ export const ConversationSummary = z.object({
   unreadCount: z.number().int().nonnegative(),
   muted: z.boolean(),
   visitorOnline: z.boolean(),
+  /** When the conversation started, as the backend reports it. */
+  createdAt: Timestamp,
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
+
+/**
+ * How a status change reached this computer: 'initial' (the status when recording began: the
+ * conversation first appeared here, or the app was upgraded), 'local' (changed in this app),
+ * 'server' (a live event from the site), 'sync' (found while catching up after being away).
+ */
+export const statusSources = ['initial', 'local', 'server', 'sync'] as const;
+export const StatusSource = z.enum(statusSources);
+export type StatusSource = z.infer<typeof StatusSource>;
+
+export const StatusChange = z.object({ status: ConversationStatus, at: Timestamp, source: StatusSource });
+export type StatusChange = z.infer<typeof StatusChange>;
+
+/** The visitor details pane: the visitor across conversations, and this conversation's status history. */
+export const ConversationDetails = z.object({
+  conversationId: LocalId,
+  /** When this visitor's earliest conversation in the account started. */
+  firstSeenAt: Timestamp,
+  /** Conversations of this visitor in the account (matched by email; 1 without an email). */
+  conversationCount: z.number().int().positive(),
+  /** Newest first, at most 100. */
+  statusHistory: z.array(StatusChange),
+});
+export type ConversationDetails = z.infer<typeof ConversationDetails>;
 
 export const Message = z.object({
   id: LocalId,

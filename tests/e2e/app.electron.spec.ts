@@ -81,27 +81,33 @@ test('every webContents is isolated and sandboxed, without Node', async () => {
   expect(await page.evaluate(() => [typeof (globalThis as Record<string, unknown>).require, typeof (globalThis as Record<string, unknown>).process])).toEqual(['undefined', 'undefined']);
 });
 
-test('window.switchboard is exactly the ConsoleApi', async () => {
+test('window.switchboard is exactly the ConsoleTransport', async () => {
   const shape = await page.evaluate(() => {
     const api = (window as unknown as { switchboard: Record<string, unknown> }).switchboard;
     return { keys: Object.keys(api).sort(), types: Object.values(api).map((v) => typeof v) };
   });
   expect(shape).toEqual({ keys: ['invoke', 'on'], types: ['function', 'function'] });
 
+  // Every call resolves to { ok, value | error }: a rejection crossing the contextBridge would
+  // keep only its message, so errors travel as values and keep their code.
   const info = await page.evaluate(() =>
-    (window as unknown as { switchboard: { invoke(method: string): Promise<{ mode: string; dataDir: string }> } }).switchboard.invoke('app.info'),
+    (window as unknown as { switchboard: { invoke(method: string): Promise<unknown> } }).switchboard.invoke('app.info'),
   );
-  expect(info).toMatchObject({ mode: 'electron', dataDir: userData });
+  expect(info).toMatchObject({ ok: true, value: { mode: 'electron', dataDir: userData } });
 
-  const rejected = await page.evaluate(() =>
+  const refused = await page.evaluate(() =>
     (window as unknown as { switchboard: { invoke(method: string, input: unknown): Promise<unknown> } }).switchboard
       .invoke('conversations.get', { conversationId: 'not a number' })
       .then(
-        () => 'resolved',
-        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        (result) => result,
+        (error: unknown) => `rejected: ${error instanceof Error ? error.message : String(error)}`,
       ),
   );
-  expect(rejected).toContain('Invalid argument for conversations.get');
+  expect(refused).toEqual({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('Invalid argument for conversations.get') } });
+  const missing = await page.evaluate(() =>
+    (window as unknown as { switchboard: { invoke(method: string, input: unknown): Promise<unknown> } }).switchboard.invoke('messages.page', { conversationId: 999_999 }),
+  );
+  expect(missing).toEqual({ ok: false, error: { code: 'not-found', message: 'Conversation 999999 does not exist.' } });
 });
 
 test('navigation away from the app and new windows are refused', async () => {
@@ -154,7 +160,7 @@ test('closing the window keeps Switchboard running in the tray', async () => {
   expect(state).toEqual([{ visible: false, destroyed: false }]);
   const hint = await app.evaluate(async ({ BrowserWindow }) => {
     const w = BrowserWindow.getAllWindows()[0]!;
-    return w.webContents.executeJavaScript('window.switchboard.invoke("settings.get").then((s) => s.hints.closeToTray)');
+    return w.webContents.executeJavaScript('window.switchboard.invoke("settings.get").then((r) => r.ok && r.value.hints.closeToTray)');
   });
   expect(hint).toBe(true);
 });

@@ -127,6 +127,20 @@ test('resolve moves it out of Active into Resolved, with undo; reopen brings it 
   expect(status.data.conversations.map((c: { visitorName: string }) => c.visitorName)).toContain('Ana Lestari');
 });
 
+test('the details pane shows first seen, the conversation count and the status history after resolve and reopen', async () => {
+  const details = console_.getByRole('complementary', { name: 'Visitor details' });
+  const field = (term: string) => details.locator(`dt:text-is("${term}") + dd`);
+  await expect(field('Name')).toHaveText('Ana Lestari');
+  // The conversation started today (in the UI's language and format).
+  const today = await console_.evaluate(() => new Date().toLocaleDateString(document.documentElement.lang, { dateStyle: 'medium' }));
+  await expect(field('First seen')).toContainText(today);
+  await expect(field('Conversations')).toHaveText('1');
+  // Newest first: reopened here, resolved here, and active when it first appeared.
+  const history = details.getByRole('list', { name: 'Status history' }).getByRole('listitem');
+  await expect(history).toHaveText([/^Active\s+by you · /, /^Resolved\s+by you · /, /^Active\s+first recorded · /]);
+  await expect(history.first()).toContainText(today);
+});
+
 test('keyboard: j/k move, Enter opens, r focuses the reply, ? shows the sheet', async () => {
   await console_.keyboard.press('Escape');
   await console_.locator('body').click({ position: { x: 5, y: 5 } });
@@ -151,6 +165,27 @@ test('panes resize by keyboard and keep their size across a reload', async () =>
   expect(after).toBeGreaterThan(before + 20);
   await console_.reload();
   await expect(console_.getByRole('separator', { name: 'Resize the conversation list' })).toHaveAttribute('aria-valuenow', '35');
+});
+
+test('a reply the site refuses can be discarded, and leaves the conversation at once', async () => {
+  await conversations().getByRole('listitem', { name: /^Ana Lestari/ }).click();
+  const messages = console_.getByRole('list', { name: 'Messages' });
+  await expect(messages).toContainText('Is the portfolio template still available?');
+  // The conversation is deleted on the site: a reply to it is refused for good (404).
+  backend.api.chatDb.db.prepare('DELETE FROM conversations WHERE visitor_name = ?').run('Ana Lestari');
+  const reply = console_.getByRole('textbox', { name: 'Reply' });
+  await reply.fill('This reply will be refused.');
+  await reply.press('Enter');
+  const refused = messages.getByRole('listitem').filter({ hasText: 'This reply will be refused.' });
+  await expect(refused).toContainText('Not sent');
+  const row = conversations().getByRole('listitem', { name: /^Ana Lestari/ });
+  await expect(row).toContainText('This reply will be refused.');
+  // Discarding deletes it in the core, which announces messages.removed; the pane drops it.
+  await refused.getByRole('button', { name: 'Discard' }).click();
+  await expect(refused).toHaveCount(0);
+  await expect(messages).toContainText('Is the portfolio template still available?');
+  // The list's preview goes back to the last message that exists.
+  await expect(row).toContainText('Are you still there?');
 });
 
 test('search finds a message after the backend is stopped', async () => {

@@ -40,16 +40,17 @@ test('the token opens the first-run screen, read through the contract', async ({
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('cannot be reached');
 
-  // The same typed contract answers in the page, and rejects bad arguments with a clear error.
+  // The same typed contract answers in the page. Every call resolves to { ok, value | error }
+  // (as over Electron's contextBridge); bad arguments get a clear error with its code.
   const info = await page.evaluate(() => window.switchboard.invoke('app.info'));
-  expect(info.mode).toBe('web');
-  expect(info.secretsEncrypted).toBe(false);
-  const rejected = await page.evaluate(() =>
-    window.switchboard
-      .invoke('conversations.page', { filter: 'everything' as never })
-      .then(() => 'resolved', (e: Error & { code?: string }) => `${e.code}: ${e.message}`),
+  expect(info).toMatchObject({ ok: true, value: { mode: 'web', secretsEncrypted: false } });
+  const refused = await page.evaluate(() =>
+    window.switchboard.invoke('conversations.page', { filter: 'everything' as never }).then(
+      (result) => result,
+      (e: unknown) => `rejected: ${String(e)}`,
+    ),
   );
-  expect(rejected).toMatch(/^bad-request: Invalid argument for conversations\.page: filter/);
+  expect(refused).toEqual({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/^Invalid argument for conversations\.page: filter/) } });
 
   await page.screenshot({ path: 'docs/screenshots/first-run.png' });
   // Errors from the contract are returned values: the page logs nothing.

@@ -53,13 +53,21 @@ const record = () => {
 const shown = () => page.evaluate(() => (window as unknown as { __shown: Shown[] }).__shown);
 const sounds = () => page.evaluate(() => (window as unknown as { __sounds: Array<{ src: string; volume: number }> }).__sounds);
 const settings = (patch: object) =>
-  page.evaluate((p) => window.switchboard.invoke('settings.update', p as never), patch);
+  page.evaluate(async (p) => {
+    const r = await window.switchboard.invoke('settings.update', p as never);
+    if (!r.ok) throw new Error(r.error.message);
+  }, patch);
 const blur = () =>
   page.evaluate(() => {
     document.hasFocus = () => false;
     window.dispatchEvent(new Event('blur'));
   });
-const decisions = () => page.evaluate(() => window.switchboard.invoke('notifications.log', { limit: 50 }));
+const decisions = () =>
+  page.evaluate(async () => {
+    const r = await window.switchboard.invoke('notifications.log', { limit: 50 });
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value;
+  });
 
 test.beforeAll(async ({ browser }) => {
   backend = await startBackend();
@@ -179,8 +187,9 @@ test('the sound repeats while a visitor waits unanswered, and stops once the con
   test.setTimeout(40_000);
   // The visitors of the earlier tests are read, so Gita will be the only one waiting.
   await page.evaluate(async () => {
-    const { items } = await window.switchboard.invoke('conversations.page', { filter: 'all', limit: 100 });
-    for (const c of items) if (c.unreadCount > 0) await window.switchboard.invoke('conversations.markRead', { conversationId: c.id });
+    const r = await window.switchboard.invoke('conversations.page', { filter: 'all', limit: 100 });
+    if (!r.ok) throw new Error(r.error.message);
+    for (const c of r.value.items) if (c.unreadCount > 0) await window.switchboard.invoke('conversations.markRead', { conversationId: c.id });
   });
   await blur();
   await settings({ notifications: { repeatSeconds: 5 } });

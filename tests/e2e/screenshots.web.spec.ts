@@ -1,5 +1,5 @@
 // The main screens in light and dark, English and Indonesian, saved for the README.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { startBackend } from './support/backend';
 import { connectThroughUi, visitorSession } from './support/connect';
 import { startWebApp } from './support/web-app';
@@ -30,8 +30,43 @@ test('main screens in light and dark, English and Indonesian', async ({ browser 
         await context.close();
       }
     }
+
+    // Search (Ctrl+K), dark and Indonesian.
+    const search = await browser.newContext({ colorScheme: 'dark', locale: 'id-ID', viewport: { width: 1280, height: 760 } });
+    const searchPage = await search.newPage();
+    await searchPage.goto(app.url);
+    await expectDarkIndonesian(searchPage);
+    await expect(searchPage.getByRole('list', { name: 'Percakapan' }).getByRole('listitem').first()).toBeVisible();
+    await searchPage.keyboard.press('Control+k');
+    await searchPage.getByRole('searchbox', { name: 'Cari' }).fill('freelance');
+    const hit = searchPage.getByRole('list', { name: 'Hasil pencarian' }).getByRole('button').first();
+    await expect(hit).toContainText('freelance');
+    await expect(hit.locator('mark').first()).toBeVisible();
+    await searchPage.screenshot({ path: 'docs/screenshots/search-dark-id.png' });
+    await search.close();
+
+    // First run (a fresh profile, no site yet), dark and Indonesian.
+    const fresh = await startWebApp();
+    try {
+      const firstRun = await browser.newContext({ colorScheme: 'dark', locale: 'id-ID', viewport: { width: 1280, height: 760 } });
+      const firstRunPage = await firstRun.newPage();
+      await firstRunPage.goto(fresh.url);
+      await expectDarkIndonesian(firstRunPage);
+      await expect(firstRunPage.getByRole('heading', { name: 'Selamat datang di Switchboard' })).toBeVisible();
+      await expect(firstRunPage.getByRole('button', { name: 'Coba demo' })).toBeVisible();
+      await firstRunPage.screenshot({ path: 'docs/screenshots/first-run-dark-id.png' });
+      await firstRun.close();
+    } finally {
+      await fresh.stop();
+    }
   } finally {
     await app.stop();
     await backend.cleanup();
   }
 });
+
+/** The page follows the system: Indonesian, and the dark palette actually applied. */
+async function expectDarkIndonesian(page: Page): Promise<void> {
+  await expect(page.locator('html')).toHaveAttribute('lang', 'id');
+  expect(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme)).toBe('dark');
+}

@@ -20,7 +20,9 @@ describe('migrations', () => {
     temp = tempDir();
     const { sqlite, close } = openDatabase({ file: temp.file, migrationsDir });
     expect(sqlite.pragma('user_version', { simple: true })).toBe(all.length);
-    expect(tables(sqlite)).toEqual(expect.arrayContaining(['accounts', 'conversations', 'messages', 'outbox', 'sync_cursors', 'presence', 'messages_fts', 'conversations_fts']));
+    expect(tables(sqlite)).toEqual(
+      expect.arrayContaining(['accounts', 'conversations', 'messages', 'outbox', 'sync_cursors', 'presence', 'messages_fts', 'conversations_fts', 'conversation_status_history']),
+    );
     const applied = sqlite.prepare('SELECT idx, tag FROM schema_migrations ORDER BY idx').all();
     expect(applied).toEqual(all.map((m) => ({ idx: m.index, tag: m.tag })));
     expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -60,6 +62,52 @@ describe('migrations', () => {
     expect(hit).toEqual([{ rowid: 1 }]);
     const person = after.sqlite.prepare("SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH 'zoe'").all();
     expect(person).toEqual([{ rowid: 1 }]);
+    after.close();
+  });
+
+  it('0002_status_history: conversations written under 0001 start their history with their current status', () => {
+    temp = tempDir();
+    const before = openDatabase({ file: temp.file, migrationsDir, migrateTo: 2 });
+    before.sqlite.exec(`
+      INSERT INTO accounts (kind, name, base_url, created_at) VALUES ('portfolio', 'Site', 'http://x', 1);
+      INSERT INTO conversations (account_id, remote_id, visitor_email, server_status, last_message_at, created_at, updated_at)
+        VALUES (1, '1', 'ana@example.com', 'resolved', 1, 1, 1);
+      INSERT INTO conversations (account_id, remote_id, server_status, local_status, last_message_at, created_at, updated_at)
+        VALUES (1, '2', NULL, 'closed', 1, 1, 1);
+      INSERT INTO conversations (account_id, remote_id, last_message_at, created_at, updated_at) VALUES (1, '3', 1, 1, 1);
+    `);
+    expect(tables(before.sqlite)).not.toContain('conversation_status_history');
+    before.close();
+
+    const t0 = Date.now();
+    const after = openDatabase({ file: temp.file, migrationsDir, migrateTo: 3 });
+    const rows = after.sqlite.prepare('SELECT conversation_id, status, source, changed_at FROM conversation_status_history ORDER BY conversation_id').all() as {
+      conversation_id: number;
+      status: string;
+      source: string;
+      changed_at: number;
+    }[];
+    expect(rows.map(({ conversation_id, status, source }) => ({ conversation_id, status, source }))).toEqual([
+      { conversation_id: 1, status: 'resolved', source: 'initial' },
+      { conversation_id: 2, status: 'closed', source: 'initial' },
+      { conversation_id: 3, status: 'active', source: 'initial' },
+    ]);
+    // Recorded at upgrade time, in epoch milliseconds like every other timestamp.
+    for (const r of rows) {
+      expect(r.changed_at).toBeGreaterThanOrEqual(t0 - 1000);
+      expect(r.changed_at).toBeLessThanOrEqual(Date.now() + 1000);
+    }
+    const indexes = (table: string) => (after.sqlite.prepare(`PRAGMA index_list(${table})`).all() as { name: string }[]).map((i) => i.name);
+    expect(indexes('conversation_status_history')).toContain('conversation_status_history_order');
+    expect(indexes('conversations')).toContain('conversations_account_visitor_email');
+    // The visitor lookup and the history page use their indexes.
+    const plan = (query: string) => (after.sqlite.prepare(`EXPLAIN QUERY PLAN ${query}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+    expect(plan("SELECT count(*) FROM conversations WHERE account_id = 1 AND lower(visitor_email) = lower('ANA@example.com')")).toContain('conversations_account_visitor_email');
+    expect(plan('SELECT * FROM conversation_status_history WHERE conversation_id = 1 ORDER BY changed_at DESC, id DESC LIMIT 100')).toContain('conversation_status_history_order');
+    // Deleting a conversation deletes its history; history for a missing conversation is refused.
+    after.sqlite.prepare('DELETE FROM conversations WHERE id = 1').run();
+    expect(after.sqlite.prepare('SELECT count(*) AS n FROM conversation_status_history WHERE conversation_id = 1').get()).toEqual({ n: 0 });
+    expect(() => after.sqlite.prepare("INSERT INTO conversation_status_history (conversation_id, status, source, changed_at) VALUES (99, 'active', 'sync', 1)").run()).toThrow(/FOREIGN KEY/);
     after.close();
   });
 

@@ -44,7 +44,7 @@ describe('mirror repositories (real SQLite file)', () => {
     mirror.conversations.recountUnreadFor(c.id);
     expect(first.added).toHaveLength(2);
     const second = mirror.transaction(() => mirror.messages.apply(c.id, batch));
-    expect(second).toEqual({ added: [], updated: [] });
+    expect(second).toEqual({ added: [], updated: [], removed: [] });
     expect(mirror.messages.all(c.id).map((m) => m.content)).toEqual(['hello', 'anyone there?']);
     expect(mirror.conversations.get(c.id)?.unreadCount).toBe(2);
 

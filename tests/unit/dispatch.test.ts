@@ -128,6 +128,17 @@ describe('ConsoleApi dispatch', () => {
     expect(await known('accounts.list', undefined)).toEqual({ ok: false, error: { code: 'unavailable', message: 'Offline' } });
   });
 
+  it('answers conversations.details through the contract, and not-found for a missing conversation', async () => {
+    expect(await dispatch('conversations.details', { conversationId })).toEqual({
+      ok: true,
+      value: { conversationId, firstSeenAt: 1, conversationCount: 1, statusHistory: [{ status: 'active', at: 1, source: 'initial' }] },
+    });
+    await dispatch('conversations.setStatus', { conversationId, status: 'closed' });
+    const after = await dispatch('conversations.details', { conversationId });
+    expect(after.ok && (after.value as { statusHistory: unknown[] }).statusHistory[0]).toEqual({ status: 'closed', at: 5_000, source: 'local' });
+    expect(await dispatch('conversations.details', { conversationId: 999 })).toEqual({ ok: false, error: { code: 'not-found', message: 'Conversation 999 does not exist.' } });
+  });
+
   it('sends a reply as pending, pushes events, and is idempotent by client id', async () => {
     const input = { conversationId, content: 'Hello there', clientId: '1b4e28ba-2fa1-4d2e-8e3a-1b2c3d4e5f60' };
     const first = await dispatch('messages.send', input);

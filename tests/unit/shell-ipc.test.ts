@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { wire } from '../../src/shared/contract';
-import type { DispatchResult } from '../../src/main/core/api/dispatch';
+import { ConsoleError, wire, type ConsoleApiHandlers, type ConsoleTransport } from '../../src/shared/contract';
+import { createDispatch, type DispatchResult } from '../../src/main/core/api/dispatch';
 import { EventBus } from '../../src/main/core/events';
 import { IpcBridge, type InvokeEventLike, type WebContentsLike } from '../../src/main/shell/ipc';
 import { findNativeBinding } from '../../src/main/shell/native-binding';
 import { isAppUrl, rendererLocation } from '../../src/main/shell/renderer-location';
 import { SafeStorageSecretStore, type SafeStorageLike } from '../../src/main/shell/safe-storage-secret-store';
+import { createIpcTransport, type IpcRendererLike } from '../../src/preload/transport';
+import { consoleApiOver } from '../../src/renderer/src/lib/console-api';
 
 const mainDir = join(tmpdir(), 'switchboard-app', 'out', 'main');
 const indexUrl = pathToFileURL(join(mainDir, '../renderer/index.html')).href;
@@ -140,6 +142,127 @@ describe('IpcBridge', () => {
     expect(ipcMain.handlers.size).toBe(0);
     events.emit('typing', { conversationId: 3, who: 'admin', isTyping: false });
     expect(app.sent).toEqual([]);
+  });
+});
+
+/**
+ * The renderer side of the IPC transport wired to the bridge: values are structured-cloned on the
+ * way, as IPC and the contextBridge copy them (an Error loses everything but its message there).
+ */
+class FakeIpcRenderer implements IpcRendererLike {
+  private readonly listeners = new Set<(event: unknown, ...args: unknown[]) => void>();
+  constructor(private readonly ipcMain: FakeIpcMain) {}
+  async invoke(channel: string, ...args: unknown[]): Promise<unknown> {
+    expect(channel).toBe(wire.ipcInvoke);
+    return structuredClone(await this.ipcMain.call(indexUrl, args[0], args[1]));
+  }
+  on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): void {
+    expect(channel).toBe(wire.ipcEvent);
+    this.listeners.add(listener);
+  }
+  removeListener(_channel: string, listener: (event: unknown, ...args: unknown[]) => void): void {
+    this.listeners.delete(listener);
+  }
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+  /** What the app window's webContents.send delivers. */
+  deliver(args: unknown[]): void {
+    for (const listener of this.listeners) listener({}, ...structuredClone(args.slice(1)));
+  }
+}
+
+describe('invoke across the IPC transport: a result envelope, the code kept', () => {
+  function chain(handlers: Partial<ConsoleApiHandlers>) {
+    const ipcMain = new FakeIpcMain();
+    const events = new EventBus();
+    const window = new FakeWebContents(`${indexUrl}#/inbox`);
+    const bridge = new IpcBridge({
+      ipcMain,
+      dispatch: createDispatch(handlers as ConsoleApiHandlers),
+      events,
+      targets: () => [window],
+      isAppUrl: (url) => isAppUrl(url, rendererLocation(mainDir, {})),
+    });
+    bridge.start();
+    const ipcRenderer = new FakeIpcRenderer(ipcMain);
+    const transport = createIpcTransport(ipcRenderer);
+    return { ipcMain, events, window, ipcRenderer, transport, api: consoleApiOver(transport) };
+  }
+
+  it("the renderer's api rejects with a ConsoleError carrying the core's code, not just a message", async () => {
+    const { api, transport } = chain({
+      'conversations.get': ({ conversationId }) => {
+        throw new ConsoleError('not-found', `Conversation ${conversationId} does not exist.`);
+      },
+    });
+    // The exposed transport resolves to the envelope: nothing to lose at the bridge.
+    expect(await transport.invoke('conversations.get', { conversationId: 5 })).toEqual({
+      ok: false,
+      error: { code: 'not-found', message: 'Conversation 5 does not exist.' },
+    });
+    const error = await api.invoke('conversations.get', { conversationId: 5 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConsoleError);
+    expect(error).toMatchObject({ name: 'ConsoleError', code: 'not-found', message: 'Conversation 5 does not exist.' });
+    // Bad arguments are refused by dispatch with their own code.
+    await expect(api.invoke('conversations.get', { conversationId: -1 })).rejects.toMatchObject({ code: 'bad-request' });
+  });
+
+  it('a successful call resolves to its value', async () => {
+    const { api, transport } = chain({ 'demo.status': () => ({ visitorUrl: 'http://127.0.0.1:1/' }) });
+    expect(await transport.invoke('demo.status')).toEqual({ ok: true, value: { visitorUrl: 'http://127.0.0.1:1/' } });
+    expect(await api.invoke('demo.status')).toEqual({ visitorUrl: 'http://127.0.0.1:1/' });
+  });
+
+  it('the bridge never rejects: a dispatch that throws answers internal, and the throw is logged', async () => {
+    const ipcMain = new FakeIpcMain();
+    const log = vi.fn();
+    new IpcBridge({
+      ipcMain,
+      dispatch: async () => {
+        throw new Error('dispatch exploded');
+      },
+      events: new EventBus(),
+      targets: () => [],
+      isAppUrl: () => true,
+      log,
+    }).start();
+    const result = await ipcMain.call(indexUrl, 'app.info');
+    expect(result).toEqual({ ok: false, error: { code: 'internal', message: expect.stringContaining('could not complete') } });
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('dispatch exploded'));
+  });
+
+  it('the preload transport answers unavailable when ipcRenderer.invoke rejects, and internal for an unreadable answer', async () => {
+    const failing: IpcRendererLike = {
+      invoke: () => Promise.reject(new Error("No handler registered for 'switchboard:invoke'")),
+      on: () => {},
+      removeListener: () => {},
+    };
+    expect(await createIpcTransport(failing).invoke('app.info')).toEqual({
+      ok: false,
+      error: { code: 'unavailable', message: "Switchboard is not answering: No handler registered for 'switchboard:invoke'" },
+    });
+    const odd = createIpcTransport({ ...failing, invoke: async () => ({ value: 1 }) });
+    expect(await odd.invoke('app.info')).toMatchObject({ ok: false, error: { code: 'internal' } });
+    const api = consoleApiOver(odd);
+    await expect(api.invoke('app.info')).rejects.toMatchObject({ name: 'ConsoleError', code: 'internal' });
+  });
+
+  it('an unknown error code becomes internal in the renderer, with the message kept', async () => {
+    const transport = { invoke: async () => ({ ok: false, error: { code: 'teapot', message: 'Short and stout' } }), on: () => () => {} } as unknown as ConsoleTransport;
+    await expect(consoleApiOver(transport).invoke('app.info')).rejects.toMatchObject({ code: 'internal', message: 'Short and stout' });
+  });
+
+  it('events reach the listeners of their name only, until unsubscribed', () => {
+    const { events, window, ipcRenderer, api } = chain({});
+    const typing: unknown[] = [];
+    const stop = api.on('typing', (p) => typing.push(p));
+    api.on('presence', () => typing.push('wrong event'));
+    events.emit('typing', { conversationId: 3, who: 'visitor', isTyping: true });
+    for (const sent of window.sent) ipcRenderer.deliver(sent);
+    expect(typing).toEqual([{ conversationId: 3, who: 'visitor', isTyping: true }]);
+    stop();
+    expect(ipcRenderer.listenerCount).toBe(1);
   });
 });
 

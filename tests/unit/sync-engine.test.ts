@@ -113,10 +113,13 @@ describe('MessagesRepo.apply', () => {
       const conversation = mirror.transaction(() => mirror.conversations.upsert(account.id, { remoteId: '7', createdAt: 1 }, 1)).row;
       const pending = mirror.messages.insertPending({ conversationId: conversation.id, clientId: 'c-1', senderType: 'admin', senderName: null, content: 'hello', createdAt: 5 });
       // A page-back fetch stores the server's copy before the send returns.
-      mirror.transaction(() => mirror.messages.apply(conversation.id, [{ remoteId: '42', seq: 42, senderType: 'admin', content: 'hello', createdAt: 6 }]));
+      const copy = mirror.transaction(() => mirror.messages.apply(conversation.id, [{ remoteId: '42', seq: 42, senderType: 'admin', content: 'hello', createdAt: 6 }]));
       expect(mirror.messages.all(conversation.id)).toHaveLength(2);
       // Then the send's answer: same remote id, our client id.
-      mirror.transaction(() => mirror.messages.apply(conversation.id, [{ remoteId: '42', clientId: 'c-1', seq: 42, senderType: 'admin', content: 'hello', createdAt: 6 }]));
+      const merged = mirror.transaction(() => mirror.messages.apply(conversation.id, [{ remoteId: '42', clientId: 'c-1', seq: 42, senderType: 'admin', content: 'hello', createdAt: 6 }]));
+      // The copy's row is reported as removed, so the renderer drops it (messages.removed).
+      expect(merged.removed).toEqual([copy.added[0]!.id]);
+      expect(merged.updated.map((m) => m.id)).toEqual([pending.id]);
       const rows = mirror.messages.all(conversation.id);
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ id: pending.id, remoteId: '42', delivery: 'sent' });

@@ -32,6 +32,8 @@ export interface PortfolioBackendOptions {
   loginRateLimit?: { max: number; windowMs: number };
   activityTimeout?: number;
   presenceSyncMs?: number;
+  /** better-sqlite3 addon for the running ABI (the console under Electron); default: Node's. */
+  nativeBinding?: string;
   log?: (line: string) => void;
 }
 
@@ -78,6 +80,7 @@ export async function startPortfolioBackend(opts: PortfolioBackendOptions = {}):
       visitorRateLimit: opts.visitorRateLimit,
       loginRateLimit: opts.loginRateLimit,
       presenceSyncMs: opts.presenceSyncMs,
+      nativeBinding: opts.nativeBinding,
       log: opts.log,
     });
   } catch (err) {

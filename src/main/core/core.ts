@@ -92,7 +92,15 @@ export function createCore(options: CoreOptions): Core {
     timers: options.timers ?? realTimers,
     log,
   });
-  const demo = new Demo({ dataDir: options.dataDir, mirror, accounts, log, ...(options.demoPublicDir ? { publicDir: options.demoPublicDir } : {}) });
+  const demo = new Demo({
+    dataDir: options.dataDir,
+    mirror,
+    accounts,
+    log,
+    ...(options.demoPublicDir ? { publicDir: options.demoPublicDir } : {}),
+    // The demo backend's database needs the same Electron-ABI addon as the mirror's.
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
   const handlers = createHandlers({
     mirror,
     events,

@@ -1,6 +1,8 @@
 // The IPC transport of the ConsoleApi: one invoke channel into core.dispatch, one event channel
 // out to the app's windows. Only the app's own renderer frame may call; everything else gets
 // { ok:false, error:{ code:'forbidden' } }. Arguments are validated by core.dispatch (zod).
+// Every call resolves to that { ok, value | error } envelope and never rejects: a rejected
+// ipcMain.handle reaches the renderer as a bare message, without the error's code.
 import { wire, type EventName } from '../../shared/contract';
 import type { Dispatch, DispatchResult } from '../core/api/dispatch';
 import type { EventBus } from '../core/events';
@@ -39,6 +41,11 @@ const FORBIDDEN: DispatchResult = {
   error: { code: 'forbidden', message: 'This page is not allowed to use the Switchboard API.' },
 };
 
+const INTERNAL: DispatchResult = {
+  ok: false,
+  error: { code: 'internal', message: 'Switchboard could not complete this request. The details are in the log.' },
+};
+
 export class IpcBridge {
   private unsubscribe: (() => void) | undefined;
 
@@ -63,7 +70,12 @@ export class IpcBridge {
       this.options.log?.(`ipc: refused ${String(method).slice(0, 80)} from ${url === undefined ? 'a missing frame' : url.slice(0, 200)}`);
       return FORBIDDEN;
     }
-    return this.options.dispatch(method, input);
+    try {
+      return await this.options.dispatch(method, input);
+    } catch (error) {
+      this.options.log?.(`ipc: ${String(method).slice(0, 80)} threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return INTERNAL;
+    }
   }
 
   private forward(name: EventName, payload: unknown): void {

@@ -1,5 +1,9 @@
-// The renderer's only door to the core: the ConsoleApi installed on window by the preload
-// (Electron) or the web bridge (browser mode).
+// The renderer's only door to the core: the ConsoleApi over the transport installed on window by
+// the preload (Electron) or the web bridge (browser mode). Failed calls reject with a ConsoleError
+// carrying the core's code.
 import type { ConsoleApi } from '../../shared/contract';
+import { consoleApiOver } from './lib/console-api';
 
-export const api = (): ConsoleApi => window.switchboard;
+let instance: ConsoleApi | undefined;
+
+export const api = (): ConsoleApi => (instance ??= consoleApiOver(window.switchboard));

@@ -1,9 +1,9 @@
-import type { ConsoleApi } from '../../shared/contract';
+import type { ConsoleTransport } from '../../shared/contract';
 
 declare global {
   interface Window {
-    /** Installed by the preload (Electron) or the web bridge (browser mode). */
-    readonly switchboard: ConsoleApi;
+    /** Installed by the preload (Electron) or the web bridge (browser mode); wrapped by api.ts. */
+    readonly switchboard: ConsoleTransport;
   }
 }
 

@@ -1,9 +1,10 @@
 // Browser mode only: installs window.switchboard over the WebSocket the host serves at /ws.
 // The Electron app installs the same interface from its preload instead, so the inbox never
-// knows which transport it is on.
-import type { ConsoleApi, EventName, WireResponse } from '../../shared/contract';
+// knows which transport it is on: invoke resolves to { ok, value | error } in both, never rejects.
+import type { ConsoleTransport, EventName, WireResponse } from '../../shared/contract';
+import type { InvokeResult } from '../../shared/errors';
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+type Pending = (result: InvokeResult) => void;
 
 const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 const pending = new Map<number, Pending>();
@@ -34,30 +35,29 @@ function connect(): void {
     const call = pending.get(message.id);
     if (!call) return;
     pending.delete(message.id);
-    if (message.ok) call.resolve(message.value);
-    else call.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
+    call(message.ok ? { ok: true, value: message.value } : { ok: false, error: { code: message.error.code, message: message.error.message } });
   });
   ws.addEventListener('close', () => {
     socket = null;
     // Calls in flight are lost with the socket: fail them rather than hang the UI.
     for (const [id, call] of pending) {
       pending.delete(id);
-      call.reject(Object.assign(new Error('The connection to Switchboard was lost.'), { code: 'unavailable' }));
+      call({ ok: false, error: { code: 'unavailable', message: 'The connection to Switchboard was lost.' } });
     }
     setTimeout(connect, retryMs);
     retryMs = Math.min(retryMs * 2, 5000);
   });
 }
 
-const api: ConsoleApi = {
+const transport: ConsoleTransport = {
   invoke: ((method: string, input?: unknown) =>
-    new Promise((resolve, reject) => {
+    new Promise<InvokeResult>((resolve) => {
       const id = nextId++;
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      pending.set(id, resolve);
       const frame = JSON.stringify({ type: 'invoke', id, method, input });
       if (socket?.readyState === WebSocket.OPEN) socket.send(frame);
       else queue.push(frame);
-    })) as ConsoleApi['invoke'],
+    })) as ConsoleTransport['invoke'],
   on: (event, listener) => {
     const set = listeners.get(event) ?? new Set();
     set.add(listener as (payload: unknown) => void);
@@ -66,5 +66,5 @@ const api: ConsoleApi = {
   },
 };
 
-Object.defineProperty(window, 'switchboard', { value: Object.freeze(api), writable: false, configurable: false });
+Object.defineProperty(window, 'switchboard', { value: Object.freeze(transport), writable: false, configurable: false });
 connect();

@@ -136,9 +136,23 @@ export function nowIso(): string {
 
 export type ChatDb = ReturnType<typeof openChatDb>;
 
-export function openChatDb(path: string) {
+export interface OpenChatDbOptions {
+  /**
+   * Path to a better-sqlite3 addon built for the running ABI. The console passes its own under
+   * Electron, whose ABI differs from Node's; plain Node leaves it out and gets the default.
+   */
+  nativeBinding?: string;
+}
+
+export function openChatDb(path: string, options: OpenChatDbOptions = {}) {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  let db: Database.Database;
+  try {
+    db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  } catch (err) {
+    if (!options.nativeBinding) throw err;
+    throw new Error(`Could not open ${path} with the SQLite addon at ${options.nativeBinding}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

@@ -70,6 +70,8 @@ export interface ChatApiOptions {
   presenceSyncMs?: number;
   /** Directory with index.html / widget.js / widget.css (defaults to backends/portfolio/public). */
   publicDir?: string;
+  /** better-sqlite3 addon for the running ABI (the console under Electron); default: Node's. */
+  nativeBinding?: string;
   log?: (line: string) => void;
 }
 
@@ -161,7 +163,7 @@ export async function startChatApi(opts: ChatApiOptions): Promise<ChatApiHandle>
   const log = opts.log ?? (() => undefined);
   const dbPath = opts.dbPath ?? (opts.dataDir ? join(opts.dataDir, 'portfolio.sqlite') : null);
   if (!dbPath) throw new Error('startChatApi: dataDir or dbPath is required');
-  const chatDb = openChatDb(dbPath);
+  const chatDb = openChatDb(dbPath, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   const { db, q } = chatDb;
   const publicDir = opts.publicDir ?? resolve(moduleDir(), '../../public');
   const sessionTtl = opts.sessionTtlSeconds ?? 7 * 24 * 3600;

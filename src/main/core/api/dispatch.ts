@@ -1,9 +1,10 @@
 // The one entry point both transports (Electron IPC and browser mode's WebSocket) call:
 // it checks the method name, parses the argument with the contract's schema, runs the
 // handler, and turns every failure into a plain { code, message } the renderer can show.
-import { ConsoleError, isMethodName, methods, type ApiError, type ConsoleApiHandlers, type MethodName } from '../../../shared/contract';
+import { ConsoleError, isMethodName, methods, type ConsoleApiHandlers, type InvokeResult, type MethodName } from '../../../shared/contract';
 
-export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: ApiError };
+/** The envelope both transports carry to the renderer unchanged. */
+export type DispatchResult = InvokeResult;
 export type Dispatch = (method: unknown, input: unknown) => Promise<DispatchResult>;
 
 export function createDispatch(handlers: ConsoleApiHandlers, log: (message: string) => void = () => {}): Dispatch {

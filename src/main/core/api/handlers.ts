@@ -92,6 +92,12 @@ export function createHandlers(deps: HandlerDeps) {
 
     'conversations.get': ({ conversationId }) => mirror.conversations.get(conversationId) ?? null,
 
+    'conversations.details': ({ conversationId }) => {
+      const details = mirror.conversations.details(conversationId);
+      if (!details) throw new ConsoleError('not-found', `Conversation ${conversationId} does not exist.`);
+      return details;
+    },
+
     'conversations.setStatus': ({ conversationId, status }) => {
       const row = conversationOrThrow(conversationId);
       accounts.setStatus(row, status);

@@ -46,7 +46,29 @@ export const conversations = sqliteTable(
     index('conversations_recent').on(t.lastMessageAt, t.id),
     index('conversations_inbox').on(t.status, t.lastMessageAt, t.id),
     index('conversations_account_inbox').on(t.accountId, t.status, t.lastMessageAt, t.id),
+    // The visitor details pane finds the same visitor's other conversations by email.
+    index('conversations_account_visitor_email').on(t.accountId, sql`lower(${t.visitorEmail})`),
   ],
+);
+
+/**
+ * Every change of a conversation's effective status as this computer saw it, for the details pane.
+ * source: 'initial' (the status when recording began: the conversation first appeared here, or
+ * the database was upgraded), 'local' (changed in this app, undo included), 'server' (a live
+ * event from the site), 'sync' (found while catching up; `changed_at` is when it was found).
+ */
+export const conversationStatusHistory = sqliteTable(
+  'conversation_status_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    status: text('status').notNull(),
+    source: text('source').notNull(),
+    changedAt: integer('changed_at').notNull(),
+  },
+  (t) => [index('conversation_status_history_order').on(t.conversationId, t.changedAt, t.id)],
 );
 
 export const messages = sqliteTable(

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_ADMIN, startPortfolioBackend, type PortfolioBackendHandle } from '../../../../backends/portfolio/src/index';
+import { ConsoleError } from '../../../shared/contract';
 import type { AccountService } from '../accounts/account-service';
 import type { Mirror } from '../mirror/mirror';
 
@@ -15,6 +16,8 @@ export interface DemoDeps {
   /** Simulated visitors chatting on the demo site. */
   visitors?: number;
   publicDir?: string;
+  /** The better-sqlite3 addon the core opens its own database with (Electron's ABI); default: Node's. */
+  nativeBinding?: string;
 }
 
 export const DEMO_ACCOUNT_NAME = 'Demo site (on this computer)';
@@ -36,17 +39,24 @@ export class Demo {
     if (this.backend) return this.backend;
     const dataDir = join(this.deps.dataDir, 'demo-backend');
     const fresh = !existsSync(join(dataDir, 'portfolio.sqlite'));
-    this.backend = await startPortfolioBackend({
-      host: '127.0.0.1',
-      port: 0,
-      pusherPort: 0,
-      dataDir,
-      seedDemo: fresh,
-      admin: { ...DEMO_ADMIN },
-      simulate: this.deps.visitors ?? 3,
-      ...(this.deps.publicDir ? { publicDir: this.deps.publicDir } : {}),
-      log: (line) => this.deps.log(`demo backend: ${line}`),
-    });
+    try {
+      this.backend = await startPortfolioBackend({
+        host: '127.0.0.1',
+        port: 0,
+        pusherPort: 0,
+        dataDir,
+        seedDemo: fresh,
+        admin: { ...DEMO_ADMIN },
+        simulate: this.deps.visitors ?? 3,
+        ...(this.deps.publicDir ? { publicDir: this.deps.publicDir } : {}),
+        ...(this.deps.nativeBinding ? { nativeBinding: this.deps.nativeBinding } : {}),
+        log: (line) => this.deps.log(`demo backend: ${line}`),
+      });
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      this.deps.log(`demo: the demo backend did not start: ${error instanceof Error ? (error.stack ?? detail) : detail}`);
+      throw new ConsoleError('unavailable', `The demo site could not start: ${detail}`);
+    }
     return this.backend;
   }
 

@@ -1,12 +1,17 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
-import type { ConversationFilter, ConversationStatus, ConversationSummary, StatusCounts } from '../../../shared/domain';
+import type { ConversationDetails, ConversationFilter, ConversationStatus, ConversationSummary, StatusCounts, StatusSource } from '../../../shared/domain';
 import type { Db } from '../db/open';
-import { conversations } from '../db/schema';
+import { conversations, conversationStatusHistory } from '../db/schema';
 import { decodeCursor, encodeCursor, toConversation, type ConversationRow } from './rows';
 import type { RemoteConversation } from './types';
 
 const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
+/** The details pane shows this many status changes, newest first. */
+export const STATUS_HISTORY_LIMIT = 100;
+
+/** How the backend's view reached the mirror: a live event, or a fetch while catching up. */
+export type RemoteSource = 'server' | 'sync';
 
 export interface ConversationPage {
   items: ConversationSummary[];
@@ -20,6 +25,10 @@ export class ConversationsRepo {
   private readonly recountUnread;
   private readonly ftsInsert;
   private readonly ftsDelete;
+  private readonly historyInsert;
+  private readonly historyPage;
+  private readonly sameVisitor;
+  private readonly newestMessage;
 
   constructor(
     private readonly db: Db,
@@ -62,6 +71,46 @@ export class ConversationsRepo {
     this.ftsDelete = sqlite.prepare(
       "INSERT INTO conversations_fts (conversations_fts, rowid, visitor_name, visitor_email) VALUES ('delete', ?, ?, ?)",
     );
+    this.historyInsert = sqlite.prepare<{ conversationId: number; status: string; source: StatusSource; changedAt: number }>(
+      'INSERT INTO conversation_status_history (conversation_id, status, source, changed_at) VALUES (@conversationId, @status, @source, @changedAt)',
+    );
+    this.historyPage = db
+      .select({ status: conversationStatusHistory.status, at: conversationStatusHistory.changedAt, source: conversationStatusHistory.source })
+      .from(conversationStatusHistory)
+      .where(eq(conversationStatusHistory.conversationId, sql.placeholder('conversationId')))
+      .orderBy(desc(conversationStatusHistory.changedAt), desc(conversationStatusHistory.id))
+      .limit(STATUS_HISTORY_LIMIT)
+      .prepare();
+    this.newestMessage = sqlite.prepare<{ id: number }, { createdAt: number; content: string }>(
+      'SELECT created_at AS createdAt, content FROM messages WHERE conversation_id = @id ORDER BY created_at DESC, seq DESC, id DESC LIMIT 1',
+    );
+    // Same expression as the conversations_account_visitor_email index, so the lookup uses it.
+    this.sameVisitor = sqlite.prepare<{ accountId: number; email: string }, { firstSeenAt: number; count: number }>(
+      'SELECT min(created_at) AS firstSeenAt, count(*) AS count FROM conversations WHERE account_id = @accountId AND lower(visitor_email) = lower(@email)',
+    );
+  }
+
+  /** Records a change of the effective status; nothing when it did not change. Inside the caller's transaction. */
+  private recordStatus(before: ConversationStatus | null, after: ConversationRow, source: StatusSource, now: number): void {
+    if (before === after.status) return;
+    this.historyInsert.run({ conversationId: after.id, status: after.status, source, changedAt: now });
+  }
+
+  /** The details pane: the visitor across this account's conversations, and this one's status history. */
+  details(id: number): ConversationDetails | undefined {
+    const row = this.byId.get({ id });
+    if (!row) return undefined;
+    const visitor = row.visitorEmail ? this.sameVisitor.get({ accountId: row.accountId, email: row.visitorEmail }) : undefined;
+    return {
+      conversationId: row.id,
+      firstSeenAt: visitor && visitor.count > 0 ? Math.min(visitor.firstSeenAt, row.createdAt) : row.createdAt,
+      conversationCount: visitor && visitor.count > 0 ? visitor.count : 1,
+      statusHistory: this.historyPage.all({ conversationId: id }).map((h) => ({
+        status: h.status as ConversationStatus,
+        at: h.at,
+        source: h.source as StatusSource,
+      })),
+    };
   }
 
   get(id: number): ConversationSummary | undefined {
@@ -77,8 +126,12 @@ export class ConversationsRepo {
     return this.byRemote.get({ accountId, remoteId });
   }
 
-  /** Inserts or updates from the backend's view; returns the local row. Call inside a transaction. */
-  upsert(accountId: number, remote: RemoteConversation, now: number): { row: ConversationRow; created: boolean } {
+  /**
+   * Inserts or updates from the backend's view; returns the local row. A new conversation, or a
+   * change of its effective status, is written to the status history as `source` says (a new one
+   * as 'initial'). Call inside a transaction.
+   */
+  upsert(accountId: number, remote: RemoteConversation, now: number, source: RemoteSource = 'sync'): { row: ConversationRow; created: boolean } {
     const existing = this.findByRemote(accountId, remote.remoteId);
     if (!existing) {
       const row = this.db
@@ -98,6 +151,7 @@ export class ConversationsRepo {
         .returning()
         .get();
       this.ftsInsert.run(row.id, row.visitorName ?? '', row.visitorEmail ?? '');
+      this.recordStatus(null, row, 'initial', now);
       return { row, created: true };
     }
     const patch: Partial<typeof conversations.$inferInsert> = {};
@@ -105,6 +159,9 @@ export class ConversationsRepo {
     if (remote.visitorEmail !== undefined && remote.visitorEmail !== existing.visitorEmail) patch.visitorEmail = remote.visitorEmail;
     if (remote.serverStatus !== undefined && remote.serverStatus !== existing.serverStatus) patch.serverStatus = remote.serverStatus;
     if (remote.visitorOnline !== undefined && remote.visitorOnline !== existing.visitorOnline) patch.visitorOnline = remote.visitorOnline;
+    // A placeholder (created from a message before the conversation itself was fetched) holds a
+    // guessed start time; the backend's own creation time is earlier and replaces it.
+    if (Number.isFinite(remote.createdAt) && remote.createdAt < existing.createdAt) patch.createdAt = remote.createdAt;
     if (remote.lastMessageAt != null && remote.lastMessageAt > existing.lastMessageAt) {
       patch.lastMessageAt = remote.lastMessageAt;
       if (remote.lastMessagePreview !== undefined) patch.lastMessagePreview = remote.lastMessagePreview;
@@ -120,6 +177,7 @@ export class ConversationsRepo {
       this.ftsDelete.run(existing.id, existing.visitorName ?? '', existing.visitorEmail ?? '');
       this.ftsInsert.run(row.id, row.visitorName ?? '', row.visitorEmail ?? '');
     }
+    this.recordStatus(existing.status as ConversationStatus, row, source, now);
     return { row, created: false };
   }
 
@@ -132,17 +190,41 @@ export class ConversationsRepo {
       .run();
   }
 
+  /**
+   * A message was deleted (a discarded reply): if the list's preview showed it, the preview and
+   * last activity go back to the newest message left. Call inside the deleting transaction.
+   */
+  forgetPreviewOf(id: number, removed: { createdAt: number; content: string }, now: number): void {
+    const row = this.byId.get({ id });
+    if (!row || row.lastMessageAt !== removed.createdAt || row.lastMessagePreview !== removed.content.slice(0, 200)) return;
+    const newest = this.newestMessage.get({ id });
+    this.db
+      .update(conversations)
+      .set({ lastMessageAt: newest?.createdAt ?? row.createdAt, lastMessagePreview: newest ? newest.content.slice(0, 200) : null, updatedAt: now })
+      .where(eq(conversations.id, id))
+      .run();
+  }
+
   /** The one place unread counts are derived: visitor messages not yet read. */
   recountUnreadFor(id: number): void {
     this.recountUnread.run({ id });
   }
 
+  /**
+   * The owner changed the status in this app (undo included): stored as the server's status
+   * (sent through the outbox) or as a local one, and written to the history as 'local'.
+   * Call inside a transaction.
+   */
   setStatus(id: number, status: ConversationStatus, where: 'server' | 'local', now: number): void {
-    this.db
+    const before = this.byId.get({ id });
+    if (!before) return;
+    const row = this.db
       .update(conversations)
       .set(where === 'server' ? { serverStatus: status, updatedAt: now } : { localStatus: status, updatedAt: now })
       .where(eq(conversations.id, id))
-      .run();
+      .returning()
+      .get();
+    this.recordStatus(before.status as ConversationStatus, row, 'local', now);
   }
 
   setMuted(id: number, muted: boolean, now: number): void {

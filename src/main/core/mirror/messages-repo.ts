@@ -11,6 +11,25 @@ const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
 export interface AppliedMessages {
   added: Message[];
   updated: Message[];
+  /** Rows deleted while applying (a stored copy of our own reply merged into its pending row). */
+  removed: number[];
+}
+
+/**
+ * Adds `next` to what a transaction did so far, as the renderer should hear it: a row removed
+ * after it was added within the same changes was never shown, so it is neither added nor removed.
+ */
+export function mergeApplied(into: AppliedMessages, next: AppliedMessages): AppliedMessages {
+  if (next.removed.length) {
+    const removed = new Set(next.removed);
+    const addedHere = new Set(into.added.map((m) => m.id));
+    into.added = into.added.filter((m) => !removed.has(m.id));
+    into.updated = into.updated.filter((m) => !removed.has(m.id));
+    into.removed.push(...next.removed.filter((id) => !addedHere.has(id)));
+  }
+  into.added.push(...next.added);
+  into.updated.push(...next.updated);
+  return into;
 }
 
 export class MessagesRepo {
@@ -73,7 +92,7 @@ export class MessagesRepo {
    * our own message is matched by client id, anything else is inserted. Call inside a transaction.
    */
   apply(conversationId: number, remote: RemoteMessage[]): AppliedMessages {
-    const result: AppliedMessages = { added: [], updated: [] };
+    const result: AppliedMessages = { added: [], updated: [], removed: [] };
     for (const m of remote) {
       const byRemote = this.byRemote.get({ conversationId, remoteId: m.remoteId });
       const byClient = m.clientId ? this.byClient.get({ clientId: m.clientId }) : undefined;
@@ -83,6 +102,7 @@ export class MessagesRepo {
         // Keep the pending row (the one the user sees) and drop the copy, or the reply shows twice
         // and the pending one never settles.
         this.remove(byRemote.id);
+        mergeApplied(result, { added: [], updated: [], removed: [byRemote.id] });
         known = byClient;
       }
       if (known) {
@@ -137,11 +157,13 @@ export class MessagesRepo {
     return row && toMessage(row);
   }
 
-  remove(id: number): void {
+  /** Deletes a row and its search entry; false when there was none. */
+  remove(id: number): boolean {
     const row = this.byId.get({ id });
-    if (!row) return;
+    if (!row) return false;
     this.ftsDelete.run(row.id, row.content);
     this.db.delete(messages).where(eq(messages.id, id)).run();
+    return true;
   }
 
   /** Marks every unread message of one sender type as read; returns the rows changed. */

@@ -18,6 +18,7 @@ export const toConversation = (row: ConversationRow): ConversationSummary => ({
   unreadCount: row.unreadCount,
   muted: row.muted,
   visitorOnline: row.visitorOnline,
+  createdAt: row.createdAt,
 });
 
 export const toMessage = (row: MessageRow): Message => ({

@@ -10,6 +10,7 @@ import type { ConnectionStatus } from '../api/handlers';
 import type { Connector, ConnectorSink } from '../connectors/connector';
 import { ConnectorError } from '../connectors/connector';
 import type { EventBus } from '../events';
+import { mergeApplied, type AppliedMessages } from '../mirror/messages-repo';
 import type { Mirror } from '../mirror/mirror';
 import type { RemoteConversation, RemoteMessage } from '../mirror/types';
 import type { Timers } from './timers';
@@ -180,38 +181,39 @@ export class AccountSync {
     this.burst = emptyBurst();
     const { mirror, accountId, clock } = this.deps;
     const now = clock();
-    const added = new Map<number, ReturnType<Mirror['messages']['apply']>['added']>();
-    const updated = new Map<number, ReturnType<Mirror['messages']['apply']>['updated']>();
+    const changes = new Map<number, AppliedMessages>();
     const touched = new Set<number>();
-    const push = <T>(map: Map<number, T[]>, id: number, items: T[]) => items.length && map.set(id, [...(map.get(id) ?? []), ...items]);
+    const push = (id: number, next: AppliedMessages) => {
+      const into = changes.get(id);
+      if (into) mergeApplied(into, next);
+      else changes.set(id, next);
+    };
     mirror.transaction(() => {
-      for (const c of burst.conversations) touched.add(mirror.conversations.upsert(accountId, c, now).row.id);
+      // Live events: a status they change is recorded in the history as the server's.
+      for (const c of burst.conversations) touched.add(mirror.conversations.upsert(accountId, c, now, 'server').row.id);
       for (const { remoteId, patch } of burst.patches) {
         const row = mirror.conversations.findByRemote(accountId, remoteId);
         if (!row) {
           this.stale.add(remoteId);
           continue;
         }
-        mirror.conversations.upsert(accountId, { remoteId, createdAt: row.createdAt, ...patch }, now);
+        mirror.conversations.upsert(accountId, { remoteId, createdAt: row.createdAt, ...patch }, now, 'server');
         touched.add(row.id);
       }
       for (const { remoteId, messages } of burst.messages) {
-        const row = mirror.conversations.findByRemote(accountId, remoteId) ?? mirror.conversations.upsert(accountId, { remoteId, createdAt: messages[0]?.createdAt ?? now }, now).row;
-        const result = this.applyMessages(row.id, messages, now);
-        push(added, row.id, result.added);
-        push(updated, row.id, result.updated);
+        const row = mirror.conversations.findByRemote(accountId, remoteId) ?? mirror.conversations.upsert(accountId, { remoteId, createdAt: messages[0]?.createdAt ?? now }, now, 'server').row;
+        push(row.id, this.applyMessages(row.id, messages, now));
         touched.add(row.id);
       }
       for (const { remoteId, ids, at } of burst.reads) {
         const row = mirror.conversations.findByRemote(accountId, remoteId);
         if (!row) continue;
-        push(updated, row.id, mirror.messages.markReadByRemoteIds(row.id, ids, at));
+        push(row.id, { added: [], updated: mirror.messages.markReadByRemoteIds(row.id, ids, at), removed: [] });
         mirror.conversations.recountUnreadFor(row.id);
         touched.add(row.id);
       }
     });
-    for (const [conversationId, messages] of added) this.deps.events.emit('messages.added', { conversationId, messages });
-    for (const [conversationId, messages] of updated) this.deps.events.emit('messages.updated', { conversationId, messages });
+    for (const [conversationId, result] of changes) emitMessageChanges(this.deps.events, conversationId, result);
     if (touched.size) this.deps.events.emit('conversations.changed', { accountId, conversationIds: [...touched] });
     if (this.stale.size) void this.fetchStale();
   }
@@ -222,7 +224,7 @@ export class AccountSync {
     const result = mirror.messages.apply(conversationId, messages);
     const newest = result.added.reduce<(typeof result.added)[number] | null>((best, m) => (best && best.createdAt > m.createdAt ? best : m), null);
     if (newest) mirror.conversations.touch(conversationId, newest.createdAt, newest.content.slice(0, 200), now);
-    if (result.added.length || result.updated.length) mirror.conversations.recountUnreadFor(conversationId);
+    if (result.added.length || result.updated.length || result.removed.length) mirror.conversations.recountUnreadFor(conversationId);
     return result;
   }
 
@@ -291,7 +293,7 @@ export class AccountSync {
       mirror.transaction(() => {
         for (const c of result.items) {
           const before = mirror.conversations.findByRemote(accountId, c.remoteId);
-          const { row } = mirror.conversations.upsert(accountId, c, clock());
+          const { row } = mirror.conversations.upsert(accountId, c, clock(), 'sync');
           // Page-back backends list everything: fetch only where the last activity moved.
           if (connector.capabilities.catchUp === 'cursor' || !before || (c.lastMessageAt ?? 0) > before.lastMessageAt || (c.lastMessageAt ?? 0) > this.newestMessageAt(row.id)) {
             changed.push(c.remoteId);
@@ -329,7 +331,7 @@ export class AccountSync {
         if (!this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId)) {
           // A placeholder until the next list fetch; lastMessageAt 0 so its messages set the preview.
           this.deps.mirror.transaction(() =>
-            this.deps.mirror.conversations.upsert(this.deps.accountId, { remoteId, createdAt: this.deps.clock(), lastMessageAt: 0 }, this.deps.clock()),
+            this.deps.mirror.conversations.upsert(this.deps.accountId, { remoteId, createdAt: this.deps.clock(), lastMessageAt: 0 }, this.deps.clock(), 'sync'),
           );
         }
         await this.fetchConversation(remoteId);
@@ -379,8 +381,16 @@ export class AccountSync {
       alsoInTransaction();
       return r;
     });
-    if (result.added.length) this.deps.events.emit('messages.added', { conversationId, messages: result.added });
-    if (result.updated.length) this.deps.events.emit('messages.updated', { conversationId, messages: result.updated });
-    if (result.added.length || result.updated.length) this.deps.events.emit('conversations.changed', { accountId: this.deps.accountId, conversationIds: [conversationId] });
+    emitMessageChanges(this.deps.events, conversationId, result);
+    if (result.added.length || result.updated.length || result.removed.length) {
+      this.deps.events.emit('conversations.changed', { accountId: this.deps.accountId, conversationIds: [conversationId] });
+    }
   }
+}
+
+/** Tells the renderer what changed in one conversation's messages; removals first, so a merged copy never shows twice. */
+export function emitMessageChanges(events: EventBus, conversationId: number, result: AppliedMessages): void {
+  if (result.removed.length) events.emit('messages.removed', { conversationId, messageIds: result.removed });
+  if (result.added.length) events.emit('messages.added', { conversationId, messages: result.added });
+  if (result.updated.length) events.emit('messages.updated', { conversationId, messages: result.updated });
 }

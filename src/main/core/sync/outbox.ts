@@ -79,10 +79,16 @@ export class Outbox {
     const row = this.deps.mirror.outbox.byClientId(messageClientId);
     if (!row || row.state !== 'failed') return false;
     const messageId = (JSON.parse(row.payload) as { messageId?: number }).messageId;
-    this.deps.mirror.transaction(() => {
-      this.deps.mirror.outbox.remove(row.id);
-      if (messageId) this.deps.mirror.messages.remove(messageId);
+    const { mirror } = this.deps;
+    const removed = mirror.transaction(() => {
+      mirror.outbox.remove(row.id);
+      const message = messageId ? mirror.messages.get(messageId) : undefined;
+      if (!message || !mirror.messages.remove(message.id)) return false;
+      // The list's preview showed this reply (enqueueReply touched it): show what is left instead.
+      mirror.conversations.forgetPreviewOf(row.conversationId, message, this.deps.clock());
+      return true;
     });
+    if (removed && messageId) this.deps.events.emit('messages.removed', { conversationId: row.conversationId, messageIds: [messageId] });
     this.changed();
     return true;
   }
@@ -184,6 +190,7 @@ export class Outbox {
           mirror.outbox.remove(row.id);
           return result;
         });
+        if (applied.removed.length) this.deps.events.emit('messages.removed', { conversationId: row.conversationId, messageIds: applied.removed });
         const all = [...applied.added, ...applied.updated];
         if (all.length) this.deps.events.emit('messages.updated', { conversationId: row.conversationId, messages: all });
       } else if (row.kind === 'status') {

@@ -25,7 +25,6 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
   const stickToBottom = useRef(true);
   const typingSent = useRef<{ on: boolean; timer: ReturnType<typeof setTimeout> | null }>({ on: false, timer: null });
   const [sendError, setSendError] = useState<string | null>(null);
-  const [discarded, setDiscarded] = useState<Set<number>>(new Set());
 
   // Seeing the conversation marks it read (and tells the visitor, where the backend supports it):
   // only while the window is visible and focused, never behind the owner's back.
@@ -101,7 +100,6 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
   };
 
   const name = conversation.visitorName ?? t('list.anonymous');
-  const visible = messages.filter((m) => !discarded.has(m.id));
 
   return (
     <section className="conversation-pane" aria-label={t('pane.label', { name })}>
@@ -140,15 +138,14 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
         </div>
       </header>
       <div className="messages-scroll" ref={scroller} onScroll={() => void onScroll()}>
-        {loading && visible.length === 0 && <p className="muted center">{t('pane.loading')}</p>}
+        {loading && messages.length === 0 && <p className="muted center">{t('pane.loading')}</p>}
         <ul className="messages" aria-label={t('pane.messages')}>
-          {visible.map((m, i) => (
+          {messages.map((m, i) => (
             <MessageItem
               key={m.id}
               message={m}
-              showDay={i === 0 || !sameDay(visible[i - 1]!.createdAt, m.createdAt)}
+              showDay={i === 0 || !sameDay(messages[i - 1]!.createdAt, m.createdAt)}
               lang={i18n.language}
-              onDiscarded={() => setDiscarded((s) => new Set(s).add(m.id))}
             />
           ))}
         </ul>
@@ -191,7 +188,7 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
   );
 }
 
-function MessageItem({ message: m, showDay, lang, onDiscarded }: { message: Message; showDay: boolean; lang: string; onDiscarded: () => void }) {
+function MessageItem({ message: m, showDay, lang }: { message: Message; showDay: boolean; lang: string }) {
   const { t } = useTranslation();
   const mine = m.senderType === 'admin';
   return (
@@ -214,15 +211,8 @@ function MessageItem({ message: m, showDay, lang, onDiscarded }: { message: Mess
               <button type="button" className="link" onClick={() => void api().invoke('outbox.retry', { messageId: m.id })}>
                 {t('actions.retry')}
               </button>
-              <button
-                type="button"
-                className="link"
-                onClick={() =>
-                  void api()
-                    .invoke('outbox.discard', { messageId: m.id })
-                    .then(onDiscarded)
-                }
-              >
+              {/* The core answers with a messages.removed event, which takes it off the list. */}
+              <button type="button" className="link" onClick={() => void api().invoke('outbox.discard', { messageId: m.id })}>
                 {t('actions.discard')}
               </button>
             </>

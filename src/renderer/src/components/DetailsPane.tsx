@@ -1,8 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import type { ConversationSummary } from '../../../shared/domain';
+import { useConversationDetails } from '../hooks/useConversationDetails';
+import { dateTime } from '../lib/format';
 
 export function DetailsPane({ conversation, lang }: { conversation: ConversationSummary; lang: string }) {
   const { t } = useTranslation();
+  const details = useConversationDetails(conversation);
   return (
     <aside className="details-pane" aria-label={t('details.label')}>
       <h2>{t('details.visitor')}</h2>
@@ -11,6 +14,10 @@ export function DetailsPane({ conversation, lang }: { conversation: Conversation
         <dd>{conversation.visitorName ?? t('list.anonymous')}</dd>
         <dt>{t('details.email')}</dt>
         <dd>{conversation.visitorEmail ?? '—'}</dd>
+        <dt>{t('details.firstSeen')}</dt>
+        <dd>{dateTime(details?.firstSeenAt ?? conversation.createdAt, lang)}</dd>
+        <dt>{t('details.conversations')}</dt>
+        <dd>{details ? details.conversationCount.toLocaleString(lang) : '…'}</dd>
         <dt>{t('details.status')}</dt>
         <dd>
           {t(`status.${conversation.status}`)}
@@ -19,8 +26,23 @@ export function DetailsPane({ conversation, lang }: { conversation: Conversation
         <dt>{t('details.presence')}</dt>
         <dd>{conversation.visitorOnline ? t('pane.online') : t('details.away')}</dd>
         <dt>{t('details.lastActivity')}</dt>
-        <dd>{conversation.lastMessageAt ? new Date(conversation.lastMessageAt).toLocaleString(lang) : '—'}</dd>
+        <dd>{conversation.lastMessageAt ? dateTime(conversation.lastMessageAt, lang) : '—'}</dd>
       </dl>
+      <h3 id="status-history-title">{t('details.history')}</h3>
+      {details && details.statusHistory.length === 0 ? (
+        <p className="muted">{t('details.historyEmpty')}</p>
+      ) : (
+        <ol className="status-history" aria-labelledby="status-history-title">
+          {details?.statusHistory.map((h, i) => (
+            <li key={`${h.at}-${i}`}>
+              <span className={`chip chip-${h.status}`}>{t(`status.${h.status}`)}</span>{' '}
+              <span className="muted">
+                {t(`details.source.${h.source}`)} · <time dateTime={new Date(h.at).toISOString()}>{dateTime(h.at, lang)}</time>
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
     </aside>
   );
 }

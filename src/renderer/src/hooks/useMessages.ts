@@ -1,19 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Message } from '../../../shared/domain';
 import { api } from '../api';
+import { emptyMessageList, mergeMessages, removeMessages, type MessageList } from '../lib/message-list';
 import { useApiEvent } from './useApiEvent';
 
-const order = (a: Message, b: Message) => a.createdAt - b.createdAt || a.id - b.id;
-
-function merge(list: Message[], incoming: Message[]): Message[] {
-  const byId = new Map(list.map((m) => [m.id, m]));
-  for (const m of incoming) byId.set(m.id, m);
-  return [...byId.values()].sort(order);
-}
-
-/** One conversation's messages: the newest page first, older pages on demand, live updates. */
+/** One conversation's messages: the newest page first, older pages on demand, live updates and removals. */
 export function useMessages(conversationId: number | null) {
-  const [messages, setMessages] = useState<Message[]>([]);
+  const [list, setList] = useState<MessageList>(emptyMessageList);
   const [loading, setLoading] = useState(conversationId !== null);
   const [error, setError] = useState<string | null>(null);
   const [hasOlder, setHasOlder] = useState(false);
@@ -30,7 +22,7 @@ export function useMessages(conversationId: number | null) {
         if (cancelled) return;
         cursor.current = page.nextCursor;
         setHasOlder(page.nextCursor !== null);
-        setMessages((current) => merge(current, page.items));
+        setList((current) => mergeMessages(current, page.items));
         setError(null);
       })
       .catch((e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e)))
@@ -47,15 +39,16 @@ export function useMessages(conversationId: number | null) {
       const page = await api().invoke('messages.page', { conversationId, limit: 50, before: cursor.current });
       cursor.current = page.nextCursor;
       setHasOlder(page.nextCursor !== null);
-      setMessages((current) => merge(current, page.items));
+      setList((current) => mergeMessages(current, page.items));
       return page.items.length > 0;
     } finally {
       loadingOlder.current = false;
     }
   }, [conversationId]);
 
-  useApiEvent('messages.added', (e) => e.conversationId === conversationId && setMessages((current) => merge(current, e.messages)));
-  useApiEvent('messages.updated', (e) => e.conversationId === conversationId && setMessages((current) => merge(current, e.messages)));
+  useApiEvent('messages.added', (e) => e.conversationId === conversationId && setList((current) => mergeMessages(current, e.messages)));
+  useApiEvent('messages.updated', (e) => e.conversationId === conversationId && setList((current) => mergeMessages(current, e.messages)));
+  useApiEvent('messages.removed', (e) => e.conversationId === conversationId && setList((current) => removeMessages(current, e.messageIds)));
 
-  return { messages, loading, error, hasOlder, loadOlder };
+  return { messages: list.messages, loading, error, hasOlder, loadOlder };
 }

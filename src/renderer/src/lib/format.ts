@@ -22,3 +22,5 @@ export const dayLabel = (at: number, lang: string) =>
   new Date(at).toLocaleDateString(lang, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 
 export const sameDay = (a: number, b: number) => new Date(a).toDateString() === new Date(b).toDateString();
+
+export const dateTime = (at: number, lang: string) => new Date(at).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' });
