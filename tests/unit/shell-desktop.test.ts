@@ -6,6 +6,7 @@ import { AppBadge } from '../../src/main/shell/app-badge';
 import { ElectronNotifier, escapeNotificationMarkup, type NativeNotification, type NativeNotificationOptions } from '../../src/main/shell/notifier';
 import { shellTexts } from '../../src/main/shell/texts';
 import { TrayController, trayMenu, trayTooltip, type MenuItem, type TrayLike } from '../../src/main/shell/tray';
+import { permissionAllowed } from '../../src/main/shell/permissions';
 import { restoreBounds } from '../../src/main/shell/window-state';
 
 class FakeNotification implements NativeNotification {
@@ -259,4 +260,16 @@ describe('window placement', () => {
     expect(restoreBounds({ bounds: { x: 1500, y: 600, width: 1000, height: 700 }, maximized: false }, screen).bounds).toEqual({ x: 920, y: 340, width: 1000, height: 700 });
     expect(restoreBounds({ bounds: { x: 0, y: 0, width: 3000, height: 2000 }, maximized: false }, screen).bounds).toEqual({ x: 0, y: 0, width: 1920, height: 1040 });
   });
+});
+
+describe('permissions', () => {
+  const isApp = (url: string) => url.startsWith('file:///opt/switchboard/renderer/index.html');
+  it.each([
+    ['notifications', 'file:///opt/switchboard/renderer/index.html#/inbox', true],
+    ['notifications', 'https://evil.example/', false],
+    ['notifications', '', false],
+    ['media', 'file:///opt/switchboard/renderer/index.html', false],
+    ['geolocation', 'file:///opt/switchboard/renderer/index.html', false],
+    ['clipboard-read', 'file:///opt/switchboard/renderer/index.html', false],
+  ])('%s for %s: %s', (permission, url, allowed) => expect(permissionAllowed(permission, url, isApp)).toBe(allowed));
 });

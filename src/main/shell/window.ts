@@ -3,7 +3,8 @@
 // of all permissions only notifications.
 import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
 import { join } from 'node:path';
-import type { RendererLocation } from './renderer-location';
+import { permissionAllowed } from './permissions';
+import { isAppUrl, type RendererLocation } from './renderer-location';
 import { MIN_HEIGHT, MIN_WIDTH } from './window-state';
 
 const EXTERNAL_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
@@ -35,9 +36,13 @@ export function applyNavigationPolicy(contents: WebContents, log: (message: stri
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-/** Only 'notifications' is ever granted. */
-export function applyPermissionPolicy(session: Session): void {
-  session.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === 'notifications'));
+export function applyPermissionPolicy(session: Session, isAppUrl: (url: string) => boolean): void {
+  session.setPermissionRequestHandler((contents, permission, callback, details) =>
+    callback(permissionAllowed(permission, details.requestingUrl ?? contents.getURL(), isAppUrl)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    permissionAllowed(permission, details.requestingUrl ?? requestingOrigin, isAppUrl),
+  );
 }
 
 export interface MainWindowOptions {
@@ -72,7 +77,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     },
   });
   applyNavigationPolicy(window.webContents, options.log);
-  applyPermissionPolicy(window.webContents.session);
+  applyPermissionPolicy(window.webContents.session, (url) => isAppUrl(url, options.renderer));
   window.once('ready-to-show', () => {
     if (options.initial.maximized) window.maximize();
     if (!options.hidden) window.show();
