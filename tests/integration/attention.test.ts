@@ -22,7 +22,13 @@ beforeEach(() => {
   mirror = env.mirror;
   accountId = mirror.accounts.create({ kind: 'portfolio', name: 'Site', baseUrl: 'http://127.0.0.1:1' }, ADDED_AT).id;
 });
-afterEach(() => env.close());
+afterEach(() => {
+  try {
+    env.close();
+  } catch {
+    // closed by the test already
+  }
+});
 
 function conversation(remoteId: string, messages: RemoteMessage[]): { id: number; added: Message[] } {
   return mirror.transaction(() => {
@@ -62,7 +68,13 @@ describe('the unread badge', () => {
     events.emit('connection.state', { accountId, state: 'auth-expired', detail: null, lastSyncedAt: null });
     await new Promise((r) => setTimeout(r, 5));
     expect(pushed.at(-1)).toEqual({ unread: 1, look: 'sign-in' });
+
+    // A recompute scheduled just before the core closes must not touch the closed database.
+    events.emit('conversations.changed', { accountId, conversationIds: [a.id] });
     tracker.stop();
+    env.mirror.close();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(pushed).toHaveLength(2);
   });
 
   it.each<[ConnectionState[], string]>([

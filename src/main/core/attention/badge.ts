@@ -20,6 +20,7 @@ export function badgeLook(states: ConnectionState[]): BadgeLook {
 export class BadgeTracker {
   private state: BadgeState;
   private scheduled = false;
+  private stopped = false;
   private readonly listeners = new Set<(state: BadgeState) => void>();
   private unsubscribe: (() => void) | undefined;
 
@@ -40,7 +41,9 @@ export class BadgeTracker {
     this.recompute();
   }
 
+  /** After this, a recompute already scheduled does nothing (the database may be closing). */
   stop(): void {
+    this.stopped = true;
     this.unsubscribe?.();
   }
 
@@ -60,6 +63,7 @@ export class BadgeTracker {
   }
 
   recompute(): void {
+    if (this.stopped) return;
     const next = this.compute();
     if (next.unread === this.state.unread && next.look === this.state.look) return;
     this.state = next;
