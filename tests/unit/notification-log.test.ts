@@ -3,41 +3,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DecisionLog, JsonFileDecisionLogStore, MemoryDecisionLogStore, type DecisionLogChange } from '../../src/main/core/notifications/decision-log';
-import type { DecisionInput, Timers } from '../../src/main/core/notifications/types';
+import type { DecisionInput } from '../../src/main/core/notifications/types';
+import { FakeTimers } from '../support/fake-timers';
 import { tempDir, type TempDir } from '../support/temp-db';
-
-/** Time moves only when the test says so. */
-class FakeTimers implements Timers {
-  now = 0;
-  private seq = 0;
-  private readonly pending = new Map<number, { at: number; fn: () => void }>();
-
-  setTimeout = (fn: () => void, ms: number): unknown => {
-    const handle = ++this.seq;
-    this.pending.set(handle, { at: this.now + ms, fn });
-    return handle;
-  };
-
-  clearTimeout = (handle: unknown): void => {
-    this.pending.delete(handle as number);
-  };
-
-  get count(): number {
-    return this.pending.size;
-  }
-
-  advance(ms: number): void {
-    const target = this.now + ms;
-    for (;;) {
-      const due = [...this.pending.entries()].filter(([, t]) => t.at <= target).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.pending.delete(due[0]);
-      this.now = due[1].at;
-      due[1].fn();
-    }
-    this.now = target;
-  }
-}
 
 const decision = (n: number, extra: Partial<DecisionInput> = {}): DecisionInput => ({
   at: 1_000 * n,
