@@ -1,12 +1,16 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, or, sql, type Placeholder } from 'drizzle-orm';
 import type { ConversationFilter, ConversationStatus, ConversationSummary, StatusCounts } from '../../../shared/domain';
 import type { Db } from '../db/open';
 import { conversations } from '../db/schema';
-import { decodeCursor, encodeCursor, toConversation, type ConversationRow } from './rows';
+import { decodeCursor, encodeCursor, placeholderSet, toConversation, type ConversationRow } from './rows';
 import type { RemoteConversation } from './types';
 
 const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
+
+type ConversationInsert = typeof conversations.$inferInsert;
+/** What an upsert may change on a known conversation. */
+type Patch = Partial<Pick<ConversationInsert, 'visitorName' | 'visitorEmail' | 'serverStatus' | 'visitorOnline' | 'lastMessageAt' | 'lastMessagePreview'>>;
 
 export interface ConversationPage {
   items: ConversationSummary[];
@@ -18,6 +22,12 @@ export class ConversationsRepo {
   private readonly byId;
   private readonly pages;
   private readonly recountUnread;
+  private readonly insertStmt;
+  private readonly touchStmt;
+  private readonly countsAll;
+  private readonly countsForAccount;
+  /** Prepared updates by the set of columns a patch changes (at most 2^6 shapes, usually 2 or 3). */
+  private readonly updates = new Map<string, ReturnType<ConversationsRepo['prepareUpdate']>>();
   private readonly ftsInsert;
   private readonly ftsDelete;
 
@@ -55,6 +65,39 @@ export class ConversationsRepo {
       status: page(true, false),
       statusForAccount: page(true, true),
     };
+    // Prepared once: building and preparing these per call was most of the time of a catch-up
+    // (bench: ingest, ORM overhead).
+    const p = sql.placeholder;
+    this.insertStmt = db
+      .insert(conversations)
+      .values({
+        accountId: p('accountId'),
+        remoteId: p('remoteId'),
+        visitorName: p('visitorName'),
+        visitorEmail: p('visitorEmail'),
+        serverStatus: p('serverStatus'),
+        lastMessageAt: p('lastMessageAt'),
+        lastMessagePreview: p('lastMessagePreview'),
+        visitorOnline: p('visitorOnline'),
+        createdAt: p('createdAt'),
+        updatedAt: p('updatedAt'),
+      })
+      .returning()
+      .prepare();
+    this.touchStmt = db
+      .update(conversations)
+      .set(placeholderSet<ConversationInsert>({ lastMessageAt: p('at'), lastMessagePreview: p('preview'), updatedAt: p('now') }))
+      .where(and(eq(conversations.id, p('id')), sql`${conversations.lastMessageAt} <= ${p('at')}`))
+      .prepare();
+    const counts = (withAccount: boolean) =>
+      db
+        .select({ status: conversations.status, n: sql<number>`count(*)` })
+        .from(conversations)
+        .where(withAccount ? eq(conversations.accountId, p('accountId')) : undefined)
+        .groupBy(conversations.status)
+        .prepare();
+    this.countsAll = counts(false);
+    this.countsForAccount = counts(true);
     this.recountUnread = sqlite.prepare(
       "UPDATE conversations SET unread_count = (SELECT count(*) FROM messages WHERE conversation_id = @id AND read_at IS NULL AND sender_type = 'visitor') WHERE id = @id",
     );
@@ -81,26 +124,22 @@ export class ConversationsRepo {
   upsert(accountId: number, remote: RemoteConversation, now: number): { row: ConversationRow; created: boolean } {
     const existing = this.findByRemote(accountId, remote.remoteId);
     if (!existing) {
-      const row = this.db
-        .insert(conversations)
-        .values({
-          accountId,
-          remoteId: remote.remoteId,
-          visitorName: remote.visitorName ?? null,
-          visitorEmail: remote.visitorEmail ?? null,
-          serverStatus: remote.serverStatus === undefined ? 'active' : remote.serverStatus,
-          lastMessageAt: remote.lastMessageAt ?? remote.createdAt,
-          lastMessagePreview: remote.lastMessagePreview ?? null,
-          visitorOnline: remote.visitorOnline ?? false,
-          createdAt: remote.createdAt,
-          updatedAt: now,
-        })
-        .returning()
-        .get();
+      const row = this.insertStmt.get({
+        accountId,
+        remoteId: remote.remoteId,
+        visitorName: remote.visitorName ?? null,
+        visitorEmail: remote.visitorEmail ?? null,
+        serverStatus: remote.serverStatus === undefined ? 'active' : remote.serverStatus,
+        lastMessageAt: remote.lastMessageAt ?? remote.createdAt,
+        lastMessagePreview: remote.lastMessagePreview ?? null,
+        visitorOnline: remote.visitorOnline ?? false,
+        createdAt: remote.createdAt,
+        updatedAt: now,
+      })!;
       this.ftsInsert.run(row.id, row.visitorName ?? '', row.visitorEmail ?? '');
       return { row, created: true };
     }
-    const patch: Partial<typeof conversations.$inferInsert> = {};
+    const patch: Patch = {};
     if (remote.visitorName !== undefined && remote.visitorName !== existing.visitorName) patch.visitorName = remote.visitorName;
     if (remote.visitorEmail !== undefined && remote.visitorEmail !== existing.visitorEmail) patch.visitorEmail = remote.visitorEmail;
     if (remote.serverStatus !== undefined && remote.serverStatus !== existing.serverStatus) patch.serverStatus = remote.serverStatus;
@@ -109,13 +148,12 @@ export class ConversationsRepo {
       patch.lastMessageAt = remote.lastMessageAt;
       if (remote.lastMessagePreview !== undefined) patch.lastMessagePreview = remote.lastMessagePreview;
     }
-    if (Object.keys(patch).length === 0) return { row: existing, created: false };
-    const row = this.db
-      .update(conversations)
-      .set({ ...patch, updatedAt: now })
-      .where(eq(conversations.id, existing.id))
-      .returning()
-      .get();
+    const columns = Object.keys(patch) as (keyof Patch)[];
+    if (columns.length === 0) return { row: existing, created: false };
+    const shape = columns.sort().join(',');
+    let update = this.updates.get(shape);
+    if (!update) this.updates.set(shape, (update = this.prepareUpdate(columns)));
+    const row = update.get({ ...patch, updatedAt: now, id: existing.id })!;
     if (patch.visitorName !== undefined || patch.visitorEmail !== undefined) {
       this.ftsDelete.run(existing.id, existing.visitorName ?? '', existing.visitorEmail ?? '');
       this.ftsInsert.run(row.id, row.visitorName ?? '', row.visitorEmail ?? '');
@@ -123,13 +161,15 @@ export class ConversationsRepo {
     return { row, created: false };
   }
 
+  private prepareUpdate(columns: (keyof Patch)[]) {
+    const set: Record<string, Placeholder> = { updatedAt: sql.placeholder('updatedAt') };
+    for (const column of columns) set[column] = sql.placeholder(column);
+    return this.db.update(conversations).set(placeholderSet<ConversationInsert>(set)).where(eq(conversations.id, sql.placeholder('id'))).returning().prepare();
+  }
+
   /** Moves lastMessageAt/preview forward only; an older message never changes the preview. */
   touch(id: number, at: number, preview: string, now: number): void {
-    this.db
-      .update(conversations)
-      .set({ lastMessageAt: at, lastMessagePreview: preview, updatedAt: now })
-      .where(and(eq(conversations.id, id), sql`${conversations.lastMessageAt} <= ${at}`))
-      .run();
+    this.touchStmt.run({ id, at, preview, now });
   }
 
   /** The one place unread counts are derived: visitor messages not yet read. */
@@ -168,12 +208,7 @@ export class ConversationsRepo {
   }
 
   counts(accountId?: number): StatusCounts {
-    const rows = this.db
-      .select({ status: conversations.status, n: sql<number>`count(*)` })
-      .from(conversations)
-      .where(accountId === undefined ? undefined : eq(conversations.accountId, accountId))
-      .groupBy(conversations.status)
-      .all();
+    const rows = accountId === undefined ? this.countsAll.all() : this.countsForAccount.all({ accountId });
     const counts: StatusCounts = { active: 0, resolved: 0, closed: 0, all: 0 };
     for (const { status, n } of rows) {
       if (status === 'active' || status === 'resolved' || status === 'closed') counts[status] = n;
