@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { DeliveryState, Message, SenderType } from '../../../shared/domain';
 import type { Db } from '../db/open';
 import { messages } from '../db/schema';
@@ -40,16 +40,9 @@ export class MessagesRepo {
     this.pageStmt = db
       .select()
       .from(messages)
-      .where(
-        and(
-          eq(messages.conversationId, sql.placeholder('conversationId')),
-          or(
-            lt(messages.createdAt, t),
-            and(eq(messages.createdAt, t), lt(messages.seq, s)),
-            and(eq(messages.createdAt, t), eq(messages.seq, s), lt(messages.id, id)),
-          ),
-        ),
-      )
+      // A row value, which SQLite seeks to in messages_conversation_order; the equivalent OR of
+      // comparisons scanned every newer message of the conversation (bench: ORM, open).
+      .where(and(eq(messages.conversationId, sql.placeholder('conversationId')), sql`(${messages.createdAt}, ${messages.seq}, ${messages.id}) < (${t}, ${s}, ${id})`))
       .orderBy(desc(messages.createdAt), desc(messages.seq), desc(messages.id))
       .limit(sql.placeholder('limit'))
       .prepare();
