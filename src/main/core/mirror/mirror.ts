@@ -16,8 +16,9 @@ export class Mirror {
   readonly cursors: SyncCursorsRepo;
 
   constructor(private readonly database: OpenedDatabase) {
-    this.accounts = new AccountsRepo(database.db);
     this.conversations = new ConversationsRepo(database.db, database.sqlite);
+    // Removing an account removes its conversations (ON DELETE CASCADE): their counts go too.
+    this.accounts = new AccountsRepo(database.db, () => this.conversations.forgetCounts());
     this.messages = new MessagesRepo(database.db, database.sqlite);
     this.searchIndex = new SearchRepo(database.sqlite);
     this.outbox = new OutboxRepo(database.db, database.sqlite);
