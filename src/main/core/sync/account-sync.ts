@@ -15,6 +15,8 @@ import type { RemoteConversation, RemoteMessage } from '../mirror/types';
 import type { Timers } from './timers';
 
 const PAGE = 100;
+/** Conversations fetched at once after realtime hints (alerts, new conversations). */
+const STALE_FETCHES = 4;
 
 export interface AccountSyncDeps {
   accountId: number;
@@ -54,7 +56,8 @@ export class AccountSync {
   private burst = emptyBurst();
   private flushScheduled = false;
   private readonly stale = new Set<string>();
-  private fetchingStale = false;
+  private staleWorkers = 0;
+  private readonly staleInFlight = new Set<string>();
   private started = false;
   private retryTimer: unknown = null;
   private lastWarn = '';
@@ -148,7 +151,7 @@ export class AccountSync {
     patch: (remoteId, patch) => this.queue((b) => b.patches.push({ remoteId, patch })),
     stale: (remoteId) => {
       this.stale.add(remoteId);
-      void this.fetchStale();
+      this.fetchStale();
     },
     messages: (remoteId, messages) => this.queue((b) => b.messages.push({ remoteId, messages })),
     read: (remoteId, ids, at) => this.queue((b) => b.reads.push({ remoteId, ids, at })),
@@ -213,7 +216,7 @@ export class AccountSync {
     for (const [conversationId, messages] of added) this.deps.events.emit('messages.added', { conversationId, messages });
     for (const [conversationId, messages] of updated) this.deps.events.emit('messages.updated', { conversationId, messages });
     if (touched.size) this.deps.events.emit('conversations.changed', { accountId, conversationIds: [...touched] });
-    if (this.stale.size) void this.fetchStale();
+    if (this.stale.size) this.fetchStale();
   }
 
   /** Inside a transaction: apply, move the preview forward, derive unread. */
@@ -256,7 +259,7 @@ export class AccountSync {
       this.catchingUp = false;
       if (this.started) this.publish();
     }
-    if (this.started && this.stale.size) void this.fetchStale();
+    if (this.started && this.stale.size) this.fetchStale();
   }
 
   private alive(): void {
@@ -317,28 +320,47 @@ export class AccountSync {
     return this.deps.mirror.messages.page(conversationId, 1).items[0]?.createdAt ?? 0;
   }
 
-  private async fetchStale(): Promise<void> {
-    if (this.fetchingStale || this.catchingUp || !this.started) return;
-    this.fetchingStale = true;
+  /**
+   * Fetches the conversations realtime events hinted at: a few at a time, never one twice at
+   * once. One at a time, every alert waited behind the fetches of all the other busy
+   * conversations (bench: live latency of conversations not on screen, p50 50-90 ms at 250
+   * messages/s from 20 visitors, with each fetch taking 2-10 ms).
+   */
+  private fetchStale(): void {
+    while (this.staleWorkers < STALE_FETCHES && this.started && !this.catchingUp && this.nextStale() !== undefined) {
+      this.staleWorkers++;
+      void this.staleWorker().finally(() => this.staleWorkers--);
+    }
+  }
+
+  /** A stale conversation no worker is fetching (one marked again mid-fetch waits for that fetch). */
+  private nextStale(): string | undefined {
+    for (const remoteId of this.stale) if (!this.staleInFlight.has(remoteId)) return remoteId;
+    return undefined;
+  }
+
+  private async staleWorker(): Promise<void> {
     try {
-      while (this.stale.size && !this.catchingUp) {
-        const remoteId = this.stale.values().next().value as string;
+      for (let remoteId = this.nextStale(); remoteId !== undefined && this.started && !this.catchingUp; remoteId = this.nextStale()) {
         this.stale.delete(remoteId);
-        // A queued new-conversation event may describe it already.
-        if (this.burst.conversations.length) this.flush();
-        if (!this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId)) {
-          // A placeholder until the next list fetch; lastMessageAt 0 so its messages set the preview.
-          this.deps.mirror.transaction(() =>
-            this.deps.mirror.conversations.upsert(this.deps.accountId, { remoteId, createdAt: this.deps.clock(), lastMessageAt: 0 }, this.deps.clock()),
-          );
+        this.staleInFlight.add(remoteId);
+        try {
+          // A queued new-conversation event may describe it already.
+          if (this.burst.conversations.length) this.flush();
+          if (!this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId)) {
+            // A placeholder until the next list fetch; lastMessageAt 0 so its messages set the preview.
+            this.deps.mirror.transaction(() =>
+              this.deps.mirror.conversations.upsert(this.deps.accountId, { remoteId, createdAt: this.deps.clock(), lastMessageAt: 0 }, this.deps.clock()),
+            );
+          }
+          await this.fetchConversation(remoteId);
+          this.alive();
+        } finally {
+          this.staleInFlight.delete(remoteId);
         }
-        await this.fetchConversation(remoteId);
-        this.alive();
       }
     } catch (error) {
       this.onFetchError(error, 'fetch');
-    } finally {
-      this.fetchingStale = false;
     }
   }
 
