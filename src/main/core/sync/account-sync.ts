@@ -17,6 +17,8 @@ import type { Timers } from './timers';
 const PAGE = 100;
 /** Conversations fetched at once after realtime hints (alerts, new conversations). */
 const STALE_FETCHES = 4;
+/** Conversations fetched at once while catching up on a gap. */
+export const CATCH_UP_FETCHES = 4;
 
 export interface AccountSyncDeps {
   accountId: number;
@@ -305,14 +307,31 @@ export class AccountSync {
       page = result.next;
     } while (page);
     this.deps.events.emit('conversations.changed', { accountId, conversationIds: [] });
+    // A few conversations at a time: one by one, the mirror's writes waited for the network and
+    // the network for the writes (bench: catch-up of 10,000 messages took 2.4x the time to only
+    // download its pages). Listed twice (activity during paging) is fetched once.
+    const queue = [...new Set(changed)];
     let done = 0;
-    for (const remoteId of changed) {
-      this.deps.events.emit('sync.progress', { accountId, done, total: changed.length });
-      await this.fetchConversation(remoteId);
-      this.alive();
-      done++;
-    }
-    this.deps.events.emit('sync.progress', { accountId, done, total: changed.length });
+    let next = 0;
+    let failure: { error: unknown } | null = null;
+    this.deps.events.emit('sync.progress', { accountId, done, total: queue.length });
+    const worker = async () => {
+      while (next < queue.length && !failure) {
+        const remoteId = queue[next++]!;
+        try {
+          await this.fetchConversation(remoteId);
+          this.alive();
+        } catch (error) {
+          failure ??= { error };
+          return;
+        }
+        done++;
+        this.deps.events.emit('sync.progress', { accountId, done, total: queue.length });
+      }
+    };
+    // Settled, not raced: nothing may still be writing when the catch-up reports its outcome.
+    await Promise.allSettled(Array.from({ length: Math.min(CATCH_UP_FETCHES, queue.length) }, worker));
+    if (failure) throw (failure as { error: unknown }).error;
     if (watermark) mirror.cursors.set(accountId, 'account', watermark, clock());
   }
 
