@@ -28,9 +28,10 @@ export class ConversationsRepo {
   private readonly countsForAccount;
   /**
    * Status counts by account ('all' for every account). Counting 100,000 conversations takes
-   * 5 ms and the inbox asks on every page (bench: inbox page), yet counts change only when a
-   * conversation is added or removed or its status changes: every write that can do that
-   * clears this.
+   * 5-10 ms and the inbox asks on every page (bench: inbox page), yet counts change only when a
+   * conversation is added or removed or its status changes: every write that adds or changes
+   * one moves its counts along, removals clear them, and so does a rolled-back transaction
+   * (Mirror.transaction).
    */
   private readonly countsCache = new Map<number | 'all', StatusCounts>();
   /** Prepared updates by the set of columns a patch changes (at most 2^6 shapes, usually 2 or 3). */
@@ -147,7 +148,7 @@ export class ConversationsRepo {
         updatedAt: now,
       })!;
       this.ftsInsert.run(row.id, row.visitorName ?? '', row.visitorEmail ?? '');
-      this.forgetCounts();
+      this.moveCounts(accountId, null, row.status);
       return { row, created: true };
     }
     const patch: Patch = {};
@@ -165,7 +166,7 @@ export class ConversationsRepo {
     let update = this.updates.get(shape);
     if (!update) this.updates.set(shape, (update = this.prepareUpdate(columns)));
     const row = update.get({ ...patch, updatedAt: now, id: existing.id })!;
-    if (patch.serverStatus !== undefined) this.forgetCounts();
+    if (row.status !== existing.status) this.moveCounts(accountId, existing.status, row.status);
     if (patch.visitorName !== undefined || patch.visitorEmail !== undefined) {
       this.ftsDelete.run(existing.id, existing.visitorName ?? '', existing.visitorEmail ?? '');
       this.ftsInsert.run(row.id, row.visitorName ?? '', row.visitorEmail ?? '');
@@ -190,17 +191,30 @@ export class ConversationsRepo {
   }
 
   setStatus(id: number, status: ConversationStatus, where: 'server' | 'local', now: number): void {
-    this.db
+    const before = this.byId.get({ id });
+    const after = this.db
       .update(conversations)
       .set(where === 'server' ? { serverStatus: status, updatedAt: now } : { localStatus: status, updatedAt: now })
       .where(eq(conversations.id, id))
-      .run();
-    this.forgetCounts();
+      .returning({ status: conversations.status })
+      .get();
+    if (before && after && after.status !== before.status) this.moveCounts(before.accountId, before.status, after.status);
   }
 
-  /** Conversations were added, removed or changed status (the mirror calls it on account removal too). */
+  /** Remembered counts are no longer known (conversations removed, a transaction rolled back). */
   forgetCounts(): void {
     this.countsCache.clear();
+  }
+
+  /** One conversation of the account left status `from` (null: it is new) for status `to`. */
+  private moveCounts(accountId: number, from: string | null, to: string): void {
+    for (const key of ['all', accountId] as const) {
+      const counts = this.countsCache.get(key);
+      if (!counts) continue;
+      if (from === null) counts.all++;
+      if (from === 'active' || from === 'resolved' || from === 'closed') counts[from]--;
+      if (to === 'active' || to === 'resolved' || to === 'closed') counts[to]++;
+    }
   }
 
   setMuted(id: number, muted: boolean, now: number): void {

@@ -27,7 +27,13 @@ export class Mirror {
 
   /** Runs fn in one immediate transaction: a burst of realtime events commits once. */
   transaction<T>(fn: () => T): T {
-    return this.database.sqlite.transaction(fn).immediate();
+    try {
+      return this.database.sqlite.transaction(fn).immediate();
+    } catch (error) {
+      // Status counts moved along with writes that have just been rolled back.
+      this.conversations.forgetCounts();
+      throw error;
+    }
   }
 
   close(): void {
