@@ -106,7 +106,6 @@ export const bench: Bench = {
         const at = nowMs();
         for (const m of (payload as { messages: { remoteId: string | null }[] }).messages) if (m.remoteId && !added.has(m.remoteId)) added.set(m.remoteId, at);
       });
-      if (process.env.BENCH_EXPERIMENT_NOCKPT) (core.mirror as unknown as { database: { sqlite: { pragma(s: string): unknown } } }).database.sqlite.pragma('wal_autocheckpoint = 0');
       await backend.call('frames.record', { on: true });
       rest.length = 0;
       const lag = monitorEventLoopDelay({ resolution: 5 });
@@ -125,7 +124,6 @@ export const bench: Bench = {
       const alerted: number[] = [];
       const toRenderer: number[] = [];
       let missing = 0;
-      const series: number[][] = [];
       let unmatchedAlerts = 0;
       for (const [conversation, list] of Object.entries(sent.byConversation)) {
         const isOpen = conversation === String(remoteIds[0]);
@@ -140,7 +138,6 @@ export const bench: Bench = {
           const start = isOpen ? frameAt.get(id) : alerts.length === list.length ? alerts[k] : undefined;
           if (start === undefined) return;
           (isOpen ? watched : alerted).push(end - start);
-          if (process.env.BENCH_DEBUG_SERIES) series.push([start, end - start, isOpen ? 1 : 0, Number(conversation), k]);
           const seen = rendered.get(String(id));
           if (seen !== undefined) toRenderer.push(seen - start);
         });
@@ -173,7 +170,6 @@ export const bench: Bench = {
           eventLoopDelayMs: lagOf(lag, 5),
           missingFromMirror: missing,
           unmatchedAlerts,
-          ...(series.length ? { series } : {}),
         },
       };
     } finally {

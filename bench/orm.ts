@@ -286,9 +286,10 @@ export const bench: Bench = {
       results[name] = { ormUs: round(ormUs), rawUs: round(rawUs), ratio: round(ormUs / rawUs), rounds: ormTimes.map((t, i) => round(t / rawTimes[i]!)) };
     }
     mirror.close();
+    const k = (n: number) => (n >= 1000 ? `${Math.round(n / 1000)}k` : String(n));
     const labels: Record<string, string> = {
-      conversationPage: 'conversation page (50 msgs, 10k conv)',
-      inboxPage: 'inbox page (100 of 100k, active)',
+      conversationPage: `conversation page (50 of ${k(copy.spec.bigConversation ?? 0)} msgs)`,
+      inboxPage: `inbox page (100 of ${k(copy.spec.active)} active)`,
       upsert: 'conversation upsert (per 100 in a tx)',
     };
     return {
