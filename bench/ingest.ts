@@ -75,6 +75,8 @@ export function corpus(total: number, conversationCount: number, seed: number): 
 
 interface MirrorRun {
   ms: number;
+  /** FTS index bytes / message table bytes, for an index built page by page as the app builds it. */
+  ftsToTable: number;
   mirror: Mirror;
   sync: AccountSync;
   connector: MemoryConnector;
@@ -100,8 +102,12 @@ async function mirrorIngest(ctx: BenchContext, data: Corpus, ftsAutomerge?: numb
   const ms = nowMs() - start;
   const stored = database.sqlite.prepare('SELECT count(*) AS n FROM messages').get() as { n: number };
   if (stored.n !== data.total) throw new Error(`mirror ingest stored ${stored.n} of ${data.total} messages`);
+  const sizes = database.sqlite.prepare("SELECT name, sum(pgsize) AS bytes FROM dbstat WHERE name = 'messages' OR name LIKE 'messages_fts%' GROUP BY name").all() as { name: string; bytes: number }[];
+  const table = sizes.find((x) => x.name === 'messages')?.bytes ?? 1;
+  const fts = sizes.filter((x) => x.name !== 'messages').reduce((a, b) => a + b.bytes, 0);
   return {
     ms,
+    ftsToTable: round(fts / table),
     mirror,
     sync,
     connector,
@@ -238,6 +244,7 @@ export const bench: Bench = {
         rawWithFtsRate: Math.round(rate(median(rawFts))),
         mirrorRate: Math.round(mirrorRate),
         mirrorToRaw: round(mirrorRate / rawRate),
+        ftsToTableBuiltByPages: last!.ftsToTable,
         proposedFtsAutomerge8: { ms: Math.round(proposal.ms), rate: Math.round(rate(proposal.ms)), toRaw: round(rate(proposal.ms) / rawRate) },
         liveCommitMs: liveSummary,
       },
