@@ -99,6 +99,43 @@ describe('mirror repositories (real SQLite file)', () => {
     expect(mirror.conversations.page('all', 5).items.map((c) => c.remoteId)).toEqual(['30', '29', '28', '27', '26']);
   });
 
+  it('keeps status counts right through every write that changes them (they are remembered and moved along)', () => {
+    const other = mirror.accounts.create({ kind: 'portfolio', name: 'Other site', baseUrl: 'http://127.0.0.1:2' }, 1000).id;
+    const a = conversation('1');
+    conversation('2');
+    mirror.transaction(() => mirror.conversations.upsert(other, { remoteId: '1', createdAt: 1 }, 1));
+    expect(mirror.conversations.counts()).toEqual({ active: 3, resolved: 0, closed: 0, all: 3 });
+    expect(mirror.conversations.counts(accountId)).toEqual({ active: 2, resolved: 0, closed: 0, all: 2 });
+
+    mirror.conversations.setStatus(a.id, 'resolved', 'server', 2);
+    expect(mirror.conversations.counts(accountId)).toEqual({ active: 1, resolved: 1, closed: 0, all: 2 });
+    mirror.transaction(() => mirror.conversations.upsert(accountId, { remoteId: '2', createdAt: 1, serverStatus: 'closed' }, 3));
+    expect(mirror.conversations.counts(accountId)).toEqual({ active: 0, resolved: 1, closed: 1, all: 2 });
+    conversation('3');
+    expect(mirror.conversations.counts()).toEqual({ active: 2, resolved: 1, closed: 1, all: 4 });
+
+    // Counted inside a transaction that is rolled back: not remembered.
+    expect(() =>
+      mirror.transaction(() => {
+        mirror.conversations.upsert(accountId, { remoteId: '4', createdAt: 1 }, 4);
+        expect(mirror.conversations.counts(accountId).all).toBe(4);
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    expect(mirror.conversations.counts(accountId).all).toBe(3);
+
+    mirror.accounts.remove(other);
+    expect(mirror.conversations.counts()).toEqual({ active: 1, resolved: 1, closed: 1, all: 3 });
+
+    // A local status counts where the server has none, and not where it has one.
+    const local = mirror.transaction(() => mirror.conversations.upsert(accountId, { remoteId: '5', serverStatus: null, createdAt: 1 }, 5)).row;
+    expect(mirror.conversations.counts(accountId)).toEqual({ active: 2, resolved: 1, closed: 1, all: 4 });
+    mirror.conversations.setStatus(local.id, 'resolved', 'local', 6);
+    mirror.conversations.setStatus(a.id, 'closed', 'local', 6);
+    expect(mirror.conversations.counts(accountId)).toEqual({ active: 1, resolved: 2, closed: 1, all: 4 });
+    expect(mirror.conversations.counts()).toEqual({ active: 1, resolved: 2, closed: 1, all: 4 });
+  });
+
   it('keeps a local status for backends without one', () => {
     const c = mirror.transaction(() => mirror.conversations.upsert(accountId, { remoteId: 'x', serverStatus: null, createdAt: 1 }, 1)).row;
     mirror.conversations.setStatus(c.id, 'closed', 'local', 2);

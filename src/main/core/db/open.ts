@@ -29,6 +29,12 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
+    // Checkpoint every 4,000 WAL pages (16 MB) instead of 1,000. A checkpoint runs inside the
+    // commit that crosses the threshold and fsyncs, on the main thread: at 1,000 pages it fell
+    // on about 1 live message in 100 and set that message's p99 at 7 ms instead of 0.3
+    // (bench: ingest, one live message < 1 ms at p99). Fewer, larger checkpoints: p99 0.9 ms,
+    // the rare one about 25 ms on the shared test machine.
+    sqlite.pragma('wal_autocheckpoint = 4000');
     migrate(sqlite, readMigrations(options.migrationsDir), options.migrateTo === undefined ? {} : { target: options.migrateTo });
   } catch (error) {
     sqlite.close();

@@ -8,7 +8,10 @@ export type AccountRow = typeof accounts.$inferSelect;
 export class AccountsRepo {
   private readonly listAll;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly onRemoved: () => void = () => {},
+  ) {
     this.listAll = db.select().from(accounts).orderBy(accounts.id).prepare();
   }
 
@@ -46,5 +49,6 @@ export class AccountsRepo {
 
   remove(id: number): void {
     this.db.delete(accounts).where(eq(accounts.id, id)).run();
+    this.onRemoved();
   }
 }

@@ -18,8 +18,9 @@ export class Mirror {
   readonly attention: AttentionRepo;
 
   constructor(private readonly database: OpenedDatabase) {
-    this.accounts = new AccountsRepo(database.db);
     this.conversations = new ConversationsRepo(database.db, database.sqlite);
+    // Removing an account removes its conversations (ON DELETE CASCADE): their counts go too.
+    this.accounts = new AccountsRepo(database.db, () => this.conversations.forgetCounts());
     this.messages = new MessagesRepo(database.db, database.sqlite);
     this.searchIndex = new SearchRepo(database.sqlite);
     this.outbox = new OutboxRepo(database.db, database.sqlite);
@@ -29,7 +30,13 @@ export class Mirror {
 
   /** Runs fn in one immediate transaction: a burst of realtime events commits once. */
   transaction<T>(fn: () => T): T {
-    return this.database.sqlite.transaction(fn).immediate();
+    try {
+      return this.database.sqlite.transaction(fn).immediate();
+    } catch (error) {
+      // Status counts moved along with writes that have just been rolled back.
+      this.conversations.forgetCounts();
+      throw error;
+    }
   }
 
   close(): void {

@@ -1,5 +1,6 @@
 // Row → domain mapping, in one place for every repository.
 import type { ConversationStatus, ConversationSummary, DeliveryState, Message, SenderType } from '../../../shared/domain';
+import type { Placeholder } from 'drizzle-orm';
 import type { conversations, messages } from '../db/schema';
 
 export type ConversationRow = typeof conversations.$inferSelect;
@@ -42,3 +43,9 @@ export function decodeCursor(cursor: string, size: number): number[] | null {
   const parts = cursor.split(':').map((p) => Number.parseInt(p, 36));
   return parts.length === size && parts.every((p) => Number.isSafeInteger(p) && p >= 0) ? parts : null;
 }
+
+/**
+ * An update's SET clause made of placeholders, for a statement prepared once. drizzle binds them
+ * through each column's encoder (booleans become 0/1) but its types only admit values there.
+ */
+export const placeholderSet = <Row>(set: Record<string, Placeholder | null>): Partial<Row> => set as Partial<Row>;

@@ -16,6 +16,10 @@ import type { RemoteConversation, RemoteMessage } from '../mirror/types';
 import type { Timers } from './timers';
 
 const PAGE = 100;
+/** Conversations fetched at once after realtime hints (alerts, new conversations). */
+const STALE_FETCHES = 4;
+/** Conversations fetched at once while catching up on a gap. */
+export const CATCH_UP_FETCHES = 4;
 
 export interface AccountSyncDeps {
   accountId: number;
@@ -55,7 +59,10 @@ export class AccountSync {
   private burst = emptyBurst();
   private flushScheduled = false;
   private readonly stale = new Set<string>();
-  private fetchingStale = false;
+  private staleWorkers = 0;
+  private readonly staleInFlight = new Set<string>();
+  /** Fetched pages waiting for their transaction (see commitFetched). */
+  private fetched: { conversationId: number; items: RemoteMessage[]; alsoInTransaction: () => unknown; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private started = false;
   private retryTimer: unknown = null;
   private lastWarn = '';
@@ -149,7 +156,7 @@ export class AccountSync {
     patch: (remoteId, patch) => this.queue((b) => b.patches.push({ remoteId, patch })),
     stale: (remoteId) => {
       this.stale.add(remoteId);
-      void this.fetchStale();
+      this.fetchStale();
     },
     messages: (remoteId, messages) => this.queue((b) => b.messages.push({ remoteId, messages })),
     read: (remoteId, ids, at) => this.queue((b) => b.reads.push({ remoteId, ids, at })),
@@ -215,7 +222,7 @@ export class AccountSync {
     });
     for (const [conversationId, result] of changes) emitMessageChanges(this.deps.events, conversationId, result);
     if (touched.size) this.deps.events.emit('conversations.changed', { accountId, conversationIds: [...touched] });
-    if (this.stale.size) void this.fetchStale();
+    if (this.stale.size) this.fetchStale();
   }
 
   /** Inside a transaction: apply, move the preview forward, derive unread. */
@@ -258,7 +265,7 @@ export class AccountSync {
       this.catchingUp = false;
       if (this.started) this.publish();
     }
-    if (this.started && this.stale.size) void this.fetchStale();
+    if (this.started && this.stale.size) this.fetchStale();
   }
 
   private alive(): void {
@@ -304,14 +311,31 @@ export class AccountSync {
       page = result.next;
     } while (page);
     this.deps.events.emit('conversations.changed', { accountId, conversationIds: [] });
+    // A few conversations at a time: one by one, the mirror's writes waited for the network and
+    // the network for the writes (bench: catch-up of 10,000 messages took 2.4x the time to only
+    // download its pages). Listed twice (activity during paging) is fetched once.
+    const queue = [...new Set(changed)];
     let done = 0;
-    for (const remoteId of changed) {
-      this.deps.events.emit('sync.progress', { accountId, done, total: changed.length });
-      await this.fetchConversation(remoteId);
-      this.alive();
-      done++;
-    }
-    this.deps.events.emit('sync.progress', { accountId, done, total: changed.length });
+    let next = 0;
+    let failure: { error: unknown } | null = null;
+    this.deps.events.emit('sync.progress', { accountId, done, total: queue.length });
+    const worker = async () => {
+      while (next < queue.length && !failure) {
+        const remoteId = queue[next++]!;
+        try {
+          await this.fetchConversation(remoteId);
+          this.alive();
+        } catch (error) {
+          failure ??= { error };
+          return;
+        }
+        done++;
+        this.deps.events.emit('sync.progress', { accountId, done, total: queue.length });
+      }
+    };
+    // Settled, not raced: nothing may still be writing when the catch-up reports its outcome.
+    await Promise.allSettled(Array.from({ length: Math.min(CATCH_UP_FETCHES, queue.length) }, worker));
+    if (failure) throw (failure as { error: unknown }).error;
     if (watermark) mirror.cursors.set(accountId, 'account', watermark, clock());
   }
 
@@ -319,28 +343,47 @@ export class AccountSync {
     return this.deps.mirror.messages.page(conversationId, 1).items[0]?.createdAt ?? 0;
   }
 
-  private async fetchStale(): Promise<void> {
-    if (this.fetchingStale || this.catchingUp || !this.started) return;
-    this.fetchingStale = true;
+  /**
+   * Fetches the conversations realtime events hinted at: a few at a time, never one twice at
+   * once. One at a time, every alert waited behind the fetches of all the other busy
+   * conversations (bench: live latency of conversations not on screen, p50 50-90 ms at 250
+   * messages/s from 20 visitors, with each fetch taking 2-10 ms).
+   */
+  private fetchStale(): void {
+    while (this.staleWorkers < STALE_FETCHES && this.started && !this.catchingUp && this.nextStale() !== undefined) {
+      this.staleWorkers++;
+      void this.staleWorker().finally(() => this.staleWorkers--);
+    }
+  }
+
+  /** A stale conversation no worker is fetching (one marked again mid-fetch waits for that fetch). */
+  private nextStale(): string | undefined {
+    for (const remoteId of this.stale) if (!this.staleInFlight.has(remoteId)) return remoteId;
+    return undefined;
+  }
+
+  private async staleWorker(): Promise<void> {
     try {
-      while (this.stale.size && !this.catchingUp) {
-        const remoteId = this.stale.values().next().value as string;
+      for (let remoteId = this.nextStale(); remoteId !== undefined && this.started && !this.catchingUp; remoteId = this.nextStale()) {
         this.stale.delete(remoteId);
-        // A queued new-conversation event may describe it already.
-        if (this.burst.conversations.length) this.flush();
-        if (!this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId)) {
-          // A placeholder until the next list fetch; lastMessageAt 0 so its messages set the preview.
-          this.deps.mirror.transaction(() =>
-            this.deps.mirror.conversations.upsert(this.deps.accountId, { remoteId, createdAt: this.deps.clock(), lastMessageAt: 0 }, this.deps.clock(), 'sync'),
-          );
+        this.staleInFlight.add(remoteId);
+        try {
+          // A queued new-conversation event may describe it already.
+          if (this.burst.conversations.length) this.flush();
+          if (!this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId)) {
+            // A placeholder until the next list fetch; lastMessageAt 0 so its messages set the preview.
+            this.deps.mirror.transaction(() =>
+              this.deps.mirror.conversations.upsert(this.deps.accountId, { remoteId, createdAt: this.deps.clock(), lastMessageAt: 0 }, this.deps.clock(), 'sync'),
+            );
+          }
+          await this.fetchConversation(remoteId);
+          this.alive();
+        } finally {
+          this.staleInFlight.delete(remoteId);
         }
-        await this.fetchConversation(remoteId);
-        this.alive();
       }
     } catch (error) {
       this.onFetchError(error, 'fetch');
-    } finally {
-      this.fetchingStale = false;
     }
   }
 
@@ -356,7 +399,8 @@ export class AccountSync {
         const page = await connector.messagesAfter(remoteId, after, PAGE);
         this.alive();
         const last = page.items.at(-1);
-        this.commitFetched(row.id, page.items, () => last && mirror.cursors.set(accountId, scope, last.remoteId, clock()));
+        await this.commitFetched(row.id, page.items, () => last && mirror.cursors.set(accountId, scope, last.remoteId, clock()));
+        this.alive();
         if (!page.next || !last) break;
         after = last.remoteId;
       }
@@ -368,23 +412,54 @@ export class AccountSync {
       const page = await connector.messagesBefore(remoteId, before, PAGE);
       this.alive();
       const known = page.items.some((m) => mirror.messages.findByRemote(row.id, m.remoteId));
-      this.commitFetched(row.id, page.items, () => {});
+      await this.commitFetched(row.id, page.items, () => {});
+      this.alive();
       if (known || !page.next) break;
       before = page.next;
     }
   }
 
-  private commitFetched(conversationId: number, items: RemoteMessage[], alsoInTransaction: () => unknown): void {
-    const { mirror, clock } = this.deps;
-    const result = mirror.transaction(() => {
-      const r = this.applyMessages(conversationId, items, clock());
-      alsoInTransaction();
-      return r;
+  /**
+   * Applies a fetched page (with its cursor) once the current turn of the event loop is over,
+   * in one transaction with the pages other fetches brought meanwhile: a transaction per page
+   * spent more on committing (FTS segment, WAL) than on the rows (bench: ingest, catch-up).
+   */
+  private commitFetched(conversationId: number, items: RemoteMessage[], alsoInTransaction: () => unknown): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.fetched.push({ conversationId, items, alsoInTransaction, resolve, reject });
+      if (this.fetched.length === 1) setImmediate(() => this.commitFetchedPages());
     });
-    emitMessageChanges(this.deps.events, conversationId, result);
-    if (result.added.length || result.updated.length || result.removed.length) {
-      this.deps.events.emit('conversations.changed', { accountId: this.deps.accountId, conversationIds: [conversationId] });
+  }
+
+  private commitFetchedPages(): void {
+    const pages = this.fetched;
+    this.fetched = [];
+    if (!this.started) {
+      for (const p of pages) p.reject(new Stopped());
+      return;
     }
+    const { mirror, clock } = this.deps;
+    let results: ReturnType<AccountSync['applyMessages']>[];
+    try {
+      results = mirror.transaction(() =>
+        pages.map((p) => {
+          const r = this.applyMessages(p.conversationId, p.items, clock());
+          p.alsoInTransaction();
+          return r;
+        }),
+      );
+    } catch (error) {
+      for (const p of pages) p.reject(error);
+      return;
+    }
+    pages.forEach(({ conversationId }, i) => {
+      const result = results[i]!;
+      emitMessageChanges(this.deps.events, conversationId, result);
+      if (result.added.length || result.updated.length || result.removed.length) {
+        this.deps.events.emit('conversations.changed', { accountId: this.deps.accountId, conversationIds: [conversationId] });
+      }
+    });
+    for (const p of pages) p.resolve();
   }
 }
 

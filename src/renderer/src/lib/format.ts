@@ -1,5 +1,9 @@
 // Dates and relative times through the platform's Intl, in the UI language.
 const rtfCache = new Map<string, Intl.RelativeTimeFormat>();
+// Formatters are made once per language: toLocaleDateString builds one on every call, and the
+// inbox calls it for every row older than a week (bench: mounting the inbox spent about half its
+// first render there).
+const shortDateCache = new Map<string, Intl.DateTimeFormat>();
 
 export function relativeTime(at: number, now: number, lang: string): string {
   let rtf = rtfCache.get(lang);
@@ -13,7 +17,12 @@ export function relativeTime(at: number, now: number, lang: string): string {
   if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
   if (abs < 86_400) return rtf.format(Math.round(seconds / 3600), 'hour');
   if (abs < 7 * 86_400) return rtf.format(Math.round(seconds / 86_400), 'day');
-  return new Date(at).toLocaleDateString(lang, { day: 'numeric', month: 'short' });
+  let date = shortDateCache.get(lang);
+  if (!date) {
+    date = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short' });
+    shortDateCache.set(lang, date);
+  }
+  return date.format(at);
 }
 
 export const timeOfDay = (at: number, lang: string) => new Date(at).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });

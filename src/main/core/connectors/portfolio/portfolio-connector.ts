@@ -126,7 +126,13 @@ export class PortfolioConnector implements Connector {
       sink.conversation({ remoteId: String(e.conversationId), visitorName: e.visitorName ?? null, createdAt: Date.parse(e.createdAt) });
       sink.stale(String(e.conversationId));
     });
-    this.bindParsed(admin, 'new-message-alert', MessageAlertEvent, (e) => sink.stale(String(e.conversationId)));
+    this.bindParsed(admin, 'new-message-alert', MessageAlertEvent, (e) => {
+      // An open conversation's channel carries the message itself, ahead of this alert on the
+      // same socket: fetching it again cost a REST round trip per message of the busiest
+      // conversation (bench: live latency). Resubscribing reports a gap anyway.
+      if (this.watched.get(String(e.conversationId))?.subscribed) return;
+      sink.stale(String(e.conversationId));
+    });
     this.bindParsed(admin, 'conversation-updated', ConversationUpdatedEvent, (e) => sink.patch(String(e.conversationId), { serverStatus: e.status }));
     this.bindParsed(admin, 'visitor-online', VisitorOnlineEvent, (e) => sink.patch(String(e.conversationId), { visitorOnline: e.online }));
 

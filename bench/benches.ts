@@ -1,0 +1,35 @@
+// The benchmarks in the order the runner runs them (cheap ones first; the shared fixtures are
+// built by the first benchmark that needs them).
+import type { Bench } from './lib/context';
+
+export const BENCH_NAMES = ['ingest', 'orm', 'search', 'open', 'live', 'catchup', 'load', 'coldstart', 'ui'] as const;
+export type BenchName = (typeof BENCH_NAMES)[number];
+
+export const isBenchName = (name: string): name is BenchName => (BENCH_NAMES as readonly string[]).includes(name);
+
+/** Loaded on demand: each benchmark runs in its own process and imports only itself. */
+export async function loadBench(name: BenchName): Promise<Bench> {
+  switch (name) {
+    case 'ingest':
+      return (await import('./ingest')).bench;
+    case 'orm':
+      return (await import('./orm')).bench;
+    case 'search':
+      return (await import('./search')).bench;
+    case 'open':
+      return (await import('./open')).bench;
+    case 'live':
+      return (await import('./live')).bench;
+    case 'catchup':
+      return (await import('./catchup')).bench;
+    case 'load':
+      return (await import('./load')).bench;
+    case 'coldstart':
+      return (await import('./coldstart')).bench;
+    case 'ui':
+      return (await import('./ui')).bench;
+  }
+}
+
+/** Benchmarks that start the built app (out/). */
+export const NEEDS_BUILD: readonly BenchName[] = ['coldstart', 'ui'];

@@ -1,0 +1,178 @@
+// 6. Catch-up: 10,000 messages arrive while the console is closed (in 100 conversations, some
+// busy, most not). The core starts on its offline mirror, connects, and fetches and mirrors the
+// gap through the real connector and sync engine; the figure is the time from its first REST
+// request to "live", against the time to only download the very same pages (the requests the
+// connector made, replayed with fetch in the same pattern (the list, then each conversation's
+// pages in order, as many conversations at once as the engine fetches), bodies read, nothing
+// parsed or stored).
+// Three rounds, each core on a fresh copy of the offline mirror, downloads interleaved.
+import { cpSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PortfolioAccountConfig } from '../src/main/core/accounts/connector-factory';
+import { PortfolioConnector } from '../src/main/core/connectors/portfolio/portfolio-connector';
+import { CATCH_UP_FETCHES } from '../src/main/core/sync/account-sync';
+import type { ConnectionState } from '../src/shared/domain';
+import { sized, type Bench, type BenchContext } from './lib/context';
+import { Agent } from './lib/agent-client';
+import type { BackendInfo } from './lib/agent';
+import { benchCore, call } from './lib/core';
+import { MirrorReader } from './lib/mirror-read';
+import { figure, median, nowMs, round, waitFor } from './lib/report';
+import { startTransport } from './lib/transport';
+
+interface Request {
+  url: string;
+  authorization: string;
+  start: number;
+}
+
+/** A core on `dataDir` whose connector records its REST requests; resolves once it is live. */
+async function catchUp(ctx: BenchContext, dataDir: string, agent: Agent): Promise<{ ms: number; cpuMs: number; requests: Request[]; core: Awaited<ReturnType<typeof benchCore>> }> {
+  const requests: Request[] = [];
+  const recordingFetch: typeof fetch = (input, init) => {
+    const headers = new Headers(init?.headers);
+    requests.push({ url: String(input), authorization: headers.get('authorization') ?? '', start: nowMs() });
+    return fetch(input, init);
+  };
+  const core = benchCore(dataDir, ctx.migrationsDir, {
+    connectorFactory: (account, token) => {
+      const config = JSON.parse(account.config) as PortfolioAccountConfig;
+      return new PortfolioConnector({ baseUrl: account.baseUrl, pusher: config.pusher, extensions: config.extensions, token, fetch: recordingFetch });
+    },
+  });
+  // The inbox is open while it catches up: its events go to a renderer's socket.
+  const server = await startTransport(core, mkdtempSync(join(ctx.work, 'catchup-renderer-')));
+  await agent.call('renderer.connect', { url: server.url });
+  let liveAt = 0;
+  let cpuMs = 0;
+  const cpu = process.cpuUsage();
+  core.events.subscribe((name, payload) => {
+    if (name === 'connection.state' && (payload as { state: ConnectionState }).state === 'live' && !liveAt) {
+      liveAt = nowMs();
+      const used = process.cpuUsage(cpu);
+      cpuMs = (used.user + used.system) / 1000;
+    }
+  });
+  await core.start();
+  await waitFor(() => liveAt > 0, 120_000, 'the core to catch up');
+  await agent.call('renderer.close');
+  await server.close();
+  return { ms: liveAt - requests[0]!.start, cpuMs, requests, core };
+}
+
+/**
+ * The same GETs with the engine's request pattern, bodies read and dropped: the conversation
+ * list first, then each conversation's pages in order, CATCH_UP_FETCHES conversations at once.
+ */
+async function download(requests: Request[]): Promise<{ ms: number; bytes: number }> {
+  let bytes = 0;
+  const get = async (r: Request) => {
+    const res = await fetch(r.url, { headers: { Accept: 'application/json', Authorization: r.authorization } });
+    bytes += (await res.arrayBuffer()).byteLength;
+    if (!res.ok) throw new Error(`replaying ${r.url}: HTTP ${res.status}`);
+  };
+  const lists = requests.filter((r) => !new URL(r.url).searchParams.has('conversationId'));
+  const chains = new Map<string, Request[]>();
+  for (const r of requests) {
+    const conversation = new URL(r.url).searchParams.get('conversationId');
+    if (conversation !== null) chains.set(conversation, [...(chains.get(conversation) ?? []), r]);
+  }
+  const queue = [...chains.values()];
+  const start = nowMs();
+  for (const r of lists) await get(r);
+  let next = 0;
+  const worker = async () => {
+    while (next < queue.length) for (const r of queue[next++]!) await get(r);
+  };
+  await Promise.all(Array.from({ length: CATCH_UP_FETCHES }, worker));
+  return { ms: nowMs() - start, bytes };
+}
+
+export const bench: Bench = {
+  name: 'catchup',
+  title: '6. Catch-up of 10,000 messages missed while offline vs downloading the pages',
+  async run(ctx) {
+    const missed = sized(ctx, 10_000, 500);
+    const agent = Agent.start('backend');
+    try {
+      const info = await agent.call<BackendInfo>('backend.start');
+      // An existing mirror: 50 conversations with some history, synced, then the app is closed.
+      const existing = await agent.call<number[]>('backend.seed', { conversations: 50, messages: sized(ctx, 1_000, 100), existing: [] });
+      const offline = mkdtempSync(join(ctx.work, 'catchup-offline-'));
+      {
+        const core = benchCore(offline, ctx.migrationsDir);
+        let state: ConnectionState | null = null;
+        core.events.subscribe((name, payload) => {
+          if (name === 'connection.state') state = (payload as { state: ConnectionState }).state;
+        });
+        await core.start();
+        await call(core, 'accounts.connect', { kind: 'portfolio', siteUrl: info.apiUrl, email: info.admin.email, password: info.admin.password });
+        await waitFor(() => state === 'live', 60_000, 'the first sync');
+        await core.close();
+      }
+      const before = new MirrorReader(offline);
+      const accountId = 1;
+      const initial = before.count(accountId);
+      before.close();
+      await agent.call('backend.seed', { conversations: 50, messages: missed, existing });
+      const expected = initial + missed;
+
+      const rounds = sized(ctx, 3, 1);
+      const catchUps: number[] = [];
+      const catchUpCpu: number[] = [];
+      const downloads: number[] = [];
+      let requests: Request[] = [];
+      let bytes = 0;
+      for (let r = 0; r < rounds; r++) {
+        const dir = mkdtempSync(join(ctx.work, `catchup-round-${r}-`));
+        cpSync(offline, dir, { recursive: true });
+        const run = await catchUp(ctx, dir, agent);
+        const reader = new MirrorReader(dir);
+        const have = reader.count(accountId);
+        reader.close();
+        await run.core.close();
+        if (have !== expected) throw new Error(`catch-up mirrored ${have} of ${expected} messages`);
+        catchUps.push(run.ms);
+        catchUpCpu.push(run.cpuMs);
+        requests = run.requests;
+        const d = await download(requests);
+        downloads.push(d.ms);
+        bytes = d.bytes;
+        ctx.log(`round ${r + 1}/${rounds}: catch-up ${Math.round(run.ms)} ms (${requests.length} requests), download only ${Math.round(d.ms)} ms`);
+      }
+      const catchUpMs = median(catchUps);
+      const downloadMs = median(downloads);
+      return {
+        figures: [
+          figure({
+            id: 'catchup.ms',
+            name: `catch-up ${missed.toLocaleString('en')} msgs, fetched + mirrored`,
+            value: round(catchUpMs),
+            unit: 'ms',
+            limit: round(1.5 * downloadMs),
+            limitNote: `1.5 × download only ${Math.round(downloadMs)} ms`,
+          }),
+          figure({ id: 'catchup.download', name: 'download only (same requests)', value: round(downloadMs), unit: 'ms' }),
+        ],
+        info: {
+          missed,
+          mirrorBefore: initial,
+          mirrorAfter: expected,
+          requests: requests.length,
+          pages: { conversationLists: requests.filter((r) => r.url.includes('/conversations')).length, messagePages: requests.filter((r) => r.url.includes('/messages')).length },
+          bytes,
+          catchUpMs: catchUps.map((x) => Math.round(x)),
+          downloadMs: downloads.map((x) => Math.round(x)),
+          // CPU of the core's process from start to live (connecting included): near the wall
+          // time means the mirror's work, not the network, sets the pace.
+          catchUpCpuMs: catchUpCpu.map((x) => Math.round(x)),
+          ratio: round(catchUpMs / downloadMs),
+          concurrentConversations: CATCH_UP_FETCHES,
+        },
+      };
+    } finally {
+      await agent.call('backend.close').catch(() => undefined);
+      await agent.stop();
+    }
+  },
+};

@@ -1,0 +1,90 @@
+// Browser mode as a process (node out/main/web.js), and a client that talks to it the way the
+// renderer's web bridge does: the printed URL's token becomes a session cookie, then the contract
+// goes over the WebSocket.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { WebSocket } from 'ws';
+import type { MethodName } from '../../src/shared/contract';
+
+export interface WebApp {
+  url: string;
+  process: ChildProcess;
+  /** When the URL was printed (ms, monotonic clock). */
+  printedAt: number;
+  stop(): Promise<void>;
+}
+
+export async function startWebApp(entry: string, dataDir: string, now: () => number): Promise<WebApp> {
+  const child = spawn(process.execPath, [entry, '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const { url, printedAt } = await new Promise<{ url: string; printedAt: number }>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`browser mode did not start in 30 s:\n${out}\n${stderr}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /Switchboard is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ url: match[1], printedAt: now() });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`browser mode exited with ${code}:\n${stderr}`)));
+  });
+  return {
+    url,
+    process: child,
+    printedAt,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export class WebClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, (message: { ok: boolean; value?: unknown; error?: { message: string } }) => void>();
+
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; id?: number; ok: boolean; value?: unknown; error?: { message: string } };
+      if (message.type !== 'result' || message.id === undefined) return;
+      this.pending.get(message.id)?.(message);
+      this.pending.delete(message.id);
+    });
+  }
+
+  static async connect(url: string): Promise<WebClient> {
+    const res = await fetch(url, { redirect: 'manual' });
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const origin = new URL(url).origin;
+    const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws`, { headers: { Cookie: cookie, Origin: origin } });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return new WebClient(ws);
+  }
+
+  invoke<T>(method: MethodName, input?: unknown): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, (m) => (m.ok ? resolve(m.value as T) : reject(new Error(`${method}: ${m.error?.message}`))));
+      this.ws.send(JSON.stringify({ type: 'invoke', id, method, input }));
+    });
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+/** Resident and peak memory of a process, from /proc (Linux). */
+export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
+}

@@ -1,0 +1,112 @@
+// 7. Load: 100 simulated visitors chatting at 1 message/s each for 2 minutes, then a burst of
+// 5,000 messages/s for 10 s, through the reference backend. The core (in this process, with
+// browser mode's transport and a renderer connected, one conversation open as in the inbox)
+// must mirror every message exactly once, and its event loop must keep answering: its delay is
+// sampled the whole time (Node's monitorEventLoopDelay). The backend and the visitors run in
+// helper processes.
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { ConnectionState } from '../src/shared/domain';
+import { sized, type Bench } from './lib/context';
+import { Agent } from './lib/agent-client';
+import type { BackendInfo, SendResult } from './lib/agent';
+import { benchCore, call } from './lib/core';
+import { MirrorReader, compare } from './lib/mirror-read';
+import { figure, lagOf, nowMs, round, sleep, waitFor } from './lib/report';
+import { startTransport } from './lib/transport';
+
+const RESOLUTION = 5;
+const lag = (h: IntervalHistogram) => lagOf(h, RESOLUTION);
+
+export const bench: Bench = {
+  name: 'load',
+  title: '7. Load: 100 visitors at 1 msg/s for 2 min, then 5,000 msgs/s for 10 s',
+  async run(ctx) {
+    const visitorsCount = sized(ctx, 100, 20);
+    const steadyMs = sized(ctx, 120_000, 5_000);
+    const burstRate = sized(ctx, 5_000, 500);
+    const burstMs = sized(ctx, 10_000, 2_000);
+    const backend = Agent.start('backend');
+    const visitors = Agent.start('visitors');
+    const dataDir = mkdtempSync(join(ctx.work, 'load-core-'));
+    const core = benchCore(dataDir, ctx.migrationsDir);
+    let server: Awaited<ReturnType<typeof startTransport>> | null = null;
+    let reader: MirrorReader | null = null;
+    try {
+      const info = await backend.call<BackendInfo>('backend.start');
+      let state: ConnectionState | null = null;
+      core.events.subscribe((name, payload) => {
+        if (name === 'connection.state') state = (payload as { state: ConnectionState }).state;
+      });
+      await core.start();
+      server = await startTransport(core, ctx.work);
+      const account = await call<{ id: number }>(core, 'accounts.connect', { kind: 'portfolio', siteUrl: info.apiUrl, email: info.admin.email, password: info.admin.password });
+      await waitFor(() => state === 'live', 20_000, 'the account to be live');
+      await visitors.call('renderer.connect', { url: server.url });
+      const mirror = (reader = new MirrorReader(dataDir));
+      const remoteIds = await visitors.call<number[]>('visitors.open', { apiUrl: info.apiUrl, count: visitorsCount });
+      await waitFor(() => mirror.count(account.id) >= visitorsCount, 30_000, 'the opening messages');
+      const open = core.mirror.conversations.findByRemote(account.id, String(remoteIds[0]))!;
+      await call(core, 'conversations.watch', { conversationIds: [open.id] });
+      await sleep(500);
+
+      const all = monitorEventLoopDelay({ resolution: RESOLUTION });
+      const phase = monitorEventLoopDelay({ resolution: RESOLUTION });
+      all.enable();
+      phase.enable();
+      ctx.log(`steady: ${visitorsCount} visitors × 1 msg/s for ${steadyMs / 1000} s`);
+      const steady = await visitors.call<SendResult>('visitors.run', { phases: [{ rate: visitorsCount, durationMs: steadyMs, sequential: true }] });
+      const steadyLag = lag(phase);
+      phase.reset();
+      ctx.log(`burst: ${burstRate} msgs/s for ${burstMs / 1000} s`);
+      const burst = await visitors.call<SendResult>('visitors.run', { phases: [{ rate: burstRate, durationMs: burstMs, sequential: false, maxInFlight: 512 }] });
+      const burstLag = lag(phase);
+      phase.reset();
+      // Until the mirror holds everything the backend acknowledged.
+      const expected = visitorsCount + steady.sent + burst.sent;
+      const settleStart = nowMs();
+      await waitFor(() => mirror.count(account.id) >= expected && state === 'live', 180_000, `the mirror to hold all ${expected} messages`, 250).catch(() => undefined);
+      const settleMs = nowMs() - settleStart;
+      await sleep(1000); // anything arriving twice would arrive now
+      const settleLag = lag(phase);
+      const overall = lag(all);
+      all.disable();
+      phase.disable();
+
+      const counts = compare(await backend.call<Record<string, number[]>>('backend.snapshot'), mirror.snapshot(account.id));
+      const renderer = await visitors.call<{ frames: number }>('renderer.take');
+      const burstPhase = burst.phases[0]!;
+      return {
+        figures: [
+          figure({ id: 'load.lost', name: `lost of ${counts.backend.toLocaleString('en')} msgs`, value: counts.lost, unit: 'msgs', limit: 0 }),
+          figure({ id: 'load.duplicated', name: 'duplicated (or not in the backend)', value: counts.duplicated + counts.extra, unit: 'msgs', limit: 0 }),
+          figure({ id: 'load.lag.p99', name: 'core event-loop delay p99 (steady+burst+settle)', value: overall.p99, unit: 'ms', limit: 20 }),
+          figure({ id: 'load.lag.max', name: 'core event-loop delay max', value: overall.max, unit: 'ms' }),
+          figure({ id: 'load.burst.rate', name: 'burst rate the harness achieved', value: burstPhase.rate, unit: 'msg/s', limit: burstRate, direction: 'min' }),
+          figure({ id: 'load.settle', name: 'mirror complete after the last send', value: round(settleMs), unit: 'ms' }),
+        ],
+        info: {
+          visitors: visitorsCount,
+          backendMessages: counts.backend,
+          mirrorMessages: counts.mirror,
+          counts,
+          steady: { sent: steady.sent, failed: steady.failed, phase: steady.phases[0], errors: steady.errors },
+          burst: { sent: burst.sent, failed: burst.failed, phase: burstPhase, errors: burst.errors, offered: burstRate },
+          eventLoopDelayMs: { overall, steady: steadyLag, burst: burstLag, settle: settleLag },
+          settleMs: Math.round(settleMs),
+          rendererFrames: renderer.frames,
+          coreRssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
+        },
+      };
+    } finally {
+      reader?.close();
+      await visitors.call('renderer.close').catch(() => undefined);
+      await server?.close();
+      await core.close();
+      await backend.call('backend.close').catch(() => undefined);
+      await visitors.stop();
+      await backend.stop();
+    }
+  },
+};

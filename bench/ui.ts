@@ -1,0 +1,143 @@
+// 9. The renderer in Chromium, on browser mode with a profile of 100,000 active conversations
+// (110,000 in all):
+//   - mount: from the first inbox page arriving on the renderer's WebSocket to its rows in the
+//     DOM with style and layout done (a MutationObserver forces layout on the first row), on
+//     the first load in a fresh browser and over several reloads;
+//   - a 2 s fast scroll (20,000 px/s, driven from requestAnimationFrame, pages loading as the
+//     end comes near): the longest frame (rAF to rAF) and the long-animation-frame entries.
+// Measured in the page with the Performance API (performance.now, PerformanceObserver).
+import { chromium, type Page } from '@playwright/test';
+import { builtWebEntry, sized, type Bench } from './lib/context';
+import { inboxSpec, profile } from './lib/fixtures';
+import { figure, median, nowMs, percentile, round, summary } from './lib/report';
+import { startWebApp } from './lib/web-client';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** Runs in the page before its own scripts. */
+function instrument(): void {
+  const bench = { pageAt: null as number | null, rowsAt: null as number | null, loaf: [] as { start: number; duration: number; blocking: number }[] };
+  Object.defineProperty(window, '__bench', { value: bench });
+  // Our listener is added in the constructor, so it runs before the web bridge's own.
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('message', (event: MessageEvent) => {
+        if (bench.pageAt === null && typeof event.data === 'string' && event.data.includes('"nextCursor"') && event.data.includes('"counts"')) bench.pageAt = performance.now();
+      });
+    }
+  };
+  new MutationObserver((_, observer) => {
+    if (bench.pageAt === null) return;
+    const row = document.querySelector('ul.conversations > li');
+    if (!row) return;
+    row.getBoundingClientRect();
+    bench.rowsAt = performance.now();
+    observer.disconnect();
+  }).observe(document, { childList: true, subtree: true });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) bench.loaf.push({ start: e.startTime, duration: e.duration, blocking: (e as PerformanceEntry & { blockingDuration: number }).blockingDuration });
+  }).observe({ type: 'long-animation-frame', buffered: true });
+}
+
+interface BenchWindow {
+  __bench: { pageAt: number | null; rowsAt: number | null; loaf: { start: number; duration: number; blocking: number }[] };
+}
+
+async function mount(page: Page): Promise<{ mountMs: number; navigationToRowsMs: number }> {
+  await page.waitForFunction(() => (window as unknown as BenchWindow).__bench.rowsAt !== null, undefined, { timeout: 30_000 });
+  return page.evaluate(() => {
+    const b = (window as unknown as BenchWindow).__bench;
+    return { mountMs: b.rowsAt! - b.pageAt!, navigationToRowsMs: b.rowsAt! };
+  });
+}
+
+export const bench: Bench = {
+  name: 'ui',
+  title: '9. Renderer in Chromium: mount a 100,000-row inbox; a 2 s fast scroll',
+  async run(ctx) {
+    const entry = builtWebEntry(ctx.root);
+    const inbox = profile(ctx, inboxSpec(ctx));
+    const app = await startWebApp(entry, inbox.dir, nowMs);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+      // tsx names functions with an __name helper; functions sent to the page need it there too.
+      await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+      await context.addInitScript(instrument);
+      const page = await context.newPage();
+      await page.goto(app.url);
+      const loads = sized(ctx, 6, 2);
+      const mounts: { mountMs: number; navigationToRowsMs: number }[] = [await mount(page)];
+      for (let i = 1; i < loads; i++) {
+        await page.reload();
+        mounts.push(await mount(page));
+      }
+      const shownCount = await page.getByRole('button', { name: 'All', exact: true }).textContent();
+      await page.waitForTimeout(1000); // settle: later requests, fonts, idle
+
+      const durationMs = sized(ctx, 2000, 500);
+      const scroll = await page.evaluate(
+        async ({ durationMs, pxPerSecond }) => {
+          const scroller = document.querySelector<HTMLElement>('[data-testid="conversation-scroller"]')!;
+          const bench = (window as unknown as BenchWindow).__bench;
+          const from = performance.now();
+          const frames: number[] = [];
+          await new Promise<void>((resolve) => {
+            let last: number | null = null;
+            const step = (t: number) => {
+              if (last !== null) {
+                frames.push(t - last);
+                scroller.scrollTop += (pxPerSecond * (t - last)) / 1000;
+              }
+              last = t;
+              if (t - from < durationMs) requestAnimationFrame(step);
+              else resolve();
+            };
+            requestAnimationFrame(step);
+          });
+          // Long-animation-frame entries arrive a little after their frame.
+          await new Promise((r) => setTimeout(r, 200));
+          return {
+            frames,
+            scrollTop: scroller.scrollTop,
+            domRows: document.querySelectorAll('ul.conversations > li').length,
+            loaf: bench.loaf.filter((e) => e.start >= from && e.start <= from + durationMs),
+          };
+        },
+        { durationMs, pxPerSecond: 20_000 },
+      );
+      const rowsLoaded = await page.evaluate(() => Math.round(document.querySelector<HTMLElement>('ul.conversations')!.getBoundingClientRect().height / 68));
+      await context.close();
+
+      const mountMs = median(mounts.map((m) => m.mountMs));
+      const frames = summary(scroll.frames);
+      return {
+        figures: [
+          figure({ id: 'ui.mount', name: `mount inbox (${inbox.spec.active.toLocaleString('en')} active rows), median of ${loads} loads`, value: round(mountMs), unit: 'ms', limit: 20 }),
+          // The first load after the browser starts: nothing compiled or cached yet.
+          figure({ id: 'ui.mount.first', name: 'mount inbox, first load in a fresh browser', value: round(mounts[0]!.mountMs), unit: 'ms', limit: 20 }),
+          figure({ id: 'ui.scroll.maxFrame', name: `${durationMs / 1000} s fast scroll, longest frame`, value: frames.max, unit: 'ms', limit: 32 }),
+          figure({ id: 'ui.scroll.over32', name: 'frames over 32 ms', value: scroll.frames.filter((f) => f > 32).length, unit: 'frames', limit: 0 }),
+          figure({ id: 'ui.scroll.p99', name: 'scroll frame p99', value: round(percentile(scroll.frames, 99)), unit: 'ms' }),
+        ],
+        info: {
+          mounts: mounts.map((m) => ({ mountMs: round(m.mountMs), navigationToRowsMs: Math.round(m.navigationToRowsMs) })),
+          allButton: shownCount,
+          frames,
+          frameCount: scroll.frames.length,
+          longAnimationFrames: scroll.loaf.map((e) => ({ duration: Math.round(e.duration), blocking: Math.round(e.blocking) })),
+          scrolledPx: Math.round(scroll.scrollTop),
+          rowsLoaded,
+          domRows: scroll.domRows,
+          chromium: browser.version(),
+        },
+      };
+    } finally {
+      await browser.close();
+      await app.stop();
+    }
+  },
+};

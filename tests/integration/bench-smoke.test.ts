@@ -1,0 +1,61 @@
+// `npm run bench` at quick scale, as a process: the runner, two benchmarks end to end (the
+// mirror's ingest, and the load test through the reference backend), the printed table and
+// bench/results.json's shape. Correctness only (every message mirrored once); speed targets are
+// the benchmarks' business, never a test's.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BenchReport, Figure } from '../../bench/lib/report';
+
+const root = resolve(__dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-smoke-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('npm run bench (quick scale)', () => {
+  it('runs ingest and load, prints the table and writes results with the machine and no lost or duplicated message', { timeout: 240_000 }, () => {
+    const out = join(dir, 'results.json');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--only', 'ingest,load', '--no-build', '--out', out], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 230_000,
+    });
+    expect(run.status, run.stderr + run.stdout.slice(-2000)).toBe(0);
+    expect(run.stdout).toMatch(/bench\s+figure\s+value\s+limit\s+ratio\s+result/);
+
+    const results = JSON.parse(readFileSync(out, 'utf8')) as {
+      scale: string;
+      benches: string[];
+      machine: Record<string, unknown>;
+      reports: BenchReport[];
+    };
+    expect(results.scale).toBe('quick');
+    expect(results.benches).toEqual(['ingest', 'load']);
+    for (const key of ['cpuModel', 'cores', 'ramGb', 'node', 'sqlite']) expect(results.machine[key], key).toBeTruthy();
+    expect(results.reports.map((r) => r.bench)).toEqual(['ingest', 'load']);
+    for (const report of results.reports) {
+      expect(report.error).toBeUndefined();
+      expect(report.figures.length).toBeGreaterThan(0);
+      for (const f of report.figures) {
+        expect(Number.isFinite(f.value), f.id).toBe(true);
+        expect(typeof f.unit).toBe('string');
+        if (f.limit !== null) {
+          expect(typeof f.pass).toBe('boolean');
+          if (f.limit !== 0) expect(f.ratio).toBeCloseTo(f.value / f.limit, 6);
+        } else expect(f.pass).toBeNull();
+      }
+    }
+    const figure = (id: string): Figure => results.reports.flatMap((r) => r.figures).find((f) => f.id === id)!;
+    // Ingest: a limit measured in the same run (0.45 × the raw insert rate).
+    expect(figure('ingest.rate').limitNote).toMatch(/0\.45 × raw/);
+    // Load: everything the backend acknowledged is in the mirror, once.
+    const load = results.reports.find((r) => r.bench === 'load')!;
+    const counts = load.info.counts as { backend: number; mirror: number; lost: number; duplicated: number; extra: number };
+    expect(counts.backend).toBeGreaterThan(100);
+    expect(counts).toMatchObject({ lost: 0, duplicated: 0, extra: 0 });
+    expect(counts.mirror).toBe(counts.backend);
+    expect(figure('load.lost').value).toBe(0);
+    expect(figure('load.duplicated').value).toBe(0);
+  });
+});
