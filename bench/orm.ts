@@ -133,7 +133,7 @@ export const bench: Bench = {
     const existing = sqlite.prepare('SELECT id, remote_id FROM conversations WHERE account_id = ? ORDER BY id LIMIT 1').get(accountId) as { id: number; remote_id: string };
     const U = { lastMessageAt: Date.now() + 1e10, lastMessagePreview: '§preview§', updatedAt: 400_004, id: existing.id, accountId, remoteId: existing.remote_id };
     const upsertUpdate = capture(sqlite, (m) =>
-      m.conversations.upsert(accountId, { remoteId: existing.remote_id, createdAt: 0, lastMessageAt: U.lastMessageAt, lastMessagePreview: U.lastMessagePreview }, U.updatedAt),
+      m.conversations.upsert(accountId, { remoteId: existing.remote_id, createdAt: existing.created_at, lastMessageAt: U.lastMessageAt, lastMessagePreview: U.lastMessagePreview }, U.updatedAt),
     );
     // A sentinel account (rolled back with the capture) so no parameter value is ambiguous; the
     // defaults drizzle binds (unread_count, muted) are the constant 0.
@@ -235,7 +235,8 @@ export const bench: Bench = {
           fresh++;
           return { remoteId: `bench-${fresh}`, visitorName: `Visitor ${fresh}`, visitorEmail: `v${fresh}@example.org`, serverStatus: 'active', createdAt: clock, lastMessageAt: clock, lastMessagePreview: 'Halo kak, barangnya ready?' };
         }
-        return { remoteId: rng.pick(conversationRemoteIds), createdAt: 0, lastMessageAt: clock, lastMessagePreview: `Pesan baru ${clock}` };
+        // The site reports the real creation time, never earlier than the mirror's: no createdAt change.
+        return { remoteId: rng.pick(conversationRemoteIds), createdAt: clock, lastMessageAt: clock, lastMessagePreview: `Pesan baru ${clock}` };
       });
 
     /** An op returns the milliseconds to count when part of it (a commit) is the same SQL on both sides. */
