@@ -130,7 +130,7 @@ export const bench: Bench = {
     const S = { conversationId: 900_001, t: 800_002, s: 700_003, id: 600_004, limit: 500_005 };
     const [messagePage] = capture(sqlite, (m) => m.messages.page(S.conversationId, S.limit, encodeCursor(S.t, S.s, S.id)));
     const [inboxPage] = capture(sqlite, (m) => m.conversations.page('active', S.limit, encodeCursor(S.t, S.id)));
-    const existing = sqlite.prepare('SELECT id, remote_id FROM conversations WHERE account_id = ? ORDER BY id LIMIT 1').get(accountId) as { id: number; remote_id: string };
+    const existing = sqlite.prepare('SELECT id, remote_id, created_at FROM conversations WHERE account_id = ? ORDER BY id LIMIT 1').get(accountId) as { id: number; remote_id: string; created_at: number };
     const U = { lastMessageAt: Date.now() + 1e10, lastMessagePreview: '§preview§', updatedAt: 400_004, id: existing.id, accountId, remoteId: existing.remote_id };
     const upsertUpdate = capture(sqlite, (m) =>
       m.conversations.upsert(accountId, { remoteId: existing.remote_id, createdAt: existing.created_at, lastMessageAt: U.lastMessageAt, lastMessagePreview: U.lastMessagePreview }, U.updatedAt),
