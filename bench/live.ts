@@ -12,14 +12,12 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import type { PortfolioAccountConfig } from '../src/main/core/accounts/connector-factory';
 import { PortfolioConnector } from '../src/main/core/connectors/portfolio/portfolio-connector';
-import type { ConnectionState } from '../src/shared/domain';
 import { sized, type Bench } from './lib/context';
 import { Agent } from './lib/agent-client';
 import type { BackendInfo, Frames, SendResult } from './lib/agent';
-import { benchCore, call } from './lib/core';
-import { MirrorReader } from './lib/mirror-read';
-import { figure, lagOf, nowMs, sleep, summary, waitFor } from './lib/report';
-import { startTransport } from './lib/transport';
+import { benchCore } from './lib/core';
+import { figure, lagOf, nowMs, summary, waitFor } from './lib/report';
+import { connectWithVisitors, type LiveResources } from './lib/live-account';
 
 const VISITORS = 20;
 
@@ -70,8 +68,7 @@ export const bench: Bench = {
         return new PortfolioConnector({ baseUrl: account.baseUrl, pusher: config.pusher, extensions: config.extensions, token, fetch: timedFetch });
       },
     });
-    let server: Awaited<ReturnType<typeof startTransport>> | null = null;
-    let reader: MirrorReader | null = null;
+    const resources: LiveResources = { server: null, reader: null };
     try {
       // Both processes read the same monotonic clock: check it before relying on it.
       const before = nowMs();
@@ -81,22 +78,16 @@ export const bench: Bench = {
 
       const info = await backend.call<BackendInfo>('backend.start');
       const echoPort = await backend.call<number>('echo.start');
-      let state: ConnectionState | null = null;
-      core.events.subscribe((name, payload) => {
-        if (name === 'connection.state') state = (payload as { state: ConnectionState }).state;
+      const { remoteIds } = await connectWithVisitors({
+        core,
+        visitors,
+        info,
+        work: ctx.work,
+        dataDir,
+        visitorCount: VISITORS,
+        openingTimeoutMs: 20_000,
+        resources,
       });
-      await core.start();
-      server = await startTransport(core, ctx.work);
-      const account = await call<{ id: number }>(core, 'accounts.connect', { kind: 'portfolio', siteUrl: info.apiUrl, email: info.admin.email, password: info.admin.password });
-      await waitFor(() => state === 'live', 20_000, 'the account to be live');
-      await visitors.call('renderer.connect', { url: server.url });
-      const mirror = (reader = new MirrorReader(dataDir));
-
-      const remoteIds = await visitors.call<number[]>('visitors.open', { apiUrl: info.apiUrl, count: VISITORS });
-      await waitFor(() => mirror.count(account.id) >= VISITORS, 20_000, 'the opening messages');
-      const open = core.mirror.conversations.findByRemote(account.id, String(remoteIds[0]))!;
-      await call(core, 'conversations.watch', { conversationIds: [open.id] });
-      await sleep(500); // the channel subscription and its catch-up
 
       // The end of the path: right after browser mode's transport has written the event (this
       // listener subscribed after the renderer's socket, so it runs after that socket's send).
@@ -174,8 +165,8 @@ export const bench: Bench = {
       };
     } finally {
       await visitors.call('renderer.close').catch(() => undefined);
-      reader?.close();
-      await server?.close();
+      resources.reader?.close();
+      await resources.server?.close();
       await core.close();
       await backend.call('backend.close').catch(() => undefined);
       await visitors.stop();

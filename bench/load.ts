@@ -7,14 +7,13 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import type { ConnectionState } from '../src/shared/domain';
 import { sized, type Bench } from './lib/context';
 import { Agent } from './lib/agent-client';
 import type { BackendInfo, SendResult } from './lib/agent';
-import { benchCore, call } from './lib/core';
-import { MirrorReader, compare } from './lib/mirror-read';
+import { benchCore } from './lib/core';
+import { compare } from './lib/mirror-read';
 import { figure, lagOf, nowMs, round, sleep, waitFor } from './lib/report';
-import { startTransport } from './lib/transport';
+import { connectWithVisitors, type LiveResources } from './lib/live-account';
 
 const RESOLUTION = 5;
 const lag = (h: IntervalHistogram) => lagOf(h, RESOLUTION);
@@ -31,25 +30,19 @@ export const bench: Bench = {
     const visitors = Agent.start('visitors');
     const dataDir = mkdtempSync(join(ctx.work, 'load-core-'));
     const core = benchCore(dataDir, ctx.migrationsDir);
-    let server: Awaited<ReturnType<typeof startTransport>> | null = null;
-    let reader: MirrorReader | null = null;
+    const resources: LiveResources = { server: null, reader: null };
     try {
       const info = await backend.call<BackendInfo>('backend.start');
-      let state: ConnectionState | null = null;
-      core.events.subscribe((name, payload) => {
-        if (name === 'connection.state') state = (payload as { state: ConnectionState }).state;
+      const { account, mirror, connectionState } = await connectWithVisitors({
+        core,
+        visitors,
+        info,
+        work: ctx.work,
+        dataDir,
+        visitorCount: visitorsCount,
+        openingTimeoutMs: 30_000,
+        resources,
       });
-      await core.start();
-      server = await startTransport(core, ctx.work);
-      const account = await call<{ id: number }>(core, 'accounts.connect', { kind: 'portfolio', siteUrl: info.apiUrl, email: info.admin.email, password: info.admin.password });
-      await waitFor(() => state === 'live', 20_000, 'the account to be live');
-      await visitors.call('renderer.connect', { url: server.url });
-      const mirror = (reader = new MirrorReader(dataDir));
-      const remoteIds = await visitors.call<number[]>('visitors.open', { apiUrl: info.apiUrl, count: visitorsCount });
-      await waitFor(() => mirror.count(account.id) >= visitorsCount, 30_000, 'the opening messages');
-      const open = core.mirror.conversations.findByRemote(account.id, String(remoteIds[0]))!;
-      await call(core, 'conversations.watch', { conversationIds: [open.id] });
-      await sleep(500);
 
       const all = monitorEventLoopDelay({ resolution: RESOLUTION });
       const phase = monitorEventLoopDelay({ resolution: RESOLUTION });
@@ -66,7 +59,7 @@ export const bench: Bench = {
       // Until the mirror holds everything the backend acknowledged.
       const expected = visitorsCount + steady.sent + burst.sent;
       const settleStart = nowMs();
-      await waitFor(() => mirror.count(account.id) >= expected && state === 'live', 180_000, `the mirror to hold all ${expected} messages`, 250).catch(() => undefined);
+      await waitFor(() => mirror.count(account.id) >= expected && connectionState() === 'live', 180_000, `the mirror to hold all ${expected} messages`, 250).catch(() => undefined);
       const settleMs = nowMs() - settleStart;
       await sleep(1000); // anything arriving twice would arrive now
       const settleLag = lag(phase);
@@ -100,9 +93,9 @@ export const bench: Bench = {
         },
       };
     } finally {
-      reader?.close();
+      resources.reader?.close();
       await visitors.call('renderer.close').catch(() => undefined);
-      await server?.close();
+      await resources.server?.close();
       await core.close();
       await backend.call('backend.close').catch(() => undefined);
       await visitors.stop();
