@@ -14,6 +14,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { DEMO_ADMIN, startChatApi, startPusherServer, type ChatApiHandle, type PusherServerHandle } from '../../backends/portfolio/src/index';
 import { Rng, language, messageText, visitor, type Language } from './data';
 import { nowMs, sleep } from './report';
+import { openBrowserModeSocket } from './web-client';
 
 export interface BackendInfo {
   apiUrl: string;
@@ -259,16 +260,8 @@ function state() {
       return result;
     },
 
-    /** Opens browser mode like a browser: the token URL sets the session cookie, then the socket. */
     'renderer.connect': async ({ url }: { url: string }) => {
-      const res = await fetch(url, { redirect: 'manual' });
-      const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-      const origin = new URL(url).origin;
-      const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws`, { headers: { Cookie: cookie, Origin: origin } });
-      await new Promise<void>((resolve, reject) => {
-        ws.once('open', () => resolve());
-        ws.once('error', reject);
-      });
+      const ws = await openBrowserModeSocket(url);
       ws.on('message', (data) => {
         const at = nowMs();
         rendererFrames++;

@@ -44,6 +44,19 @@ export async function startWebApp(entry: string, dataDir: string, now: () => num
   };
 }
 
+/** Opens browser mode like a browser: the token URL sets the session cookie, then the socket. */
+export async function openBrowserModeSocket(url: string): Promise<WebSocket> {
+  const res = await fetch(url, { redirect: 'manual' });
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const origin = new URL(url).origin;
+  const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws`, { headers: { Cookie: cookie, Origin: origin } });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return ws;
+}
+
 export class WebClient {
   private nextId = 1;
   private readonly pending = new Map<number, (message: { ok: boolean; value?: unknown; error?: { message: string } }) => void>();
@@ -58,15 +71,7 @@ export class WebClient {
   }
 
   static async connect(url: string): Promise<WebClient> {
-    const res = await fetch(url, { redirect: 'manual' });
-    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const origin = new URL(url).origin;
-    const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws`, { headers: { Cookie: cookie, Origin: origin } });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    return new WebClient(ws);
+    return new WebClient(await openBrowserModeSocket(url));
   }
 
   invoke<T>(method: MethodName, input?: unknown): Promise<T> {
