@@ -12,6 +12,7 @@ let temp: TempDir;
 let core: Core;
 let server: WebServer;
 let origin: string;
+let startUrl: string;
 
 beforeAll(async () => {
   temp = tempDir();
@@ -26,7 +27,9 @@ beforeAll(async () => {
     mode: 'web',
     version: 'test',
   });
-  server = await startWebServer({ core, rendererDir });
+  // Each start link works once; the host prints the next one after every exchange.
+  server = await startWebServer({ core, rendererDir, onStartUrl: (url) => (startUrl = url) });
+  startUrl = server.url;
   origin = new URL(server.url).origin;
 });
 afterAll(async () => {
@@ -36,7 +39,7 @@ afterAll(async () => {
 });
 
 async function sessionCookie(): Promise<string> {
-  const res = await fetch(server.url, { redirect: 'manual' });
+  const res = await fetch(startUrl, { redirect: 'manual' });
   expect(res.status).toBe(303);
   const cookie = res.headers.get('set-cookie') ?? '';
   expect(cookie).toMatch(/HttpOnly/);
@@ -76,7 +79,7 @@ describe('browser-mode host', () => {
     const cookie = await sessionCookie();
     await expect(connect({ Origin: origin })).rejects.toThrow('HTTP 401');
     await expect(connect({ Origin: 'http://evil.example', Cookie: cookie })).rejects.toThrow('HTTP 401');
-    await expect(connect({ Origin: origin, Cookie: 'sb_session=forged' })).rejects.toThrow('HTTP 401');
+    await expect(connect({ Origin: origin, Cookie: `${server.cookieName}=forged` })).rejects.toThrow('HTTP 401');
   });
 
   it('carries the ConsoleApi, rejecting malformed frames and bad arguments', async () => {
