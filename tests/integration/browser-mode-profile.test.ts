@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonFileDecisionLogStore } from '../../src/main/core/notifications/decision-log';
-import { LOCK_FILE, ProfileLockedError, acquireProfileLock } from '../../src/main/core/platform/profile-lock';
+import { LOCK_FILE, acquireProfileLock } from '../../src/main/core/platform/profile-lock';
 import { JsonFileSettingsStore } from '../../src/main/core/settings/settings-store';
 import { startBrowserMode } from '../../src/main/web/browser-mode';
 import { migrationsDir, tempDir, type TempDir } from '../support/temp-db';
