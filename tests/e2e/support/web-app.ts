@@ -63,7 +63,7 @@ export async function startWebApp(options: { dataDir?: string; env?: NodeJS.Proc
         check();
       }),
     stop: async () => {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;

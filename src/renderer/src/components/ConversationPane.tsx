@@ -153,6 +153,7 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
               showDay={i === 0 || !sameDay(messages[i - 1]!.createdAt, m.createdAt)}
               lang={i18n.language}
               confirmLinksInPage={confirmLinksInPage}
+              visitor={conversation.visitorName}
             />
           ))}
         </ul>
@@ -195,7 +196,7 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
   );
 }
 
-function MessageItem({ message: m, showDay, lang, confirmLinksInPage }: { message: Message; showDay: boolean; lang: string; confirmLinksInPage: boolean }) {
+function MessageItem({ message: m, showDay, lang, confirmLinksInPage, visitor }: { message: Message; showDay: boolean; lang: string; confirmLinksInPage: boolean; visitor: string | null }) {
   const { t } = useTranslation();
   const visitorName = useVisitorName();
   const mine = m.senderType === 'admin';
@@ -206,7 +207,7 @@ function MessageItem({ message: m, showDay, lang, confirmLinksInPage }: { messag
           <span>{dayLabel(m.createdAt, lang)}</span>
         </li>
       )}
-      <li className={`message ${mine ? 'mine' : 'theirs'} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${mine ? t('pane.you') : visitorName(m.senderName)}, ${timeOfDay(m.createdAt, lang)}`}>
+      <li className={`message ${mine ? 'mine' : 'theirs'} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${mine ? t('pane.you') : visitorName(m.senderName ?? visitor)}, ${timeOfDay(m.createdAt, lang)}`}>
         <div className="bubble">
           <MessageText text={m.content} confirmInPage={confirmLinksInPage} />
         </div>
