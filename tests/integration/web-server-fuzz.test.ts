@@ -3,14 +3,10 @@
 // this process: any throw out of a listener fails the run as an uncaught error. Seeded, so a
 // failure replays; bounded in count and in time (each exchange ends on the server's answer or
 // its close, with a cap).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core/core';
-import { JsonFileSettingsStore, PlainFileSecretStore } from '../../src/main/core/settings/settings-store';
-import { startWebServer, type WebServer } from '../../src/main/web/server';
+import type { WebServer } from '../../src/main/web/server';
 import { rawRequest, rawWebSocket, statusOf, wsFrame } from '../support/raw-http';
-import { migrationsDir, tempDir, type TempDir } from '../support/temp-db';
+import { startTestHost, type TestHost } from '../support/web-host';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 16);
 const TARGETS = 500;
@@ -18,8 +14,7 @@ const HEADER_SETS = 300;
 const FRAME_SOCKETS = 100;
 const FRAMES_PER_SOCKET = 4;
 
-let temp: TempDir;
-let core: Core;
+let host: TestHost;
 let server: WebServer;
 let origin: string;
 let cookie: string;
@@ -69,29 +64,12 @@ async function pool<T>(items: T[], width: number, run: (item: T) => Promise<void
 }
 
 beforeAll(async () => {
-  temp = tempDir();
-  const rendererDir = join(temp.dir, 'renderer');
-  mkdirSync(join(rendererDir, 'assets'), { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<html><head><script type="module" src="./assets/index.js"></script></head></html>');
-  writeFileSync(join(rendererDir, 'assets', 'index.js'), 'export {};');
-  core = createCore({
-    dataDir: join(temp.dir, 'profile'),
-    migrationsDir,
-    settings: new JsonFileSettingsStore(join(temp.dir, 'profile', 'settings.json')),
-    secrets: new PlainFileSecretStore(join(temp.dir, 'profile', 'secrets.json')),
-    mode: 'web',
-    version: 'test',
-  });
-  server = await startWebServer({ core, rendererDir, log: (m) => logged.push(m) });
-  origin = new URL(server.url).origin;
+  host = await startTestHost({ log: (m) => logged.push(m) });
+  ({ server, origin } = host);
   const res = await fetch(server.url, { redirect: 'manual' });
   cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
 });
-afterAll(async () => {
-  await server?.close();
-  await core?.close();
-  temp?.cleanup();
-});
+afterAll(() => host?.close());
 
 it(`survives ${TARGETS} targets, ${HEADER_SETS} header sets and ${FRAME_SOCKETS * FRAMES_PER_SOCKET} WebSocket frames (seed ${SEED})`, { timeout: 180_000 }, async () => {
   const statuses = new Map<number, number>();

@@ -1,48 +1,31 @@
 // Issue 16, items 1, 2, 3, 5, 14 and 19: what a web page, a raw socket or a broken disk can send
 // to browser mode's host. The host runs in this process, so a throw out of any listener fails
 // the run as an uncaught error; after each attack the same server must still answer.
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core/core';
-import { JsonFileSettingsStore, PlainFileSecretStore } from '../../src/main/core/settings/settings-store';
 import { startWebServer, type WebServer } from '../../src/main/web/server';
 import { closed, rawRequest, rawWebSocket, statusOf, wsFrame } from '../support/raw-http';
-import { migrationsDir, tempDir, type TempDir } from '../support/temp-db';
+import { startTestHost, type TestHost } from '../support/web-host';
 
-let temp: TempDir;
-let core: Core;
+let host: TestHost;
 let server: WebServer;
 let origin: string;
 const logged: string[] = [];
 const startUrls: string[] = [];
 
 beforeAll(async () => {
-  temp = tempDir();
-  const rendererDir = join(temp.dir, 'renderer');
-  mkdirSync(join(rendererDir, 'assets'), { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<html><head><script type="module" src="./assets/index.js"></script></head></html>');
-  writeFileSync(join(rendererDir, 'assets', 'index.js'), 'export {};');
-  // A file that stats as a regular file but fails on read (EIO): what EACCES or a file removed
-  // while a build runs look like to the stream, reproducible as root.
-  symlinkSync('/proc/self/mem', join(rendererDir, 'assets', 'unreadable.js'));
-  core = createCore({
-    dataDir: join(temp.dir, 'profile'),
-    migrationsDir,
-    settings: new JsonFileSettingsStore(join(temp.dir, 'profile', 'settings.json')),
-    secrets: new PlainFileSecretStore(join(temp.dir, 'profile', 'secrets.json')),
-    mode: 'web',
-    version: 'test',
+  host = await startTestHost({
+    log: (m) => logged.push(m),
+    onStartUrl: (u) => startUrls.push(u),
+    // A file that stats as a regular file but fails on read (EIO): what EACCES or a file removed
+    // while a build runs look like to the stream, reproducible as root.
+    prepare: (rendererDir) => symlinkSync('/proc/self/mem', join(rendererDir, 'assets', 'unreadable.js')),
   });
-  server = await startWebServer({ core, rendererDir, log: (m) => logged.push(m), onStartUrl: (u) => startUrls.push(u) });
-  origin = new URL(server.url).origin;
+  ({ server, origin } = host);
 });
-afterAll(async () => {
-  await server?.close();
-  await core?.close();
-  temp?.cleanup();
-});
+afterAll(() => host?.close());
 
 const get = (target: string, headers: Record<string, string> = {}) =>
   rawRequest(
@@ -152,7 +135,7 @@ describe('browser-mode sessions', () => {
   });
 
   it('names its cookie after the instance, so two side by side keep their sessions (item 14)', async () => {
-    const second = await startWebServer({ core, rendererDir: join(temp.dir, 'renderer') });
+    const second = await startWebServer({ core: host.core, rendererDir: host.rendererDir });
     try {
       const a = await sessionCookie();
       const res = await fetch(second.url, { redirect: 'manual' });

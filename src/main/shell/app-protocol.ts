@@ -3,6 +3,7 @@
 // electron-builder.yml) and can read nothing but the built renderer folder.
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
+import { contentTypeFor } from '../../shared/content-types';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'switchboard';
@@ -11,21 +12,6 @@ export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
 
 /** For `protocol.registerSchemesAsPrivileged`, before 'ready': a standard, secure origin. */
 export const APP_SCHEME_PRIVILEGES = [{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }];
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.cjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.wav': 'audio/wav',
-  '.ogg': 'audio/ogg',
-  '.bdic': 'application/octet-stream',
-};
 
 /** The file a request for app://switchboard/... may read, or null (another host, outside the folder, a bad escape). */
 export function resolveAppAsset(requestUrl: string, rendererDir: string): string | null {
@@ -57,7 +43,7 @@ export function appProtocolHandler(rendererDir: string, log: (message: string) =
     if (!file) return new Response('Not found', { status: 404 });
     try {
       const body = await read(file);
-      return new Response(new Uint8Array(body), { status: 200, headers: { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'X-Content-Type-Options': 'nosniff' } });
+      return new Response(new Uint8Array(body), { status: 200, headers: { 'Content-Type': contentTypeFor(extname(file)), 'X-Content-Type-Options': 'nosniff' } });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'EISDIR') log(`app protocol: could not read ${file}: ${String(error)}`);

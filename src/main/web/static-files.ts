@@ -3,21 +3,9 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { contentTypeFor } from '../../shared/content-types';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.wav': 'audio/wav',
-  '.ogg': 'audio/ogg',
-};
-
-export const HTML_TYPE = TYPES['.html']!;
+export const HTML_TYPE = contentTypeFor('.html');
 
 export function plain(res: ServerResponse, status: number, text: string): void {
   if (res.headersSent) {
@@ -41,13 +29,13 @@ export function serveStatic(res: ServerResponse, root: string, decodedPath: stri
     return plain(res, 404, 'Not found');
   }
   if (head) {
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': size });
+    res.writeHead(200, { 'Content-Type': contentTypeFor(extname(file)), 'Content-Length': size });
     res.end();
     return;
   }
   const stream = createReadStream(file);
   stream.once('open', () => {
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { 'Content-Type': contentTypeFor(extname(file)) });
     stream.pipe(res);
   });
   stream.once('error', (error) => {
