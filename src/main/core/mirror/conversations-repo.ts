@@ -292,6 +292,15 @@ export class ConversationsRepo {
     if (row.status !== before.status) this.moveCounts(before.accountId, before.status, row.status);
   }
 
+  /** A kind without server status: a visitor's new message makes a resolved or closed conversation active again. */
+  reopenLocally(id: number, source: RemoteSource, now: number): void {
+    const before = this.byId.get({ id });
+    if (!before || before.serverStatus !== null || before.localStatus === null || before.localStatus === 'active') return;
+    const row = this.db.update(conversations).set({ localStatus: 'active', updatedAt: now }).where(eq(conversations.id, id)).returning().get();
+    this.recordStatus(before.status as ConversationStatus, row, source, now);
+    if (row.status !== before.status) this.moveCounts(before.accountId, before.status, row.status);
+  }
+
   /** Remembered counts are no longer known (conversations removed, a transaction rolled back). */
   forgetCounts(): void {
     this.countsCache.clear();
