@@ -242,7 +242,7 @@ describe.each(subjects)('connector conformance: $name', (subject) => {
     expect(w.site.sendMalformed, 'a real kind must let the suite send it garbage').toBeDefined();
     const id = await w.site.visitorWrites('before garbage');
     await mirrorMatches(w, id, 'mirrored');
-    await w.site.sendMalformed(id);
+    await w.site.sendMalformed!(id);
     await waitFor(() => w.test().logs.some((l) => /malformed/i.test(l)), 10_000, 'skip logged');
     await w.site.visitorWrites('after garbage', id);
     await mirrorMatches(w, id, 'still live');
