@@ -10,6 +10,7 @@ import { builtInKinds } from '../connectors/kinds';
 import { KindRegistry, accountConfig, type KindContext } from '../connectors/registry';
 import type { EventBus } from '../events';
 import type { AccountRow } from '../mirror/accounts-repo';
+import { UNREAD_SENDERS } from '../mirror/messages-repo';
 import type { Mirror } from '../mirror/mirror';
 import type { ConversationRow } from '../mirror/rows';
 import type { SecretStore } from '../settings/settings-store';
@@ -195,7 +196,7 @@ export class AccountService {
     const { mirror, clock } = this.deps;
     return mirror.transaction(() => {
       const remoteIds = mirror.messages.unreadRemoteIds(conversation.id);
-      const read = mirror.messages.markRead(conversation.id, 'visitor', clock());
+      const read = mirror.messages.markRead(conversation.id, UNREAD_SENDERS, clock());
       mirror.conversations.recountUnreadFor(conversation.id);
       if (runtime.connector.capabilities.readReceipts) runtime.outbox.enqueueRead(conversation.id, remoteIds, randomUUID());
       return read;

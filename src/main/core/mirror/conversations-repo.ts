@@ -119,7 +119,7 @@ export class ConversationsRepo {
     this.countsAll = counts(false);
     this.countsForAccount = counts(true);
     this.recountUnread = sqlite.prepare(
-      "UPDATE conversations SET unread_count = (SELECT count(*) FROM messages WHERE conversation_id = @id AND read_at IS NULL AND sender_type = 'visitor' AND deleted_at IS NULL) WHERE id = @id",
+      "UPDATE conversations SET unread_count = (SELECT count(*) FROM messages WHERE conversation_id = @id AND read_at IS NULL AND sender_type IN ('visitor', 'member') AND deleted_at IS NULL) WHERE id = @id",
     );
     this.ftsInsert = sqlite.prepare('INSERT INTO conversations_fts (rowid, visitor_name, visitor_email) VALUES (?, ?, ?)');
     this.ftsDelete = sqlite.prepare(
