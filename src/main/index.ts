@@ -11,6 +11,7 @@ import type { BadgeState } from '../shared/attention';
 import type { Settings } from '../shared/settings';
 import type { UiLanguage } from './core/attention/attention';
 import { createCore, type Core } from './core/core';
+import { launchDemoBackend } from './demo-backend';
 import { findDemoPublicDir, findMigrationsDir } from './core/db/locate';
 import { DEEP_LINK_SCHEME, findDeepLink, parseDeepLink, type DeepLink } from './core/platform/deep-link';
 import { installLastResort } from './core/platform/last-resort';
@@ -207,6 +208,7 @@ function start(): void {
     settings: (settingsStore = openElectronSettingsStore(log)),
     secrets: new SafeStorageSecretStore(safeStorage, join(dataDir, 'secrets.json'), log),
     log,
+    demoBackend: launchDemoBackend,
     demoPublicDir: app.isPackaged ? join(process.resourcesPath, 'demo-site') : findDemoPublicDir(__dirname),
     notifier,
     ...(osDnd ? { osDnd } : {}),

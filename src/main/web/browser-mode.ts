@@ -2,6 +2,7 @@
 // a private profile (0700/0600), one process per profile, the core, then the host.
 import { join } from 'node:path';
 import { createCore, type Core } from '../core/core';
+import type { DemoBackendLauncher } from '../core/demo/demo';
 import { makeProfilePrivate, restrictNewFiles } from '../core/platform/private-profile';
 import { acquireProfileLock } from '../core/platform/profile-lock';
 import { JsonFileSettingsStore, PlainFileSecretStore } from '../core/settings/settings-store';
@@ -12,6 +13,8 @@ export interface BrowserModeOptions {
   rendererDir: string;
   migrationsDir: string;
   demoPublicDir?: string;
+  /** "Try the demo": the reference backend, handed in by the CLI (the core never imports it). */
+  demoBackend?: DemoBackendLauncher;
   port?: number;
   version: string;
   log: (message: string) => void;
@@ -43,6 +46,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
       log,
       ...(options.systemLanguage ? { systemLanguage: options.systemLanguage } : {}),
       ...(options.demoPublicDir ? { demoPublicDir: options.demoPublicDir } : {}),
+      ...(options.demoBackend ? { demoBackend: options.demoBackend } : {}),
     });
     // Files from an older version, and the mirror just opened.
     makeProfilePrivate(dataDir, log);

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { version } from '../../../package.json';
 import { findDemoPublicDir, findMigrationsDir } from '../core/db/locate';
 import { installLastResort } from '../core/platform/last-resort';
+import { launchDemoBackend } from '../demo-backend';
 import { startBrowserMode } from './browser-mode';
 
 const log = (message: string) => console.error(`[switchboard] ${message}`);
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     print: (line) => console.log(line),
     // The machine's language stands in for the OS language the app would read.
     systemLanguage: () => ((process.env.LANG ?? Intl.DateTimeFormat().resolvedOptions().locale).toLowerCase().startsWith('id') ? 'id' : 'en'),
+    demoBackend: launchDemoBackend,
   });
   log(`profile: ${dataDir}`);
   log('warning: browser mode keeps account secrets in a plain file (0600), not encrypted by the OS keyring.');

@@ -5,14 +5,16 @@
 //   - live events are queued and applied together, one transaction per burst;
 //   - a conversation the events only hint at (an alert, a new conversation) is fetched from its
 //     last known message on.
-import type { ConnectionState, ConversationStatus } from '../../../shared/domain';
-import type { ConnectionStatus } from '../api/handlers';
+import type { ConnectionState, ConnectionStatus, ConversationStatus } from '../../../shared/domain';
 import type { Connector, ConnectorSink } from '../connectors/connector';
 import { ConnectorError } from '../connectors/connector';
 import type { EventBus } from '../events';
 import { mergeApplied, type AppliedMessages } from '../mirror/messages-repo';
 import type { Mirror } from '../mirror/mirror';
-import type { RemoteConversation, RemoteMessage } from '../mirror/types';
+import type { ConversationRow } from '../mirror/rows';
+import type { RemoteConversation, RemoteEdit, RemoteFeedEntry, RemoteMessage } from '../mirror/types';
+import type { FeedEntry } from '../../../shared/domain';
+import { Poller, type PollIntervals } from './poller';
 import type { Timers } from './timers';
 
 const PAGE = 100;
@@ -20,6 +22,8 @@ const PAGE = 100;
 const STALE_FETCHES = 4;
 /** Conversations fetched at once while catching up on a gap. */
 export const CATCH_UP_FETCHES = 4;
+/** A feed's history is walked back at most this far on one catch-up (a site that never ends its pages). */
+const MAX_FEED_PAGES = 50;
 
 export interface AccountSyncDeps {
   accountId: number;
@@ -31,6 +35,8 @@ export interface AccountSyncDeps {
   log: (message: string) => void;
   /** Called once the gap is filled (the outbox may send again). */
   onLive?: () => void;
+  /** Poll timing for kinds without an account-wide realtime channel (tests shorten it). */
+  pollIntervals?: PollIntervals;
 }
 
 type Link = 'connecting' | 'connected' | 'unavailable' | 'offline' | 'auth-expired';
@@ -40,12 +46,15 @@ interface Burst {
   patches: { remoteId: string; patch: { serverStatus?: ConversationStatus; visitorOnline?: boolean } }[];
   messages: { remoteId: string; messages: RemoteMessage[] }[];
   reads: { remoteId: string; ids: string[]; at: number }[];
+  edits: { remoteId: string; edits: RemoteEdit[] }[];
+  deletions: { remoteId: string; ids: string[]; at: number }[];
+  feed: RemoteFeedEntry[];
 }
 
 /** Thrown after an await when the engine was stopped meanwhile: the database may be closed. */
 class Stopped extends Error {}
 
-const emptyBurst = (): Burst => ({ conversations: [], patches: [], messages: [], reads: [] });
+const emptyBurst = (): Burst => ({ conversations: [], patches: [], messages: [], reads: [], edits: [], deletions: [], feed: [] });
 
 export class AccountSync {
   private link: Link = 'offline';
@@ -66,8 +75,21 @@ export class AccountSync {
   private started = false;
   private retryTimer: unknown = null;
   private lastWarn = '';
+  /** Conversations the last catch-up found changed (the poller backs off while it is 0). */
+  private lastChanged = 0;
+  private readonly poller: Poller | null;
 
-  constructor(private readonly deps: AccountSyncDeps) {}
+  constructor(private readonly deps: AccountSyncDeps) {
+    this.poller =
+      deps.connector.capabilities.catchUp === 'poll'
+        ? new Poller({ timers: deps.timers, clock: deps.clock, ...(deps.pollIntervals ? { intervals: deps.pollIntervals } : {}), poll: () => this.requestCatchUp() })
+        : null;
+  }
+
+  /** The window gained or lost focus: polling kinds check more often while it is focused. */
+  setFocused(focused: boolean): void {
+    this.poller?.setFocused(focused);
+  }
 
   get status(): ConnectionStatus {
     return { state: this.state(), detail: this.detail() };
@@ -89,6 +111,9 @@ export class AccountSync {
     if (this.deps.connector.capabilities.catchUp === 'page-back') {
       return 'Limited sync: this backend has no catch-up cursor or reply deduplication; gaps are filled by paging back through history.';
     }
+    if (this.poller) {
+      return 'This site has no live channel for the whole account: new conversations and messages in closed conversations are found by checking regularly (more often while this window is focused).';
+    }
     return null;
   }
 
@@ -104,6 +129,7 @@ export class AccountSync {
 
   async start(): Promise<void> {
     this.started = true;
+    this.poller?.start();
     this.link = 'connecting';
     this.publish();
     await this.deps.connector.connect(this.sink);
@@ -111,6 +137,7 @@ export class AccountSync {
 
   async stop(): Promise<void> {
     this.started = false;
+    this.poller?.stop();
     if (this.retryTimer) this.deps.timers.clearTimeout(this.retryTimer);
     await this.deps.connector.disconnect();
     this.link = 'offline';
@@ -165,6 +192,9 @@ export class AccountSync {
       const c = this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId);
       if (c) this.deps.events.emit('typing', { conversationId: c.id, who, isTyping });
     },
+    edited: (remoteId, edits) => this.queue((b) => b.edits.push({ remoteId, edits })),
+    deleted: (remoteId, ids, at) => this.queue((b) => b.deletions.push({ remoteId, ids, at })),
+    feed: (entries) => this.queue((b) => b.feed.push(...entries)),
     visitorOnline: (remoteId, online) => this.queue((b) => b.patches.push({ remoteId, patch: { visitorOnline: online } })),
     warn: (message) => {
       if (message !== this.lastWarn) this.deps.log(`sync ${this.deps.accountId}: ${message}`);
@@ -195,21 +225,22 @@ export class AccountSync {
       if (into) mergeApplied(into, next);
       else changes.set(id, next);
     };
+    let feedAdded: FeedEntry[] = [];
     mirror.transaction(() => {
       // Live events: a status they change is recorded in the history as the server's.
-      for (const c of burst.conversations) touched.add(mirror.conversations.upsert(accountId, c, now, 'server').row.id);
+      for (const c of burst.conversations) touched.add(this.upsert(c, now, 'server').id);
       for (const { remoteId, patch } of burst.patches) {
         const row = mirror.conversations.findByRemote(accountId, remoteId);
         if (!row) {
           this.stale.add(remoteId);
           continue;
         }
-        mirror.conversations.upsert(accountId, { remoteId, createdAt: row.createdAt, ...patch }, now, 'server');
+        this.upsert({ remoteId, createdAt: row.createdAt, ...patch }, now, 'server');
         touched.add(row.id);
       }
       for (const { remoteId, messages } of burst.messages) {
-        const row = mirror.conversations.findByRemote(accountId, remoteId) ?? mirror.conversations.upsert(accountId, { remoteId, createdAt: messages[0]?.createdAt ?? now }, now, 'server').row;
-        push(row.id, this.applyMessages(row.id, messages, now));
+        const row = mirror.conversations.findByRemote(accountId, remoteId) ?? this.upsert({ remoteId, createdAt: messages[0]?.createdAt ?? now }, now, 'server');
+        push(row.id, this.applyMessages(row.id, messages, now, 'server'));
         touched.add(row.id);
       }
       for (const { remoteId, ids, at } of burst.reads) {
@@ -219,19 +250,60 @@ export class AccountSync {
         mirror.conversations.recountUnreadFor(row.id);
         touched.add(row.id);
       }
+      for (const { remoteId, edits } of burst.edits) {
+        const row = mirror.conversations.findByRemote(accountId, remoteId);
+        if (!row) {
+          this.stale.add(remoteId);
+          continue;
+        }
+        const { updated, unknown } = mirror.messages.edit(row.id, edits);
+        if (unknown.length) this.stale.add(remoteId); // an edit of a message not here yet: fetch it
+        if (!updated.length) continue;
+        push(row.id, { added: [], updated, removed: [] });
+        mirror.conversations.refreshPreview(row.id, now);
+        touched.add(row.id);
+      }
+      for (const { remoteId, ids, at } of burst.deletions) {
+        const row = mirror.conversations.findByRemote(accountId, remoteId);
+        if (!row) continue;
+        const removed = mirror.messages.markDeleted(row.id, ids, at);
+        if (!removed.length) continue;
+        push(row.id, { added: [], updated: [], removed });
+        mirror.conversations.refreshPreview(row.id, now);
+        mirror.conversations.recountUnreadFor(row.id);
+        touched.add(row.id);
+      }
+      if (burst.feed.length) feedAdded = mirror.feed.add(accountId, burst.feed);
     });
+    if (feedAdded.length) this.deps.events.emit('feed.changed', { accountId, entries: feedAdded });
     for (const [conversationId, result] of changes) emitMessageChanges(this.deps.events, conversationId, result);
     if (touched.size) this.deps.events.emit('conversations.changed', { accountId, conversationIds: [...touched] });
     if (this.stale.size) this.fetchStale();
   }
 
+  /**
+   * Inside a transaction: writes a conversation as the backend describes it. A kind without
+   * server-side status never has one written, whatever its connector says: the status is kept
+   * here, and a conversation first seen is active locally, not "active on the server".
+   */
+  private upsert(c: RemoteConversation, now: number, source: 'server' | 'sync'): ConversationRow {
+    const remote = this.deps.connector.capabilities.serverStatus ? c : { ...c, serverStatus: null };
+    return this.deps.mirror.conversations.upsert(this.deps.accountId, remote, now, source).row;
+  }
+
   /** Inside a transaction: apply, move the preview forward, derive unread. */
-  private applyMessages(conversationId: number, messages: RemoteMessage[], now: number) {
+  private applyMessages(conversationId: number, messages: RemoteMessage[], now: number, source: 'server' | 'sync') {
     const { mirror } = this.deps;
     const result = mirror.messages.apply(conversationId, messages);
+    // A visitor writing into a conversation resolved here reopens it (the backend has no status to say so).
+    if (!this.deps.connector.capabilities.serverStatus && result.added.some((m) => m.senderType === 'visitor' || m.senderType === 'member')) {
+      mirror.conversations.reopenLocally(conversationId, source, now);
+    }
     const newest = result.added.reduce<(typeof result.added)[number] | null>((best, m) => (best && best.createdAt > m.createdAt ? best : m), null);
     if (newest) mirror.conversations.touch(conversationId, newest.createdAt, newest.content.slice(0, 200), now);
     if (result.added.length || result.updated.length || result.removed.length) mirror.conversations.recountUnreadFor(conversationId);
+    // An edit or delete found while fetching may have changed what the preview shows.
+    if (result.removed.length || result.updated.some((m) => m.editedAt !== null)) mirror.conversations.refreshPreview(conversationId, now);
     return result;
   }
 
@@ -259,6 +331,7 @@ export class AccountSync {
       this.syncError = null;
       this.deps.mirror.accounts.setLastSynced(this.deps.accountId, this.deps.clock());
       this.deps.onLive?.();
+      this.poller?.polled(this.lastChanged > 0);
     } catch (error) {
       this.onFetchError(error, 'catch-up');
     } finally {
@@ -300,7 +373,7 @@ export class AccountSync {
       mirror.transaction(() => {
         for (const c of result.items) {
           const before = mirror.conversations.findByRemote(accountId, c.remoteId);
-          const { row } = mirror.conversations.upsert(accountId, c, clock(), 'sync');
+          const row = this.upsert(c, clock(), 'sync');
           // Page-back backends list everything: fetch only where the last activity moved.
           if (connector.capabilities.catchUp === 'cursor' || !before || (c.lastMessageAt ?? 0) > before.lastMessageAt || (c.lastMessageAt ?? 0) > this.newestMessageAt(row.id)) {
             changed.push(c.remoteId);
@@ -311,10 +384,12 @@ export class AccountSync {
       page = result.next;
     } while (page);
     this.deps.events.emit('conversations.changed', { accountId, conversationIds: [] });
+    if (connector.listFeed) await this.fetchFeed(connector.listFeed.bind(connector));
     // A few conversations at a time: one by one, the mirror's writes waited for the network and
     // the network for the writes (bench: catch-up of 10,000 messages took 2.4x the time to only
     // download its pages). Listed twice (activity during paging) is fetched once.
     const queue = [...new Set(changed)];
+    this.lastChanged = queue.length;
     let done = 0;
     let next = 0;
     let failure: { error: unknown } | null = null;
@@ -337,6 +412,23 @@ export class AccountSync {
     await Promise.allSettled(Array.from({ length: Math.min(CATCH_UP_FETCHES, queue.length) }, worker));
     if (failure) throw (failure as { error: unknown }).error;
     if (watermark) mirror.cursors.set(accountId, 'account', watermark, clock());
+  }
+
+  /** Feed entries newest first, page by page, until a page holds one already here. */
+  private async fetchFeed(listFeed: NonNullable<Connector['listFeed']>): Promise<void> {
+    const { mirror, accountId } = this.deps;
+    let page: string | null = null;
+    for (let pages = 0; pages < MAX_FEED_PAGES; pages++) {
+      const result = await listFeed({ page });
+      this.alive();
+      const added = mirror.transaction(() => mirror.feed.add(accountId, result.items));
+      if (added.length) {
+        this.lastChanged += added.length;
+        this.deps.events.emit('feed.changed', { accountId, entries: added });
+      }
+      if (added.length < result.items.length || !result.next) return;
+      page = result.next;
+    }
   }
 
   private newestMessageAt(conversationId: number): number {
@@ -373,7 +465,7 @@ export class AccountSync {
           if (!this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId)) {
             // A placeholder until the next list fetch; lastMessageAt 0 so its messages set the preview.
             this.deps.mirror.transaction(() =>
-              this.deps.mirror.conversations.upsert(this.deps.accountId, { remoteId, createdAt: this.deps.clock(), lastMessageAt: 0 }, this.deps.clock(), 'sync'),
+              this.upsert({ remoteId, createdAt: this.deps.clock(), lastMessageAt: 0 }, this.deps.clock(), 'sync'),
             );
           }
           await this.fetchConversation(remoteId);
@@ -443,7 +535,7 @@ export class AccountSync {
     try {
       results = mirror.transaction(() =>
         pages.map((p) => {
-          const r = this.applyMessages(p.conversationId, p.items, clock());
+          const r = this.applyMessages(p.conversationId, p.items, clock(), 'sync');
           p.alsoInTransaction();
           return r;
         }),
