@@ -13,6 +13,7 @@ import type { EventBus } from '../events';
 import { mergeApplied, type AppliedMessages } from '../mirror/messages-repo';
 import type { Mirror } from '../mirror/mirror';
 import type { RemoteConversation, RemoteMessage } from '../mirror/types';
+import { backoffDelay } from './backoff';
 import type { Timers } from './timers';
 
 const PAGE = 100;
@@ -20,6 +21,11 @@ const PAGE = 100;
 const STALE_FETCHES = 4;
 /** Conversations fetched at once while catching up on a gap. */
 export const CATCH_UP_FETCHES = 4;
+/**
+ * Live events kept while the mirror refuses writes (disk full, damaged file). Past this the
+ * burst is dropped and the next catch-up fetches it again from the server, which still has it.
+ */
+const MAX_KEPT_EVENTS = 20_000;
 
 export interface AccountSyncDeps {
   accountId: number;
@@ -46,6 +52,17 @@ interface Burst {
 class Stopped extends Error {}
 
 const emptyBurst = (): Burst => ({ conversations: [], patches: [], messages: [], reads: [] });
+const burstSize = (b: Burst): number => b.conversations.length + b.patches.length + b.reads.length + b.messages.reduce((n, m) => n + m.messages.length, 0);
+/** `first` then `then`, in arrival order. */
+const joinBursts = (first: Burst, then: Burst): Burst => ({
+  conversations: [...first.conversations, ...then.conversations],
+  patches: [...first.patches, ...then.patches],
+  messages: [...first.messages, ...then.messages],
+  reads: [...first.reads, ...then.reads],
+});
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** better-sqlite3 errors carry SQLite's code (SQLITE_FULL, SQLITE_CORRUPT, SQLITE_IOERR_…). */
+const isStoreError = (error: unknown): boolean => error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_');
 
 export class AccountSync {
   private link: Link = 'offline';
@@ -65,6 +82,14 @@ export class AccountSync {
   private fetched: { conversationId: number; items: RemoteMessage[]; alsoInTransaction: () => unknown; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private started = false;
   private retryTimer: unknown = null;
+  /** Failed catch-ups in a row, for the retry's backoff. */
+  private fetchFailures = 0;
+  /** The mirror refused the last write of live events; they wait in `burst` for storeTimer. */
+  private storeError: string | null = null;
+  private storeFailures = 0;
+  private storeTimer: unknown = null;
+  /** Live events were dropped while the mirror refused writes: catch up once it accepts them. */
+  private refetchAfterStore = false;
   private lastWarn = '';
 
   constructor(private readonly deps: AccountSyncDeps) {}
@@ -84,6 +109,7 @@ export class AccountSync {
 
   private detail(): string | null {
     if (this.authExpired !== null) return this.authExpired;
+    if (this.storeError) return this.storeError;
     if (this.linkDetail) return this.linkDetail;
     if (this.syncError) return this.syncError;
     if (this.deps.connector.capabilities.catchUp === 'page-back') {
@@ -93,13 +119,14 @@ export class AccountSync {
   }
 
   private publish(): void {
-    const account = this.deps.mirror.accounts.get(this.deps.accountId);
-    this.deps.events.emit('connection.state', {
-      accountId: this.deps.accountId,
-      state: this.state(),
-      detail: this.detail(),
-      lastSyncedAt: account?.lastSyncedAt ?? null,
-    });
+    let lastSyncedAt: number | null = null;
+    try {
+      lastSyncedAt = this.deps.mirror.accounts.get(this.deps.accountId)?.lastSyncedAt ?? null;
+    } catch (error) {
+      // A damaged mirror must not stop the state from reaching the UI (it says why).
+      this.deps.log(`sync ${this.deps.accountId}: could not read the account: ${errorText(error)}`);
+    }
+    this.deps.events.emit('connection.state', { accountId: this.deps.accountId, state: this.state(), detail: this.detail(), lastSyncedAt });
   }
 
   async start(): Promise<void> {
@@ -112,6 +139,8 @@ export class AccountSync {
   async stop(): Promise<void> {
     this.started = false;
     if (this.retryTimer) this.deps.timers.clearTimeout(this.retryTimer);
+    if (this.storeTimer) this.deps.timers.clearTimeout(this.storeTimer);
+    this.retryTimer = this.storeTimer = null;
     await this.deps.connector.disconnect();
     this.link = 'offline';
     this.publish();
@@ -162,7 +191,13 @@ export class AccountSync {
     read: (remoteId, ids, at) => this.queue((b) => b.reads.push({ remoteId, ids, at })),
     typing: (remoteId, who, isTyping) => {
       if (!this.started) return;
-      const c = this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId);
+      let c;
+      try {
+        c = this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId);
+      } catch (error) {
+        this.deps.log(`sync ${this.deps.accountId}: typing not shown: ${errorText(error)}`);
+        return;
+      }
       if (c) this.deps.events.emit('typing', { conversationId: c.id, who, isTyping });
     },
     visitorOnline: (remoteId, online) => this.queue((b) => b.patches.push({ remoteId, patch: { visitorOnline: online } })),
@@ -180,12 +215,35 @@ export class AccountSync {
     setImmediate(() => this.flush());
   }
 
-  /** Applies everything queued since the last flush in one transaction, then tells the UI. */
+  /**
+   * Applies everything queued since the last flush in one transaction, then tells the UI. When
+   * the mirror refuses the write (disk full, damaged file) the burst is kept and retried with
+   * backoff; nothing is thrown, since this runs from setImmediate and a throw ended the process.
+   */
   flush(): void {
     this.flushScheduled = false;
     if (!this.started) return; // the next start catches up on whatever was queued
+    if (this.storeTimer) return; // waiting out a refused write; the timer flushes
     const burst = this.burst;
+    if (burstSize(burst) === 0) return;
     this.burst = emptyBurst();
+    try {
+      this.applyBurst(burst);
+    } catch (error) {
+      this.burst = joinBursts(burst, this.burst);
+      if (burstSize(this.burst) > MAX_KEPT_EVENTS) {
+        this.deps.log(`sync ${this.deps.accountId}: ${burstSize(this.burst)} live events wait for the mirror; dropping them, the next catch-up fetches them again`);
+        this.burst = emptyBurst();
+        this.refetchAfterStore = true;
+      }
+      this.onStoreError(error, true);
+      return;
+    }
+    this.storeRecovered();
+    if (this.stale.size) this.fetchStale();
+  }
+
+  private applyBurst(burst: Burst): void {
     const { mirror, accountId, clock } = this.deps;
     const now = clock();
     const changes = new Map<number, AppliedMessages>();
@@ -222,7 +280,31 @@ export class AccountSync {
     });
     for (const [conversationId, result] of changes) emitMessageChanges(this.deps.events, conversationId, result);
     if (touched.size) this.deps.events.emit('conversations.changed', { accountId, conversationIds: [...touched] });
-    if (this.stale.size) this.fetchStale();
+  }
+
+  /** The mirror refused a write: say so on the account; live events are flushed again later. */
+  private onStoreError(error: unknown, retryFlush: boolean): void {
+    this.storeFailures++;
+    this.deps.log(`sync ${this.deps.accountId}: could not save to the local mirror (${(error as { code?: string }).code ?? 'error'}: ${errorText(error)}); retrying`);
+    this.storeError = `Could not save to this computer's copy of the chats: ${errorText(error)}. Nothing is lost; retrying.`;
+    this.publish();
+    if (!retryFlush || this.storeTimer || !this.started) return;
+    this.storeTimer = this.deps.timers.setTimeout(() => {
+      this.storeTimer = null;
+      if (!this.started) return;
+      this.flush();
+      if (this.refetchAfterStore && !this.storeTimer) {
+        this.refetchAfterStore = false;
+        this.requestCatchUp();
+      }
+    }, backoffDelay(this.storeFailures, () => 1, 1000, 30_000));
+  }
+
+  private storeRecovered(): void {
+    if (this.storeError === null) return;
+    this.storeError = null;
+    this.storeFailures = 0;
+    this.publish();
   }
 
   /** Inside a transaction: apply, move the preview forward, derive unread. */
@@ -255,9 +337,11 @@ export class AccountSync {
         await this.fetchGap();
         this.alive();
       } while (this.catchUpAgain);
+      this.deps.mirror.accounts.setLastSynced(this.deps.accountId, this.deps.clock());
       this.caughtUp = true;
       this.syncError = null;
-      this.deps.mirror.accounts.setLastSynced(this.deps.accountId, this.deps.clock());
+      this.fetchFailures = 0;
+      this.storeRecovered();
       this.deps.onLive?.();
     } catch (error) {
       this.onFetchError(error, 'catch-up');
@@ -278,14 +362,17 @@ export class AccountSync {
       this.markAuthExpired(error.message);
       return;
     }
-    this.deps.log(`sync ${this.deps.accountId}: ${what} failed: ${error instanceof Error ? error.message : String(error)}; retrying`);
-    this.syncError = `Could not sync: ${error instanceof Error ? error.message : String(error)}`;
+    this.fetchFailures++;
+    const delay = backoffDelay(this.fetchFailures, () => 1, 2000, 60_000);
+    this.deps.log(`sync ${this.deps.accountId}: ${what} failed: ${errorText(error)}; retrying in ${delay} ms`);
+    if (isStoreError(error)) this.onStoreError(error, false);
+    else this.syncError = `Could not sync: ${errorText(error)}`;
     this.publish();
     if (this.retryTimer) this.deps.timers.clearTimeout(this.retryTimer);
     this.retryTimer = this.deps.timers.setTimeout(() => {
       this.retryTimer = null;
       if (this.started && this.authExpired === null) this.requestCatchUp();
-    }, 2000);
+    }, delay);
   }
 
   private async fetchGap(): Promise<void> {
@@ -378,6 +465,10 @@ export class AccountSync {
           }
           await this.fetchConversation(remoteId);
           this.alive();
+        } catch (error) {
+          // Fetched again after the retry's catch-up, which may not list it.
+          this.stale.add(remoteId);
+          throw error;
         } finally {
           this.staleInFlight.delete(remoteId);
         }
