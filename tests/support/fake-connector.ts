@@ -32,8 +32,11 @@ export class FakeConnector implements Connector {
     this.calls.messagesBefore++;
     return this.before(remoteId, before, limit);
   }
-  async sendReply(): Promise<RemoteMessage> {
+  send: (remoteId: string, content: string, clientId: string) => Promise<RemoteMessage> = async () => {
     throw new Error('not used');
+  };
+  sendReply(remoteId: string, content: string, clientId: string): Promise<RemoteMessage> {
+    return this.send(remoteId, content, clientId);
   }
   async setStatus(): Promise<void> {}
   async markRead(): Promise<void> {}

@@ -8,7 +8,7 @@ import { ConnectorError } from '../connectors/connector';
 import type { EventBus } from '../events';
 import type { Mirror } from '../mirror/mirror';
 import type { OutboxRow } from '../mirror/outbox-repo';
-import { backoffDelay } from './backoff';
+import { MAX_SERVER_WAIT_MS, backoffDelay } from './backoff';
 import type { Timers } from './timers';
 
 export interface OutboxDeps {
@@ -151,7 +151,13 @@ export class Outbox {
         while (!this.paused && !this.stopped) {
           const item = this.deps.mirror.outbox.next(this.deps.accountId);
           if (!item) break;
-          if (item.nextAttemptAt > this.deps.clock()) {
+          const now = this.deps.clock();
+          if (item.nextAttemptAt > now + MAX_SERVER_WAIT_MS) {
+            // Stored before the wait was clamped (a 31-year Retry-After): bring it within the limit.
+            item.nextAttemptAt = now + MAX_SERVER_WAIT_MS;
+            this.deps.mirror.outbox.setState(item.id, 'queued', { nextAttemptAt: item.nextAttemptAt });
+          }
+          if (item.nextAttemptAt > now) {
             this.schedule(item.nextAttemptAt);
             break;
           }
@@ -212,7 +218,7 @@ export class Outbox {
         this.deps.onAuthExpired(e.message);
       } else if (e.kind === 'transient') {
         const attempts = row.attempts + 1;
-        const delay = Math.max(backoffDelay(attempts, this.deps.random), e.retryAfterMs ?? 0);
+        const delay = Math.max(backoffDelay(attempts, this.deps.random), Math.min(e.retryAfterMs ?? 0, MAX_SERVER_WAIT_MS));
         mirror.outbox.setState(row.id, 'queued', { attempts, nextAttemptAt: clock() + delay, lastError: e.message });
         this.deps.log(`outbox: ${row.kind} for conversation ${row.conversationId} failed (${e.message}); retry in ${delay} ms`);
       } else {
