@@ -90,6 +90,8 @@ export class AccountSync {
   private storeTimer: unknown = null;
   /** Live events were dropped while the mirror refused writes: catch up once it accepts them. */
   private refetchAfterStore = false;
+  /** The last catch-up met paging that went in circles (see inconsistent()); cleared when one does not. */
+  private inconsistency: string | null = null;
   private lastWarn = '';
 
   constructor(private readonly deps: AccountSyncDeps) {}
@@ -112,6 +114,7 @@ export class AccountSync {
     if (this.storeError) return this.storeError;
     if (this.linkDetail) return this.linkDetail;
     if (this.syncError) return this.syncError;
+    if (this.inconsistency) return this.inconsistency;
     if (this.deps.connector.capabilities.catchUp === 'page-back') {
       return 'Limited sync: this backend has no catch-up cursor or reply deduplication; gaps are filled by paging back through history.';
     }
@@ -330,6 +333,7 @@ export class AccountSync {
     this.catchingUp = true;
     this.caughtUp = false;
     this.publish();
+    this.inconsistency = null;
     try {
       do {
         this.catchUpAgain = false;
@@ -381,9 +385,14 @@ export class AccountSync {
     let page: string | null = null;
     let watermark = since;
     const changed: string[] = [];
+    // A page that lists nothing new, or a page asked for twice, means paging goes in circles.
+    const listed = new Set<string>();
+    const pagesAsked = new Set<string | null>([page]);
     do {
       const result = await connector.listConversations({ since, page });
       this.alive();
+      const fresh = result.items.filter((c) => !listed.has(c.remoteId));
+      for (const c of result.items) listed.add(c.remoteId);
       mirror.transaction(() => {
         for (const c of result.items) {
           const before = mirror.conversations.findByRemote(accountId, c.remoteId);
@@ -396,6 +405,11 @@ export class AccountSync {
       });
       if (result.watermark && (!watermark || Date.parse(result.watermark) > Date.parse(watermark))) watermark = result.watermark;
       page = result.next;
+      if (page !== null && (fresh.length === 0 || pagesAsked.has(page))) {
+        this.inconsistent(`the conversation list never ends (page ${page} brought nothing new)`);
+        break;
+      }
+      pagesAsked.add(page);
     } while (page);
     this.deps.events.emit('conversations.changed', { accountId, conversationIds: [] });
     // A few conversations at a time: one by one, the mirror's writes waited for the network and
@@ -484,8 +498,11 @@ export class AccountSync {
     const row = mirror.conversations.findByRemote(accountId, remoteId);
     if (!row) return;
     const scope = `conversation:${row.id}`;
+    // A cursor that comes back (the site ignores after=/before=) would fetch the same page forever.
+    const cursors = new Set<string>();
     if (connector.capabilities.catchUp === 'cursor') {
       let after = mirror.cursors.get(accountId, scope);
+      if (after) cursors.add(after);
       for (;;) {
         const page = await connector.messagesAfter(remoteId, after, PAGE);
         this.alive();
@@ -493,6 +510,11 @@ export class AccountSync {
         await this.commitFetched(row.id, page.items, () => last && mirror.cursors.set(accountId, scope, last.remoteId, clock()));
         this.alive();
         if (!page.next || !last) break;
+        if (cursors.has(last.remoteId)) {
+          this.inconsistent(`conversation ${remoteId}: the next page after message ${last.remoteId} is the same again`);
+          break;
+        }
+        cursors.add(last.remoteId);
         after = last.remoteId;
       }
       return;
@@ -506,8 +528,20 @@ export class AccountSync {
       await this.commitFetched(row.id, page.items, () => {});
       this.alive();
       if (known || !page.next) break;
+      if (cursors.has(page.next)) {
+        this.inconsistent(`conversation ${remoteId}: the page before ${page.next} is the same again`);
+        break;
+      }
+      cursors.add(page.next);
       before = page.next;
     }
+  }
+
+  /** Paging went in circles: keep what came, stop asking, and say so on the account. */
+  private inconsistent(what: string): void {
+    this.deps.log(`sync ${this.deps.accountId}: the site answers inconsistently: ${what}; stopped paging`);
+    this.inconsistency = `The site answers inconsistently (${what}); some history may be missing.`;
+    this.publish();
   }
 
   /**
