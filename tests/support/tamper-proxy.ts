@@ -36,7 +36,7 @@ export async function startTamperProxy(target: string): Promise<TamperProxy> {
       const body = await read(req);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
-      const answer = await fetch(url, { method: req.method ?? 'GET', headers, body: body.length ? body : null });
+      const answer = await fetch(url, { method: req.method ?? 'GET', headers, body: body.length ? new Uint8Array(body) : null });
       let text = await answer.text();
       if (proxy.transform && (answer.headers.get('content-type') ?? '').includes('json')) {
         text = JSON.stringify(proxy.transform(incoming, JSON.parse(text)));

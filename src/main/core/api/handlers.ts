@@ -1,6 +1,6 @@
 // The ConsoleApi implementation. Transport-agnostic: no IPC, no sockets here. Reads come from
 // the mirror; actions go through the account service (outbox, connectors).
-import { ConsoleError, type ConsoleApiHandlers } from '../../../shared/contract';
+import { ConsoleError, type ConsoleApiHandlers, type MirrorRecovery } from '../../../shared/contract';
 import type { Account, ConnectionState } from '../../../shared/domain';
 import type { AccountService } from '../accounts/account-service';
 import type { Attention } from '../attention/attention';
@@ -24,6 +24,8 @@ export interface HandlerDeps {
   demo: Demo;
   attention: Attention;
   app: { version: string; mode: 'electron' | 'web'; dataDir: string };
+  /** A damaged mirror found at this start (moved aside and rebuilt), or null. */
+  mirrorRecovery?: () => MirrorRecovery | null;
 }
 
 export function createHandlers(deps: HandlerDeps) {
@@ -58,6 +60,7 @@ export function createHandlers(deps: HandlerDeps) {
 
   return {
     'app.info': () => ({ ...deps.app, secretsEncrypted: deps.secrets.encrypted }),
+    'mirror.recovery': () => deps.mirrorRecovery?.() ?? null,
 
     'accounts.list': () => mirror.accounts.list().map(toAccount),
 

@@ -62,7 +62,7 @@ const joinBursts = (first: Burst, then: Burst): Burst => ({
 });
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 /** better-sqlite3 errors carry SQLite's code (SQLITE_FULL, SQLITE_CORRUPT, SQLITE_IOERR_…). */
-const isStoreError = (error: unknown): boolean => error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_');
+const isStoreError = (error: unknown): boolean => error instanceof Error && String((error as { code?: unknown }).code).startsWith('SQLITE_');
 
 export class AccountSync {
   private link: Link = 'offline';
