@@ -137,6 +137,8 @@ export const methods = {
   'notifications.test': method(NoInput, NotificationDecision),
   'settings.get': method(NoInput, Settings),
   'settings.update': method(SettingsPatch, Settings),
+  /** The whole text of a message the mirror keeps shortened (over 100,000 characters). */
+  'messages.fullText': method(z.object({ messageId: LocalId }).strict(), z.string()),
   /** What happened to a damaged mirror at this start, or null. */
   'mirror.recovery': method(NoInput, MirrorRecovery.nullable()),
 } as const;

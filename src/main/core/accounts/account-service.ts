@@ -124,6 +124,10 @@ export class AccountService {
     extraConfig?: Record<string, unknown>;
   }): Promise<AccountRow> {
     const baseUrl = normalizeSiteUrl(input.siteUrl);
+    // Twice the same site: every message would show twice, and replies sent from one account
+    // would be echoed into the other. Signing in again is what the existing account offers.
+    const existing = this.deps.mirror.accounts.findSite('portfolio', baseUrl);
+    if (existing) throw new ConsoleError('bad-request', `This site is already connected as "${existing.name}".`);
     const { token, pusher, extensions } = await this.signInAndDiscover(baseUrl, input.email, input.password, input.pusher);
     const config: PortfolioAccountConfig = { ...input.extraConfig, pusher, extensions };
     const account = this.deps.mirror.accounts.create({ kind: 'portfolio', name: input.name ?? new URL(baseUrl).host, baseUrl, config }, this.deps.clock());
@@ -176,7 +180,7 @@ export class AccountService {
   }
 
   sendReply(conversation: ConversationRow, content: string, clientId: string): Message {
-    const existing = this.deps.mirror.messages.findByClientId(clientId);
+    const existing = this.deps.mirror.messages.findByClientId(conversation.id, clientId);
     if (existing) return this.deps.mirror.messages.get(existing.id)!;
     return this.runtime(conversation.accountId).outbox.enqueueReply(conversation.id, content, clientId);
   }

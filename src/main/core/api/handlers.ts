@@ -61,6 +61,11 @@ export function createHandlers(deps: HandlerDeps) {
   return {
     'app.info': () => ({ ...deps.app, secretsEncrypted: deps.secrets.encrypted }),
     'mirror.recovery': () => deps.mirrorRecovery?.() ?? null,
+    'messages.fullText': ({ messageId }) => {
+      const text = mirror.messages.fullText(messageId);
+      if (text === undefined) throw new ConsoleError('not-found', `Message ${messageId} does not exist.`);
+      return text;
+    },
 
     'accounts.list': () => mirror.accounts.list().map(toAccount),
 

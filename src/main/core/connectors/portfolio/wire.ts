@@ -10,7 +10,9 @@ const Status = z.enum(['active', 'resolved', 'closed']);
 export const WireMessage = z.object({
   id: Id,
   conversationId: Id.optional(),
-  content: z.string().max(100_000),
+  // Any length (the REST answer is capped as a whole): the mirror keeps a long text's beginning
+  // in the row and the whole of it aside, instead of this message being skipped for good.
+  content: z.string(),
   senderType: z.enum(['visitor', 'admin']),
   senderId: z.union([z.number(), z.string()]).nullable().optional(),
   isRead: z.boolean().optional(),
