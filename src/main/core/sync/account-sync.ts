@@ -14,6 +14,7 @@ import { mergeApplied, type AppliedMessages } from '../mirror/messages-repo';
 import type { Mirror } from '../mirror/mirror';
 import type { RemoteConversation, RemoteMessage } from '../mirror/types';
 import { backoffDelay } from './backoff';
+import { plausibleConversation, plausibleMessage, plausibleTime } from './plausible';
 import type { Timers } from './timers';
 
 const PAGE = 100;
@@ -78,6 +79,8 @@ export class AccountSync {
   private readonly stale = new Set<string>();
   private staleWorkers = 0;
   private readonly staleInFlight = new Set<string>();
+  /** Conversations a realtime event announced, kept here until REST confirms the site has them. */
+  private readonly announced = new Map<string, RemoteConversation>();
   /** Fetched pages waiting for their transaction (see commitFetched). */
   private fetched: { conversationId: number; items: RemoteMessage[]; alsoInTransaction: () => unknown; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private started = false;
@@ -257,8 +260,16 @@ export class AccountSync {
       else changes.set(id, next);
     };
     mirror.transaction(() => {
-      // Live events: a status they change is recorded in the history as the server's.
-      for (const c of burst.conversations) touched.add(mirror.conversations.upsert(accountId, c, now, 'server').row.id);
+      // Live events: a status they change is recorded in the history as the server's. A
+      // conversation not mirrored yet gets its row only once REST confirms it (fetchStale):
+      // an event alone left ghosts the site does not have.
+      for (const c of burst.conversations) {
+        if (mirror.conversations.findByRemote(accountId, c.remoteId)) touched.add(mirror.conversations.upsert(accountId, plausibleConversation(c, now), now, 'server').row.id);
+        else {
+          this.announced.set(c.remoteId, plausibleConversation(c, now));
+          this.stale.add(c.remoteId);
+        }
+      }
       for (const { remoteId, patch } of burst.patches) {
         const row = mirror.conversations.findByRemote(accountId, remoteId);
         if (!row) {
@@ -269,14 +280,19 @@ export class AccountSync {
         touched.add(row.id);
       }
       for (const { remoteId, messages } of burst.messages) {
-        const row = mirror.conversations.findByRemote(accountId, remoteId) ?? mirror.conversations.upsert(accountId, { remoteId, createdAt: messages[0]?.createdAt ?? now }, now, 'server').row;
+        const row = mirror.conversations.findByRemote(accountId, remoteId);
+        if (!row) {
+          // The fetch that confirms the conversation brings these messages too.
+          this.stale.add(remoteId);
+          continue;
+        }
         push(row.id, this.applyMessages(row.id, messages, now));
         touched.add(row.id);
       }
       for (const { remoteId, ids, at } of burst.reads) {
         const row = mirror.conversations.findByRemote(accountId, remoteId);
         if (!row) continue;
-        push(row.id, { added: [], updated: mirror.messages.markReadByRemoteIds(row.id, ids, at), removed: [] });
+        push(row.id, { added: [], updated: mirror.messages.markReadByRemoteIds(row.id, ids, plausibleTime(at, now)), removed: [] });
         mirror.conversations.recountUnreadFor(row.id);
         touched.add(row.id);
       }
@@ -313,7 +329,7 @@ export class AccountSync {
   /** Inside a transaction: apply, move the preview forward, derive unread. */
   private applyMessages(conversationId: number, messages: RemoteMessage[], now: number) {
     const { mirror } = this.deps;
-    const result = mirror.messages.apply(conversationId, messages);
+    const result = mirror.messages.apply(conversationId, messages.map((m) => plausibleMessage(m, now)));
     const newest = result.added.reduce<(typeof result.added)[number] | null>((best, m) => (best && best.createdAt > m.createdAt ? best : m), null);
     if (newest) mirror.conversations.touch(conversationId, newest.createdAt, newest.content.slice(0, 200), now);
     if (result.added.length || result.updated.length || result.removed.length) mirror.conversations.recountUnreadFor(conversationId);
@@ -396,7 +412,7 @@ export class AccountSync {
       mirror.transaction(() => {
         for (const c of result.items) {
           const before = mirror.conversations.findByRemote(accountId, c.remoteId);
-          const { row } = mirror.conversations.upsert(accountId, c, clock(), 'sync');
+          const { row } = mirror.conversations.upsert(accountId, plausibleConversation(c, clock()), clock(), 'sync');
           // Page-back backends list everything: fetch only where the last activity moved.
           if (connector.capabilities.catchUp === 'cursor' || !before || (c.lastMessageAt ?? 0) > before.lastMessageAt || (c.lastMessageAt ?? 0) > this.newestMessageAt(row.id)) {
             changed.push(c.remoteId);
@@ -472,14 +488,16 @@ export class AccountSync {
           // A queued new-conversation event may describe it already.
           if (this.burst.conversations.length) this.flush();
           if (!this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId)) {
-            // A placeholder until the next list fetch; lastMessageAt 0 so its messages set the preview.
-            this.deps.mirror.transaction(() =>
-              this.deps.mirror.conversations.upsert(this.deps.accountId, { remoteId, createdAt: this.deps.clock(), lastMessageAt: 0 }, this.deps.clock(), 'sync'),
-            );
+            await this.confirmConversation(remoteId);
+            this.alive();
           }
           await this.fetchConversation(remoteId);
           this.alive();
         } catch (error) {
+          if (error instanceof ConnectorError && error.kind === 'rejected') {
+            this.siteLacks(remoteId, error);
+            continue;
+          }
           // Fetched again after the retry's catch-up, which may not list it.
           this.stale.add(remoteId);
           throw error;
@@ -490,6 +508,32 @@ export class AccountSync {
     } catch (error) {
       this.onFetchError(error, 'fetch');
     }
+  }
+
+  /**
+   * A conversation only realtime events told of: ask the site for it before it gets a row (a
+   * refusal throws, see siteLacks). The row holds what the event said until the list has more.
+   */
+  private async confirmConversation(remoteId: string): Promise<void> {
+    const { connector, mirror, accountId, clock } = this.deps;
+    if (connector.capabilities.catchUp === 'cursor') await connector.messagesAfter(remoteId, null, 1);
+    else await connector.messagesBefore(remoteId, null, 1);
+    this.alive();
+    const now = clock();
+    // lastMessageAt 0 when nothing was announced, so its messages set the preview.
+    const announced = this.announced.get(remoteId) ?? { remoteId, createdAt: now, lastMessageAt: 0 };
+    this.announced.delete(remoteId);
+    mirror.transaction(() => mirror.conversations.upsert(accountId, announced, now, 'sync'));
+  }
+
+  /** The site refused a conversation realtime events named: forget it, and its placeholder if nothing was written to it. */
+  private siteLacks(remoteId: string, error: ConnectorError): void {
+    const { mirror, accountId } = this.deps;
+    this.announced.delete(remoteId);
+    const row = mirror.conversations.findByRemote(accountId, remoteId);
+    const removed = row ? mirror.transaction(() => mirror.conversations.removeGhost(row.id)) : false;
+    this.deps.log(`sync ${accountId}: the site refused conversation ${remoteId} (${error.message}); ${removed ? 'removed its placeholder' : row ? 'kept what is stored' : 'ignored its realtime events'}`);
+    if (removed) this.deps.events.emit('conversations.changed', { accountId, conversationIds: [] });
   }
 
   /** Fetches what is new in one conversation and applies it, page by page. */

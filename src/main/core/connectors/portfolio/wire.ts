@@ -56,7 +56,7 @@ export const ConversationsResult = z.object({
 export const SendResult = WireMessage.extend({ id: Id.optional(), messageId: Id, conversationId: Id });
 
 // Realtime payloads.
-export const NewConversationEvent = z.object({ conversationId: Id, visitorName: z.string().nullable().optional(), firstMessage: z.string().optional(), createdAt: IsoTime });
+export const NewConversationEvent = z.object({ conversationId: Id, visitorName: z.string().max(1000).nullable().optional(), firstMessage: z.string().optional(), createdAt: IsoTime });
 export const MessageAlertEvent = z.object({ conversationId: Id });
 export const ConversationUpdatedEvent = z.object({ conversationId: Id, status: Status, updatedAt: IsoTime.optional() });
 export const VisitorOnlineEvent = z.object({ conversationId: Id, online: z.boolean() });
