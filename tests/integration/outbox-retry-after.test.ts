@@ -63,3 +63,26 @@ describe('outbox and Retry-After', () => {
     await waitFor(() => calls === 1, 5000, 'sent');
   });
 });
+
+describe('outbox and a mirror that fails', () => {
+  it('a read that throws (the mirror closed or damaged under it) is logged and retried, never an unhandled rejection', async () => {
+    const ctx = openTempMirror();
+    cleanups.push(() => ctx.temp.cleanup());
+    const timers = new FakeTimers(1_000_000);
+    const logs: string[] = [];
+    const account = ctx.mirror.accounts.create({ kind: 'portfolio', name: 'Site', baseUrl: 'http://site' }, 1);
+    const outbox = new Outbox({ accountId: account.id, mirror: ctx.mirror, connector: new FakeConnector(), events: new EventBus(), clock: () => timers.now, random: () => 0.5, timers, log: (m) => logs.push(m), onAuthExpired: () => {} });
+    cleanups.push(() => outbox.stop());
+    // The real driver's error for a connection that is gone.
+    ctx.database.sqlite.close();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    cleanups.push(() => void process.off('unhandledRejection', onUnhandled));
+    outbox.kick();
+    await waitFor(() => logs.some((l) => /outbox: could not read the queue/.test(l)), 5000, 'failure logged');
+    await new Promise((r) => setImmediate(r));
+    expect(unhandled).toEqual([]);
+    expect(timers.count).toBe(1);
+  });
+});

@@ -31,6 +31,8 @@ export class Outbox {
   private again = false;
   private timer: unknown = null;
   private stopped = false;
+  /** Drains in a row that failed on the mirror itself, for the retry's backoff. */
+  private storeFailures = 0;
 
   constructor(private readonly deps: OutboxDeps) {
     deps.mirror.outbox.requeueInFlight(deps.accountId);
@@ -164,6 +166,15 @@ export class Outbox {
           await this.send(item);
         }
       } while (this.again && !this.paused && !this.stopped);
+      this.storeFailures = 0;
+    } catch (error) {
+      // The mirror itself failed (damaged, closed, disk error): nothing was sent or lost; look
+      // again later. This runs detached (void drain()): a throw would end the process.
+      if (this.stopped) return;
+      this.storeFailures++;
+      const delay = backoffDelay(this.storeFailures, this.deps.random, 1000, 60_000);
+      this.deps.log(`outbox: could not read the queue (${error instanceof Error ? error.message : String(error)}); trying again in ${delay} ms`);
+      this.schedule(this.deps.clock() + delay);
     } finally {
       this.running = false;
     }
