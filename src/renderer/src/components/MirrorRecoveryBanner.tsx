@@ -20,7 +20,8 @@ export function MirrorRecoveryBanner() {
   return (
     <div className="banner warn mirror-recovery" role="alert">
       <span>
-        {t('recovery.text')} {notice.keptAccounts > 0 ? t('recovery.kept', { count: notice.keptReplies }) : t('recovery.nothingKept')}{' '}
+        {t('recovery.text')}{' '}
+        {notice.keptAccounts === 0 ? t('recovery.nothingKept') : notice.keptReplies > 0 ? t('recovery.kept', { count: notice.keptReplies }) : t('recovery.resyncing')}{' '}
         {notice.lostReplies > 0 ? `${t('recovery.lost', { count: notice.lostReplies })} ` : ''}
         {t('recovery.where')} <code className="path">{notice.movedTo}</code>
       </span>
