@@ -16,21 +16,31 @@ afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
 
-describe('outbox and Retry-After', () => {
-  it('clamps a 31-year Retry-After, and sends once that wait is over', async () => {
-    const ctx = openTempMirror();
-    cleanups.push(() => ctx.close());
-    const timers = new FakeTimers(1_000_000);
-    const connector = new FakeConnector();
-    let calls = 0;
-    connector.send = async (_r, content, clientId) => {
-      if (++calls === 1) throw new ConnectorError('transient', 'busy', 999_999_999 * 1000);
-      return { remoteId: '9', clientId, seq: 9, senderType: 'admin', content, createdAt: timers.now };
-    };
-    const account = ctx.mirror.accounts.create({ kind: 'portfolio', name: 'Site', baseUrl: 'http://site' }, 1);
-    const conversation = ctx.mirror.transaction(() => ctx.mirror.conversations.upsert(account.id, { remoteId: '1', createdAt: 1 }, 1)).row;
+/** A real mirror with one conversation, and an outbox over a fake connector whose send the test gives. */
+function outboxWith(send: FakeConnector['send'], timers: FakeTimers) {
+  const ctx = openTempMirror();
+  cleanups.push(() => ctx.close());
+  const connector = new FakeConnector();
+  connector.send = send;
+  const account = ctx.mirror.accounts.create({ kind: 'portfolio', name: 'Site', baseUrl: 'http://site' }, 1);
+  const conversation = ctx.mirror.transaction(() => ctx.mirror.conversations.upsert(account.id, { remoteId: '1', createdAt: 1 }, 1)).row;
+  const start = () => {
     const outbox = new Outbox({ accountId: account.id, mirror: ctx.mirror, connector, events: new EventBus(), clock: () => timers.now, random: () => 0.5, timers, log: () => {}, onAuthExpired: () => {} });
     cleanups.push(() => outbox.stop());
+    return outbox;
+  };
+  return { ctx, account, conversation, start };
+}
+
+describe('outbox and Retry-After', () => {
+  it('clamps a 31-year Retry-After, and sends once that wait is over', async () => {
+    const timers = new FakeTimers(1_000_000);
+    let calls = 0;
+    const { ctx, account, conversation, start } = outboxWith(async (_r, content, clientId) => {
+      if (++calls === 1) throw new ConnectorError('transient', 'busy', 999_999_999 * 1000);
+      return { remoteId: '9', clientId, seq: 9, senderType: 'admin', content, createdAt: timers.now };
+    }, timers);
+    const outbox = start();
     outbox.enqueueReply(conversation.id, 'hello', '00000000-0000-4000-8000-000000000001');
     await waitFor(() => calls === 1 && ctx.mirror.outbox.next(account.id)?.state === 'queued', 5000, 'first attempt');
     const row = ctx.mirror.outbox.next(account.id)!;
@@ -41,22 +51,16 @@ describe('outbox and Retry-After', () => {
   });
 
   it('a retry time stored 31 years ahead (before the clamp) waits no longer than the clamp', async () => {
-    const ctx = openTempMirror();
-    cleanups.push(() => ctx.close());
     const timers = new FakeTimers(1_000_000);
-    const connector = new FakeConnector();
     let calls = 0;
-    connector.send = async (_r, content, clientId) => {
+    const { ctx, account, conversation, start } = outboxWith(async (_r, content, clientId) => {
       calls++;
       return { remoteId: '9', clientId, seq: 9, senderType: 'admin', content, createdAt: timers.now };
-    };
-    const account = ctx.mirror.accounts.create({ kind: 'portfolio', name: 'Site', baseUrl: 'http://site' }, 1);
-    const conversation = ctx.mirror.transaction(() => ctx.mirror.conversations.upsert(account.id, { remoteId: '1', createdAt: 1 }, 1)).row;
+    }, timers);
     const m = ctx.mirror.messages.insertPending({ conversationId: conversation.id, clientId: 'c-1', senderType: 'admin', senderName: null, content: 'hi', createdAt: 1 });
     const item = ctx.mirror.outbox.add({ accountId: account.id, conversationId: conversation.id, kind: 'reply', payload: { content: 'hi', messageId: m.id }, clientId: 'c-1', now: timers.now });
     ctx.mirror.outbox.setState(item.id, 'queued', { nextAttemptAt: timers.now + 999_999_999_000 });
-    const outbox = new Outbox({ accountId: account.id, mirror: ctx.mirror, connector, events: new EventBus(), clock: () => timers.now, random: () => 0.5, timers, log: () => {}, onAuthExpired: () => {} });
-    cleanups.push(() => outbox.stop());
+    const outbox = start();
     outbox.kick();
     await waitFor(() => timers.count === 1, 5000, 'timer armed');
     timers.advance(MAX_SERVER_WAIT_MS);

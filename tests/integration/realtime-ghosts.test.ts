@@ -5,8 +5,8 @@
 import Pusher from 'pusher';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_CLOCK_SKEW_MS } from '../../src/main/core/sync/plausible';
-import { Visitor, connectAccount, startTestBackend, startTestCore, waitFor } from '../support/portfolio-harness';
-import { tempDir } from '../support/temp-db';
+import { Visitor, connectAccount, waitFor } from '../support/portfolio-harness';
+import { siteAndCore } from '../support/site-and-core';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -24,14 +24,7 @@ async function waitForAsync(check: () => Promise<boolean>, what: string): Promis
 }
 
 async function setup() {
-  const backend = await startTestBackend();
-  cleanups.push(() => backend.close());
-  const visitor = await new Visitor(backend.apiUrl, 'Vera').open();
-  await visitor.send('hello');
-  const dir = tempDir();
-  cleanups.push(() => dir.cleanup());
-  const app = await startTestCore(dir.dir);
-  cleanups.push(() => app.close());
+  const { backend, visitor, app } = await siteAndCore(cleanups);
   const accountId = await connectAccount(app.core, backend);
   await waitFor(() => app.core.accounts.connectionOf(accountId)?.state === 'live', 20_000, 'live');
   const pusher = new Pusher({ appId: backend.app.id, key: backend.app.key, secret: backend.app.secret, host: '127.0.0.1', port: String(backend.pusherPort), useTLS: false });

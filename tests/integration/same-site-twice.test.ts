@@ -3,26 +3,16 @@
 // before the refusal), each mirrors our replies in its own conversation: the client-id lookup is
 // per conversation, not global. Real reference backend; the second address is a plain proxy.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Visitor, connectAccount, startTestBackend, startTestCore, waitFor, type TestBackend } from '../support/portfolio-harness';
+import { connectAccount, waitFor, type TestBackend } from '../support/portfolio-harness';
+import { siteAndCore } from '../support/site-and-core';
 import { startTamperProxy } from '../support/tamper-proxy';
-import { tempDir } from '../support/temp-db';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function setup() {
-  const backend = await startTestBackend();
-  cleanups.push(() => backend.close());
-  const visitor = await new Visitor(backend.apiUrl, 'Vera').open();
-  await visitor.send('hello');
-  const dir = tempDir();
-  cleanups.push(() => dir.cleanup());
-  const app = await startTestCore(dir.dir);
-  cleanups.push(() => app.close());
-  return { backend, visitor, app };
-}
+const setup = () => siteAndCore(cleanups);
 
 describe('the same site connected twice', () => {
   it('connecting the same address again is refused and changes nothing', async () => {

@@ -2,9 +2,9 @@
 // catch-up in an endless loop (38,666 and 70,961 requests in 10 s in the audit). The real
 // reference backend behind a proxy that adds the one deviation; a real core on real SQLite.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Visitor, connectAccount, startTestBackend, startTestCore, waitFor, type TestBackend, type TestCore } from '../support/portfolio-harness';
+import { connectAccount, waitFor, type TestBackend, type TestCore, type Visitor } from '../support/portfolio-harness';
+import { siteAndCore } from '../support/site-and-core';
 import { startTamperProxy, type TamperProxy } from '../support/tamper-proxy';
-import { tempDir } from '../support/temp-db';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -13,16 +13,9 @@ afterEach(async () => {
 
 /** The account is connected through the proxy: sign-in, discovery and every fetch pass it. */
 async function setup(messages: number): Promise<{ proxy: TamperProxy; app: TestCore; visitor: Visitor; backend: TestBackend }> {
-  const backend = await startTestBackend();
-  cleanups.push(() => backend.close());
-  const visitor = await new Visitor(backend.apiUrl, 'Vera').open();
-  for (let i = 0; i < messages; i++) await visitor.send(`message ${i}`);
+  const { backend, visitor, app } = await siteAndCore(cleanups, messages);
   const proxy = await startTamperProxy(backend.apiUrl);
   cleanups.push(() => proxy.close());
-  const dir = tempDir();
-  cleanups.push(() => dir.cleanup());
-  const app = await startTestCore(dir.dir);
-  cleanups.push(() => app.close());
   return { proxy, app, visitor, backend: { ...backend, apiUrl: proxy.url } as TestBackend };
 }
 
