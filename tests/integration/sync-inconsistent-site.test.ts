@@ -2,7 +2,7 @@
 // catch-up in an endless loop (38,666 and 70,961 requests in 10 s in the audit). The real
 // reference backend behind a proxy that adds the one deviation; a real core on real SQLite.
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectAccount, waitFor, type TestBackend, type TestCore, type Visitor } from '../support/portfolio-harness';
+import { Visitor, connectAccount, waitFor, type TestBackend, type TestCore } from '../support/portfolio-harness';
 import { siteAndCore } from '../support/site-and-core';
 import { startTamperProxy, type TamperProxy } from '../support/tamper-proxy';
 
@@ -52,5 +52,24 @@ describe('a site that answers inconsistently', () => {
     const conversation = app.core.mirror.conversations.findByRemote(accountId, String(visitor.conversationId))!;
     // What the pages brought is kept.
     expect(app.core.mirror.messages.all(conversation.id).length).toBeGreaterThanOrEqual(100);
+  });
+
+  it('a listed conversation whose messages the site refuses: the others sync, the account goes live, and it is asked again next time', async () => {
+    const { proxy, app, visitor, backend } = await setup(2);
+    const refused = String(visitor.conversationId);
+    proxy.answer = (url) => (url.pathname === '/api/chat/messages' && url.searchParams.get('conversationId') === refused ? { status: 404, json: { success: false, error: 'Conversation not found' } } : null);
+    const other = await new Visitor(backend.api.url, 'Nina').open();
+    await other.send('the other one');
+    const accountId = await connectAccount(app.core, backend);
+    await waitFor(() => app.core.accounts.connectionOf(accountId)?.state === 'live', 20_000, 'live');
+    expect(app.core.accounts.connectionOf(accountId)?.detail).toMatch(/answers inconsistently/i);
+    const ok = app.core.mirror.conversations.findByRemote(accountId, String(other.conversationId))!;
+    expect(app.core.mirror.messages.all(ok.id).map((m) => m.content)).toEqual(['the other one']);
+    // The site answers again: the next catch-up brings the refused conversation's messages.
+    proxy.answer = null;
+    app.core.resync('test');
+    const row = await waitFor(() => app.core.mirror.conversations.findByRemote(accountId, refused), 10_000, 'row');
+    await waitFor(() => app.core.mirror.messages.all(row.id).length === 2, 10_000, 'refused messages after all');
+    await waitFor(() => app.core.accounts.connectionOf(accountId)?.detail === null, 10_000, 'consistent again');
   });
 });

@@ -10,6 +10,8 @@ export interface TamperProxy {
   counts: Map<string, number>;
   rewrite: ((url: URL) => URL) | null;
   transform: ((url: URL, json: unknown) => unknown) | null;
+  /** Answers instead of the backend when it returns an answer. */
+  answer: ((url: URL) => { status: number; json: unknown } | null) | null;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startTamperProxy(target: string): Promise<TamperProxy> {
     counts: new Map(),
     rewrite: null,
     transform: null,
+    answer: null,
     close: () => new Promise((r) => server.close(() => r())),
   };
   const server = createServer((req, res) => {
@@ -34,6 +37,11 @@ export async function startTamperProxy(target: string): Promise<TamperProxy> {
       proxy.counts.set(incoming.pathname, (proxy.counts.get(incoming.pathname) ?? 0) + 1);
       const url = proxy.rewrite ? proxy.rewrite(new URL(incoming)) : incoming;
       const body = await read(req);
+      const own = proxy.answer?.(incoming);
+      if (own) {
+        res.writeHead(own.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(own.json));
+        return;
+      }
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
       const answer = await fetch(url, { method: req.method ?? 'GET', headers, body: body.length ? new Uint8Array(body) : null });

@@ -435,6 +435,7 @@ export class AccountSync {
     let done = 0;
     let next = 0;
     let failure: { error: unknown } | null = null;
+    let refused = 0;
     this.deps.events.emit('sync.progress', { accountId, done, total: queue.length });
     const worker = async () => {
       while (next < queue.length && !failure) {
@@ -443,8 +444,15 @@ export class AccountSync {
           await this.fetchConversation(remoteId);
           this.alive();
         } catch (error) {
-          failure ??= { error };
-          return;
+          if (error instanceof ConnectorError && error.kind === 'rejected') {
+            // Listed, yet its messages refused: the others still sync, and the account cursor
+            // stays put so the next catch-up asks for this one again.
+            refused++;
+            this.inconsistent(`conversation ${remoteId} is listed but its messages are refused: ${error.message}`);
+          } else {
+            failure ??= { error };
+            return;
+          }
         }
         done++;
         this.deps.events.emit('sync.progress', { accountId, done, total: queue.length });
@@ -453,7 +461,7 @@ export class AccountSync {
     // Settled, not raced: nothing may still be writing when the catch-up reports its outcome.
     await Promise.allSettled(Array.from({ length: Math.min(CATCH_UP_FETCHES, queue.length) }, worker));
     if (failure) throw (failure as { error: unknown }).error;
-    if (watermark) mirror.cursors.set(accountId, 'account', watermark, clock());
+    if (watermark && refused === 0) mirror.cursors.set(accountId, 'account', watermark, clock());
   }
 
   private newestMessageAt(conversationId: number): number {
