@@ -49,6 +49,16 @@ describe('realtime events the site does not back', () => {
     await waitFor(() => app.core.mirror.messages.all(row.id).length === 1, 10_000, 'its message');
   });
 
+  it('a placeholder left by an older version, which the site refuses, is removed on its next alert', async () => {
+    const { app, accountId, pusher } = await setup();
+    const now = Date.now();
+    const ghost = app.core.mirror.transaction(() => app.core.mirror.conversations.upsert(accountId, { remoteId: '999997', createdAt: now, lastMessageAt: 0 }, now, 'sync')).row;
+    await pusher.trigger('private-admin-notifications', 'new-message-alert', { conversationId: 999_997 });
+    await waitFor(() => app.core.mirror.conversations.getRow(ghost.id) === undefined, 10_000, 'placeholder removed');
+    expect(app.logs.some((l) => l.includes('refused conversation 999997') && l.includes('removed its placeholder'))).toBe(true);
+    expect(app.core.accounts.connectionOf(accountId)).toEqual({ state: 'live', detail: null });
+  });
+
   it('a message from the year 275760 is stored at the time it arrived', async () => {
     const { app, accountId, pusher, visitor } = await setup();
     const conversation = app.core.mirror.conversations.findByRemote(accountId, String(visitor.conversationId))!;
