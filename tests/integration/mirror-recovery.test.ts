@@ -68,6 +68,16 @@ const cases: { name: string; damage: (file: string) => void; keepsOutbox: boolea
   { name: 'garbage WAL', damage: (f) => writeFileSync(`${f}-wal`, Buffer.concat([Buffer.from([0x37, 0x7f, 0x06, 0x82, 0, 0x2d, 0xe2, 0x18, 0, 0, 0x10, 0]), garbage(40_000)])), keepsOutbox: true, recovers: 'either' },
   { name: 'garbage WAL and -shm', damage: (f) => (writeFileSync(`${f}-wal`, garbage(40_000)), writeFileSync(`${f}-shm`, garbage(32_768))), keepsOutbox: true, recovers: 'either' },
   { name: '0 bytes', damage: (f) => truncateSync(f, 0), keepsOutbox: false },
+  { name: 'truncated mid-page', damage: (f) => truncateSync(f, statSync(f).size - 1000), keepsOutbox: true },
+  { name: 'the first page wiped (the schema gone)', damage: (f) => overwrite(f, 0, Buffer.alloc(4096)), keepsOutbox: true },
+  {
+    name: 'a few pages scribbled over',
+    damage: (f) => {
+      const pages = statSync(f).size / 4096;
+      for (const at of [0.3, 0.55, 0.8]) overwrite(f, Math.floor(pages * at) * 4096 + 100, garbage(1500));
+    },
+    keepsOutbox: true,
+  },
 ];
 
 describe('a damaged mirror', () => {

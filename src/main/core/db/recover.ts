@@ -3,7 +3,7 @@
 // mirror is made, the accounts and the outbox (replies not yet sent) are copied over from what
 // can still be read, and the rest comes back from the sites on the next sync. The caller shows
 // the user what happened and where the old file is.
-import { closeSync, copyFileSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { MirrorRecovery } from '../../../shared/contract';
@@ -46,7 +46,7 @@ export function openMirrorDatabase(options: OpenDatabaseOptions, clock: () => nu
   const at = clock();
   const movedTo = moveAside(options.file, at);
   log(`mirror: ${options.file} is damaged (${reason}); moved to ${movedTo}, starting a fresh one`);
-  const salvaged = salvage(movedTo, log);
+  const salvaged = salvage(movedTo, options, log);
   const database = openDatabase(options);
   const kept = restore(database, salvaged, log);
   return { database, recovery: { reason, movedTo, keptAccounts: kept.accounts, keptReplies: kept.outbox, lostReplies: salvaged.outboxLost + kept.outboxLost, at } };
@@ -73,12 +73,63 @@ interface Salvaged {
 }
 
 /** Whatever of the accounts and the outbox can still be read; every read may fail on its own. */
-function salvage(file: string, log: (m: string) => void): Salvaged {
+function salvage(file: string, options: OpenDatabaseOptions, log: (m: string) => void): Salvaged {
+  const removeCopy = (copy: string) => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(copy + suffix, { force: true });
+  };
   const padded = readableCopy(file, log);
   try {
-    return salvageFrom(padded ?? file, log);
+    const found = salvageFrom(padded ?? file, log);
+    if (found.accounts.length > 0) return found;
+    const transplanted = withFreshSchema(padded ?? file, options, log);
+    if (!transplanted) return found;
+    try {
+      log('mirror: reading the damaged file again with the schema of a fresh mirror');
+      const again = salvageFrom(transplanted, log);
+      return again.accounts.length > 0 ? again : found;
+    } finally {
+      removeCopy(transplanted);
+    }
   } finally {
-    if (padded) for (const suffix of ['', '-wal', '-shm']) rmSync(padded + suffix, { force: true });
+    if (padded) removeCopy(padded);
+  }
+}
+
+/**
+ * When the schema pages themselves are damaged nothing can be read at all. The tables read back
+ * here (accounts, conversations, messages, outbox) are made by the first migration on an empty
+ * file, so their root pages are the same in every mirror: a copy whose schema pages come from a
+ * fresh mirror reads them again. Rows read this way are checked before they are restored.
+ */
+function withFreshSchema(file: string, options: OpenDatabaseOptions, log: (m: string) => void): string | null {
+  const fresh = `${file}.schema`;
+  const copy = `${file}.transplant`;
+  try {
+    const size = statSync(file).size;
+    if (size === 0 || size % 4096 !== 0) return null;
+    const database = openDatabase({ ...options, file: fresh });
+    let pages: number[];
+    try {
+      database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      if (database.sqlite.pragma('page_size', { simple: true }) !== 4096) return null;
+      pages = (database.sqlite.prepare("SELECT pageno FROM dbstat WHERE name = 'sqlite_schema'").all() as { pageno: number }[]).map((r) => r.pageno);
+    } finally {
+      database.close();
+    }
+    const schema = readFileSync(fresh);
+    const target = readFileSync(file);
+    for (const page of pages) schema.copy(target, (page - 1) * 4096, (page - 1) * 4096, page * 4096);
+    // Page 1 carries the header: keep the fresh one, with this file's size and no freelist.
+    target.writeUInt32BE(size / 4096, 28);
+    target.writeUInt32BE(0, 32);
+    target.writeUInt32BE(0, 36);
+    writeFileSync(copy, target);
+    return copy;
+  } catch (error) {
+    log(`mirror: could not read the damaged file with a fresh schema: ${describe(error)}`);
+    return null;
+  } finally {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(fresh + suffix, { force: true });
   }
 }
 
@@ -202,9 +253,28 @@ function restore(database: OpenedDatabase, s: Salvaged, log: (m: string) => void
   return sqlite.transaction(() => restoreRows(sqlite, s, log))();
 }
 
+const id = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
+const str = (v: unknown) => typeof v === 'string';
+const json = (v: unknown) => {
+  try {
+    JSON.parse(String(v));
+    return str(v);
+  } catch {
+    return false;
+  }
+};
+/** A page misread (see withFreshSchema) must not restore garbage: each row is checked first. */
+const checks = {
+  accounts: (r: Row) => id(r.id) && str(r.kind) && str(r.name) && /^https?:\/\//.test(String(r.base_url)) && json(r.config),
+  conversations: (r: Row) => id(r.id) && id(r.account_id) && str(r.remote_id),
+  messages: (r: Row) => id(r.id) && id(r.conversation_id) && str(r.content) && str(r.client_id),
+  outbox: (r: Row) => id(r.id) && id(r.account_id) && id(r.conversation_id) && ['reply', 'status', 'read'].includes(String(r.kind)) && json(r.payload) && str(r.client_id),
+};
+
 function restoreRows(sqlite: Database.Database, s: Salvaged, log: (m: string) => void): { accounts: number; outbox: number; outboxLost: number } {
   const columns = (table: string) => new Set((sqlite.pragma(`table_xinfo(${table})`) as { name: string; hidden: number }[]).filter((c) => c.hidden === 0).map((c) => c.name));
-  const insert = (table: string, row: Row) => {
+  const insert = (table: keyof typeof checks, row: Row) => {
+    if (!checks[table](row)) throw new Error('its fields do not read back as this table\'s');
     const known = columns(table);
     const names = Object.keys(row).filter((k) => known.has(k));
     sqlite.prepare(`INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(...names.map((n) => row[n]));
