@@ -4,6 +4,7 @@
 // that long; a refused status change is undone to the server's truth.
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Message } from '../../src/shared/domain';
 import { PortfolioConnector, signInPortfolio } from '../../src/main/core/connectors/portfolio/portfolio-connector';
 import { EventBus } from '../../src/main/core/events';
 import { Outbox } from '../../src/main/core/sync/outbox';
@@ -114,5 +115,32 @@ describe('portfolio faults against the reference backend', () => {
     await waitFor(() => b.faults.answered.get(`PATCH /api/chat/conversations/${visitor.conversationId}`), 10_000, 'the refused PATCH');
     await waitFor(() => c.core.mirror.conversations.get(conversation.id)?.status === 'active', 10_000, `status back to active (now ${c.core.mirror.conversations.get(conversation.id)?.status})`);
     expect(await call(c, 'outbox.counts', undefined)).toEqual([expect.objectContaining({ accountId, pending: 0, failed: 0 })]);
+  });
+
+  it('a reply the server refused: Retry sends it once, Discard removes it and the failed count drops', async () => {
+    const b = await backend();
+    const visitor = await new Visitor(b.apiUrl, 'Refusals').open();
+    await visitor.send('hello?');
+    const c = await core();
+    const accountId = await connectAccount(c.core, b);
+    await live(c);
+    const conversation = c.core.mirror.conversations.findByRemote(accountId, String(visitor.conversationId))!;
+    const failedCount = async () => (await call<{ failed: number }[]>(c, 'outbox.counts', undefined))[0]!.failed;
+    b.faults.add({ method: 'POST', path: '/api/chat/send', status: 400, error: 'Message refused', times: 2 });
+    const kept = await call<Message>(c, 'messages.send', { conversationId: conversation.id, content: 'try me again', clientId: randomUUID() });
+    const dropped = await call<Message>(c, 'messages.send', { conversationId: conversation.id, content: 'drop me', clientId: randomUUID() });
+    await waitFor(() => c.core.mirror.messages.get(dropped.id)?.delivery === 'failed' && c.core.mirror.messages.get(kept.id)?.delivery === 'failed', 10_000, 'both refused');
+    expect(c.core.mirror.messages.get(kept.id)?.failureReason).toBe('Message refused');
+    expect(await failedCount()).toBe(2);
+
+    expect((await call<Message>(c, 'outbox.retry', { messageId: kept.id })).delivery).toBe('pending');
+    await waitFor(() => c.core.mirror.messages.get(kept.id)?.delivery === 'sent', 10_000, 'sent after Retry');
+    expect(b.api.listAllMessages().filter((m) => m.content === 'try me again')).toHaveLength(1);
+    expect(await failedCount()).toBe(1);
+
+    await call(c, 'outbox.discard', { messageId: dropped.id });
+    expect(await failedCount()).toBe(0);
+    expect(c.core.mirror.messages.get(dropped.id)).toBeUndefined();
+    expect(b.api.listAllMessages().filter((m) => m.content === 'drop me')).toHaveLength(0);
   });
 });
