@@ -87,6 +87,8 @@ export class AccountSync {
   private catchingUp = false;
   private caughtUp = false;
   private catchUpAgain = false;
+  /** The next catch-up lists every conversation, not only those changed since the cursor (see reconcile). */
+  private listAll = false;
   private burst = emptyBurst();
   private flushScheduled = false;
   private readonly stale = new Set<string>();
@@ -194,6 +196,15 @@ export class AccountSync {
   resync(reason: string): void {
     this.deps.log(`sync ${this.deps.accountId}: resync (${reason})`);
     this.requestCatchUp();
+  }
+
+  /**
+   * The server refused a change (a status): the conversation may be behind the account's cursor,
+   * so a catch-up from it would never bring its status back. List everything once instead.
+   */
+  reconcile(reason: string): void {
+    this.listAll = true;
+    this.resync(reason);
   }
 
   markAuthExpired(reason: string): void {
@@ -474,7 +485,8 @@ export class AccountSync {
 
   private async fetchGap(): Promise<void> {
     const { connector, mirror, accountId, clock } = this.deps;
-    const since = mirror.cursors.get(accountId, 'account');
+    const listAll = this.listAll;
+    const since = listAll ? null : mirror.cursors.get(accountId, 'account');
     let page: string | null = null;
     let watermark = since;
     const changed: string[] = [];
@@ -491,7 +503,8 @@ export class AccountSync {
           const before = mirror.conversations.findByRemote(accountId, c.remoteId);
           const row = this.upsert(plausibleConversation(c, clock()), clock(), 'sync');
           // Page-back backends list everything: fetch only where the last activity moved.
-          if (connector.capabilities.catchUp === 'cursor' || !before || (c.lastMessageAt ?? 0) > before.lastMessageAt || (c.lastMessageAt ?? 0) > this.newestMessageAt(row.id)) {
+          // So does a full listing (reconcile), which is not a list of what changed.
+          if ((connector.capabilities.catchUp === 'cursor' && !listAll) || !before || (c.lastMessageAt ?? 0) > before.lastMessageAt || (c.lastMessageAt ?? 0) > this.newestMessageAt(row.id)) {
             changed.push(c.remoteId);
           }
         }
@@ -541,6 +554,7 @@ export class AccountSync {
     await Promise.allSettled(Array.from({ length: Math.min(CATCH_UP_FETCHES, queue.length) }, worker));
     if (failure) throw (failure as { error: unknown }).error;
     if (watermark && refused === 0) mirror.cursors.set(accountId, 'account', watermark, clock());
+    if (listAll) this.listAll = false;
   }
 
   /** Feed entries newest first, page by page, until a page holds one already here. */
