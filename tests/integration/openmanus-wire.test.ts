@@ -89,7 +89,7 @@ async function expectEveryMessageOnce(rest: OpenManusRest, id: string, items: Ti
 describe('openmanus wire parts against the reference backend', () => {
   it('server killed mid-run: the socket comes back, catch-up fills the gap, nothing doubles', async () => {
     const first = await backend();
-    const token = first.mint(600);
+    const token = await first.mint(600);
     const rest = new OpenManusRest({ baseUrl: first.api, credentials: () => ({ token }) });
     const conv = await rest.createConversation({ model: 'gpt-4o', content: 'warm up #ok #steps=1' });
     const w = watch(first.api, conv.id, () => ({ token }));
@@ -121,21 +121,23 @@ describe('openmanus wire parts against the reference backend', () => {
 
   it('token expiry mid-run: auth close, a fresh token, catch-up, every message once', async () => {
     const b = await backend();
-    let credentials: OpenManusCredentials = { token: b.mint(3) };
+    let credentials: OpenManusCredentials = { token: await b.mint(3) };
     const rest = new OpenManusRest({ baseUrl: b.api, credentials: () => credentials });
-    const conv = await rest.createConversation({ model: 'gpt-4o', content: 'a slow task #ok #steps=12' });
+    const conv = await rest.createConversation({ model: 'gpt-4o', content: 'a slow task #ok #steps=19' });
     const w = watch(b.api, conv.id, () => credentials);
     w.socket.start();
     await w.until(() => w.socket.status === 'auth');
     await expect(rest.listConversations()).rejects.toMatchObject({ kind: 'auth' });
-    credentials = { token: b.mint(600) };
+    credentials = { token: await b.mint(600) };
+    const lastStored = (await rest.conversation(conv.id)).messages.at(-1);
+    expect(lastStored?.role === 'assistant' && !lastStored.tool_calls, 'the run is still going').toBe(false);
     w.socket.resume();
     await w.until(() => w.socket.status === 'open');
     await w.until(() => w.items().some((i) => i.event === 'agent.finished'));
     await Promise.all(w.catchUps);
     await expectEveryMessageOnce(rest, conv.id, w.items());
     const calls = w.items().filter((i) => i.event === 'message.tool_call').length;
-    expect(calls).toBeGreaterThanOrEqual(12);
+    expect(calls).toBeGreaterThanOrEqual(19);
     expect(w.items().filter((i) => i.event === 'message.tool')).toHaveLength(calls);
   }, 60_000);
 });

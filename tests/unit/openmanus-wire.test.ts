@@ -49,7 +49,7 @@ describe('openmanus frames', () => {
       expect(r.ok, event).toBe(true);
       if (!r.ok) continue;
       expect(r.item).toMatchObject({ kind: 'event', event, text, isError, runState, conversationRemoteId: CONV });
-      expect(JSON.parse(r.item.payloadJson ?? 'null')).toEqual(payload);
+      expect(r.item.payload).toEqual(payload);
     }
   });
 
@@ -91,7 +91,7 @@ describe('openmanus frames', () => {
     const r2 = p.parse(frame('agent.tool_result', { tool_name: 't', result: huge }));
     if (!r2.ok) throw new Error(r2.reason);
     expect(r2.item.payloadTruncated).toBe(true);
-    expect(r2.item.payloadJson!.length).toBeLessThanOrEqual(MAX_PAYLOAD);
+    expect(JSON.stringify(r2.item.payload).length).toBeLessThanOrEqual(MAX_PAYLOAD);
     expect(r2.item.text.length).toBeLessThanOrEqual(20_000);
   });
 });
@@ -162,5 +162,25 @@ describe('openmanus REST client', () => {
   it('derives the socket base from the API base URL', () => {
     expect(socketBaseUrl('http://127.0.0.1:8090/api')).toBe('ws://127.0.0.1:8090/ws');
     expect(socketBaseUrl('https://agents.example.com/backend/api/')).toBe('wss://agents.example.com/backend/ws');
+  });
+});
+
+describe('openmanus kind inputs', () => {
+  it('splits the base URL into origin and API path (default /api) and reads a JWT expiry', async () => {
+    const { apiLocation, jwtExpiry } = await import('../../src/main/core/connectors/openmanus/kind');
+    expect(apiLocation('http://127.0.0.1:8090/api/')).toEqual({ origin: 'http://127.0.0.1:8090', apiPath: '/api' });
+    expect(apiLocation('agents.example.com')).toEqual({ origin: 'https://agents.example.com', apiPath: '/api' });
+    expect(apiLocation('https://x.test/backend/api')).toEqual({ origin: 'https://x.test', apiPath: '/backend/api' });
+    expect(() => apiLocation('ftp://x.test')).toThrow(/http/);
+    const claims = Buffer.from(JSON.stringify({ exp: 1_800_000_000 })).toString('base64url');
+    expect(jwtExpiry(`h.${claims}.s`)).toBe(1_800_000_000_000);
+    expect(jwtExpiry('not-a-jwt')).toBeNull();
+  });
+
+  it('the connect input needs a token or a session cookie', async () => {
+    const { ConnectInput } = await import('../../src/shared/kinds');
+    expect(ConnectInput.safeParse({ kind: 'openmanus', siteUrl: 'http://h/api', token: 'abc' }).success).toBe(true);
+    expect(ConnectInput.safeParse({ kind: 'openmanus', siteUrl: 'http://h/api', sessionCookie: 'abc' }).success).toBe(true);
+    expect(ConnectInput.safeParse({ kind: 'openmanus', siteUrl: 'http://h/api' }).success).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
 // (its id dedupes it against REST catch-up); every other event becomes an 'event' item with a
 // local id, since the backend neither numbers nor replays them. Events are stamped in the
 // server's clock, estimated from the stored messages, so they sort between the messages around them.
-import { messageItem, payloadJson, summarize, type TimelineItem } from './timeline';
+import { keptPayload, messageItem, summarize, type TimelineItem } from './timeline';
 import { NotifyFrame, WireMessage } from './wire';
 
 export type FrameResult = { ok: true; item: TimelineItem } | { ok: false; reason: string };
@@ -51,7 +51,7 @@ export class FrameParser {
       return { ok: true, item };
     }
     const summary = summarize(event, payload);
-    const kept = payloadJson(payload);
+    const kept = keptPayload(payload);
     return {
       ok: true,
       item: {
@@ -61,7 +61,7 @@ export class FrameParser {
         sender: event.startsWith('file.') ? 'tool' : 'agent',
         event,
         text: summary.text,
-        payloadJson: kept.json,
+        payload: kept.payload,
         payloadTruncated: kept.truncated,
         isError: summary.isError,
         runState: summary.runState,

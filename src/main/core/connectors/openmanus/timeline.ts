@@ -17,8 +17,8 @@ export interface TimelineItem {
   event: string | null;
   /** Searchable text: the message, or a short summary of the event and its main text. */
   text: string;
-  /** The event's payload (or the stored message's extra fields) as JSON, capped. */
-  payloadJson: string | null;
+  /** The event's payload (or the stored message's extra fields), capped at MAX_PAYLOAD as JSON. */
+  payload: unknown;
   payloadTruncated: boolean;
   isError: boolean;
   runState: RunState | null;
@@ -30,17 +30,17 @@ export const MAX_PAYLOAD = 256 * 1024;
 
 const clip = (s: string, max = MAX_TEXT) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 
-/** JSON of a value, capped; a value too deep or too big to encode is kept as a notice. */
-export function payloadJson(value: unknown): { json: string | null; truncated: boolean } {
-  if (value === undefined || value === null) return { json: null, truncated: false };
+/** A payload to keep: itself when its JSON is small enough, else a notice with a preview of it. */
+export function keptPayload(value: unknown): { payload: unknown; truncated: boolean } {
+  if (value === undefined || value === null) return { payload: null, truncated: false };
   let json: string;
   try {
     json = JSON.stringify(value);
   } catch (error) {
-    return { json: JSON.stringify({ unencodable: String(error) }), truncated: true };
+    return { payload: { truncated: true, unencodable: String(error) }, truncated: true };
   }
-  if (json.length <= MAX_PAYLOAD) return { json, truncated: false };
-  return { json: JSON.stringify({ truncated: true, preview: json.slice(0, MAX_PAYLOAD - 200) }), truncated: true };
+  if (json.length <= MAX_PAYLOAD) return { payload: value, truncated: false };
+  return { payload: { truncated: true, size: json.length, preview: json.slice(0, MAX_PAYLOAD - 200) }, truncated: true };
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v) ?? '');
@@ -74,7 +74,7 @@ export function summarize(event: string, payload: Record<string, unknown>): { te
       return { text: clip(`File ${event === 'file.created' ? 'created' : 'updated'}: ${name}`), isError: false, runState: null };
     }
     default:
-      return { text: clip(`${event} ${payloadJson(payload).json ?? ''}`, 500), isError: false, runState: null };
+      return { text: clip(`${event} ${JSON.stringify(keptPayload(payload).payload) ?? ''}`, 500), isError: false, runState: null };
   }
 }
 
@@ -98,15 +98,15 @@ export function messageItem(m: WireMessage, conversationRemoteId: string): Timel
   const base = { remoteId: m.id, conversationRemoteId: m.conversation_id ?? conversationRemoteId, createdAt, payloadTruncated: false };
   if (m.role === 'assistant' && m.tool_calls && m.tool_calls.length > 0) {
     const names = m.tool_calls.map((c) => c.function?.name ?? 'a tool').join(', ');
-    const p = payloadJson({ tool_calls: m.tool_calls });
+    const p = keptPayload({ tool_calls: m.tool_calls });
     const running: TimelineItem['runState'] = m.tool_calls.some((c) => c.function?.name === 'terminate') ? null : 'running';
-    return { ...base, kind: 'event', sender: 'agent', event: 'message.tool_call', text: clip(`Using ${names}…${content ? ` ${content}` : ''}`), payloadJson: p.json, payloadTruncated: p.truncated, isError: false, runState: running };
+    return { ...base, kind: 'event', sender: 'agent', event: 'message.tool_call', text: clip(`Using ${names}…${content ? ` ${content}` : ''}`), payload: p.payload, payloadTruncated: p.truncated, isError: false, runState: running };
   }
   if (m.role === 'tool') {
-    const p = payloadJson({ tool_call_id: m.tool_call_id ?? null });
-    return { ...base, kind: 'event', sender: 'tool', event: 'message.tool', text: clip(content), payloadJson: p.json, payloadTruncated: p.truncated, isError: /^error\b/i.test(content), runState: 'running' };
+    const p = keptPayload({ tool_call_id: m.tool_call_id ?? null });
+    return { ...base, kind: 'event', sender: 'tool', event: 'message.tool', text: clip(content), payload: p.payload, payloadTruncated: p.truncated, isError: /^error\b/i.test(content), runState: 'running' };
   }
   const sender: TimelineSender = m.role === 'user' ? 'user' : m.role === 'assistant' ? 'agent' : 'system';
   const text = clip(m.base64_image ? `${content}${content ? ' ' : ''}[image]` : content);
-  return { ...base, kind: 'text', sender, event: null, text, payloadJson: null, isError: sender === 'system' && /^error\b/i.test(content), runState: storedRunState(m.role, content) };
+  return { ...base, kind: 'text', sender, event: null, text, payload: null, isError: sender === 'system' && /^error\b/i.test(content), runState: storedRunState(m.role, content) };
 }
