@@ -3,6 +3,7 @@
 // `sessionid` cookie; with the cookie, writes carry Django's double-submit CSRF pair.
 import type { z } from 'zod';
 import { ConnectorError } from '../connector';
+import { requestJson, transientFor } from '../http-json';
 import {
   ConversationDetail,
   ConversationList,
@@ -108,31 +109,12 @@ export class OpenManusRest {
       }
       headers.Cookie = cookies.join('; ');
     }
-    let res: Response;
-    try {
-      res = await this.fetchFn(`${this.baseUrl}/v1/chat${path}`, {
-        method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
-        redirect: 'error',
-      });
-    } catch (error) {
-      throw new ConnectorError('transient', `Could not reach ${this.baseUrl}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    let json: unknown;
-    try {
-      json = await res.json();
-    } catch {
-      json = undefined;
-    }
+    const { res, json } = await requestJson(this.fetchFn, `${this.baseUrl}/v1/chat${path}`, { method, headers, body, timeoutMs: this.options.timeoutMs }, this.baseUrl);
     const detail = detailOf(json, res.status);
     if (res.status === 401) throw new ConnectorError('auth', `The backend refused the token (${detail}): paste a fresh one.`);
     if (res.status === 403 && 'sessionid' in credentials) throw new ConnectorError('auth', `The session was refused (${detail}).`);
-    if (res.status === 429 || res.status >= 500) {
-      const retryAfter = Number(res.headers.get('retry-after'));
-      throw new ConnectorError('transient', detail, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
-    }
+    const transient = transientFor(res, detail);
+    if (transient) throw transient;
     if (!res.ok) throw new ConnectorError('rejected', detail);
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new ConnectorError('rejected', `Unexpected answer from ${path}: not an OpenManus backend (${parsed.error.issues[0]?.message ?? 'invalid'}).`);
