@@ -17,10 +17,10 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function backend(tickMs = 20): Promise<OpenManusProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'openmanus-core-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const b = await startOpenManus({ dataDir, seedDemo: true, tickMs });
+async function backend(tickMs = 20, restart?: OpenManusProcess): Promise<OpenManusProcess> {
+  const dataDir = restart?.dataDir ?? mkdtempSync(join(tmpdir(), 'openmanus-core-'));
+  if (!restart) cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const b = await startOpenManus({ dataDir, seedDemo: true, tickMs, port: restart?.port });
   cleanups.push(() => b.stop('SIGKILL'));
   return b;
 }
@@ -150,5 +150,60 @@ describe('openmanus kind against the reference backend', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     await mirrorEqualsBackend(c, account.id, b, fresh, remoteId);
+  }, 60_000);
+
+  it('the backend killed mid-run: unavailable, then back with every stored step once, in order', async () => {
+    const b = await backend(40);
+    const token = await b.mint(600);
+    const c = await core();
+    const account = await call<Account>(c, 'accounts.connect', { kind: 'openmanus', siteUrl: b.api, token });
+    await live(c);
+    const remoteId = (await restConversations(b, token))[0]!.id;
+    const row = localConversation(c, account.id, remoteId)!;
+    await call(c, 'conversations.watch', { conversationIds: [row.id] });
+    await call(c, 'messages.send', { conversationId: row.id, content: 'a long task #ok #steps=12', clientId: randomUUID() });
+    const steps = () => c.core.mirror.messages.all(row.id).filter((m) => (m.payload as OpenManusEventPayload | null)?.event === 'agent.step').length;
+    await waitFor(() => steps() >= 3, 15_000, 'three steps mirrored');
+    await b.stop('SIGKILL');
+    await waitFor(() => c.state() === 'unavailable', 15_000, 'unavailable');
+
+    const again = await backend(20, b);
+    await live(c);
+    await mirrorEqualsBackend(c, account.id, again, token, remoteId);
+    // The killed run's stored steps are there once; a new reply runs to its answer.
+    await call(c, 'messages.send', { conversationId: row.id, content: 'after the restart #ok #steps=1', clientId: randomUUID() });
+    for (const start = Date.now(); !answered(await restMessages(again, token, remoteId)); ) {
+      if (Date.now() - start > 15_000) throw new Error('the run after the restart did not finish');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await mirrorEqualsBackend(c, account.id, again, token, remoteId);
+    const ids = c.core.mirror.messages.all(row.id).map((m) => m.remoteId);
+    expect(new Set(ids).size).toBe(ids.length);
+  }, 60_000);
+
+  it('hostile tool output (HTML, ~420 KB JSON, deep nesting) is kept as inert text with a capped payload', async () => {
+    const b = await backend();
+    const token = await b.mint(600);
+    const c = await core();
+    const account = await call<Account>(c, 'accounts.connect', { kind: 'openmanus', siteUrl: b.api, token });
+    await live(c);
+    const remoteId = (await restConversations(b, token))[0]!.id;
+    const row = localConversation(c, account.id, remoteId)!;
+    await call(c, 'conversations.watch', { conversationIds: [row.id] });
+    await call(c, 'messages.send', { conversationId: row.id, content: '#hostile #steps=3', clientId: randomUUID() });
+    const results = () => c.core.mirror.messages.all(row.id).filter((m) => (m.payload as OpenManusEventPayload | null)?.event === 'agent.tool_result');
+    await waitFor(() => results().length === 3, 20_000, 'three hostile results');
+    for (const m of results()) {
+      expect(m.content).toContain('<script>alert');
+      expect(m.content.length).toBeLessThanOrEqual(20_000);
+      expect((m.payload as OpenManusEventPayload).truncated).toBe(true);
+      expect(JSON.stringify(m.payload).length).toBeLessThanOrEqual(256 * 1024);
+    }
+    await mirrorEqualsBackend(c, account.id, b, token, remoteId);
+    const tool = c.core.mirror.messages.all(row.id).filter((m) => m.senderType === 'tool' && !m.remoteId?.startsWith('ev-'));
+    expect(tool.filter((m) => m.content.startsWith('<script>'))).toHaveLength(3); // stored verbatim, as text
+    const hits = await call<SearchHit[]>(c, 'search', { query: 'iframe' });
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(h.snippet.map((p) => p.text).join('')).not.toMatch(/^\s*$/);
   }, 60_000);
 });

@@ -55,7 +55,7 @@ def _hostile_args(depth: int = 120):
 
 
 def _hostile_result() -> str:
-    big = json.dumps({"rows": [{"i": i, "html": "<iframe src=javascript:alert(1)>"} for i in range(4000)]})
+    big = json.dumps({"rows": [{"i": i, "html": "<iframe src=javascript:alert(1)>"} for i in range(8000)]})
     return "<script>alert('xss')</script>\u202e<a href=\"javascript:alert(1)\">click</a>\u200b " + big
 
 

@@ -35,6 +35,7 @@ export interface OpenManusConnectorOptions {
 const HISTORY_FRESH_MS = 3000;
 const DETAIL_FETCHES = 4;
 const RUN_END_GRACE_MS = 3000;
+const UNAVAILABLE_POLL_MS = 5000;
 
 export function wireCredentials(c: Credentials | undefined): OpenManusCredentials | undefined {
   const token = credentialString(c, 'token');
@@ -60,6 +61,7 @@ export class OpenManusConnector implements Connector {
   private lastModel: string | null = null;
   private pollTimer: unknown = null;
   private renewing: Promise<boolean> | null = null;
+  private unavailable = false;
 
   constructor(private readonly options: OpenManusConnectorOptions) {
     this.rest = new OpenManusRest({
@@ -80,6 +82,7 @@ export class OpenManusConnector implements Connector {
 
   async disconnect(): Promise<void> {
     this.sink = null;
+    this.unavailable = false;
     if (this.pollTimer !== null) this.options.timers.clearTimeout(this.pollTimer);
     this.pollTimer = null;
     for (const live of this.live.values()) live.socket.stop();
@@ -282,6 +285,8 @@ export class OpenManusConnector implements Connector {
   }
 
   private onSocketState(conversationRemoteId: string, state: SocketState, detail?: string): void {
+    if (state === 'retrying') this.setUnavailable(`A conversation's socket dropped: ${detail ?? 'no answer'}`);
+    else if (state === 'open') this.setAvailable();
     if (state !== 'auth') return;
     void this.renew().then((renewed) => {
       const live = this.live.get(conversationRemoteId);
@@ -290,11 +295,28 @@ export class OpenManusConnector implements Connector {
     });
   }
 
+  /** The backend stopped answering (a socket dropped, a poll failed): polled sooner until it is back. */
+  private setUnavailable(detail: string): void {
+    if (this.unavailable || !this.sink) return;
+    this.unavailable = true;
+    this.sink.link('unavailable', detail);
+    if (this.pollTimer !== null) this.options.timers.clearTimeout(this.pollTimer);
+    this.schedulePoll();
+  }
+
+  /** Back: the engine catches up on everything the outage hid. */
+  private setAvailable(): void {
+    if (!this.unavailable || !this.sink) return;
+    this.unavailable = false;
+    this.sink.link('connected');
+    this.sink.gap('the backend answers again');
+  }
+
   private schedulePoll(): void {
-    const ms = this.options.pollMs ?? 30_000;
+    const ms = this.unavailable ? UNAVAILABLE_POLL_MS : (this.options.pollMs ?? 30_000);
     this.pollTimer = this.options.timers.setTimeout(() => {
       this.pollTimer = null;
-      void this.poll().finally(() => this.sink && this.schedulePoll());
+      void this.poll().finally(() => this.sink && this.pollTimer === null && this.schedulePoll());
     }, ms);
   }
 
@@ -302,6 +324,7 @@ export class OpenManusConnector implements Connector {
   private async poll(): Promise<void> {
     try {
       const list = await this.withAuth(() => this.rest.listConversations());
+      this.setAvailable();
       for (const c of list) {
         if (this.known.has(c.id)) continue;
         const remote = await this.describe(c);
@@ -314,6 +337,7 @@ export class OpenManusConnector implements Connector {
       this.reconcileSockets();
     } catch (error) {
       if (error instanceof ConnectorError && error.kind === 'auth') this.sink?.link('auth-expired', error.message);
+      else if (error instanceof ConnectorError && error.kind === 'transient') this.setUnavailable(error.message);
       else this.options.log(`openmanus: polling the conversation list failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

@@ -40,7 +40,8 @@ export function keptPayload(value: unknown): { payload: unknown; truncated: bool
     return { payload: { truncated: true, unencodable: String(error) }, truncated: true };
   }
   if (json.length <= MAX_PAYLOAD) return { payload: value, truncated: false };
-  return { payload: { truncated: true, size: json.length, preview: json.slice(0, MAX_PAYLOAD - 200) }, truncated: true };
+  // The preview is JSON text inside JSON: escaping can double it, so half the cap keeps the whole under it.
+  return { payload: { truncated: true, size: json.length, preview: json.slice(0, MAX_PAYLOAD / 2 - 200) }, truncated: true };
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v) ?? '');
