@@ -179,6 +179,8 @@ export interface ConsoleApi {
 export interface ConsoleTransport {
   invoke<M extends MethodName>(method: M, ...input: InvokeArgs<M>): Promise<InvokeResult<MethodOutput<M>>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Unsubscribe;
+  /** Whether the transport reaches the core, now and on every change (browser mode's socket can drop; IPC cannot). */
+  onConnection?(listener: (connected: boolean) => void): Unsubscribe;
 }
 
 export const isMethodName = (name: unknown): name is MethodName =>

@@ -8,6 +8,7 @@ import { AccountService, type ConnectorFactory } from './accounts/account-servic
 import { Attention, type UiLanguage } from './attention/attention';
 import { builtInKinds } from './connectors/kinds';
 import { KindRegistry, type AnyKindDefinition } from './connectors/registry';
+import type { PollIntervals } from './sync/poller';
 import { realTimers, type Timers } from './sync/timers';
 import { Demo, type DemoBackendLauncher } from './demo/demo';
 import { openDatabase } from './db/open';
@@ -32,6 +33,8 @@ export interface CoreOptions {
   kinds?: readonly AnyKindDefinition[];
   /** Tests pass their own connectors; the app builds each account's from its kind. */
   connectorFactory?: ConnectorFactory;
+  /** Poll timing for kinds without an account-wide realtime channel (tests shorten it). */
+  pollIntervals?: PollIntervals;
   /** Starts the demo site (src/main/demo-backend.ts); without it "Try the demo" says the build has none. */
   demoBackend?: DemoBackendLauncher;
   fetch?: typeof fetch;
@@ -78,6 +81,7 @@ export function createCore(options: CoreOptions): Core {
     secrets: options.secrets,
     kinds: new KindRegistry(options.kinds ?? builtInKinds),
     ...(options.connectorFactory ? { connectorFactory: options.connectorFactory } : {}),
+    ...(options.pollIntervals ? { pollIntervals: options.pollIntervals } : {}),
     clock: options.clock ?? Date.now,
     random: options.random ?? Math.random,
     timers: options.timers ?? realTimers,

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Settings, SettingsPatch } from '../../shared/settings';
 import { api } from './api';
@@ -6,6 +6,7 @@ import { FirstRun } from './components/FirstRun';
 import { Inbox } from './components/Inbox';
 import { useAccounts } from './hooks/useAccounts';
 import { useApiEvent } from './hooks/useApiEvent';
+import { useTransportConnected } from './hooks/useTransportConnected';
 import { systemLanguage } from './i18n';
 
 export function App() {
@@ -13,6 +14,13 @@ export function App() {
   const { accounts, error, outbox, progress, reload } = useAccounts();
   const [settings, setSettings] = useState<Settings | null>(null);
   const [adding, setAdding] = useState(false);
+  const connected = useTransportConnected();
+  const wasConnected = useRef(connected);
+  // Back after a loss: reload what was never pushed meanwhile.
+  useEffect(() => {
+    if (connected && !wasConnected.current) void reload();
+    wasConnected.current = connected;
+  }, [connected, reload]);
 
   useEffect(() => {
     void api()
@@ -61,5 +69,5 @@ export function App() {
       />
     );
   }
-  return <Inbox accounts={accounts} outbox={outbox} progress={progress} settings={settings} onSettings={updateSettings} onAddAccount={() => setAdding(true)} />;
+  return <Inbox accounts={accounts} connected={connected} outbox={outbox} progress={progress} settings={settings} onSettings={updateSettings} onAddAccount={() => setAdding(true)} />;
 }

@@ -155,6 +155,7 @@ export function createHandlers(deps: HandlerDeps) {
 
     'app.focus': (focus) => {
       deps.attention.focus.report(focus);
+      accounts.setWindowFocused(focus.focused);
       return null;
     },
 

@@ -107,10 +107,11 @@ export const messages = sqliteTable(
     uniqueIndex('messages_conversation_remote').on(t.conversationId, t.remoteId),
     uniqueIndex('messages_client_id').on(t.clientId),
     index('messages_conversation_order').on(t.conversationId, t.createdAt, t.seq, t.id),
-    // Unread counts are derived from this index (visitor messages not yet read).
+    // Unread counts are derived from this index: messages of the people the owner answers (the
+    // visitor, or another member of a room) not yet read. The same condition as UNREAD_SENDERS.
     index('messages_unread')
       .on(t.conversationId)
-      .where(sql`read_at IS NULL AND sender_type = 'visitor'`),
+      .where(sql`read_at IS NULL AND sender_type IN ('visitor', 'member')`),
   ],
 );
 

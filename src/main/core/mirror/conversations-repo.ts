@@ -119,7 +119,7 @@ export class ConversationsRepo {
     this.countsAll = counts(false);
     this.countsForAccount = counts(true);
     this.recountUnread = sqlite.prepare(
-      "UPDATE conversations SET unread_count = (SELECT count(*) FROM messages WHERE conversation_id = @id AND read_at IS NULL AND sender_type = 'visitor' AND deleted_at IS NULL) WHERE id = @id",
+      "UPDATE conversations SET unread_count = (SELECT count(*) FROM messages WHERE conversation_id = @id AND read_at IS NULL AND sender_type IN ('visitor', 'member') AND deleted_at IS NULL) WHERE id = @id",
     );
     this.ftsInsert = sqlite.prepare('INSERT INTO conversations_fts (rowid, visitor_name, visitor_email) VALUES (?, ?, ?)');
     this.ftsDelete = sqlite.prepare(
@@ -289,6 +289,15 @@ export class ConversationsRepo {
       .returning()
       .get();
     this.recordStatus(before.status as ConversationStatus, row, 'local', now);
+    if (row.status !== before.status) this.moveCounts(before.accountId, before.status, row.status);
+  }
+
+  /** A kind without server status: a visitor's new message makes a resolved or closed conversation active again. */
+  reopenLocally(id: number, source: RemoteSource, now: number): void {
+    const before = this.byId.get({ id });
+    if (!before || before.serverStatus !== null || before.localStatus === null || before.localStatus === 'active') return;
+    const row = this.db.update(conversations).set({ localStatus: 'active', updatedAt: now }).where(eq(conversations.id, id)).returning().get();
+    this.recordStatus(before.status as ConversationStatus, row, source, now);
     if (row.status !== before.status) this.moveCounts(before.accountId, before.status, row.status);
   }
 

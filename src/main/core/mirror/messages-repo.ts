@@ -11,6 +11,9 @@ const payloadText = (payload: unknown): string | null => (payload === undefined 
 
 const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
 
+/** The people the owner answers: their unread messages are counted, notified and marked read (index messages_unread). */
+export const UNREAD_SENDERS: SenderType[] = ['visitor', 'member'];
+
 export interface AppliedMessages {
   added: Message[];
   updated: Message[];
@@ -262,12 +265,12 @@ export class MessagesRepo {
     return true;
   }
 
-  /** Marks every unread message of one sender type as read; returns the rows changed. */
-  markRead(conversationId: number, senderType: SenderType, at: number): Message[] {
+  /** Marks every unread message of the given sender types as read; returns the rows changed. */
+  markRead(conversationId: number, senderTypes: readonly SenderType[], at: number): Message[] {
     return this.db
       .update(messages)
       .set({ readAt: at })
-      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), eq(messages.senderType, senderType)))
+      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), inArray(messages.senderType, [...senderTypes])))
       .returning()
       .all()
       .map(toMessage);
@@ -290,7 +293,7 @@ export class MessagesRepo {
     return this.db
       .select({ remoteId: messages.remoteId })
       .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), eq(messages.senderType, 'visitor'), isNotNull(messages.remoteId), isNull(messages.deletedAt)))
+      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), inArray(messages.senderType, UNREAD_SENDERS), isNotNull(messages.remoteId), isNull(messages.deletedAt)))
       .all()
       .map((r) => r.remoteId!);
   }

@@ -11,8 +11,10 @@ import { ConnectorError } from '../connectors/connector';
 import type { EventBus } from '../events';
 import { mergeApplied, type AppliedMessages } from '../mirror/messages-repo';
 import type { Mirror } from '../mirror/mirror';
+import type { ConversationRow } from '../mirror/rows';
 import type { RemoteConversation, RemoteEdit, RemoteFeedEntry, RemoteMessage } from '../mirror/types';
 import type { FeedEntry } from '../../../shared/domain';
+import { Poller, type PollIntervals } from './poller';
 import type { Timers } from './timers';
 
 const PAGE = 100;
@@ -20,6 +22,8 @@ const PAGE = 100;
 const STALE_FETCHES = 4;
 /** Conversations fetched at once while catching up on a gap. */
 export const CATCH_UP_FETCHES = 4;
+/** A feed's history is walked back at most this far on one catch-up (a site that never ends its pages). */
+const MAX_FEED_PAGES = 50;
 
 export interface AccountSyncDeps {
   accountId: number;
@@ -31,6 +35,8 @@ export interface AccountSyncDeps {
   log: (message: string) => void;
   /** Called once the gap is filled (the outbox may send again). */
   onLive?: () => void;
+  /** Poll timing for kinds without an account-wide realtime channel (tests shorten it). */
+  pollIntervals?: PollIntervals;
 }
 
 type Link = 'connecting' | 'connected' | 'unavailable' | 'offline' | 'auth-expired';
@@ -69,8 +75,21 @@ export class AccountSync {
   private started = false;
   private retryTimer: unknown = null;
   private lastWarn = '';
+  /** Conversations the last catch-up found changed (the poller backs off while it is 0). */
+  private lastChanged = 0;
+  private readonly poller: Poller | null;
 
-  constructor(private readonly deps: AccountSyncDeps) {}
+  constructor(private readonly deps: AccountSyncDeps) {
+    this.poller =
+      deps.connector.capabilities.catchUp === 'poll'
+        ? new Poller({ timers: deps.timers, clock: deps.clock, ...(deps.pollIntervals ? { intervals: deps.pollIntervals } : {}), poll: () => this.requestCatchUp() })
+        : null;
+  }
+
+  /** The window gained or lost focus: polling kinds check more often while it is focused. */
+  setFocused(focused: boolean): void {
+    this.poller?.setFocused(focused);
+  }
 
   get status(): ConnectionStatus {
     return { state: this.state(), detail: this.detail() };
@@ -92,6 +111,9 @@ export class AccountSync {
     if (this.deps.connector.capabilities.catchUp === 'page-back') {
       return 'Limited sync: this backend has no catch-up cursor or reply deduplication; gaps are filled by paging back through history.';
     }
+    if (this.poller) {
+      return 'This site has no live channel for the whole account: new conversations and messages in closed conversations are found by checking regularly (more often while this window is focused).';
+    }
     return null;
   }
 
@@ -107,6 +129,7 @@ export class AccountSync {
 
   async start(): Promise<void> {
     this.started = true;
+    this.poller?.start();
     this.link = 'connecting';
     this.publish();
     await this.deps.connector.connect(this.sink);
@@ -114,6 +137,7 @@ export class AccountSync {
 
   async stop(): Promise<void> {
     this.started = false;
+    this.poller?.stop();
     if (this.retryTimer) this.deps.timers.clearTimeout(this.retryTimer);
     await this.deps.connector.disconnect();
     this.link = 'offline';
@@ -204,19 +228,19 @@ export class AccountSync {
     let feedAdded: FeedEntry[] = [];
     mirror.transaction(() => {
       // Live events: a status they change is recorded in the history as the server's.
-      for (const c of burst.conversations) touched.add(mirror.conversations.upsert(accountId, c, now, 'server').row.id);
+      for (const c of burst.conversations) touched.add(this.upsert(c, now, 'server').id);
       for (const { remoteId, patch } of burst.patches) {
         const row = mirror.conversations.findByRemote(accountId, remoteId);
         if (!row) {
           this.stale.add(remoteId);
           continue;
         }
-        mirror.conversations.upsert(accountId, { remoteId, createdAt: row.createdAt, ...patch }, now, 'server');
+        this.upsert({ remoteId, createdAt: row.createdAt, ...patch }, now, 'server');
         touched.add(row.id);
       }
       for (const { remoteId, messages } of burst.messages) {
-        const row = mirror.conversations.findByRemote(accountId, remoteId) ?? mirror.conversations.upsert(accountId, { remoteId, createdAt: messages[0]?.createdAt ?? now }, now, 'server').row;
-        push(row.id, this.applyMessages(row.id, messages, now));
+        const row = mirror.conversations.findByRemote(accountId, remoteId) ?? this.upsert({ remoteId, createdAt: messages[0]?.createdAt ?? now }, now, 'server');
+        push(row.id, this.applyMessages(row.id, messages, now, 'server'));
         touched.add(row.id);
       }
       for (const { remoteId, ids, at } of burst.reads) {
@@ -257,10 +281,24 @@ export class AccountSync {
     if (this.stale.size) this.fetchStale();
   }
 
+  /**
+   * Inside a transaction: writes a conversation as the backend describes it. A kind without
+   * server-side status never has one written, whatever its connector says: the status is kept
+   * here, and a conversation first seen is active locally, not "active on the server".
+   */
+  private upsert(c: RemoteConversation, now: number, source: 'server' | 'sync'): ConversationRow {
+    const remote = this.deps.connector.capabilities.serverStatus ? c : { ...c, serverStatus: null };
+    return this.deps.mirror.conversations.upsert(this.deps.accountId, remote, now, source).row;
+  }
+
   /** Inside a transaction: apply, move the preview forward, derive unread. */
-  private applyMessages(conversationId: number, messages: RemoteMessage[], now: number) {
+  private applyMessages(conversationId: number, messages: RemoteMessage[], now: number, source: 'server' | 'sync') {
     const { mirror } = this.deps;
     const result = mirror.messages.apply(conversationId, messages);
+    // A visitor writing into a conversation resolved here reopens it (the backend has no status to say so).
+    if (!this.deps.connector.capabilities.serverStatus && result.added.some((m) => m.senderType === 'visitor' || m.senderType === 'member')) {
+      mirror.conversations.reopenLocally(conversationId, source, now);
+    }
     const newest = result.added.reduce<(typeof result.added)[number] | null>((best, m) => (best && best.createdAt > m.createdAt ? best : m), null);
     if (newest) mirror.conversations.touch(conversationId, newest.createdAt, newest.content.slice(0, 200), now);
     if (result.added.length || result.updated.length || result.removed.length) mirror.conversations.recountUnreadFor(conversationId);
@@ -293,6 +331,7 @@ export class AccountSync {
       this.syncError = null;
       this.deps.mirror.accounts.setLastSynced(this.deps.accountId, this.deps.clock());
       this.deps.onLive?.();
+      this.poller?.polled(this.lastChanged > 0);
     } catch (error) {
       this.onFetchError(error, 'catch-up');
     } finally {
@@ -334,7 +373,7 @@ export class AccountSync {
       mirror.transaction(() => {
         for (const c of result.items) {
           const before = mirror.conversations.findByRemote(accountId, c.remoteId);
-          const { row } = mirror.conversations.upsert(accountId, c, clock(), 'sync');
+          const row = this.upsert(c, clock(), 'sync');
           // Page-back backends list everything: fetch only where the last activity moved.
           if (connector.capabilities.catchUp === 'cursor' || !before || (c.lastMessageAt ?? 0) > before.lastMessageAt || (c.lastMessageAt ?? 0) > this.newestMessageAt(row.id)) {
             changed.push(c.remoteId);
@@ -345,10 +384,12 @@ export class AccountSync {
       page = result.next;
     } while (page);
     this.deps.events.emit('conversations.changed', { accountId, conversationIds: [] });
+    if (connector.listFeed) await this.fetchFeed(connector.listFeed.bind(connector));
     // A few conversations at a time: one by one, the mirror's writes waited for the network and
     // the network for the writes (bench: catch-up of 10,000 messages took 2.4x the time to only
     // download its pages). Listed twice (activity during paging) is fetched once.
     const queue = [...new Set(changed)];
+    this.lastChanged = queue.length;
     let done = 0;
     let next = 0;
     let failure: { error: unknown } | null = null;
@@ -371,6 +412,23 @@ export class AccountSync {
     await Promise.allSettled(Array.from({ length: Math.min(CATCH_UP_FETCHES, queue.length) }, worker));
     if (failure) throw (failure as { error: unknown }).error;
     if (watermark) mirror.cursors.set(accountId, 'account', watermark, clock());
+  }
+
+  /** Feed entries newest first, page by page, until a page holds one already here. */
+  private async fetchFeed(listFeed: NonNullable<Connector['listFeed']>): Promise<void> {
+    const { mirror, accountId } = this.deps;
+    let page: string | null = null;
+    for (let pages = 0; pages < MAX_FEED_PAGES; pages++) {
+      const result = await listFeed({ page });
+      this.alive();
+      const added = mirror.transaction(() => mirror.feed.add(accountId, result.items));
+      if (added.length) {
+        this.lastChanged += added.length;
+        this.deps.events.emit('feed.changed', { accountId, entries: added });
+      }
+      if (added.length < result.items.length || !result.next) return;
+      page = result.next;
+    }
   }
 
   private newestMessageAt(conversationId: number): number {
@@ -407,7 +465,7 @@ export class AccountSync {
           if (!this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId)) {
             // A placeholder until the next list fetch; lastMessageAt 0 so its messages set the preview.
             this.deps.mirror.transaction(() =>
-              this.deps.mirror.conversations.upsert(this.deps.accountId, { remoteId, createdAt: this.deps.clock(), lastMessageAt: 0 }, this.deps.clock(), 'sync'),
+              this.upsert({ remoteId, createdAt: this.deps.clock(), lastMessageAt: 0 }, this.deps.clock(), 'sync'),
             );
           }
           await this.fetchConversation(remoteId);
@@ -477,7 +535,7 @@ export class AccountSync {
     try {
       results = mirror.transaction(() =>
         pages.map((p) => {
-          const r = this.applyMessages(p.conversationId, p.items, clock());
+          const r = this.applyMessages(p.conversationId, p.items, clock(), 'sync');
           p.alsoInTransaction();
           return r;
         }),
