@@ -64,6 +64,28 @@ async function mirrorEqualsBackend(c: TestCore, accountId: number, b: OpenManusP
   );
 }
 
+/** A backend, a core connected to it with a long-lived token, and its newest conversation on screen. */
+async function watchedConversation(tickMs = 20) {
+  const b = await backend(tickMs);
+  const token = await b.mint(600);
+  const c = await core();
+  const account = await call<Account>(c, 'accounts.connect', { kind: 'openmanus', siteUrl: b.api, token });
+  await live(c);
+  const remoteId = (await restConversations(b, token))[0]!.id;
+  const row = localConversation(c, account.id, remoteId)!;
+  await call(c, 'conversations.watch', { conversationIds: [row.id] });
+  return { b, token, c, account, remoteId, row };
+}
+
+/** Waits until the backend's newest message in the conversation is the agent's answer. */
+async function untilAnswered(b: OpenManusProcess, token: string, remoteId: string): Promise<void> {
+  let last: RestMessage[];
+  for (const start = Date.now(); !answered((last = await restMessages(b, token, remoteId))); ) {
+    if (Date.now() - start > 20_000) throw new Error(`the run did not finish: ${last.map((m) => m.role).join(',')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('openmanus kind against the reference backend', () => {
   it('connects with a pasted token, mirrors every conversation and step, and search finds a tool result offline', async () => {
     const b = await backend();
@@ -97,14 +119,7 @@ describe('openmanus kind against the reference backend', () => {
   }, 60_000);
 
   it('a watched conversation streams every agent event with its payload; a reply runs the agent once', async () => {
-    const b = await backend();
-    const token = await b.mint(600);
-    const c = await core();
-    const account = await call<Account>(c, 'accounts.connect', { kind: 'openmanus', siteUrl: b.api, token });
-    await live(c);
-    const remoteId = (await restConversations(b, token))[0]!.id;
-    const row = localConversation(c, account.id, remoteId)!;
-    await call(c, 'conversations.watch', { conversationIds: [row.id] });
+    const { b, token, c, account, remoteId, row } = await watchedConversation();
 
     const clientId = randomUUID();
     await call(c, 'messages.send', { conversationId: row.id, content: 'Check <b>this</b> #tool-error #file #steps=2', clientId });
@@ -143,24 +158,12 @@ describe('openmanus kind against the reference backend', () => {
 
     await call(c, 'accounts.signIn', { kind: 'openmanus', accountId: account.id, token: fresh });
     await live(c);
-    let last: RestMessage[] = [];
-    const finished = async () => answered((last = await restMessages(b, fresh, remoteId)));
-    for (const start = Date.now(); !(await finished()); ) {
-      if (Date.now() - start > 20_000) throw new Error(`the run did not finish: ${last.map((m) => m.role).join(',')}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilAnswered(b, fresh, remoteId);
     await mirrorEqualsBackend(c, account.id, b, fresh, remoteId);
   }, 60_000);
 
   it('the backend killed mid-run: unavailable, then back with every stored step once, in order', async () => {
-    const b = await backend(40);
-    const token = await b.mint(600);
-    const c = await core();
-    const account = await call<Account>(c, 'accounts.connect', { kind: 'openmanus', siteUrl: b.api, token });
-    await live(c);
-    const remoteId = (await restConversations(b, token))[0]!.id;
-    const row = localConversation(c, account.id, remoteId)!;
-    await call(c, 'conversations.watch', { conversationIds: [row.id] });
+    const { b, token, c, account, remoteId, row } = await watchedConversation(40);
     await call(c, 'messages.send', { conversationId: row.id, content: 'a long task #ok #steps=12', clientId: randomUUID() });
     const steps = () => c.core.mirror.messages.all(row.id).filter((m) => (m.payload as OpenManusEventPayload | null)?.event === 'agent.step').length;
     await waitFor(() => steps() >= 3, 15_000, 'three steps mirrored');
@@ -172,24 +175,14 @@ describe('openmanus kind against the reference backend', () => {
     await mirrorEqualsBackend(c, account.id, again, token, remoteId);
     // The killed run's stored steps are there once; a new reply runs to its answer.
     await call(c, 'messages.send', { conversationId: row.id, content: 'after the restart #ok #steps=1', clientId: randomUUID() });
-    for (const start = Date.now(); !answered(await restMessages(again, token, remoteId)); ) {
-      if (Date.now() - start > 15_000) throw new Error('the run after the restart did not finish');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilAnswered(again, token, remoteId);
     await mirrorEqualsBackend(c, account.id, again, token, remoteId);
     const ids = c.core.mirror.messages.all(row.id).map((m) => m.remoteId);
     expect(new Set(ids).size).toBe(ids.length);
   }, 60_000);
 
   it('hostile tool output (HTML, ~420 KB JSON, deep nesting) is kept as inert text with a capped payload', async () => {
-    const b = await backend();
-    const token = await b.mint(600);
-    const c = await core();
-    const account = await call<Account>(c, 'accounts.connect', { kind: 'openmanus', siteUrl: b.api, token });
-    await live(c);
-    const remoteId = (await restConversations(b, token))[0]!.id;
-    const row = localConversation(c, account.id, remoteId)!;
-    await call(c, 'conversations.watch', { conversationIds: [row.id] });
+    const { b, token, c, account, remoteId, row } = await watchedConversation();
     await call(c, 'messages.send', { conversationId: row.id, content: '#hostile #steps=3', clientId: randomUUID() });
     const results = () => c.core.mirror.messages.all(row.id).filter((m) => (m.payload as OpenManusEventPayload | null)?.event === 'agent.tool_result');
     await waitFor(() => results().length === 3, 20_000, 'three hostile results');
