@@ -365,6 +365,8 @@ describe('the app:// protocol instead of file://', () => {
     const location = rendererLocation('/opt/switchboard/out/main', {});
     expect(location.startUrl).toBe('app://switchboard/index.html');
     expect(isAppUrl('app://switchboard/index.html#/x', location)).toBe(true);
+    expect(isAppUrl('app://switchboard', location)).toBe(true);
+    expect(isAppUrl('app://switchboard/assets/other.html', location)).toBe(false);
     expect(isAppUrl('file:///opt/switchboard/out/renderer/index.html', location)).toBe(false);
   });
 

@@ -11,7 +11,7 @@ import { KindRegistry, type AnyKindDefinition } from './connectors/registry';
 import type { PollIntervals } from './sync/poller';
 import { realTimers, type Timers } from './sync/timers';
 import { Demo, type DemoBackendLauncher } from './demo/demo';
-import { openDatabase } from './db/open';
+import { openMirrorDatabase } from './db/recover';
 import { EventBus } from './events';
 import { Mirror } from './mirror/mirror';
 import type { Notifier, OsDndProbe } from './notifications/types';
@@ -68,11 +68,15 @@ export const DATABASE_FILE = 'switchboard.sqlite';
 export function createCore(options: CoreOptions): Core {
   mkdirSync(options.dataDir, { recursive: true });
   const log = options.log ?? (() => {});
-  const database = openDatabase({
-    file: join(options.dataDir, DATABASE_FILE),
-    migrationsDir: options.migrationsDir,
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-  });
+  const { database, recovery } = openMirrorDatabase(
+    {
+      file: join(options.dataDir, DATABASE_FILE),
+      migrationsDir: options.migrationsDir,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    },
+    options.clock ?? Date.now,
+    log,
+  );
   const mirror = new Mirror(database);
   const events = new EventBus();
   const accounts = new AccountService({
@@ -121,6 +125,7 @@ export function createCore(options: CoreOptions): Core {
     demo,
     attention,
     app: { version: options.version, mode: options.mode, dataDir: options.dataDir },
+    mirrorRecovery: () => recovery,
   });
   return {
     mirror,
@@ -131,6 +136,7 @@ export function createCore(options: CoreOptions): Core {
     dispatch: createDispatch(handlers, log),
     start: async () => {
       attention.start();
+      if (recovery) events.emit('mirror.recovered', recovery);
       await accounts.setAvailability(options.settings.get().availability);
       try {
         await demo.resume();

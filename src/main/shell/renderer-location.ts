@@ -38,5 +38,6 @@ export function isAppUrl(url: string, location: RendererLocation): boolean {
     const dev = parse(location.devUrl);
     if (dev && (dev.protocol === 'http:' || dev.protocol === 'https:') && parsed.origin === dev.origin) return true;
   }
-  return `${parsed.protocol}//${parsed.host}` === APP_ORIGIN && (parsed.pathname === '/index.html' || parsed.pathname === '/');
+  // A bare origin ("app://switchboard") is what permission checks may pass instead of the page.
+  return `${parsed.protocol}//${parsed.host}` === APP_ORIGIN && ['', '/', '/index.html'].includes(parsed.pathname);
 }

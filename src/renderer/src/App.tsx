@@ -4,6 +4,7 @@ import type { Settings, SettingsPatch } from '../../shared/settings';
 import { api } from './api';
 import { FirstRun } from './components/FirstRun';
 import { Inbox } from './components/Inbox';
+import { MirrorRecoveryBanner } from './components/MirrorRecoveryBanner';
 import { useAccounts } from './hooks/useAccounts';
 import { useApiEvent } from './hooks/useApiEvent';
 import { useTransportConnected } from './hooks/useTransportConnected';
@@ -58,16 +59,20 @@ export function App() {
     );
   }
   if (accounts === null) return <p className="muted center">{t('pane.loading')}</p>;
-  if (accounts.length === 0 || adding) {
-    return (
-      <FirstRun
-        onConnected={() => {
-          setAdding(false);
-          void reload();
-        }}
-        {...(accounts.length > 0 ? { onCancel: () => setAdding(false) } : {})}
-      />
-    );
-  }
-  return <Inbox accounts={accounts} connected={connected} outbox={outbox} progress={progress} settings={settings} onSettings={updateSettings} onAddAccount={() => setAdding(true)} />;
+  return (
+    <div className="app-shell">
+      <MirrorRecoveryBanner />
+      {accounts.length === 0 || adding ? (
+        <FirstRun
+          onConnected={() => {
+            setAdding(false);
+            void reload();
+          }}
+          {...(accounts.length > 0 ? { onCancel: () => setAdding(false) } : {})}
+        />
+      ) : (
+        <Inbox accounts={accounts} connected={connected} outbox={outbox} progress={progress} settings={settings} onSettings={updateSettings} onAddAccount={() => setAdding(true)} />
+      )}
+    </div>
+  );
 }

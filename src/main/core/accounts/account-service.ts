@@ -148,6 +148,10 @@ export class AccountService {
   async connect(input: ConnectInput, extraConfig: Record<string, unknown> = {}): Promise<AccountRow> {
     const kind = this.kinds.get(input.kind);
     const connected = await kind.connect(input, this.ctx);
+    // Twice the same site: every message would show twice, and replies sent from one account
+    // would be echoed into the other. Signing in again is what the existing account offers.
+    const existing = this.deps.mirror.accounts.findSite(input.kind, connected.baseUrl);
+    if (existing) throw new ConsoleError('bad-request', `This site is already connected as "${existing.name}".`);
     const account = this.deps.mirror.accounts.create(
       { kind: input.kind, name: input.name ?? connected.name, baseUrl: connected.baseUrl, config: { ...connected.config, ...extraConfig } },
       this.deps.clock(),
@@ -177,7 +181,7 @@ export class AccountService {
   }
 
   sendReply(conversation: ConversationRow, content: string, clientId: string): Message {
-    const existing = this.deps.mirror.messages.findByClientId(clientId);
+    const existing = this.deps.mirror.messages.findByClientId(conversation.id, clientId);
     if (existing) return this.deps.mirror.messages.get(existing.id)!;
     return this.runtime(conversation.accountId).outbox.enqueueReply(conversation.id, content, clientId);
   }

@@ -301,6 +301,21 @@ export class ConversationsRepo {
     if (row.status !== before.status) this.moveCounts(before.accountId, before.status, row.status);
   }
 
+  /**
+   * Deletes a conversation the site turned out not to have (a placeholder from a realtime event),
+   * unless something was written to it here. Call inside a transaction.
+   */
+  removeGhost(id: number): boolean {
+    const row = this.byId.get({ id });
+    if (!row) return false;
+    const used = this.sqlite.prepare('SELECT (SELECT count(*) FROM messages WHERE conversation_id = @id) + (SELECT count(*) FROM outbox WHERE conversation_id = @id) AS n').get({ id }) as { n: number };
+    if (used.n > 0) return false;
+    this.ftsDelete.run(row.id, row.visitorName ?? '', row.visitorEmail ?? '');
+    this.db.delete(conversations).where(eq(conversations.id, id)).run();
+    this.forgetCounts();
+    return true;
+  }
+
   /** Remembered counts are no longer known (conversations removed, a transaction rolled back). */
   forgetCounts(): void {
     this.countsCache.clear();

@@ -113,7 +113,7 @@ export class OpenManusRest {
     const detail = detailOf(json, res.status);
     if (res.status === 401) throw new ConnectorError('auth', `The backend refused the token (${detail}): paste a fresh one.`);
     if (res.status === 403 && 'sessionid' in credentials) throw new ConnectorError('auth', `The session was refused (${detail}).`);
-    const transient = transientFor(res, detail);
+    const transient = transientFor(res, detail, Date.now());
     if (transient) throw transient;
     if (!res.ok) throw new ConnectorError('rejected', detail);
     const parsed = schema.safeParse(json);

@@ -5,11 +5,16 @@ import { ConnectorError } from '../connector';
 import { requestJson, transientFor } from '../http-json';
 import { Envelope } from './wire';
 
+export { MAX_BODY_BYTES, MAX_RETRY_AFTER_MS, retryAfterMs } from '../http-json';
+
 export interface RestClientOptions {
   baseUrl: string;
   token: () => string | undefined;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** Defaults to MAX_BODY_BYTES. */
+  maxBodyBytes?: number;
+  clock?: () => number;
 }
 
 export class RestClient {
@@ -35,13 +40,18 @@ export class RestClient {
     const token = auth ? this.options.token() : undefined;
     if (auth && !token) throw new ConnectorError('auth', 'Not signed in.');
     if (token) headers.Authorization = `Bearer ${token}`;
-    const { res, json } = await requestJson(this.fetchFn, new URL(path, this.options.baseUrl), { method, headers, body, timeoutMs: this.options.timeoutMs }, this.options.baseUrl);
+    const { res, json } = await requestJson(
+      this.fetchFn,
+      new URL(path, this.options.baseUrl),
+      { method, headers, body, timeoutMs: this.options.timeoutMs, maxBodyBytes: this.options.maxBodyBytes },
+      this.options.baseUrl,
+    );
     const serverMessage =
       json && typeof json === 'object' && 'error' in json && typeof (json as { error: unknown }).error === 'string'
         ? (json as { error: string }).error
         : `HTTP ${res.status}`;
     if (res.status === 401) throw new ConnectorError('auth', serverMessage);
-    const transient = transientFor(res, serverMessage);
+    const transient = transientFor(res, serverMessage, (this.options.clock ?? Date.now)());
     if (transient) throw transient;
     if (!res.ok) throw new ConnectorError('rejected', serverMessage);
     const parsed = Envelope(schema).safeParse(json);
