@@ -12,6 +12,7 @@ Everything a test needs to vary comes from the environment, so one process runs 
 """
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -129,4 +130,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # Every 4xx is an expected answer here (tests make hundreds); real failures (5xx) still log.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+if len(sys.argv) > 1 and sys.argv[1] == "test":
+    # Django's own test runner: a fast hasher keeps the suite short; nothing else changes.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,5 +1,7 @@
 """Runs daphne in this process on 127.0.0.1 and prints one line, `listening <host> <port>`, once the
-port is bound and the reactor runs (port 0 picks a free port). SIGTERM/SIGINT stop it."""
+port is bound and the reactor runs (port 0 picks a free port). SIGTERM/SIGINT stop it, and so
+does the death of the parent process (the launcher), so a killed launcher leaves no daphne behind."""
+import os
 import sys
 
 from django.core.management.base import BaseCommand
@@ -26,7 +28,16 @@ class Command(BaseCommand):
             sys.stdout.write(f"listening {host} {port}\n")
             sys.stdout.flush()
 
+        parent = os.getppid()
+
+        def orphaned():
+            if os.getppid() != parent:
+                server.stop()
+
         def ready():
+            from twisted.internet.task import LoopingCall
+
+            LoopingCall(orphaned).start(1.0, now=False)
             if not server.listening_addresses:
                 sys.stderr.write("daphne did not bind\n")
                 server.stop()
