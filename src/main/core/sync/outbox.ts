@@ -9,6 +9,7 @@ import type { EventBus } from '../events';
 import type { Mirror } from '../mirror/mirror';
 import type { OutboxRow } from '../mirror/outbox-repo';
 import { backoffDelay } from './backoff';
+import { findSentReply } from './reconcile';
 import type { Timers } from './timers';
 
 export interface OutboxDeps {
@@ -23,6 +24,17 @@ export interface OutboxDeps {
   onAuthExpired: (reason: string) => void;
   /** Called after a status or read item fails for good, so the engine can refetch the truth. */
   onRejected?: (conversationId: number) => void;
+}
+
+/** What a queued reply keeps: its text, its pending row, and (non-idempotent kinds) when it was first tried. */
+interface ReplyPayload {
+  content?: string;
+  messageId?: number;
+  /**
+   * Set just before the first attempt: from then on the server may have the reply (a crash, a
+   * lost answer), so every later attempt looks for it first; a copy from before it is not ours.
+   */
+  attemptedAt?: number;
 }
 
 export class Outbox {
@@ -177,11 +189,25 @@ export class Outbox {
       mirror.outbox.remove(row.id);
       return;
     }
+    const payload = JSON.parse(row.payload) as ReplyPayload & { status?: ConversationStatus; messageRemoteIds?: string[] };
+    const reconcile = row.kind === 'reply' && !connector.capabilities.idempotentSend;
+    const firstAttempt = payload.attemptedAt === undefined;
+    if (reconcile && firstAttempt) {
+      // Recorded before the first byte leaves: after a crash or a lost answer, the next attempt
+      // knows the server may already have this reply and looks for it first.
+      payload.attemptedAt = clock();
+      mirror.outbox.setPayload(row.id, payload);
+    }
     mirror.outbox.setState(row.id, 'in-flight');
     try {
-      const payload = JSON.parse(row.payload) as { content?: string; status?: ConversationStatus; messageRemoteIds?: string[] };
       if (row.kind === 'reply') {
-        const echo = await connector.sendReply(conversation.remoteId, payload.content ?? '', row.clientId);
+        const content = payload.content ?? '';
+        const already =
+          reconcile && !firstAttempt
+            ? await findSentReply({ connector, mirror, conversationId: row.conversationId, conversationRemoteId: conversation.remoteId, content, attemptedAt: payload.attemptedAt! })
+            : null;
+        if (already) this.deps.log(`outbox: reply ${row.clientId} was already on the server (${already.remoteId}); not sent again`);
+        const echo = already ?? (await connector.sendReply(conversation.remoteId, content, row.clientId));
         // Stopped meanwhile (the database may be closed): the row stays in flight and is sent
         // again, idempotently, after the next start.
         if (this.stopped) return;
