@@ -1,7 +1,8 @@
 // Starts the Django Channels reference backend as child processes: migrations into a data
 // directory, the optional demo seed, then daphne (`manage.py serve`) on 127.0.0.1.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findPython } from './python';
@@ -95,11 +96,34 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((r) => child.once('exit', () => r()));
 }
 
+/**
+ * A migrated empty database, made once per version of the migrations and copied into each new
+ * data directory: `migrate` costs seconds on a loaded machine, a copy milliseconds.
+ */
+function migratedTemplate(o: DjangoBackendOptions): string {
+  const hash = createHash('sha256');
+  for (const app of ['accounts', 'chat', 'challenges']) {
+    const dir = join(DJANGO_DIR, app, 'migrations');
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.py')).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  }
+  const file = join(tmpdir(), `switchboard-django-template-${hash.digest('hex').slice(0, 16)}.sqlite3`);
+  if (!existsSync(file)) {
+    const work = mkdtempSync(join(tmpdir(), 'switchboard-django-template-'));
+    manage(['migrate', '--noinput', '-v', '0'], pythonEnv(work, o));
+    renameSync(join(work, 'db.sqlite3'), file);
+    rmSync(work, { recursive: true, force: true });
+  }
+  return file;
+}
+
 export async function startDjangoBackend(o: DjangoBackendOptions = {}): Promise<DjangoBackend> {
   const tempDir = o.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'switchboard-django-'));
   const dataDir = o.dataDir ?? (tempDir as string);
   const env = pythonEnv(dataDir, o);
-  manage(['migrate', '--noinput', '-v', '0'], env);
+  const db = join(dataDir, 'db.sqlite3');
+  // A database kept in --data is brought up to date; a new one starts as a copy of the template.
+  if (existsSync(db)) manage(['migrate', '--noinput', '-v', '0'], env);
+  else copyFileSync(migratedTemplate(o), db);
   const seed = o.seedDemo ? (JSON.parse(manage(['seed_demo', '--students', String(o.students ?? 5)], env)) as DemoSeed) : null;
   let halting = false;
   const watch = (started: { child: ChildProcess; port: number }): { child: ChildProcess; port: number } => {
