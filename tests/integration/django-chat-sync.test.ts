@@ -139,4 +139,28 @@ describe('django-chat against the Django Channels reference backend', () => {
     await mirrorEquals(c, accountId, b);
     expect(djangoSnapshot(b)[first.conversationId]!.filter((m) => m.content === 'sent while the site was down')).toHaveLength(1);
   });
+
+  it('daphne SIGKILLed between a socket send and its echo: each reply is stored exactly once after the restart', async () => {
+    const b = await backend();
+    const c = await core();
+    const accountId = await connectDjango(c.core, b);
+    await live(c);
+    const s = await student(b, 0);
+    const row = c.core.mirror.conversations.findByRemote(accountId, s.conversationId)!;
+    await call(c, 'conversations.watch', { conversationIds: [row.id] });
+    const warm = await call<Message>(c, 'messages.send', { conversationId: row.id, content: 'socket warm-up', clientId: randomUUID() });
+    await waitFor(() => c.core.mirror.messages.get(warm.id)?.delivery === 'sent', 15_000, 'warm-up confirmed');
+    const stored = (content: string) => (djangoSnapshot(b)[s.conversationId] ?? []).filter((m) => m.content === content).length;
+    const replies: Message[] = [];
+    for (const [i, when] of (['at once', 'once stored'] as const).entries()) {
+      const content = `crash reply ${i} (${when})`;
+      replies.push(await call<Message>(c, 'messages.send', { conversationId: row.id, content, clientId: randomUUID() }));
+      if (when === 'once stored') await waitFor(() => stored(content) === 1, 15_000, 'stored before the kill');
+      await b.kill();
+      await b.restart();
+    }
+    for (const r of replies) await waitFor(() => c.core.mirror.messages.get(r.id)?.delivery === 'sent', 40_000, `${r.content} delivered`);
+    for (const r of replies) expect(stored(r.content)).toBe(1);
+    await mirrorEquals(c, accountId, b);
+  });
 });

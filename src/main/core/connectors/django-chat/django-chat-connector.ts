@@ -46,6 +46,8 @@ export class DjangoChatConnector implements Connector {
   private readonly seen = new Map<string, number>();
   private linked = false;
   private generation = 0;
+  /** The generation whose socket refusal was handled (once per connect). */
+  private refused = -1;
 
   constructor(private readonly o: DjangoChatConnectorOptions) {
     this.rest = new DjangoRest({ baseUrl: o.baseUrl, credentials: o.credentials, fetch: o.fetch, clock: o.clock });
@@ -144,19 +146,29 @@ export class DjangoChatConnector implements Connector {
     }
   }
 
+  /**
+   * A refused handshake is not retried blindly: a cookie-only GET tells an expired session (sign
+   * in again) from a refused Origin (the site's allowed hosts). Either way the sockets stop until
+   * the next connect; polling keeps bringing messages while Bearer still works.
+   */
   private async onRefused(remoteId: string, status: number): Promise<void> {
     const sink = this.sink;
-    if (!sink) return;
+    const generation = this.generation;
+    if (!sink || this.refused === generation) return;
+    this.refused = generation;
+    this.pool.stop();
     try {
-      if (await this.rest.sessionValid(conversationsPath)) {
-        sink.warn(`The site refused the live connection for conversation ${remoteId} (HTTP ${status}); its allowed hosts do not include this site's address.`);
-        sink.link('unavailable', 'The site refuses live connections from its own address (Origin not allowed); new messages arrive by polling.');
+      const session = await this.rest.sessionValid(conversationsPath);
+      if (generation !== this.generation) return;
+      if (session) {
+        sink.warn(`The site refused the live connection for conversation ${remoteId} (HTTP ${status}).`);
+        sink.link('unavailable', 'The site refuses live connections from this console (its allowed hosts do not include the site address); messages arrive by polling, replies wait.');
       } else {
-        this.linked = false;
-        sink.link('auth-expired', 'The site’s session expired: sign in again for live messages.');
+        sink.link('auth-expired', 'The site’s session expired: sign in again for live messages and replies.');
       }
     } catch (error) {
       sink.warn(`Could not check the session after a refused socket: ${error instanceof Error ? error.message : String(error)}`);
+      sink.link('unavailable', `The site refused the live connection (HTTP ${status}).`);
     }
   }
 

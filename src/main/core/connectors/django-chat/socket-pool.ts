@@ -91,6 +91,7 @@ export class SocketPool {
 
   /** Sends a reply and resolves with its echo; rejects 'transient' when the echo does not come. */
   async send(remoteId: string, content: string): Promise<WireMessage> {
+    if (!this.running) throw new ConnectorError('transient', 'The live connection is down; the reply waits.');
     this.touch(remoteId);
     const socket = this.sockets.get(remoteId) ?? this.open(remoteId);
     await this.ready(socket);
