@@ -31,6 +31,8 @@ export interface DjangoChatConnectorOptions {
 }
 
 const LIST_PAGE = 100;
+/** The poll reads small pages: on the deployed serializer every row costs queries (measured: README). */
+const POLL_PAGE = 20;
 export const DEFAULT_MAX_SOCKETS = 20;
 const conversationsPath = `${API}/chat/teacher/conversations/`;
 const messagesPath = (remoteId: string) => `${API}/chat/teacher/conversations/${encodeURIComponent(remoteId)}/messages/`;
@@ -104,7 +106,7 @@ export class DjangoChatConnector implements Connector {
     try {
       const moved: { c: RemoteConversation; stamp: number }[] = [];
       for (let page = 1; ; page++) {
-        const { items, next, stamps } = await this.listPage(page);
+        const { items, next, stamps } = await this.listPage(page, POLL_PAGE);
         if (generation !== this.generation) return;
         let fresh = 0;
         for (const [i, c] of items.entries()) {
@@ -172,8 +174,8 @@ export class DjangoChatConnector implements Connector {
     }
   }
 
-  private async listPage(page: number): Promise<{ items: RemoteConversation[]; stamps: number[]; next: boolean }> {
-    const data = await this.rest.request('GET', `${conversationsPath}?page=${page}&page_size=${LIST_PAGE}`, WirePage);
+  private async listPage(page: number, size: number): Promise<{ items: RemoteConversation[]; stamps: number[]; next: boolean }> {
+    const data = await this.rest.request('GET', `${conversationsPath}?page=${page}&page_size=${size}`, WirePage);
     const items: RemoteConversation[] = [];
     const stamps: number[] = [];
     for (const raw of data.results) {
@@ -195,7 +197,7 @@ export class DjangoChatConnector implements Connector {
 
   async listConversations({ page }: { since: string | null; page: string | null }): Promise<Page<RemoteConversation> & { watermark: string | null }> {
     const pageNo = page ? Number(page) : 1;
-    const { items, stamps, next } = await this.listPage(pageNo);
+    const { items, stamps, next } = await this.listPage(pageNo, LIST_PAGE);
     items.forEach((c, i) => this.seen.set(c.remoteId, Math.max(this.seen.get(c.remoteId) ?? 0, stamps[i]!)));
     const newest = stamps.length ? new Date(Math.max(...stamps)).toISOString() : null;
     return { items, next: next ? String(pageNo + 1) : null, watermark: newest };
