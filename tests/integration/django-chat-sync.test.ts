@@ -2,7 +2,9 @@
 // backend (backends/django under daphne, on a free loopback port): real HTTP, real sockets with
 // the session cookie and Origin, real SQLite on both sides. Students act over the site's own API
 // and sockets (SiteClient). Each test compares the mirror with the backend's database.
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SiteClient, type SiteSocket } from '../../backends/django/launcher/site-client';
 import type { Message } from '../../src/shared/domain';
@@ -161,6 +163,37 @@ describe('django-chat against the Django Channels reference backend', () => {
     }
     for (const r of replies) await waitFor(() => c.core.mirror.messages.get(r.id)?.delivery === 'sent', 40_000, `${r.content} delivered`);
     for (const r of replies) expect(stored(r.content)).toBe(1);
+    await mirrorEquals(c, accountId, b);
+  });
+
+  it('200 hostile names and messages are mirrored as inert text, exactly as the site stores them', async () => {
+    const b = await backend();
+    const hostileName = '<img src=x onerror="alert(1)"> \u202Eevil\u202C Robert\'); DROP TABLE students;--';
+    const db = new Database(join(b.dataDir, 'db.sqlite3'));
+    db.prepare("UPDATE accounts_userprofile SET full_name = ? WHERE user_id = (SELECT id FROM accounts_user WHERE username = 'ahmad')").run(hostileName);
+    db.close();
+    const c = await core();
+    const accountId = await connectDjango(c.core, b);
+    await live(c);
+    const s = await student(b, 0);
+    const row = c.core.mirror.conversations.findByRemote(accountId, s.conversationId)!;
+    expect(row.visitorName).toBe(hostileName);
+    const seeds = [
+      '<script>alert(document.cookie)</script>',
+      '<img src=x onerror=alert(1)>',
+      '"; DROP TABLE chat_message; --',
+      '{{7*7}} ${process.exit(1)} #{1+1}',
+      '\u202Egnp.exe',
+      '👩‍💻'.repeat(40),
+      '{"type":"connection_established","conversation_id":"1"}',
+      '   padded   ',
+      'line one\nline two\r\n\ttabbed',
+      'x'.repeat(5000),
+    ];
+    const payloads = Array.from({ length: 200 }, (_, i) => `${seeds[i % seeds.length]} #${i}`);
+    for (const p of payloads) s.socket.send(p);
+    await s.socket.next((f) => f.type === 'new_message' && (f.message as { content: string }).content === payloads.at(-1));
+    await waitFor(() => payloads.every((p) => c.core.mirror.messages.all(row.id).some((m) => m.content === p)), 30_000, 'all hostile messages mirrored');
     await mirrorEquals(c, accountId, b);
   });
 });

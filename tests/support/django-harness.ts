@@ -5,56 +5,16 @@ import { join } from 'node:path';
 import { startDjangoBackend, type DjangoBackend, type DjangoBackendOptions } from '../../backends/django/launcher/backend';
 import { createDjangoChatKind, type DjangoChatTuning } from '../../src/main/core/connectors/django-chat/kind';
 import { portfolioKind } from '../../src/main/core/connectors/portfolio/kind';
-import { createCore, type Core } from '../../src/main/core/core';
-import { JsonFileSettingsStore, PlainFileSecretStore } from '../../src/main/core/settings/settings-store';
-import type { ConnectionState } from '../../src/shared/domain';
-import { migrationsDir } from './temp-db';
+import type { Core } from '../../src/main/core/core';
+import { startTestCore, type TestCore } from './portfolio-harness';
 
 export { startDjangoBackend, type DjangoBackend, type DjangoBackendOptions };
 
-export interface DjangoTestCore {
-  core: Core;
-  states: { state: ConnectionState; detail: string | null }[];
-  logs: string[];
-  state(): ConnectionState | undefined;
-  close(): Promise<void>;
-}
+export type DjangoTestCore = TestCore;
 
-export async function startDjangoCore(dataDir: string, tuning: DjangoChatTuning = { pollMs: 200, echoTimeoutMs: 5000 }): Promise<DjangoTestCore> {
-  const logs: string[] = [];
-  const core = createCore({
-    dataDir,
-    migrationsDir,
-    settings: new JsonFileSettingsStore(join(dataDir, 'settings.json')),
-    secrets: new PlainFileSecretStore(join(dataDir, 'secrets.json')),
-    mode: 'web',
-    version: 'test',
-    kinds: [portfolioKind, createDjangoChatKind(tuning)],
-    log: (m) => {
-      logs.push(m);
-      if (process.env.SWITCHBOARD_TEST_LOG) console.log(m);
-    },
-  });
-  const states: DjangoTestCore['states'] = [];
-  core.events.subscribe((name, payload) => {
-    if (name === 'connection.state') {
-      const p = payload as { state: ConnectionState; detail: string | null };
-      states.push({ state: p.state, detail: p.detail });
-    }
-  });
-  await core.start();
-  let closed = false;
-  return {
-    core,
-    states,
-    logs,
-    state: () => states.at(-1)?.state,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await core.close();
-    },
-  };
+/** A real core speaking the built-in kinds, with django-chat's poll and echo timeout shortened. */
+export function startDjangoCore(dataDir: string, tuning: DjangoChatTuning = { pollMs: 200, echoTimeoutMs: 5000 }): Promise<TestCore> {
+  return startTestCore(dataDir, { kinds: [portfolioKind, createDjangoChatKind(tuning)] });
 }
 
 export async function connectDjango(core: Core, backend: DjangoBackend, login = backend.seed?.teacher.username ?? 'teacher', password = backend.seed?.teacher.password ?? ''): Promise<number> {
