@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SiteClient, type SiteSocket } from '../../backends/django/launcher/site-client';
 import type { Message } from '../../src/shared/domain';
-import { connectDjango, djangoMirrorSnapshot, djangoSnapshot, startDjangoBackend, startDjangoCore, type DjangoBackend, type DjangoTestCore } from '../support/django-harness';
+import { connectDjango, delivered, djangoMirrorSnapshot, djangoSnapshot, startDjangoBackend, startDjangoCore, type DjangoBackend, type DjangoTestCore } from '../support/django-harness';
 import { waitFor } from '../support/portfolio-harness';
 import { tempDir } from '../support/temp-db';
 
@@ -92,7 +92,7 @@ describe('django-chat against the Django Channels reference backend', () => {
     const seen = await s.socket.next((f) => f.type === 'new_message', from);
     expect((seen.message as { content: string; is_own_message: boolean }).content).toBe('welcome!');
     expect((seen.message as { is_own_message: boolean }).is_own_message).toBe(false);
-    await waitFor(() => c.core.mirror.messages.get(sent.id)?.delivery === 'sent', 15_000, 'reply confirmed by its echo');
+    await waitFor(() => delivered(c, sent.id), 15_000, 'reply confirmed by its echo');
     expect(c.core.mirror.messages.get(sent.id)?.remoteId).toMatch(/^\d+$/);
     await mirrorEquals(c, accountId, b);
     expect(djangoSnapshot(b)[s.conversationId]!.filter((m) => m.content === 'welcome!')).toHaveLength(1);
@@ -136,7 +136,7 @@ describe('django-chat against the Django Channels reference backend', () => {
     await live(c);
     const again = await student(b, 0);
     again.socket.send('after the restart');
-    await waitFor(() => c.core.mirror.messages.get(queued.id)?.delivery === 'sent', 30_000, 'queued reply delivered');
+    await waitFor(() => delivered(c, queued.id), 30_000, 'queued reply delivered');
     await waitFor(() => c.core.mirror.messages.all(row.id).some((m) => m.content === 'after the restart'), 15_000, 'message after restart');
     await mirrorEquals(c, accountId, b);
     expect(djangoSnapshot(b)[first.conversationId]!.filter((m) => m.content === 'sent while the site was down')).toHaveLength(1);
@@ -151,7 +151,7 @@ describe('django-chat against the Django Channels reference backend', () => {
     const row = c.core.mirror.conversations.findByRemote(accountId, s.conversationId)!;
     await call(c, 'conversations.watch', { conversationIds: [row.id] });
     const warm = await call<Message>(c, 'messages.send', { conversationId: row.id, content: 'socket warm-up', clientId: randomUUID() });
-    await waitFor(() => c.core.mirror.messages.get(warm.id)?.delivery === 'sent', 15_000, 'warm-up confirmed');
+    await waitFor(() => delivered(c, warm.id), 15_000, 'warm-up confirmed');
     const stored = (content: string) => (djangoSnapshot(b)[s.conversationId] ?? []).filter((m) => m.content === content).length;
     const replies: Message[] = [];
     for (const [i, when] of (['at once', 'once stored'] as const).entries()) {
@@ -161,7 +161,7 @@ describe('django-chat against the Django Channels reference backend', () => {
       await b.kill();
       await b.restart();
     }
-    for (const r of replies) await waitFor(() => c.core.mirror.messages.get(r.id)?.delivery === 'sent', 40_000, `${r.content} delivered`);
+    for (const r of replies) await waitFor(() => delivered(c, r.id), 40_000, `${r.content} delivered`);
     for (const r of replies) expect(stored(r.content)).toBe(1);
     await mirrorEquals(c, accountId, b);
   });

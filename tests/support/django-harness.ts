@@ -60,3 +60,9 @@ export function djangoMirrorSnapshot(core: Core, accountId: number): DjangoSnaps
   }
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => Number(a) - Number(b)));
 }
+
+/** A reply the site confirmed: 'sent', or already 'read' (a student socket connecting marks the teacher's messages read). */
+export function delivered(c: TestCore, messageId: number): boolean {
+  const delivery = c.core.mirror.messages.get(messageId)?.delivery;
+  return delivery === 'sent' || delivery === 'read';
+}

@@ -138,7 +138,10 @@ export async function startDjangoBackend(o: DjangoBackendOptions = {}): Promise<
     const { child } = current;
     halting = true;
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    // daphne can take long to wind down with consumers still running: a stop never hangs.
+    const force = signal === 'SIGKILL' ? null : setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited(child);
+    if (force) clearTimeout(force);
     halting = false;
   };
   return {

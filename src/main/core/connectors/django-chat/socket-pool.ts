@@ -21,7 +21,7 @@ export interface SocketPoolOptions {
   onEstablished: (remoteId: string) => void;
   /** A message that is not the echo of a reply sent here (the student's, or ours from elsewhere). */
   onMessage: (remoteId: string, message: WireMessage) => void;
-  /** The handshake was refused with an HTTP status (403: no valid session, or Origin refused). */
+  /** The handshake was refused with 401/403 (no valid session, or Origin refused); other statuses are retried. */
   onRefused: (remoteId: string, status: number) => void;
   warn: (message: string) => void;
 }
@@ -156,7 +156,10 @@ export class SocketPool {
     socket.ws = ws;
     socket.established = false;
     ws.on('unexpected-response', (_req, res) => {
-      this.o.onRefused(socket.remoteId, res.statusCode ?? 0);
+      const status = res.statusCode ?? 0;
+      // A 5xx (the consumer raised: a locked database, a restart) is retried like a drop.
+      if (status === 401 || status === 403) this.o.onRefused(socket.remoteId, status);
+      else this.o.warn(`django-chat socket ${socket.remoteId}: handshake answered HTTP ${status}; retrying`);
       ws.terminate();
     });
     ws.on('error', (error) => this.o.warn(`django-chat socket ${socket.remoteId}: ${error.message}`));
