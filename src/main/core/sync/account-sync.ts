@@ -347,7 +347,7 @@ export class AccountSync {
       for (const { remoteId, ids, at } of burst.deletions) {
         const row = mirror.conversations.findByRemote(accountId, remoteId);
         if (!row) continue;
-        const removed = mirror.messages.markDeleted(row.id, ids, at);
+        const removed = mirror.messages.markDeleted(row.id, ids, plausibleTime(at, now));
         if (!removed.length) continue;
         push(row.id, { added: [], updated: [], removed });
         mirror.conversations.refreshPreview(row.id, now);
