@@ -358,7 +358,7 @@ export class AccountSync {
       for (const { remoteId, ids, at } of burst.deletions) {
         const row = mirror.conversations.findByRemote(accountId, remoteId);
         if (!row) continue;
-        const removed = mirror.messages.markDeleted(row.id, ids, at);
+        const removed = mirror.messages.markDeleted(row.id, ids, plausibleTime(at, now));
         if (!removed.length) continue;
         push(row.id, { added: [], updated: [], removed });
         mirror.conversations.refreshPreview(row.id, now);
@@ -471,7 +471,9 @@ export class AccountSync {
       return;
     }
     this.fetchFailures++;
-    const delay = backoffDelay(this.fetchFailures, () => 1, 2000, 60_000);
+    // Every 2 s through a short outage (a restarting site is back within seconds), then backing
+    // off to a minute: a site down for hours is not asked 1,800 times an hour.
+    const delay = backoffDelay(Math.max(1, this.fetchFailures - 2), () => 1, 2000, 60_000);
     this.deps.log(`sync ${this.deps.accountId}: ${what} failed: ${errorText(error)}; retrying in ${delay} ms`);
     if (isStoreError(error)) this.onStoreError(error, false);
     else this.syncError = `Could not sync: ${errorText(error)}`;
