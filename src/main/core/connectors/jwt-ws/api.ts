@@ -1,0 +1,98 @@
+// The REST calls a jwt-ws account makes, typed: rooms, newest-first page/limit history walked back
+// to known messages, replies sent exactly once although the server has no idempotency key.
+import { z } from 'zod';
+import type { JwtWsRest } from './rest-client';
+import { WireMessage, WireRoom, WireUser } from './wire';
+
+export const HISTORY_LIMIT = 50;
+
+export interface SentRecord {
+  roomId: string;
+  content: string;
+  /** When the first attempt started (local ms). */
+  firstAttemptAt: number;
+}
+
+export class JwtWsApi {
+  /** Messages already matched to a reply, so two equal replies are not both matched to one message. */
+  private readonly claimed = new Set<string>();
+
+  constructor(private readonly rest: JwtWsRest) {}
+
+  async me(): Promise<WireUser> {
+    return (await this.rest.request('GET', '/api/v1/users/me', WireUser)).data;
+  }
+
+  async myRooms(): Promise<WireRoom[]> {
+    return (await this.rest.request('GET', '/api/v1/rooms/my-chats', z.array(WireRoom).max(100_000))).data;
+  }
+
+  async room(roomId: string): Promise<WireRoom> {
+    return (await this.rest.request('GET', `/api/v1/rooms/${encodeURIComponent(roomId)}`, WireRoom)).data;
+  }
+
+  /** One page, newest first. Pages are offsets, so they shift when messages arrive: dedupe by id. */
+  async historyPage(roomId: string, page: number, limit = HISTORY_LIMIT): Promise<{ messages: WireMessage[]; totalPages: number }> {
+    const r = await this.rest.request('GET', `/api/v1/rooms/${encodeURIComponent(roomId)}/messages?page=${page}&limit=${limit}`, z.array(WireMessage).max(1000));
+    return { messages: r.data, totalPages: r.meta?.total_pages ?? (r.data.length < limit ? page : page + 1) };
+  }
+
+  /**
+   * Walks history back from the newest page until `known` says a message was seen before (or the
+   * history ends, or maxPages). Returns every message met, newest first, each once.
+   */
+  async pageBack(roomId: string, known: (m: WireMessage) => boolean, maxPages = 20, limit = HISTORY_LIMIT): Promise<WireMessage[]> {
+    const seen = new Map<string, WireMessage>();
+    for (let page = 1; page <= maxPages; page++) {
+      const { messages, totalPages } = await this.historyPage(roomId, page, limit);
+      let reachedKnown = false;
+      for (const m of messages) {
+        if (!seen.has(m.id)) seen.set(m.id, m);
+        if (known(m)) reachedKnown = true;
+      }
+      if (reachedKnown || messages.length < limit || page >= totalPages) break;
+    }
+    return [...seen.values()];
+  }
+
+  /**
+   * Sends a reply. `previous` says an earlier attempt may have reached the server (timeout, 5xx,
+   * lost answer): then the newest history is searched for it first, because a resend of a
+   * delivered reply would show twice.
+   */
+  async sendReply(roomId: string, content: string, selfId: string, previous?: SentRecord): Promise<WireMessage> {
+    if (previous) {
+      const found = await this.findSent(roomId, content, selfId, previous.firstAttemptAt);
+      if (found) return found;
+    }
+    const m = (await this.rest.request('POST', '/api/v1/messages', WireMessage, { room_id: roomId, content, type: 'text' })).data;
+    this.claimed.add(m.id);
+    return m;
+  }
+
+  private async findSent(roomId: string, content: string, selfId: string, since: number): Promise<WireMessage | null> {
+    // Server clocks drift: accept messages up to five minutes before the first attempt.
+    const from = since - 5 * 60_000;
+    for (let page = 1; page <= 5; page++) {
+      const { messages } = await this.historyPage(roomId, page);
+      for (const m of messages) {
+        if (m.sender_id === selfId && m.content === content && !m.is_deleted && !this.claimed.has(m.id) && Date.parse(m.created_at) >= from) {
+          this.claimed.add(m.id);
+          return m;
+        }
+      }
+      const oldest = messages.at(-1);
+      if (!oldest || messages.length < HISTORY_LIMIT || Date.parse(oldest.created_at) < from) break;
+    }
+    return null;
+  }
+
+  async markRead(messageId: string): Promise<void> {
+    await this.rest.request('POST', `/api/v1/messages/${encodeURIComponent(messageId)}/read`, z.unknown());
+  }
+
+  /** Ensures the direct room with a user (200 existing, 201 new). */
+  async directRoom(userId: string): Promise<WireRoom> {
+    return (await this.rest.request('POST', `/api/v1/rooms/direct/${encodeURIComponent(userId)}`, WireRoom)).data;
+  }
+}
