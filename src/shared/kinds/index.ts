@@ -4,17 +4,19 @@
 import { z } from 'zod';
 import type { AccountKind } from '../domain';
 import type { KindForm } from './fields';
+import { JwtWsConnect, JwtWsSignIn, jwtWsForm } from './jwt-ws';
 import { PortfolioConnect, PortfolioSignIn, portfolioForm } from './portfolio';
 
-export const ConnectInput = z.discriminatedUnion('kind', [PortfolioConnect]);
+export const ConnectInput = z.discriminatedUnion('kind', [PortfolioConnect, JwtWsConnect]);
 export type ConnectInput = z.infer<typeof ConnectInput>;
 
-export const SignInInput = z.discriminatedUnion('kind', [PortfolioSignIn]);
+export const SignInInput = z.discriminatedUnion('kind', [PortfolioSignIn, JwtWsSignIn]);
 export type SignInInput = z.infer<typeof SignInInput>;
 
 /** The kinds "Add a site" offers, in the order it offers them. */
 export const kindForms: Partial<Record<AccountKind, KindForm>> = {
   portfolio: portfolioForm,
+  'jwt-ws': jwtWsForm,
 };
 
 export type ConnectInputOf<K extends AccountKind> = Extract<ConnectInput, { kind: K }>;

@@ -23,6 +23,10 @@ export class JwtWsApi {
     return (await this.rest.request('GET', '/api/v1/users/me', WireUser)).data;
   }
 
+  async user(userId: string): Promise<WireUser> {
+    return (await this.rest.request('GET', `/api/v1/users/${encodeURIComponent(userId)}`, WireUser)).data;
+  }
+
   async myRooms(): Promise<WireRoom[]> {
     return (await this.rest.request('GET', '/api/v1/rooms/my-chats', z.array(WireRoom).max(100_000))).data;
   }

@@ -5,6 +5,7 @@
 // every pingIntervalMs, and a socket that stays silent for pongTimeoutMs after it is dropped.
 import WebSocket from 'ws';
 import { backoffDelay } from '../../sync/backoff';
+import { ConnectorError } from '../connector';
 import { encodeClientFrame, isFrame, parseFrames, type InboundFrame } from './frames';
 
 export type SocketState = 'connecting' | 'up' | 'down' | 'stopped';
@@ -13,6 +14,8 @@ export interface SocketEvents {
   /** After every `auth` frame: the first connect and every reconnect (catch up now). */
   up(userId: string): void;
   down(reason: string, retryInMs: number): void;
+  /** No token can be had without the user (sign in again): the socket has stopped. */
+  authFailed(message: string): void;
   frames(frames: InboundFrame[]): void;
   warn(message: string): void;
 }
@@ -97,7 +100,12 @@ export class JwtWsSocket {
       },
       (err: unknown) => {
         if (this.state !== 'connecting') return;
-        const e = err as Error & { kind?: string; retryAfterMs?: number };
+        if (err instanceof ConnectorError && err.kind === 'auth') {
+          this.stop();
+          this.opts.events.authFailed(err.message);
+          return;
+        }
+        const e = err as Error & { retryAfterMs?: number };
         this.scheduleRetry(`no token: ${e.message}`, e.retryAfterMs);
       },
     );
