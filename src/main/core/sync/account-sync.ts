@@ -16,6 +16,8 @@ import type { FeedEntry } from '../../../shared/domain';
 import type { Timers } from './timers';
 
 const PAGE = 100;
+/** Cursor scope: the local message id a page-back catch-up still owes its walk down to ('' = none). */
+const PAGE_BACK_OWED = 'page-back-owed';
 /** Conversations fetched at once after realtime hints (alerts, new conversations). */
 const STALE_FETCHES = 4;
 /** Conversations fetched at once while catching up on a gap. */
@@ -59,6 +61,8 @@ export class AccountSync {
   private catchingUp = false;
   private caughtUp = false;
   private catchUpAgain = false;
+  /** The newest local message id when the current catch-up started (see fetchConversation). */
+  private knownUpTo = 0;
   private burst = emptyBurst();
   private flushScheduled = false;
   private readonly stale = new Set<string>();
@@ -285,6 +289,8 @@ export class AccountSync {
     try {
       do {
         this.catchUpAgain = false;
+        // Page-back stops at messages known before the gap, not at live ones that arrive meanwhile.
+        this.knownUpTo = this.deps.mirror.messages.maxId();
         this.flush();
         await this.fetchGap();
         this.alive();
@@ -336,7 +342,9 @@ export class AccountSync {
           const before = mirror.conversations.findByRemote(accountId, c.remoteId);
           const { row } = mirror.conversations.upsert(accountId, c, clock(), 'sync');
           // Page-back backends list everything: fetch only where the last activity moved.
-          if (connector.capabilities.catchUp === 'cursor' || !before || (c.lastMessageAt ?? 0) > before.lastMessageAt || (c.lastMessageAt ?? 0) > this.newestMessageAt(row.id)) {
+          // (Milliseconds tie in bursts: the newest message's id, where the list gives it, is exact.)
+          const lacksNewest = !!c.lastMessageRemoteId && !mirror.messages.findByRemote(row.id, c.lastMessageRemoteId);
+          if (connector.capabilities.catchUp === 'cursor' || !before || lacksNewest || (c.lastMessageAt ?? 0) > before.lastMessageAt || (c.lastMessageAt ?? 0) > this.newestMessageAt(row.id)) {
             changed.push(c.remoteId);
           }
         }
@@ -344,6 +352,7 @@ export class AccountSync {
       if (result.watermark && (!watermark || Date.parse(result.watermark) > Date.parse(watermark))) watermark = result.watermark;
       page = result.next;
     } while (page);
+    if (connector.capabilities.catchUp === 'page-back') this.owePageBack(changed);
     this.deps.events.emit('conversations.changed', { accountId, conversationIds: [] });
     // A few conversations at a time: one by one, the mirror's writes waited for the network and
     // the network for the writes (bench: catch-up of 10,000 messages took 2.4x the time to only
@@ -357,7 +366,7 @@ export class AccountSync {
       while (next < queue.length && !failure) {
         const remoteId = queue[next++]!;
         try {
-          await this.fetchConversation(remoteId);
+          await this.fetchConversation(remoteId, this.knownUpTo);
           this.alive();
         } catch (error) {
           failure ??= { error };
@@ -371,6 +380,26 @@ export class AccountSync {
     await Promise.allSettled(Array.from({ length: Math.min(CATCH_UP_FETCHES, queue.length) }, worker));
     if (failure) throw (failure as { error: unknown }).error;
     if (watermark) mirror.cursors.set(accountId, 'account', watermark, clock());
+    if (connector.capabilities.catchUp === 'page-back') mirror.cursors.set(accountId, PAGE_BACK_OWED, '', clock());
+  }
+
+  /**
+   * A page-back catch-up that did not finish (the link dropped again, a fetch failed) is owed
+   * until one does: the next one pages back to what was known before the FIRST unfinished
+   * gap, and also walks every conversation that got messages since (a live message there
+   * would otherwise look like the end of the gap and hide the hole behind it).
+   */
+  private owePageBack(changed: string[]): void {
+    const { mirror, accountId, clock } = this.deps;
+    const owed = Number(mirror.cursors.get(accountId, PAGE_BACK_OWED) || Number.NaN);
+    if (Number.isFinite(owed)) {
+      this.knownUpTo = Math.min(owed, this.knownUpTo);
+      for (const id of mirror.messages.conversationsWithMessagesAbove(owed)) {
+        const row = mirror.conversations.getRow(id);
+        if (row && row.accountId === accountId) changed.push(row.remoteId);
+      }
+    }
+    mirror.cursors.set(accountId, PAGE_BACK_OWED, String(this.knownUpTo), clock());
   }
 
   private newestMessageAt(conversationId: number): number {
@@ -422,7 +451,7 @@ export class AccountSync {
   }
 
   /** Fetches what is new in one conversation and applies it, page by page. */
-  private async fetchConversation(remoteId: string): Promise<void> {
+  private async fetchConversation(remoteId: string, knownUpTo = this.deps.mirror.messages.maxId()): Promise<void> {
     const { connector, mirror, accountId, clock } = this.deps;
     const row = mirror.conversations.findByRemote(accountId, remoteId);
     if (!row) return;
@@ -440,12 +469,20 @@ export class AccountSync {
       }
       return;
     }
-    // Page back from the newest until a page holds a message we already have.
+    // Page back from the newest until a page holds a message we already had when the walk (or
+    // the catch-up) began. Live messages that arrive meanwhile, and the repeats an offset page
+    // shows when messages arrive during the walk, have newer local ids and do not stop it: they
+    // would leave a hole between them and what we had. Nor do our own replies: one queued before
+    // the gap has an old local id but reaches the server (and the newest page) only now.
     let before: string | null = null;
+    const knownBefore = (m: RemoteMessage): boolean => {
+      const had = mirror.messages.findByRemote(row.id, m.remoteId);
+      return had !== undefined && had.id <= knownUpTo && had.clientId === null;
+    };
     for (;;) {
       const page = await connector.messagesBefore(remoteId, before, PAGE);
       this.alive();
-      const known = page.items.some((m) => mirror.messages.findByRemote(row.id, m.remoteId));
+      const known = page.items.some(knownBefore);
       await this.commitFetched(row.id, page.items, () => {});
       this.alive();
       if (known || !page.next) break;

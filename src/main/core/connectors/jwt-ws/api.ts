@@ -1,6 +1,8 @@
 // The REST calls a jwt-ws account makes, typed: rooms, newest-first page/limit history walked back
 // to known messages, replies sent exactly once although the server has no idempotency key.
 import { z } from 'zod';
+import { backoffDelay } from '../../sync/backoff';
+import { ConnectorError } from '../connector';
 import type { JwtWsRest } from './rest-client';
 import { WireMessage, WireRoom, WireUser } from './wire';
 
@@ -17,7 +19,33 @@ export class JwtWsApi {
   /** Messages already matched to a reply, so two equal replies are not both matched to one message. */
   private readonly claimed = new Set<string>();
 
-  constructor(private readonly rest: JwtWsRest) {}
+  constructor(
+    private readonly rest: JwtWsRest,
+    private readonly retry: { sleep: (ms: number) => Promise<void>; random: () => number; maxWaitMs: number } = {
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      random: Math.random,
+      maxWaitMs: 30_000,
+    },
+  ) {}
+
+  /**
+   * History walks are retried here on 429 (until X-RateLimit-Reset) and network failures: the
+   * engine keeps the pages it already has, and a walk that stopped half way would leave a hole
+   * its next catch-up cannot see (the newest page is known by then).
+   */
+  private async patiently<T>(fn: () => Promise<T>): Promise<T> {
+    let waited = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (!(error instanceof ConnectorError) || error.kind !== 'transient' || waited >= this.retry.maxWaitMs) throw error;
+        const ms = Math.min(this.retry.maxWaitMs - waited, error.retryAfterMs ?? backoffDelay(attempt, this.retry.random, 500, 5000));
+        waited += ms;
+        await this.retry.sleep(ms);
+      }
+    }
+  }
 
   async me(): Promise<WireUser> {
     return (await this.rest.request('GET', '/api/v1/users/me', WireUser)).data;
@@ -36,9 +64,10 @@ export class JwtWsApi {
   }
 
   /** One page, newest first. Pages are offsets, so they shift when messages arrive: dedupe by id. */
-  async historyPage(roomId: string, page: number, limit = HISTORY_LIMIT): Promise<{ messages: WireMessage[]; totalPages: number }> {
-    const r = await this.rest.request('GET', `/api/v1/rooms/${encodeURIComponent(roomId)}/messages?page=${page}&limit=${limit}`, z.array(WireMessage).max(1000));
-    return { messages: r.data, totalPages: r.meta?.total_pages ?? (r.data.length < limit ? page : page + 1) };
+  async historyPage(roomId: string, page: number, limit = HISTORY_LIMIT): Promise<{ messages: WireMessage[]; totalPages: number; total: number | null }> {
+    const path = `/api/v1/rooms/${encodeURIComponent(roomId)}/messages?page=${page}&limit=${limit}`;
+    const r = await this.patiently(() => this.rest.request('GET', path, z.array(WireMessage).max(1000)));
+    return { messages: r.data, totalPages: r.meta?.total_pages ?? (r.data.length < limit ? page : page + 1), total: r.meta?.total ?? null };
   }
 
   /**

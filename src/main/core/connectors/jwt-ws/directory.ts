@@ -73,6 +73,7 @@ export class Directory {
       createdAt: Date.parse(room.created_at ?? last?.created_at ?? new Date(0).toISOString()),
       lastMessageAt: last ? Date.parse(last.created_at) : null,
       lastMessagePreview: last && !last.is_deleted ? last.content.slice(0, 200) : null,
+      lastMessageRemoteId: last?.id ?? null,
       visitorOnline: this.anyonePresent(room.id),
     };
   }
@@ -82,10 +83,15 @@ export class Directory {
     return { senderType: self ? 'admin' : 'member', senderId: userId, senderName: self ? null : (this.names.get(userId) ?? null) };
   }
 
-  message(m: WireMessage, clock: () => number): RemoteMessage {
+  /**
+   * A history message. `seq` is its position counted from the room's oldest message (the server
+   * soft-deletes, so positions never move): the mirror then orders same-millisecond messages
+   * like the server does.
+   */
+  message(m: WireMessage, clock: () => number, seq = 0): RemoteMessage {
     return {
       remoteId: m.id,
-      seq: 0,
+      seq,
       ...this.sender(m.sender_id),
       content: m.content,
       createdAt: Date.parse(m.created_at),
@@ -96,7 +102,16 @@ export class Directory {
     };
   }
 
+  /** The next position in a room, from its newest history page; 0 (unknown) until one was read. */
+  private readonly nextSeq = new Map<string, number>();
+
+  sawHistory(roomId: string, total: number): void {
+    this.nextSeq.set(roomId, Math.max(this.nextSeq.get(roomId) ?? 0, total + 1));
+  }
+
   frameMessage(d: MessageFrameData): RemoteMessage {
-    return { remoteId: d.message_id, seq: 0, ...this.sender(d.user_id), content: d.content, createdAt: Date.parse(d.created_at), kind: 'text' };
+    const seq = this.nextSeq.get(d.room_id) ?? 0;
+    if (seq > 0) this.nextSeq.set(d.room_id, seq + 1);
+    return { remoteId: d.message_id, seq, ...this.sender(d.user_id), content: d.content, createdAt: Date.parse(d.created_at), kind: 'text' };
   }
 }

@@ -176,9 +176,12 @@ export class JwtWsConnector implements Connector {
     const size = m ? Number(m[2]) : Math.min(100, Math.max(1, limit || HISTORY_LIMIT));
     let page = m ? Number(m[1]) : 1;
     if (before && !m) page = await this.pageAfterMessage(roomId, before, size);
-    const { messages, totalPages } = await this.api.historyPage(roomId, page, size);
+    const { messages, totalPages, total } = await this.api.historyPage(roomId, page, size);
     await this.ensureNames(messages.map((x) => x.sender_id));
-    return { items: messages.map((x) => this.dir.message(x, this.clock)), next: page < totalPages && messages.length > 0 ? cursor(page + 1, size) : null };
+    if (total !== null && page === 1) this.dir.sawHistory(roomId, total);
+    const offset = (page - 1) * size;
+    const items = messages.map((x, i) => this.dir.message(x, this.clock, total === null ? 0 : Math.max(0, total - offset - i)));
+    return { items, next: page < totalPages && messages.length > 0 ? cursor(page + 1, size) : null };
   }
 
   /** The page after the one holding a message id (for a `before` that is a message id). */
