@@ -245,3 +245,50 @@ describe('jwt-ws sync against the reference server', () => {
     expect(b.rejected()).toBeGreaterThan(0);
   }, 180_000);
 });
+
+describe('jwt-ws hostile input', () => {
+  it('200 hostile frames (1 MB, invalid JSON among valid lines, unknown types and fields, odd values) are inert; the valid ones around them land', async () => {
+    const b = await backend();
+    const c = await core();
+    const accountId = await connect(c, b);
+    await live(c);
+    const team = conversationByName(c, accountId, 'Support team')!;
+    const alice = (await api(b.url).login('alice@example.com', 'member-demo-password')).userId;
+    const ownerId = b.owner!.id;
+    const hub = b.server.hub;
+    const at = new Date().toISOString();
+    const valid = (n: number) => b.server.service.sendMessage(alice, { room_id: team.remoteId, content: `valid ${n}` });
+    // One frame of 1 MB (twenty of them in one WebSocket message would pass the socket's 8 MB
+    // cap: the socket then drops and the catch-up fills in, which the fault test covers).
+    hub.sendRaw(ownerId, JSON.stringify({ type: 'message', data: { message_id: 'x', room_id: team.remoteId, user_id: alice, content: 'y'.repeat(1024 * 1024), created_at: at } }));
+    const gapsBefore = c.logs.filter((l) => l.includes('gap')).length;
+    const hostile: string[] = [
+      '{"type":"message","data":',
+      'not json at all',
+      JSON.stringify({ type: 'message_reaction', data: { emoji: '👍' } }),
+      JSON.stringify({ type: 'brand_new_type', data: { anything: [1, 2, 3] }, extra: true }),
+      JSON.stringify({ type: 'message_edit', data: { message_id: 42, room_id: null, content: {} } }),
+      JSON.stringify({ type: 'user_status_change', data: { user_id: alice, status: '<b>busy</b>' } }),
+      JSON.stringify({ type: '__proto__', data: { polluted: true } }),
+      JSON.stringify({ type: 'typing_start', data: { room_id: 'no-such-room', user_id: alice } }),
+      JSON.stringify({ type: 'message_delete', data: { message_id: 'unknown-id', room_id: team.remoteId } }),
+    ];
+    let sent = 0;
+    for (let i = 0; sent < 200; i++) {
+      hub.sendRaw(ownerId, hostile[i % hostile.length]!);
+      sent++;
+      if (i % 20 === 0) valid(i); // goes out in the same WebSocket message as the hostile lines
+    }
+    const html = b.server.service.sendMessage(alice, { room_id: team.remoteId, content: '<img src=x onerror=alert(1)> **bold**' });
+    await waitFor(() => c.core.mirror.messages.findByRemote(team.id, html.id), 15_000, 'the message after the storm');
+    for (let i = 0; i < 200; i += 20) expect(c.core.mirror.messages.all(team.id).some((m) => m.content === `valid ${i}`)).toBe(true);
+    expect(c.core.mirror.messages.findByRemote(team.id, html.id)?.content).toBe('<img src=x onerror=alert(1)> **bold**');
+    expect(c.core.mirror.messages.findByRemote(team.id, 'x')).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(c.state()).toBe('live');
+    expect(c.logs.some((l) => l.includes('skipped a frame'))).toBe(true);
+    // Nothing of this dropped the socket: the valid messages came live, not through a catch-up.
+    expect(c.logs.filter((l) => l.includes('gap')).length).toBe(gapsBefore);
+    await waitEqual(c, accountId, b);
+  });
+});

@@ -182,6 +182,11 @@ export class Hub {
     }
   }
 
+  /** Queues raw text (a malformed frame, say) for a user's sockets: fault tests of clients. */
+  sendRaw(userId: string, text: string): void {
+    for (const c of this.clients.get(userId) ?? []) this.enqueue(c, text);
+  }
+
   isOnline(userId: string): boolean {
     return (this.clients.get(userId)?.size ?? 0) > 0;
   }
