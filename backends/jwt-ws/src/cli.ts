@@ -1,6 +1,6 @@
 // npm run backend:jwt-ws -- [--port 8080] [--data DIR] [--seed-demo] [--simulate N] [--access-ttl S] [--rate-limit N]
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { intArg as int, parseCli } from '../../cli-args';
 import { startJwtWsBackend } from './backend';
 
 const USAGE = `Usage: npm run backend:jwt-ws -- [options]
@@ -17,41 +17,21 @@ const USAGE = `Usage: npm run backend:jwt-ws -- [options]
 
 Environment: OWNER_EMAIL, OWNER_PASSWORD, OWNER_NAME, JWT_SECRET`;
 
-function int(value: string | undefined, name: string, fallback: number, max = 65535): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n > max) {
-    console.error(`Invalid ${name}: ${value}`);
-    process.exit(2);
-  }
-  return n;
-}
-
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        port: { type: 'string' },
-        data: { type: 'string' },
-        'seed-demo': { type: 'boolean' },
-        simulate: { type: 'string' },
-        'access-ttl': { type: 'string' },
-        'refresh-ttl': { type: 'string' },
-        'rate-limit': { type: 'string' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  const values = parseCli(
+    {
+      port: { type: 'string' },
+      data: { type: 'string' },
+      'seed-demo': { type: 'boolean' },
+      simulate: { type: 'string' },
+      'access-ttl': { type: 'string' },
+      'refresh-ttl': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      verbose: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (!values) return;
   const env = process.env;
   const owner = env.OWNER_EMAIL && env.OWNER_PASSWORD ? { email: env.OWNER_EMAIL, password: env.OWNER_PASSWORD, displayName: env.OWNER_NAME } : undefined;
   const simulate = int(values.simulate, '--simulate', 0, 250);
