@@ -29,3 +29,21 @@ export function intArg(value: string | boolean | undefined, name: string, fallba
   }
   return n;
 }
+
+/** Ctrl-C / SIGTERM closes the backend once, then exits 0 (1 when closing failed). */
+export function closeOnSignals(close: () => Promise<void>, announce?: string): void {
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    if (announce) console.log(announce);
+    close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

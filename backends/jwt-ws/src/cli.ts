@@ -1,6 +1,6 @@
 // npm run backend:jwt-ws -- [--port 8080] [--data DIR] [--seed-demo] [--simulate N] [--access-ttl S] [--rate-limit N]
 import { resolve } from 'node:path';
-import { intArg as int, parseCli } from '../../cli-args';
+import { closeOnSignals, intArg as int, parseCli } from '../../cli-args';
 import { startJwtWsBackend } from './backend';
 
 const USAGE = `Usage: npm run backend:jwt-ws -- [options]
@@ -59,20 +59,7 @@ async function main(): Promise<void> {
   // Exactly one line, so a script can wait for it and read every field.
   console.log(`jwt-ws ready url=${backend.url} ws=${backend.wsUrl} owner=${who} simulate=${simulate} data=${dataDir}`);
 
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    backend
-      .close()
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      });
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignals(() => backend.close());
 }
 
 main().catch((err: unknown) => {

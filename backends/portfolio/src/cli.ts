@@ -1,6 +1,6 @@
 // npm run backend -- [--port 8080] [--pusher-port 6001] [--data DIR] [--seed-demo] [--simulate N]
 import { resolve } from 'node:path';
-import { intArg as int, parseCli } from '../../cli-args';
+import { closeOnSignals, intArg as int, parseCli } from '../../cli-args';
 import { startPortfolioBackend } from './backend';
 
 const USAGE = `Usage: npm run backend -- [options]
@@ -66,21 +66,7 @@ async function main(): Promise<void> {
   if (backend.simulator) lines.push(`  Simulator:    ${backend.simulator.stats().visitors} visitors`);
   console.log(lines.join('\n'));
 
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    console.log('Shutting down…');
-    backend
-      .close()
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      });
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignals(() => backend.close(), 'Shutting down…');
 }
 
 main().catch((err: unknown) => {
