@@ -2,6 +2,8 @@
 // loopback port): sign-in with device_id, refresh before expiry and after a 401, a new login when
 // the refresh token is refused, 429 mapped to a wait until X-RateLimit-Reset, and the socket:
 // auth frame, reconnect after a crash, a refused token replaced, keep-alive, 429 at the upgrade.
+import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { startJwtWsBackend, type JwtWsBackendHandle } from '../../backends/jwt-ws/src/index';
@@ -237,5 +239,21 @@ describe('jwt-ws socket', () => {
     expect(s.stats.rateLimited).toBeGreaterThanOrEqual(1);
     expect(delays[0]).toBeGreaterThan(1000);
     expect(Date.now() - t0).toBeGreaterThan(1000);
+  });
+});
+
+describe('jwt-ws REST limits', () => {
+  it('a gzip bomb (a few KB inflating past 32 MB) is refused, not held in memory', async () => {
+    // A hostile site: no reference backend sends this, so a bare HTTP server on loopback does.
+    const bomb = gzipSync(Buffer.alloc(40 * 1024 * 1024, 0x20));
+    const site = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+      res.end(bomb);
+    });
+    await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => site.close(() => r())));
+    expect(bomb.length).toBeLessThan(100 * 1024);
+    const baseUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
+    await expect(signInJwtWs({ baseUrl }, { ...OWNER, deviceId: DEVICE })).rejects.toMatchObject({ kind: 'rejected', message: expect.stringMatching(/too large/) });
   });
 });

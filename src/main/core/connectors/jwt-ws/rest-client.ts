@@ -1,8 +1,9 @@
-// HTTP for a jwt-ws server: `{success, message, data, meta}` envelopes; a 401 refreshes the access
+// HTTP for a jwt-ws server: `{success, message, data, meta}` envelopes, bodies read up to 32 MB; a 401 refreshes the access
 // token once and retries; 429 waits for X-RateLimit-Reset (the server sends no Retry-After); every
 // failure becomes the ConnectorError kind that tells the engine what to do next.
 import type { z } from 'zod';
 import { ConnectorError } from '../connector';
+import { MAX_BODY_BYTES, TooLarge, readCapped } from '../read-capped';
 import { Envelope } from './wire';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -39,8 +40,9 @@ export async function callJson(deps: HttpDeps, method: Method, path: string, bod
   }
   let json: unknown;
   try {
-    json = await res.json();
-  } catch {
+    json = JSON.parse(await readCapped(res, MAX_BODY_BYTES));
+  } catch (error) {
+    if (error instanceof TooLarge) throw new ConnectorError('rejected', `The answer from ${path.split('?')[0]} is too large (over ${MAX_BODY_BYTES / 1024 / 1024} MB); refused.`);
     json = undefined;
   }
   return { status: res.status, headers: res.headers, json };
