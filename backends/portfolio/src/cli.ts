@@ -1,6 +1,6 @@
 // npm run backend -- [--port 8080] [--pusher-port 6001] [--data DIR] [--seed-demo] [--simulate N]
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { closeOnSignals, intArg as int, parseCli } from '../../cli-args';
 import { startPortfolioBackend } from './backend';
 
 const USAGE = `Usage: npm run backend -- [options]
@@ -16,40 +16,20 @@ const USAGE = `Usage: npm run backend -- [options]
 
 Environment: ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_NAME, PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET, JWT_SECRET`;
 
-function int(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    console.error(`Invalid ${name}: ${value}`);
-    process.exit(2);
-  }
-  return n;
-}
-
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        port: { type: 'string' },
-        'pusher-port': { type: 'string' },
-        data: { type: 'string' },
-        'seed-demo': { type: 'boolean' },
-        simulate: { type: 'string' },
-        'no-extensions': { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  const values = parseCli(
+    {
+      port: { type: 'string' },
+      'pusher-port': { type: 'string' },
+      data: { type: 'string' },
+      'seed-demo': { type: 'boolean' },
+      simulate: { type: 'string' },
+      'no-extensions': { type: 'boolean' },
+      verbose: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (!values) return;
   const env = process.env;
   const admin =
     env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, name: env.ADMIN_NAME ?? 'Admin' } : undefined;
@@ -86,21 +66,7 @@ async function main(): Promise<void> {
   if (backend.simulator) lines.push(`  Simulator:    ${backend.simulator.stats().visitors} visitors`);
   console.log(lines.join('\n'));
 
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    console.log('Shutting down…');
-    backend
-      .close()
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      });
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignals(() => backend.close(), 'Shutting down…');
 }
 
 main().catch((err: unknown) => {

@@ -5,19 +5,21 @@ import { z } from 'zod';
 import type { AccountKind } from '../domain';
 import type { KindForm } from './fields';
 import { DjangoChatConnect, DjangoChatSignIn, djangoChatForm } from './django-chat';
+import { JwtWsConnect, JwtWsSignIn, jwtWsForm } from './jwt-ws';
 import { OpenManusConnect, OpenManusSignIn, openmanusForm } from './openmanus';
 import { PortfolioConnect, PortfolioSignIn, portfolioForm } from './portfolio';
 
-export const ConnectInput = z.discriminatedUnion('kind', [PortfolioConnect, DjangoChatConnect, OpenManusConnect]);
+export const ConnectInput = z.discriminatedUnion('kind', [PortfolioConnect, DjangoChatConnect, JwtWsConnect, OpenManusConnect]);
 export type ConnectInput = z.infer<typeof ConnectInput>;
 
-export const SignInInput = z.discriminatedUnion('kind', [PortfolioSignIn, DjangoChatSignIn, OpenManusSignIn]);
+export const SignInInput = z.discriminatedUnion('kind', [PortfolioSignIn, DjangoChatSignIn, JwtWsSignIn, OpenManusSignIn]);
 export type SignInInput = z.infer<typeof SignInInput>;
 
 /** The kinds "Add a site" offers, in the order it offers them. */
 export const kindForms: Partial<Record<AccountKind, KindForm>> = {
   portfolio: portfolioForm,
   'django-chat': djangoChatForm,
+  'jwt-ws': jwtWsForm,
   openmanus: openmanusForm,
 };
 

@@ -148,6 +148,21 @@ export class MessagesRepo {
     return row && toMessage(row);
   }
 
+  /** The newest local row id (0 when empty): rows inserted later have higher ids. */
+  maxId(): number {
+    return this.db.select({ max: sql<number | null>`max(${messages.id})` }).from(messages).get()?.max ?? 0;
+  }
+
+  /** Conversations holding a message stored after local id `id`. */
+  conversationsWithMessagesAbove(id: number): number[] {
+    return this.db
+      .selectDistinct({ conversationId: messages.conversationId })
+      .from(messages)
+      .where(sql`${messages.id} > ${id}`)
+      .all()
+      .map((r) => r.conversationId);
+  }
+
   findByRemote(conversationId: number, remoteId: string): MessageRow | undefined {
     return this.byRemote.get({ conversationId, remoteId });
   }

@@ -11,6 +11,8 @@ export interface RemoteConversation {
   createdAt: number;
   lastMessageAt?: number | null;
   lastMessagePreview?: string | null;
+  /** The newest message's remote id where the list says it: page-back catch-up walks when we lack it. */
+  lastMessageRemoteId?: string | null;
   visitorOnline?: boolean;
 }
 

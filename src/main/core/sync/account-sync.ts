@@ -20,6 +20,8 @@ import { Poller, type PollIntervals } from './poller';
 import type { Timers } from './timers';
 
 const PAGE = 100;
+/** Cursor scope: the local message id a page-back catch-up still owes its walk down to ('' = none). */
+const PAGE_BACK_OWED = 'page-back-owed';
 /** Conversations fetched at once after realtime hints (alerts, new conversations). */
 const STALE_FETCHES = 4;
 /** Conversations fetched at once while catching up on a gap. */
@@ -89,6 +91,8 @@ export class AccountSync {
   private catchUpAgain = false;
   /** The next catch-up lists every conversation, not only those changed since the cursor (see reconcile). */
   private listAll = false;
+  /** The newest local message id when the current catch-up started (see fetchConversation). */
+  private knownUpTo = 0;
   private burst = emptyBurst();
   private flushScheduled = false;
   private readonly stale = new Set<string>();
@@ -440,6 +444,8 @@ export class AccountSync {
     try {
       do {
         this.catchUpAgain = false;
+        // Page-back stops at messages known before the gap, not at live ones that arrive meanwhile.
+        this.knownUpTo = this.deps.mirror.messages.maxId();
         this.flush();
         await this.fetchGap();
         this.alive();
@@ -506,7 +512,9 @@ export class AccountSync {
           const row = this.upsert(plausibleConversation(c, clock()), clock(), 'sync');
           // Page-back backends list everything: fetch only where the last activity moved.
           // So does a full listing (reconcile), which is not a list of what changed.
-          if ((connector.capabilities.catchUp === 'cursor' && !listAll) || !before || (c.lastMessageAt ?? 0) > before.lastMessageAt || (c.lastMessageAt ?? 0) > this.newestMessageAt(row.id)) {
+          // (Milliseconds tie in bursts: the newest message's id, where the list gives it, is exact.)
+          const lacksNewest = !!c.lastMessageRemoteId && !mirror.messages.findByRemote(row.id, c.lastMessageRemoteId);
+          if ((connector.capabilities.catchUp === 'cursor' && !listAll) || !before || lacksNewest || (c.lastMessageAt ?? 0) > before.lastMessageAt || (c.lastMessageAt ?? 0) > this.newestMessageAt(row.id)) {
             changed.push(c.remoteId);
           }
         }
@@ -519,6 +527,7 @@ export class AccountSync {
       }
       pagesAsked.add(page);
     } while (page);
+    if (connector.capabilities.catchUp !== 'cursor') this.owePageBack(changed);
     this.deps.events.emit('conversations.changed', { accountId, conversationIds: [] });
     if (connector.listFeed) await this.fetchFeed(connector.listFeed.bind(connector));
     // A few conversations at a time: one by one, the mirror's writes waited for the network and
@@ -535,7 +544,7 @@ export class AccountSync {
       while (next < queue.length && !failure) {
         const remoteId = queue[next++]!;
         try {
-          await this.fetchConversation(remoteId);
+          await this.fetchConversation(remoteId, this.knownUpTo);
           this.alive();
         } catch (error) {
           if (error instanceof ConnectorError && error.kind === 'rejected') {
@@ -557,6 +566,26 @@ export class AccountSync {
     if (failure) throw (failure as { error: unknown }).error;
     if (watermark && refused === 0) mirror.cursors.set(accountId, 'account', watermark, clock());
     if (listAll) this.listAll = false;
+    if (connector.capabilities.catchUp !== 'cursor' && refused === 0) mirror.cursors.set(accountId, PAGE_BACK_OWED, '', clock());
+  }
+
+  /**
+   * A page-back catch-up that did not finish (the link dropped again, a fetch failed) is owed
+   * until one does: the next one pages back to what was known before the FIRST unfinished
+   * gap, and also walks every conversation that got messages since (a live message there
+   * would otherwise look like the end of the gap and hide the hole behind it).
+   */
+  private owePageBack(changed: string[]): void {
+    const { mirror, accountId, clock } = this.deps;
+    const owed = Number(mirror.cursors.get(accountId, PAGE_BACK_OWED) || Number.NaN);
+    if (Number.isFinite(owed)) {
+      this.knownUpTo = Math.min(owed, this.knownUpTo);
+      for (const id of mirror.messages.conversationsWithMessagesAbove(owed)) {
+        const row = mirror.conversations.getRow(id);
+        if (row && row.accountId === accountId) changed.push(row.remoteId);
+      }
+    }
+    mirror.cursors.set(accountId, PAGE_BACK_OWED, String(this.knownUpTo), clock());
   }
 
   /** Feed entries newest first, page by page, until a page holds one already here. */
@@ -657,7 +686,7 @@ export class AccountSync {
   }
 
   /** Fetches what is new in one conversation and applies it, page by page. */
-  private async fetchConversation(remoteId: string): Promise<void> {
+  private async fetchConversation(remoteId: string, knownUpTo = this.deps.mirror.messages.maxId()): Promise<void> {
     const { connector, mirror, accountId, clock } = this.deps;
     const row = mirror.conversations.findByRemote(accountId, remoteId);
     if (!row) return;
@@ -683,12 +712,20 @@ export class AccountSync {
       }
       return;
     }
-    // Page back from the newest until a page holds a message we already have.
+    // Page back from the newest until a page holds a message we already had when the walk (or
+    // the catch-up) began. Live messages that arrive meanwhile, and the repeats an offset page
+    // shows when messages arrive during the walk, have newer local ids and do not stop it: they
+    // would leave a hole between them and what we had. Nor do our own replies: one queued before
+    // the gap has an old local id but reaches the server (and the newest page) only now.
     let before: string | null = null;
+    const knownBefore = (m: RemoteMessage): boolean => {
+      const had = mirror.messages.findByRemote(row.id, m.remoteId);
+      return had !== undefined && had.id <= knownUpTo && had.clientId === null;
+    };
     for (;;) {
       const page = await connector.messagesBefore(remoteId, before, PAGE);
       this.alive();
-      const known = page.items.some((m) => mirror.messages.findByRemote(row.id, m.remoteId));
+      const known = page.items.some(knownBefore);
       await this.commitFetched(row.id, page.items, () => {});
       this.alive();
       if (known || !page.next) break;
