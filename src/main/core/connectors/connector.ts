@@ -63,6 +63,12 @@ export interface Page<T> {
 
 export interface Connector {
   readonly capabilities: ConnectorCapabilities;
+  /**
+   * catchUp 'poll' kinds that watch their list themselves, cheaper than a full catch-up (reading
+   * only the newest page until one is unchanged), and report what moved through the sink: the
+   * engine then runs no poller of its own for them.
+   */
+  readonly pollsItself?: boolean;
   /** Opens the realtime link; reports through the sink until disconnect(). */
   connect(sink: ConnectorSink): Promise<void>;
   disconnect(): Promise<void>;

@@ -121,7 +121,7 @@ export class AccountSync {
 
   constructor(private readonly deps: AccountSyncDeps) {
     this.poller =
-      deps.connector.capabilities.catchUp === 'poll'
+      deps.connector.capabilities.catchUp === 'poll' && !deps.connector.pollsItself
         ? new Poller({ timers: deps.timers, clock: deps.clock, ...(deps.pollIntervals ? { intervals: deps.pollIntervals } : {}), poll: () => this.requestCatchUp() })
         : null;
   }
@@ -153,8 +153,8 @@ export class AccountSync {
     if (this.deps.connector.capabilities.catchUp === 'page-back') {
       return 'Limited sync: this backend has no catch-up cursor or reply deduplication; gaps are filled by paging back through history.';
     }
-    if (this.poller) {
-      return 'This site has no live channel for the whole account: new conversations and messages in closed conversations are found by checking regularly (more often while this window is focused).';
+    if (this.deps.connector.capabilities.catchUp === 'poll') {
+      return 'This site has no live channel for the whole account: new conversations, and messages where no live connection is open, are found by checking the site regularly.';
     }
     return null;
   }

@@ -39,6 +39,8 @@ const messagesPath = (remoteId: string) => `${API}/chat/teacher/conversations/${
 
 export class DjangoChatConnector implements Connector {
   readonly capabilities: ConnectorCapabilities = djangoChatCapabilities();
+  /** The list is polled here, newest page first, and what moved is reported (see poll()). */
+  readonly pollsItself = true;
   private readonly rest: DjangoRest;
   private readonly pool: SocketPool;
   private sink: ConnectorSink | null = null;

@@ -51,6 +51,8 @@ interface Live {
 
 export class OpenManusConnector implements Connector {
   readonly capabilities = openmanusCapabilities;
+  /** The list is polled here, newest page first, and what moved is reported (see poll()). */
+  readonly pollsItself = true;
   private readonly rest: OpenManusRest;
   private sink: ConnectorSink | null = null;
   private readonly live = new Map<string, Live>();
