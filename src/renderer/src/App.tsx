@@ -4,22 +4,38 @@ import type { Settings, SettingsPatch } from '../../shared/settings';
 import { api } from './api';
 import { FirstRun } from './components/FirstRun';
 import { Inbox } from './components/Inbox';
+import { NoticesProvider, useNotices } from './components/Notices';
 import { useAccounts } from './hooks/useAccounts';
 import { useApiEvent } from './hooks/useApiEvent';
 import { systemLanguage } from './i18n';
+import { errorText } from './lib/errors';
 
 export function App() {
+  return (
+    <NoticesProvider>
+      <Screens />
+    </NoticesProvider>
+  );
+}
+
+function Screens() {
   const { t, i18n } = useTranslation();
+  const { run } = useNotices();
   const { accounts, error, outbox, progress, reload } = useAccounts();
   const [settings, setSettings] = useState<Settings | null>(null);
   const [adding, setAdding] = useState(false);
+  const [settingsError, setSettingsError] = useState<string | null>(null);
 
-  useEffect(() => {
+  const loadSettings = useCallback(() => {
     void api()
       .invoke('settings.get')
-      .then(setSettings)
-      .catch(() => {});
+      .then((s) => {
+        setSettings(s);
+        setSettingsError(null);
+      })
+      .catch((e: unknown) => setSettingsError(errorText(e)));
   }, []);
+  useEffect(loadSettings, [loadSettings]);
   useApiEvent('settings.changed', setSettings);
 
   // Theme and language follow the OS unless the user chose one.
@@ -32,12 +48,10 @@ export function App() {
     document.documentElement.lang = language;
   }, [settings, i18n]);
 
-  const updateSettings = useCallback((patch: SettingsPatch) => {
-    void api()
-      .invoke('settings.update', patch)
-      .then(setSettings)
-      .catch(() => {});
-  }, []);
+  const updateSettings = useCallback(
+    (patch: SettingsPatch) => void run(t('notice.saveSettings'), async () => setSettings(await api().invoke('settings.update', patch))),
+    [run, t],
+  );
 
   if (error && accounts === null) {
     return (
@@ -61,5 +75,17 @@ export function App() {
       />
     );
   }
-  return <Inbox accounts={accounts} outbox={outbox} progress={progress} settings={settings} onSettings={updateSettings} onAddAccount={() => setAdding(true)} />;
+  return (
+    <>
+      {settingsError && (
+        <div className="banner error" role="alert">
+          <span>{t('error.settings', { message: settingsError })}</span>
+          <button type="button" onClick={loadSettings}>
+            {t('error.retry')}
+          </button>
+        </div>
+      )}
+      <Inbox accounts={accounts} outbox={outbox} progress={progress} settings={settings} onSettings={updateSettings} onAddAccount={() => setAdding(true)} />
+    </>
+  );
 }

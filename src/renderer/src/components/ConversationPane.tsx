@@ -3,8 +3,10 @@ import { useTranslation } from 'react-i18next';
 import type { ConversationStatus, ConversationSummary, Message } from '../../../shared/domain';
 import { api } from '../api';
 import { useMessages } from '../hooks/useMessages';
+import { errorMeaning, logFailure } from '../lib/errors';
 import { dayLabel, sameDay, timeOfDay } from '../lib/format';
 import { MessageText } from './MessageText';
+import { useNotices } from './Notices';
 
 export const MAX_REPLY = 2000;
 
@@ -14,12 +16,15 @@ interface Props {
   draft: string;
   onDraft: (text: string) => void;
   onStatus: (status: ConversationStatus) => void;
+  /** Leaves the conversation (Esc). */
+  onLeave: () => void;
   replyRef: React.RefObject<HTMLTextAreaElement | null>;
   scrollToMessageId: number | null;
 }
 
-export function ConversationPane({ conversation, visitorTyping, draft, onDraft, onStatus, replyRef, scrollToMessageId }: Props) {
+export function ConversationPane({ conversation, visitorTyping, draft, onDraft, onStatus, onLeave, replyRef, scrollToMessageId }: Props) {
   const { t, i18n } = useTranslation();
+  const { run } = useNotices();
   const { messages, loading, hasOlder, loadOlder } = useMessages(conversation.id);
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
@@ -31,7 +36,7 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
   useEffect(() => {
     const markIfSeen = () => {
       if (conversation.unreadCount > 0 && document.visibilityState === 'visible' && document.hasFocus()) {
-        void api().invoke('conversations.markRead', { conversationId: conversation.id }).catch(() => {});
+        void run(t('notice.markRead'), () => api().invoke('conversations.markRead', { conversationId: conversation.id }));
       }
     };
     markIfSeen();
@@ -41,7 +46,7 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
       window.removeEventListener('focus', markIfSeen);
       document.removeEventListener('visibilitychange', markIfSeen);
     };
-  }, [conversation.id, conversation.unreadCount, messages.length]);
+  }, [conversation.id, conversation.unreadCount, messages.length, run, t]);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -74,7 +79,10 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
     if (on) state.timer = setTimeout(() => setTyping(false), 3000);
     if (state.on === on) return;
     state.on = on;
-    void api().invoke('typing.send', { conversationId: conversation.id, isTyping: on }).catch(() => {});
+    // A lost typing signal only hides a hint from the visitor: logged, not shown.
+    void api()
+      .invoke('typing.send', { conversationId: conversation.id, isTyping: on })
+      .catch((e: unknown) => logFailure('typing.send', e));
   };
 
   const send = async () => {
@@ -88,7 +96,7 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
       await api().invoke('messages.send', { conversationId: conversation.id, content, clientId: crypto.randomUUID() });
     } catch (e) {
       onDraft(content);
-      setSendError(e instanceof Error ? e.message : String(e));
+      setSendError(`${t('pane.sendFailed')} ${errorMeaning(e, t)} ${e instanceof Error ? e.message : String(e)}`);
     }
   };
 
@@ -117,7 +125,9 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
             type="button"
             aria-pressed={conversation.muted}
             title={t('pane.muteHint')}
-            onClick={() => void api().invoke('conversations.setMuted', { conversationId: conversation.id, muted: !conversation.muted }).catch(() => {})}
+            onClick={() =>
+              void run(t(conversation.muted ? 'notice.unmute' : 'notice.mute'), () => api().invoke('conversations.setMuted', { conversationId: conversation.id, muted: !conversation.muted }))
+            }
           >
             {conversation.muted ? t('pane.unmute') : t('pane.mute')}
           </button>
@@ -135,6 +145,9 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
               {t('actions.reopen')}
             </button>
           )}
+          <button type="button" className="icon-button" aria-label={t('pane.leave')} title={`${t('pane.leave')} (Esc)`} onClick={onLeave}>
+            ×
+          </button>
         </div>
       </header>
       <div className="messages-scroll" ref={scroller} onScroll={() => void onScroll()}>
@@ -190,6 +203,7 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
 
 function MessageItem({ message: m, showDay, lang }: { message: Message; showDay: boolean; lang: string }) {
   const { t } = useTranslation();
+  const { run } = useNotices();
   const mine = m.senderType === 'admin';
   return (
     <>
@@ -208,11 +222,11 @@ function MessageItem({ message: m, showDay, lang }: { message: Message; showDay:
           {mine && m.delivery === 'failed' && (
             <>
               {m.failureReason && <span className="failure">{m.failureReason}</span>}
-              <button type="button" className="link" onClick={() => void api().invoke('outbox.retry', { messageId: m.id })}>
+              <button type="button" className="link" onClick={() => void run(t('notice.retrySend'), () => api().invoke('outbox.retry', { messageId: m.id }))}>
                 {t('actions.retry')}
               </button>
               {/* The core answers with a messages.removed event, which takes it off the list. */}
-              <button type="button" className="link" onClick={() => void api().invoke('outbox.discard', { messageId: m.id })}>
+              <button type="button" className="link" onClick={() => void run(t('notice.discard'), () => api().invoke('outbox.discard', { messageId: m.id }))}>
                 {t('actions.discard')}
               </button>
             </>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { Account, ConversationFilter, ConversationStatus, ConversationSummary } from '../../../shared/domain';
 import type { Settings, SettingsPatch } from '../../../shared/settings';
@@ -6,12 +7,15 @@ import { api } from '../api';
 import { useApiEvent } from '../hooks/useApiEvent';
 import { useConversations } from '../hooks/useConversations';
 import { useFocusReport } from '../hooks/useFocusReport';
+import { useInboxKeys } from '../hooks/useInboxKeys';
+import { logFailure } from '../lib/errors';
 import { AttentionBridge } from './AttentionBridge';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
 import { DetailsPane } from './DetailsPane';
 import { PaneSplitter } from './PaneSplitter';
-import { SearchDialog } from './SearchDialog';
+import { useNotices } from './Notices';
+import { SearchField, SearchResults } from './SearchPanel';
 import { SettingsDialog } from './SettingsDialog';
 import { ShortcutSheet } from './ShortcutSheet';
 import { Sidebar } from './Sidebar';
@@ -33,12 +37,13 @@ interface Undo {
   label: string;
 }
 
-const isTextField = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
-
 export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddAccount }: Props) {
   const { t, i18n } = useTranslation();
   const [filter, setFilter] = useState<ConversationFilter>('active');
   const list = useConversations(filter);
+  const { run } = useNotices();
+  const [query, setQuery] = useState('');
+  const searchRef = useRef<HTMLInputElement>(null);
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
   const [scrollTo, setScrollTo] = useState<number | null>(null);
@@ -46,7 +51,7 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
   const typingTimers = useRef(new Map<number, ReturnType<typeof setTimeout>>());
   const [drafts, setDrafts] = useState<Record<number, string>>({});
   const [undo, setUndo] = useState<Undo | null>(null);
-  const [dialog, setDialog] = useState<'search' | 'keys' | 'settings' | null>(null);
+  const [dialog, setDialog] = useState<'keys' | 'settings' | null>(null);
   const [mode, setMode] = useState<'electron' | 'web' | null>(null);
   const [signIn, setSignIn] = useState<Account | null>(null);
   const [demoUrl, setDemoUrl] = useState<string | null>(null);
@@ -63,6 +68,8 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
   };
   const [fetched, setFetched] = useState<ConversationSummary | null>(null);
   const inList = openId === null ? undefined : list.items.find((c) => c.id === openId);
+  // The last copy seen in the list stays on screen while the list reloads (another filter).
+  if (inList && fetched !== inList) setFetched(inList);
   const openConversation = inList ?? (fetched && fetched.id === openId ? fetched : null);
 
   useEffect(() => {
@@ -73,24 +80,21 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
     void api()
       .invoke('app.info')
       .then((info) => setMode(info.mode))
-      .catch(() => {});
+      .catch((e: unknown) => logFailure('app.info', e));
   }, []);
   useEffect(() => {
     void api()
       .invoke('demo.status')
       .then((s) => setDemoUrl(s.visitorUrl))
-      .catch(() => {});
+      .catch((e: unknown) => logFailure('demo.status', e));
   }, [accounts.length]);
 
   // The open conversation comes from the list when it is there, or is fetched (search results,
   // another filter), and fetched again when it changes.
   const fetchOpen = useCallback(() => {
     if (openId === null) return;
-    void api()
-      .invoke('conversations.get', { conversationId: openId })
-      .then(setFetched)
-      .catch(() => {});
-  }, [openId]);
+    void run(t('notice.openConversation'), async () => setFetched(await api().invoke('conversations.get', { conversationId: openId })));
+  }, [openId, run, t]);
   const needsFetch = openId !== null && !inList;
   useEffect(() => {
     if (needsFetch) fetchOpen();
@@ -103,7 +107,7 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
   useEffect(() => {
     void api()
       .invoke('conversations.watch', { conversationIds: openId === null ? [] : [openId] })
-      .catch(() => {});
+      .catch((e: unknown) => logFailure('conversations.watch', e));
   }, [openId]);
 
   useApiEvent('typing', (e) => {
@@ -138,11 +142,13 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
     async (status: ConversationStatus) => {
       const c = openConversation;
       if (!c || c.status === status) return;
-      await api().invoke('conversations.setStatus', { conversationId: c.id, status });
+      const name = c.visitorName ?? t('list.anonymous');
+      const done = await run(t(`notice.status.${status}`, { name }), () => api().invoke('conversations.setStatus', { conversationId: c.id, status }));
+      if (!done) return;
       if (status === 'active') setUndo(null);
-      else setUndo({ conversationId: c.id, previous: c.status, label: t(`undo.${status}`, { name: c.visitorName ?? t('list.anonymous') }) });
+      else setUndo({ conversationId: c.id, previous: c.status, label: t(`undo.${status}`, { name }) });
     },
-    [openConversation, t],
+    [openConversation, run, t],
   );
 
   useEffect(() => {
@@ -162,45 +168,25 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
     [list.items, selectedId],
   );
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
-        event.preventDefault();
-        setDialog('search');
-        return;
-      }
-      if ((event.ctrlKey || event.metaKey) && event.key === ',') {
-        event.preventDefault();
-        setDialog('settings');
-        return;
-      }
-      if (dialog || signIn) return;
-      if (event.key === 'Escape') {
-        if (isTextField(event.target)) (event.target as HTMLElement).blur();
-        else open(null);
-        return;
-      }
-      if (isTextField(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
-      const keys: Record<string, () => void> = {
-        j: () => move(1),
-        ArrowDown: () => move(1),
-        k: () => move(-1),
-        ArrowUp: () => move(-1),
-        Enter: () => selectedId !== null && open(selectedId),
-        r: () => replyRef.current?.focus(),
-        e: () => void setStatus('resolved'),
-        c: () => void setStatus('closed'),
-        '?': () => setDialog('keys'),
-      };
-      const action = keys[event.key];
-      if (action) {
-        event.preventDefault();
-        action();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [dialog, signIn, move, open, selectedId, setStatus]);
+  const focusSearch = useCallback(() => {
+    // A dialog closes first: while it is open the list behind it is inert.
+    flushSync(() => setDialog(null));
+    searchRef.current?.focus();
+    searchRef.current?.select();
+  }, []);
+
+  useInboxKeys({
+    blocked: dialog !== null || signIn !== null,
+    search: focusSearch,
+    settings: () => setDialog('settings'),
+    leave: () => open(null),
+    move,
+    open: () => selectedId !== null && open(selectedId),
+    reply: () => replyRef.current?.focus(),
+    resolve: () => void setStatus('resolved'),
+    close: () => void setStatus('closed'),
+    help: () => setDialog('keys'),
+  });
 
   const totalPending = Object.values(outbox).reduce((n, o) => n + o.pending, 0);
 
@@ -231,16 +217,31 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
           </div>
         )}
         <div className="panes" style={{ gridTemplateColumns: openConversation ? `${listWidth}% auto minmax(0, 1fr) auto ${detailsWidth}%` : `${listWidth}% auto minmax(0, 1fr)` }}>
-          <ConversationList
-            conversations={list.items}
-            loading={list.loading}
-            selectedId={selectedId}
-            typing={typing}
-            hasMore={list.hasMore}
-            onLoadMore={() => void list.loadMore()}
-            onSelect={(id) => open(id)}
-            now={now}
-          />
+          <section className="list-pane" aria-label={t('list.label')}>
+            <div className="list-tools">
+              <SearchField ref={searchRef} query={query} onQuery={setQuery} />
+              <button type="button" className="icon-button" aria-label={t('keys.title')} title={`${t('keys.title')} (?)`} onClick={() => setDialog('keys')}>
+                ?
+              </button>
+            </div>
+            <div className="list-body">
+              {query.trim() ? (
+                <SearchResults query={query.trim()} onOpen={(conversationId, messageId) => open(conversationId, messageId)} />
+              ) : (
+                <ConversationList
+                  conversations={list.items}
+                  loading={list.loading}
+                  selectedId={selectedId}
+                  typing={typing}
+                  hasMore={list.hasMore}
+                  onLoadMore={() => void list.loadMore()}
+                  onSelect={setSelectedId}
+                  onOpen={(id) => open(id)}
+                  now={now}
+                />
+              )}
+            </div>
+          </section>
           <PaneSplitter
             label={t('panes.list')}
             value={listWidth}
@@ -259,6 +260,7 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
                 draft={drafts[openConversation.id] ?? ''}
                 onDraft={(text) => setDrafts((d) => ({ ...d, [openConversation.id]: text }))}
                 onStatus={(s) => void setStatus(s)}
+                onLeave={() => open(null)}
                 replyRef={replyRef}
                 scrollToMessageId={scrollTo}
               />
@@ -287,22 +289,14 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
           <button
             type="button"
             onClick={() => {
-              void api().invoke('conversations.setStatus', { conversationId: undo.conversationId, status: undo.previous });
+              const { conversationId, previous } = undo;
               setUndo(null);
+              void run(t('notice.undo'), () => api().invoke('conversations.setStatus', { conversationId, status: previous }));
             }}
           >
             {t('actions.undo')}
           </button>
         </div>
-      )}
-      {dialog === 'search' && (
-        <SearchDialog
-          onClose={() => setDialog(null)}
-          onOpen={(conversationId, messageId) => {
-            setDialog(null);
-            open(conversationId, messageId);
-          }}
-        />
       )}
       {dialog === 'keys' && <ShortcutSheet onClose={() => setDialog(null)} />}
       {dialog === 'settings' && settings && <SettingsDialog settings={settings} mode={mode} onSettings={onSettings} onClose={() => setDialog(null)} />}

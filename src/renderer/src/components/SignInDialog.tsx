@@ -2,6 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Account } from '../../../shared/domain';
 import { api } from '../api';
+import { errorMeaning } from '../lib/errors';
+import { Modal } from './Modal';
 
 export function SignInDialog({ account, onClose }: { account: Account; onClose: () => void }) {
   const { t } = useTranslation();
@@ -16,19 +18,19 @@ export function SignInDialog({ account, onClose }: { account: Account; onClose: 
       await api().invoke('accounts.signIn', { accountId: account.id, email, password });
       onClose();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(`${errorMeaning(e, t)} ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       setBusy(false);
     }
   };
   return (
-    <div className="overlay" role="presentation">
-      <form className="dialog" role="dialog" aria-modal="true" aria-label={t('signIn.title', { name: account.name })} onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <Modal label={t('signIn.title', { name: account.name })} onClose={onClose} closeOnBackdrop={false}>
+      <form className="dialog-form" onSubmit={submit}>
         <h2>{t('signIn.title', { name: account.name })}</h2>
         <p className="muted">{t('signIn.text')}</p>
         <label>
           {t('firstRun.email')}
-          <input type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+          <input type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} data-autofocus />
         </label>
         <label>
           {t('firstRun.password')}
@@ -48,6 +50,6 @@ export function SignInDialog({ account, onClose }: { account: Account; onClose: 
           </button>
         </div>
       </form>
-    </div>
+    </Modal>
   );
 }

@@ -17,3 +17,8 @@ export const errorMeaning = (e: unknown, t: Translate): string => t(`errors.code
 
 /** Whether trying the same action again can help (the backend was away, the core hiccuped). */
 export const isRetryable = (e: unknown): boolean => ['unavailable', 'internal'].includes(errorCode(e));
+
+/** For calls the owner did not ask for (typing signals, focus reports): logged, never shown. */
+export function logFailure(what: string, e: unknown): void {
+  console.warn(`Switchboard: ${what} failed: ${errorText(e)}`);
+}
