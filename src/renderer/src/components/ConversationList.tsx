@@ -119,6 +119,8 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
                 className={`conversation${c.unreadCount > 0 ? ' unread' : ''}${c.id === selectedId ? ' selected' : ''}`}
                 style={{ transform: `translateY(${row.start}px)`, height: ROW }}
                 onClick={() => onOpen(c.id)}
+                // Selection follows focus (a click, or focus put here by a script or a dialog closing).
+                onFocus={() => c.id !== selectedId && onSelect(c.id)}
               >
                 <div className="row-top">
                   <span className={`presence${c.visitorOnline ? ' online' : ''}`} aria-hidden="true" />
