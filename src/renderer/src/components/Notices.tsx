@@ -27,31 +27,35 @@ export function NoticesProvider({ children }: { children: ReactNode }) {
   const nextId = useRef(1);
   const dismiss = useCallback((id: number) => setNotices((list) => list.filter((n) => n.id !== id)), []);
 
-  const report = useCallback(
-    (what: string, error: unknown, retry?: () => void) => {
+  const show = useCallback(
+    (what: string, error: unknown, retry?: () => void): number => {
       console.warn(`Switchboard: ${what}`, error);
       const notice: Notice = { id: nextId.current++, what, meaning: errorMeaning(error, t), detail: errorText(error), retry: retry && isRetryable(error) ? retry : null };
       // The same action failing again replaces its notice; at most three are shown.
       setNotices((list) => [...list.filter((n) => n.what !== what), notice].slice(-3));
+      return notice.id;
     },
     [t],
   );
+  const report = useCallback((what: string, error: unknown, retry?: () => void) => void show(what, error, retry), [show]);
 
   const run = useCallback(
     (what: string, action: () => Promise<unknown>): Promise<boolean> => {
+      // Only this action's own notice goes away when a retry of it succeeds.
+      let shown: number | null = null;
       const attempt = async (): Promise<boolean> => {
         try {
           await action();
-          setNotices((list) => list.filter((n) => n.what !== what));
+          if (shown !== null) dismiss(shown);
           return true;
         } catch (e) {
-          report(what, e, () => void attempt());
+          shown = show(what, e, () => void attempt());
           return false;
         }
       };
       return attempt();
     },
-    [report],
+    [show, dismiss],
   );
 
   const value = useMemo(() => ({ report, run }), [report, run]);

@@ -33,11 +33,12 @@ export const SearchField = forwardRef<HTMLInputElement, FieldProps>(function Sea
         type="search"
         aria-label={t('search.label')}
         aria-keyshortcuts="Control+K Meta+K"
-        placeholder={t('search.placeholder')}
+        placeholder={t('search.fieldPlaceholder')}
         value={query}
         onChange={(e) => onQuery(e.target.value)}
         onKeyDown={onKeyDown}
       />
+      {/* The shortcut's hint, while the field is empty and not in use. */}
       <kbd className="search-kbd" aria-hidden="true">
         {/Mac|iPhone|iPad/.test(navigator.platform) ? '⌘ K' : 'Ctrl K'}
       </kbd>
