@@ -18,6 +18,7 @@ import {
 import { BadgeState, NotificationDecision, ShownNotification } from './attention';
 import type { InvokeResult } from './errors';
 import { Settings, SettingsPatch } from './settings';
+import { SavedReply, SavedReplyInput, MAX_SAVED_REPLIES } from './saved-replies';
 
 /** Opaque pagination cursor produced by the core; the renderer only passes it back. */
 export const Cursor = z.string().max(200);
@@ -36,6 +37,22 @@ export const OutboxCounts = z.object({ accountId: LocalId, pending: z.number().i
 
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 const NoInput = z.undefined().or(z.object({}).strict()).optional();
+
+// Saved replies (issue 14): kept together so this block merges as one piece.
+const savedReplyMethods = {
+  'savedReplies.list': method(NoInput, z.array(SavedReply)),
+  /** Without id: a new reply; with id: that reply edited. Titles are unique. */
+  'savedReplies.save': method(SavedReplyInput.extend({ id: LocalId.optional() }).strict(), SavedReply),
+  'savedReplies.remove': method(z.object({ id: LocalId }).strict(), z.null()),
+  /** From an exported file: a title already here gets the file's text. */
+  'savedReplies.import': method(
+    z.object({ replies: z.array(SavedReplyInput).max(MAX_SAVED_REPLIES) }).strict(),
+    z.object({ added: z.number().int(), updated: z.number().int() }),
+  ),
+} as const;
+const savedReplyEvents = {
+  'savedReplies.changed': z.object({ count: z.number().int() }),
+} as const;
 
 export const methods = {
   'app.info': method(
@@ -126,6 +143,7 @@ export const methods = {
   'notifications.test': method(NoInput, NotificationDecision),
   'settings.get': method(NoInput, Settings),
   'settings.update': method(SettingsPatch, Settings),
+  ...savedReplyMethods,
 } as const;
 
 export const events = {
@@ -152,6 +170,7 @@ export const events = {
   'notifications.close': z.object({ key: z.string().max(100) }),
   'notifications.sound': z.object({ sound: z.string().max(40), volume: z.number().min(0).max(1) }),
   'notifications.decision': NotificationDecision,
+  ...savedReplyEvents,
 } as const;
 
 export type MethodName = keyof typeof methods;

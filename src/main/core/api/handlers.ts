@@ -9,6 +9,7 @@ import type { EventBus } from '../events';
 import type { AccountRow } from '../mirror/accounts-repo';
 import type { Mirror } from '../mirror/mirror';
 import type { SecretStore, SettingsStore } from '../settings/settings-store';
+import { savedReplyHandlers } from './saved-replies-handlers';
 
 export interface ConnectionStatus {
   state: ConnectionState;
@@ -24,6 +25,7 @@ export interface HandlerDeps {
   demo: Demo;
   attention: Attention;
   app: { version: string; mode: 'electron' | 'web'; dataDir: string };
+  clock?: () => number;
 }
 
 export function createHandlers(deps: HandlerDeps) {
@@ -188,5 +190,7 @@ export function createHandlers(deps: HandlerDeps) {
       events.emit('settings.changed', next);
       return next;
     },
+
+    ...savedReplyHandlers({ mirror, events, clock: deps.clock ?? Date.now }),
   } satisfies ConsoleApiHandlers;
 }

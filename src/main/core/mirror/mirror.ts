@@ -5,6 +5,7 @@ import { AttentionRepo } from './attention-repo';
 import { ConversationsRepo } from './conversations-repo';
 import { MessagesRepo } from './messages-repo';
 import { OutboxRepo } from './outbox-repo';
+import { SavedRepliesRepo } from './saved-replies-repo';
 import { SyncCursorsRepo } from './sync-cursors-repo';
 import { SearchRepo } from './search-repo';
 
@@ -16,6 +17,7 @@ export class Mirror {
   readonly outbox: OutboxRepo;
   readonly cursors: SyncCursorsRepo;
   readonly attention: AttentionRepo;
+  readonly savedReplies: SavedRepliesRepo;
 
   constructor(private readonly database: OpenedDatabase) {
     this.conversations = new ConversationsRepo(database.db, database.sqlite);
@@ -26,6 +28,7 @@ export class Mirror {
     this.outbox = new OutboxRepo(database.db, database.sqlite);
     this.cursors = new SyncCursorsRepo(database.db);
     this.attention = new AttentionRepo(database.sqlite);
+    this.savedReplies = new SavedRepliesRepo(database.db);
   }
 
   /** Runs fn in one immediate transaction: a burst of realtime events commits once. */
