@@ -37,6 +37,13 @@ test('main screens in light and dark, English and Indonesian', async ({ browser 
         await page.getByRole('button', { name: lang === 'id' ? 'Pintasan papan ketik' : 'Keyboard shortcuts' }).click();
         await expect(page.getByRole('dialog')).toBeVisible();
         await page.screenshot({ path: `docs/screenshots/shortcuts-${scheme}-${lang}.png` });
+        if (scheme === 'dark' && lang === 'id') {
+          // The composer's saved replies picker ("/"), here with none saved yet.
+          await page.keyboard.press('Escape');
+          await page.getByRole('textbox', { name: 'Balasan', exact: true }).fill('/');
+          await expect(page.getByText('Belum ada balasan tersimpan.')).toBeVisible();
+          await page.screenshot({ path: 'docs/screenshots/saved-reply-picker-dark-id.png' });
+        }
         await context.close();
       }
     }

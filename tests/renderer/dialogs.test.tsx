@@ -118,6 +118,7 @@ describe('SettingsDialog', () => {
   it('shows the log, reports a failed clear with Retry, and clears on retry', async () => {
     let fail = true;
     const fake = installFakeApi({
+      'savedReplies.list': () => [],
       'notifications.log': () => [{ id: 1, at: 1_700_000_000_000, kind: 'test', conversationId: null, shown: true, reason: 'shown', sound: false }],
       'notifications.clearLog': () => {
         if (fail) throw new ConsoleError('internal', 'database is locked');
@@ -142,6 +143,7 @@ describe('SettingsDialog', () => {
   it('a log that cannot load says so and offers Retry', async () => {
     let fail = true;
     installFakeApi({
+      'savedReplies.list': () => [],
       'notifications.log': () => {
         if (fail) throw new ConsoleError('unavailable', 'core restarting');
         return [];

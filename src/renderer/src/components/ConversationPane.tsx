@@ -7,6 +7,7 @@ import { errorMeaning, logFailure } from '../lib/errors';
 import { dayLabel, sameDay, timeOfDay } from '../lib/format';
 import { MessageText } from './MessageText';
 import { useNotices } from './Notices';
+import { SavedReplyPicker, optionId, useSavedReplyPicker } from './SavedReplyPicker';
 
 export const MAX_REPLY = 2000;
 
@@ -100,7 +101,15 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
     }
   };
 
+  const picker = useSavedReplyPicker(draft, (text) => {
+    onDraft(text);
+    setTyping(text.length > 0);
+  });
+  const pickerId = `saved-replies-${conversation.id}`;
+  const pickedOption = picker.open ? picker.items[picker.activeIndex] : undefined;
+
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (picker.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();
@@ -174,9 +183,12 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
             {sendError}
           </p>
         )}
+        <SavedReplyPicker picker={picker} listId={pickerId} />
         <textarea
           ref={replyRef}
           aria-label={t('pane.reply')}
+          aria-controls={picker.open ? pickerId : undefined}
+          aria-activedescendant={pickedOption ? optionId(pickerId, pickedOption) : undefined}
           placeholder={t('pane.replyPlaceholder')}
           value={draft}
           rows={3}
@@ -192,6 +204,16 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
             {draft.length}/{MAX_REPLY}
           </span>
           <span className="muted small-hint">{t('pane.enterHint')}</span>
+          <button
+            type="button"
+            title={t('saved.buttonHint')}
+            onClick={() => {
+              picker.browse();
+              replyRef.current?.focus();
+            }}
+          >
+            {t('saved.button')}
+          </button>
           <button type="button" className="primary" onClick={() => void send()} disabled={!draft.trim() || draft.length > MAX_REPLY}>
             {t('actions.send')}
           </button>

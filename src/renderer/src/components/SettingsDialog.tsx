@@ -8,6 +8,7 @@ import { errorMeaning } from '../lib/errors';
 import { playSound, soundIds } from '../lib/sounds';
 import { Modal } from './Modal';
 import { useNotices } from './Notices';
+import { SavedRepliesSettings } from './SavedRepliesSettings';
 
 interface Props {
   settings: Settings;
@@ -142,6 +143,8 @@ export function SettingsDialog({ settings, mode, onSettings, onClose }: Props) {
               )}
             </div>
           </section>
+
+          <SavedRepliesSettings />
 
           {mode === 'electron' && (
             <section aria-labelledby="settings-app">
