@@ -19,6 +19,7 @@ import { BadgeState, NotificationDecision, ShownNotification } from './attention
 import type { InvokeResult } from './errors';
 import { Settings, SettingsPatch } from './settings';
 import { SavedReply, SavedReplyInput, MAX_SAVED_REPLIES } from './saved-replies';
+import { EXPORT_CHUNK, ExportFormat } from './export';
 
 /** Opaque pagination cursor produced by the core; the renderer only passes it back. */
 export const Cursor = z.string().max(200);
@@ -48,6 +49,19 @@ const savedReplyMethods = {
   'savedReplies.import': method(
     z.object({ replies: z.array(SavedReplyInput).max(MAX_SAVED_REPLIES) }).strict(),
     z.object({ added: z.number().int(), updated: z.number().int() }),
+  ),
+} as const;
+// Export (issue 14): also one block.
+const exportMethods = {
+  /** The conversations an export covers: those in a filter (and account), or a search's. */
+  'export.ids': method(
+    z.union([z.object({ filter: ConversationFilter, accountId: LocalId.optional() }).strict(), z.object({ query: z.string().trim().min(1).max(200) }).strict()]),
+    z.object({ ids: z.array(LocalId) }),
+  ),
+  /** The text of a few conversations; `first` adds the file's start, `last` its end. */
+  'export.chunk': method(
+    z.object({ format: ExportFormat, conversationIds: z.array(LocalId).min(1).max(EXPORT_CHUNK), first: z.boolean(), last: z.boolean() }).strict(),
+    z.object({ text: z.string() }),
   ),
 } as const;
 const savedReplyEvents = {
@@ -144,6 +158,7 @@ export const methods = {
   'settings.get': method(NoInput, Settings),
   'settings.update': method(SettingsPatch, Settings),
   ...savedReplyMethods,
+  ...exportMethods,
 } as const;
 
 export const events = {

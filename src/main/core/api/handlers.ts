@@ -9,6 +9,7 @@ import type { EventBus } from '../events';
 import type { AccountRow } from '../mirror/accounts-repo';
 import type { Mirror } from '../mirror/mirror';
 import type { SecretStore, SettingsStore } from '../settings/settings-store';
+import { exportHandlers } from './export-handlers';
 import { savedReplyHandlers } from './saved-replies-handlers';
 
 export interface ConnectionStatus {
@@ -192,5 +193,6 @@ export function createHandlers(deps: HandlerDeps) {
     },
 
     ...savedReplyHandlers({ mirror, events, clock: deps.clock ?? Date.now }),
+    ...exportHandlers({ mirror, clock: deps.clock ?? Date.now }),
   } satisfies ConsoleApiHandlers;
 }
