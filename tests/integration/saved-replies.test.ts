@@ -63,13 +63,13 @@ describe('saved replies', () => {
     const hello = api['savedReplies.save']({ title: 'hello', content: 'Hi! How can I help you today?' });
     api['savedReplies.save']({ title: 'Salam', content: 'Halo! Ada yang bisa kami bantu?' });
     api['savedReplies.save']({ title: 'Bye', content: 'Thanks for writing, have a nice day.' });
-    expect(api['savedReplies.list'](undefined).map((r) => r.title)).toEqual(['Bye', 'hello', 'Salam']);
+    expect(api['savedReplies.list']().map((r) => r.title)).toEqual(['Bye', 'hello', 'Salam']);
 
     const edited = api['savedReplies.save']({ id: hello.id, title: 'Hello', content: 'Hello! How can I help?' });
     expect(edited).toMatchObject({ id: hello.id, title: 'Hello', content: 'Hello! How can I help?' });
     expect(edited.updatedAt).toBeGreaterThan(hello.updatedAt);
     expect(api['savedReplies.remove']({ id: hello.id })).toBeNull();
-    expect(api['savedReplies.list'](undefined).map((r) => r.title)).toEqual(['Bye', 'Salam']);
+    expect(api['savedReplies.list']().map((r) => r.title)).toEqual(['Bye', 'Salam']);
     expect(seen).toEqual([{ count: 1 }, { count: 2 }, { count: 3 }, { count: 3 }, { count: 2 }]);
   });
 
@@ -98,7 +98,7 @@ describe('saved replies', () => {
       ],
     });
     expect(result).toEqual({ added: 1, updated: 1 });
-    expect(api['savedReplies.list'](undefined).map((r) => [r.title, r.content])).toEqual([
+    expect(api['savedReplies.list']().map((r) => [r.title, r.content])).toEqual([
       ['Hours', 'Kami menjawab pukul 9–17.'],
       ['Ongkir', 'Ongkos kirim dihitung saat checkout.'],
       ['Same', 'Unchanged.'],

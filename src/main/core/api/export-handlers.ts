@@ -8,7 +8,7 @@ import type { Mirror } from '../mirror/mirror';
 
 type ExportHandlers = Pick<ConsoleApiHandlers, 'export.ids' | 'export.chunk'>;
 
-export function exportHandlers(deps: { mirror: Mirror; clock: () => number }): ExportHandlers {
+export function exportHandlers(deps: { mirror: Mirror; clock: () => number }) {
   const { mirror, clock } = deps;
   return {
     'export.ids': (input) => {
@@ -36,5 +36,5 @@ export function exportHandlers(deps: { mirror: Mirror; clock: () => number }): E
       if (last) text += exportEnd(format);
       return { text };
     },
-  };
+  } satisfies ExportHandlers;
 }

@@ -6,7 +6,7 @@ import type { Mirror } from '../mirror/mirror';
 
 type SavedReplyHandlers = Pick<ConsoleApiHandlers, 'savedReplies.list' | 'savedReplies.save' | 'savedReplies.remove' | 'savedReplies.import'>;
 
-export function savedReplyHandlers(deps: { mirror: Mirror; events: EventBus; clock: () => number }): SavedReplyHandlers {
+export function savedReplyHandlers(deps: { mirror: Mirror; events: EventBus; clock: () => number }) {
   const { mirror, events, clock } = deps;
   // Looked up per call: the handlers are made before anything is asked of them.
   const replies = () => mirror.savedReplies;
@@ -63,5 +63,5 @@ export function savedReplyHandlers(deps: { mirror: Mirror; events: EventBus; clo
       if (result.added + result.updated > 0) changed();
       return result;
     },
-  };
+  } satisfies SavedReplyHandlers;
 }
