@@ -68,8 +68,13 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
     await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
     found.shortcuts = await seriousViolations(page);
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('button', { name: 'Export…' }).click();
+    await expect(page.getByRole('dialog', { name: 'Export conversations' })).toBeVisible();
+    found.export = await seriousViolations(page);
     await context.close();
-    expect(found).toEqual({ inbox: [], conversation: [], search: [], settings: [], shortcuts: [] });
+    expect(found).toEqual({ inbox: [], conversation: [], search: [], settings: [], shortcuts: [], export: [] });
   });
 }
 
@@ -97,8 +102,10 @@ test('keyboard: Tab reaches the selected row, arrows move focus, Enter opens; di
   await page.goto(app.url);
   const rows = page.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
   await expect(rows).toHaveCount(3);
-  // From the search field, Tab goes to the shortcuts button, then to the list (one stop).
+  // From the search field, Tab goes to the export and shortcuts buttons, then to the list (one stop).
   await page.getByRole('searchbox', { name: 'Search' }).focus();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Export…' })).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('button', { name: 'Keyboard shortcuts' })).toBeFocused();
   await page.keyboard.press('Tab');

@@ -13,7 +13,9 @@ import { AttentionBridge } from './AttentionBridge';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
 import { DetailsPane } from './DetailsPane';
+import { ExportDialog } from './ExportDialog';
 import { PaneSplitter } from './PaneSplitter';
+import { PrintView } from './PrintView';
 import { useNotices } from './Notices';
 import { SearchField, SearchResults } from './SearchPanel';
 import { SettingsDialog } from './SettingsDialog';
@@ -51,7 +53,9 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
   const typingTimers = useRef(new Map<number, ReturnType<typeof setTimeout>>());
   const [drafts, setDrafts] = useState<Record<number, string>>({});
   const [undo, setUndo] = useState<Undo | null>(null);
-  const [dialog, setDialog] = useState<'keys' | 'settings' | null>(null);
+  const [dialog, setDialog] = useState<'keys' | 'settings' | 'export' | null>(null);
+  const [printing, setPrinting] = useState<{ text: string; title: string } | null>(null);
+  const stopPrinting = useCallback(() => setPrinting(null), []);
   const [mode, setMode] = useState<'electron' | 'web' | null>(null);
   const [signIn, setSignIn] = useState<Account | null>(null);
   const [demoUrl, setDemoUrl] = useState<string | null>(null);
@@ -220,6 +224,9 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
           <section className="list-pane" aria-label={t('list.label')}>
             <div className="list-tools">
               <SearchField ref={searchRef} query={query} onQuery={setQuery} />
+              <button type="button" className="icon-button" aria-label={t('export.open')} title={t('export.open')} onClick={() => setDialog('export')}>
+                ⤓
+              </button>
               <button type="button" className="icon-button" aria-label={t('keys.title')} title={`${t('keys.title')} (?)`} onClick={() => setDialog('keys')}>
                 ?
               </button>
@@ -299,6 +306,20 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
         </div>
       )}
       {dialog === 'keys' && <ShortcutSheet onClose={() => setDialog(null)} />}
+      {dialog === 'export' && (
+        <ExportDialog
+          open={openConversation ? { id: openConversation.id, name: openConversation.visitorName ?? t('list.anonymous') } : null}
+          filter={filter}
+          filterCount={list.counts[filter]}
+          query={query.trim()}
+          onClose={() => setDialog(null)}
+          onPrint={(text, title) => {
+            setDialog(null);
+            setPrinting({ text, title });
+          }}
+        />
+      )}
+      {printing && <PrintView text={printing.text} title={printing.title} onDone={stopPrinting} />}
       {dialog === 'settings' && settings && <SettingsDialog settings={settings} mode={mode} onSettings={onSettings} onClose={() => setDialog(null)} />}
       {signIn && <SignInDialog account={signIn} onClose={() => setSignIn(null)} />}
     </div>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { MAX_SAVED_REPLY_TEXT, MAX_SAVED_REPLY_TITLE, SavedRepliesFile, SavedReplyInput, savedRepliesFile, type SavedReply } from '../../../shared/saved-replies';
 import { api } from '../api';
 import { useSavedReplies } from '../hooks/useSavedReplies';
+import { saveBlob } from '../lib/download';
 import { errorMeaning, errorText } from '../lib/errors';
 import { useNotices } from './Notices';
 
@@ -48,13 +49,7 @@ export function SavedRepliesSettings() {
   };
 
   const exportFile = () => {
-    const blob = new Blob([JSON.stringify(savedRepliesFile(replies), null, 2)], { type: 'application/json' });
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = 'switchboard-saved-replies.json';
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveBlob(new Blob([JSON.stringify(savedRepliesFile(replies), null, 2)], { type: 'application/json' }), 'switchboard-saved-replies.json');
     setStatus(t('saved.exported', { count: replies.length }));
   };
 
