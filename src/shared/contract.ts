@@ -20,6 +20,7 @@ import type { InvokeResult } from './errors';
 import { Settings, SettingsPatch } from './settings';
 import { SavedReply, SavedReplyInput, MAX_SAVED_REPLIES } from './saved-replies';
 import { EXPORT_CHUNK, ExportFormat } from './export';
+import { Stats, StatsQuery } from './stats';
 
 /** Opaque pagination cursor produced by the core; the renderer only passes it back. */
 export const Cursor = z.string().max(200);
@@ -63,6 +64,11 @@ const exportMethods = {
     z.object({ format: ExportFormat, conversationIds: z.array(LocalId).min(1).max(EXPORT_CHUNK), first: z.boolean(), last: z.boolean() }).strict(),
     z.object({ text: z.string() }),
   ),
+} as const;
+// Stats (issue 14): one method.
+const statsMethods = {
+  /** Conversations and replies per day, busiest hours, first-response times, from the mirror. */
+  'stats.get': method(StatsQuery, Stats),
 } as const;
 const savedReplyEvents = {
   'savedReplies.changed': z.object({ count: z.number().int() }),
@@ -159,6 +165,7 @@ export const methods = {
   'settings.update': method(SettingsPatch, Settings),
   ...savedReplyMethods,
   ...exportMethods,
+  ...statsMethods,
 } as const;
 
 export const events = {

@@ -194,5 +194,7 @@ export function createHandlers(deps: HandlerDeps) {
 
     ...savedReplyHandlers({ mirror, events, clock: deps.clock ?? Date.now }),
     ...exportHandlers({ mirror, clock: deps.clock ?? Date.now }),
+
+    'stats.get': (query) => mirror.stats.stats(query, (deps.clock ?? Date.now)()),
   } satisfies ConsoleApiHandlers;
 }

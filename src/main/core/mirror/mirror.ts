@@ -6,6 +6,7 @@ import { ConversationsRepo } from './conversations-repo';
 import { MessagesRepo } from './messages-repo';
 import { OutboxRepo } from './outbox-repo';
 import { SavedRepliesRepo } from './saved-replies-repo';
+import { StatsRepo } from './stats-repo';
 import { SyncCursorsRepo } from './sync-cursors-repo';
 import { SearchRepo } from './search-repo';
 
@@ -18,6 +19,7 @@ export class Mirror {
   readonly cursors: SyncCursorsRepo;
   readonly attention: AttentionRepo;
   readonly savedReplies: SavedRepliesRepo;
+  readonly stats: StatsRepo;
 
   constructor(private readonly database: OpenedDatabase) {
     this.conversations = new ConversationsRepo(database.db, database.sqlite);
@@ -29,6 +31,7 @@ export class Mirror {
     this.cursors = new SyncCursorsRepo(database.db);
     this.attention = new AttentionRepo(database.sqlite);
     this.savedReplies = new SavedRepliesRepo(database.db);
+    this.stats = new StatsRepo(database.sqlite);
   }
 
   /** Runs fn in one immediate transaction: a burst of realtime events commits once. */
