@@ -1,6 +1,7 @@
 // The Stats view's numbers over a real mirror: local days and hours (an offset moves them),
 // per account or all, first-response median and p90, unanswered conversations.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RemoteMessage } from '../../src/main/core/mirror/types';
 import { percentile } from '../../src/shared/stats';
 import { openTempMirror } from '../support/temp-db';
 
@@ -25,8 +26,8 @@ function fill() {
   let remote = 0;
   const conversation = (accountId: number, startedAt: number, replyAfter: number | null) => {
     const { row } = mirror.conversations.upsert(accountId, { remoteId: String(++remote), visitorName: `V${remote}`, createdAt: startedAt, lastMessageAt: startedAt }, startedAt);
-    const msgs = [{ remoteId: `${remote}-v`, senderType: 'visitor' as const, content: 'hi', createdAt: startedAt }];
-    if (replyAfter !== null) msgs.push({ remoteId: `${remote}-a`, senderType: 'admin' as const, content: 'hello', createdAt: startedAt + replyAfter });
+    const msgs: RemoteMessage[] = [{ remoteId: `${remote}-v`, senderType: 'visitor', content: 'hi', createdAt: startedAt }];
+    if (replyAfter !== null) msgs.push({ remoteId: `${remote}-a`, senderType: 'admin', content: 'hello', createdAt: startedAt + replyAfter });
     mirror.messages.apply(row.id, msgs);
   };
   mirror.transaction(() => {
