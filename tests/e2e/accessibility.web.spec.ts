@@ -41,7 +41,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 for (const scheme of ['light', 'dark'] as const) {
-  test(`axe: inbox, conversation, search, settings and shortcuts (${scheme})`, async ({ browser }) => {
+  test(`axe: inbox, conversation, search, settings, shortcuts, export and stats (${scheme})`, async ({ browser }) => {
     const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 760 } });
     const page = await context.newPage();
     await page.goto(app.url);
@@ -73,8 +73,13 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.getByRole('button', { name: 'Export…' }).click();
     await expect(page.getByRole('dialog', { name: 'Export conversations' })).toBeVisible();
     found.export = await seriousViolations(page);
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('button', { name: 'Stats', exact: true }).click();
+    await expect(page.getByRole('dialog', { name: 'Stats' }).locator('.bar-chart canvas')).toHaveCount(3);
+    found.stats = await seriousViolations(page);
     await context.close();
-    expect(found).toEqual({ inbox: [], conversation: [], search: [], settings: [], shortcuts: [], export: [] });
+    expect(found).toEqual({ inbox: [], conversation: [], search: [], settings: [], shortcuts: [], export: [], stats: [] });
   });
 }
 
@@ -102,10 +107,12 @@ test('keyboard: Tab reaches the selected row, arrows move focus, Enter opens; di
   await page.goto(app.url);
   const rows = page.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
   await expect(rows).toHaveCount(3);
-  // From the search field, Tab goes to the export and shortcuts buttons, then to the list (one stop).
+  // From the search field, Tab goes to the export, stats and shortcuts buttons, then to the list (one stop).
   await page.getByRole('searchbox', { name: 'Search' }).focus();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('button', { name: 'Export…' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Stats', exact: true })).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('button', { name: 'Keyboard shortcuts' })).toBeFocused();
   await page.keyboard.press('Tab');

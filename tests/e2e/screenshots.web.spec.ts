@@ -37,9 +37,16 @@ test('main screens in light and dark, English and Indonesian', async ({ browser 
         await page.getByRole('button', { name: lang === 'id' ? 'Pintasan papan ketik' : 'Keyboard shortcuts' }).click();
         await expect(page.getByRole('dialog')).toBeVisible();
         await page.screenshot({ path: `docs/screenshots/shortcuts-${scheme}-${lang}.png` });
+        // Stats: drawn by uPlot from the mirror.
+        await page.keyboard.press('Escape');
+        await page.getByRole('button', { name: lang === 'id' ? 'Statistik' : 'Stats', exact: true }).click();
+        const stats = page.getByRole('dialog', { name: lang === 'id' ? 'Statistik' : 'Stats' });
+        await expect(stats.locator('.bar-chart canvas')).toHaveCount(3);
+        await page.screenshot({ path: `docs/screenshots/stats-${scheme}-${lang}.png` });
+        await page.keyboard.press('Escape');
+        await expect(stats).toHaveCount(0);
         if (scheme === 'dark' && lang === 'id') {
           // The composer's saved replies picker ("/"), here with none saved yet.
-          await page.keyboard.press('Escape');
           await page.getByRole('textbox', { name: 'Balasan', exact: true }).fill('/');
           await expect(page.getByText('Belum ada balasan tersimpan.')).toBeVisible();
           await page.screenshot({ path: 'docs/screenshots/saved-reply-picker-dark-id.png' });

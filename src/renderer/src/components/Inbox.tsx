@@ -14,6 +14,7 @@ import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
 import { DetailsPane } from './DetailsPane';
 import { ExportDialog } from './ExportDialog';
+import { StatsDialog } from './StatsDialog';
 import { PaneSplitter } from './PaneSplitter';
 import { PrintView } from './PrintView';
 import { useNotices } from './Notices';
@@ -53,7 +54,7 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
   const typingTimers = useRef(new Map<number, ReturnType<typeof setTimeout>>());
   const [drafts, setDrafts] = useState<Record<number, string>>({});
   const [undo, setUndo] = useState<Undo | null>(null);
-  const [dialog, setDialog] = useState<'keys' | 'settings' | 'export' | null>(null);
+  const [dialog, setDialog] = useState<'keys' | 'settings' | 'export' | 'stats' | null>(null);
   const [printing, setPrinting] = useState<{ text: string; title: string } | null>(null);
   const stopPrinting = useCallback(() => setPrinting(null), []);
   const [mode, setMode] = useState<'electron' | 'web' | null>(null);
@@ -227,6 +228,11 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
               <button type="button" className="icon-button" aria-label={t('export.open')} title={t('export.open')} onClick={() => setDialog('export')}>
                 ⤓
               </button>
+              <button type="button" className="icon-button" aria-label={t('stats.open')} title={t('stats.open')} onClick={() => setDialog('stats')}>
+                <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">
+                  <path d="M1 13h12M3 11V6M7 11V2M11 11V8" stroke="currentColor" strokeWidth="2" fill="none" />
+                </svg>
+              </button>
               <button type="button" className="icon-button" aria-label={t('keys.title')} title={`${t('keys.title')} (?)`} onClick={() => setDialog('keys')}>
                 ?
               </button>
@@ -319,6 +325,7 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
           }}
         />
       )}
+      {dialog === 'stats' && <StatsDialog accounts={accounts} onClose={() => setDialog(null)} />}
       {printing && <PrintView text={printing.text} title={printing.title} onDone={stopPrinting} />}
       {dialog === 'settings' && settings && <SettingsDialog settings={settings} mode={mode} onSettings={onSettings} onClose={() => setDialog(null)} />}
       {signIn && <SignInDialog account={signIn} onClose={() => setSignIn(null)} />}
