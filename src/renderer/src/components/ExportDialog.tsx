@@ -7,6 +7,7 @@ import { saveBlob } from '../lib/download';
 import { errorMeaning, errorText } from '../lib/errors';
 import { ExportCancelled, exportFilename, runExport, type ExportProgress } from '../lib/export-run';
 import { Modal } from './Modal';
+import { InlineError } from './InlineError';
 
 interface Props {
   /** The conversation on screen, if any. */
@@ -101,11 +102,7 @@ export function ExportDialog({ open, filter, filterCount, query, onClose, onPrin
           {status}
         </p>
       )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      {error && <InlineError text={error} />}
       <div className="dialog-actions">
         {busy ? (
           <button type="button" onClick={() => running.current?.abort()}>

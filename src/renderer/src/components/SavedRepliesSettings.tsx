@@ -6,6 +6,7 @@ import { useSavedReplies } from '../hooks/useSavedReplies';
 import { saveBlob } from '../lib/download';
 import { errorMeaning, errorText } from '../lib/errors';
 import { useNotices } from './Notices';
+import { InlineError } from './InlineError';
 
 type Editing = { id: number | null; title: string; content: string };
 
@@ -107,14 +108,7 @@ export function SavedRepliesSettings() {
         </div>
       </div>
       <p className="muted small-hint">{t('saved.hint')}</p>
-      {error && (
-        <p className="form-error" role="alert">
-          {t('saved.loadFailed')} {error}{' '}
-          <button type="button" className="link" onClick={reload}>
-            {t('actions.retry')}
-          </button>
-        </p>
-      )}
+      {error && <InlineError text={`${t('saved.loadFailed')} ${error}`} onRetry={reload} />}
       {status && (
         <p className="muted" role="status">
           {status}
@@ -150,11 +144,7 @@ export function SavedRepliesSettings() {
             {t('saved.textLabel')}
             <textarea rows={3} value={editing.content} maxLength={MAX_SAVED_REPLY_TEXT} onChange={(e) => setEditing({ ...editing, content: e.target.value })} />
           </label>
-          {formError && (
-            <p className="form-error" role="alert">
-              {formError}
-            </p>
-          )}
+          {formError && <InlineError text={formError} />}
           <div className="dialog-actions">
             <button type="button" onClick={() => setEditing(null)}>
               {t('actions.cancel')}

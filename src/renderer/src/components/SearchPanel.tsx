@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { SearchHit } from '../../../shared/domain';
 import { api } from '../api';
 import { errorMeaning } from '../lib/errors';
+import { InlineError } from './InlineError';
 
 interface FieldProps {
   query: string;
@@ -95,14 +96,7 @@ export function SearchResults({ query, onOpen }: ResultsProps) {
 
   return (
     <div className="search-scroll">
-      {error?.query === query && (
-        <div className="form-error" role="alert">
-          {error.text}{' '}
-          <button type="button" className="link" onClick={() => setAttempt((n) => n + 1)}>
-            {t('actions.retry')}
-          </button>
-        </div>
-      )}
+      {error?.query === query && <InlineError text={error.text} onRetry={() => setAttempt((n) => n + 1)} />}
       <p className="sr-only" role="status">
         {done ? t('search.count', { count: hits.length }) : ''}
       </p>

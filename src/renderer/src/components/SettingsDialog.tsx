@@ -9,6 +9,7 @@ import { playSound, soundIds } from '../lib/sounds';
 import { Modal } from './Modal';
 import { useNotices } from './Notices';
 import { SavedRepliesSettings } from './SavedRepliesSettings';
+import { InlineError } from './InlineError';
 
 interface Props {
   settings: Settings;
@@ -176,14 +177,7 @@ export function SettingsDialog({ settings, mode, onSettings, onClose }: Props) {
                 {t('notifications.clearLog')}
               </button>
             </div>
-            {logError && (
-              <p className="form-error" role="alert">
-                {logError}{' '}
-                <button type="button" className="link" onClick={() => setLogAttempt((n) => n + 1)}>
-                  {t('actions.retry')}
-                </button>
-              </p>
-            )}
+            {logError && <InlineError text={logError} onRetry={() => setLogAttempt((n) => n + 1)} />}
             {log.length === 0 ? (
               <p className="muted">{t('notifications.logEmpty')}</p>
             ) : (

@@ -4,8 +4,10 @@ import { Modal } from './Modal';
 const keys: [string, string][] = [
   ['j / ↓', 'keys.next'],
   ['k / ↑', 'keys.previous'],
+  ['Home / End', 'keys.firstLast'],
   ['Enter', 'keys.open'],
   ['r', 'keys.reply'],
+  ['/', 'keys.savedReply'],
   ['e', 'keys.resolve'],
   ['c', 'keys.close'],
   ['Ctrl/⌘ K', 'keys.search'],

@@ -6,6 +6,7 @@ import { api } from '../api';
 import { errorMeaning } from '../lib/errors';
 import { BarChart } from './BarChart';
 import { Modal } from './Modal';
+import { InlineError } from './InlineError';
 
 const PERIODS = [7, 30, 90];
 
@@ -81,14 +82,7 @@ export function StatsDialog({ accounts, onClose }: { accounts: Account[]; onClos
           </label>
         )}
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}{' '}
-          <button type="button" className="link" onClick={() => setAttempt((n) => n + 1)}>
-            {t('actions.retry')}
-          </button>
-        </p>
-      )}
+      {error && <InlineError text={error} onRetry={() => setAttempt((n) => n + 1)} />}
       {!stats && !error && <p className="muted">{t('pane.loading')}</p>}
       {stats && fr && (
         <div className="stats-body">
