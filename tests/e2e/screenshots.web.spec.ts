@@ -20,7 +20,7 @@ test('main screens in light and dark, English and Indonesian', async ({ browser 
       for (const locale of ['en-US', 'id-ID']) {
         const context = await browser.newContext({ colorScheme: scheme, locale, viewport: { width: 1280, height: 760 } });
         const page = await context.newPage();
-        await page.goto(app.url);
+        await page.goto(await app.freshUrl());
         const lang = locale.slice(0, 2);
         await expect(page.locator('html')).toHaveAttribute('lang', lang);
         const first = page.getByRole('list', { name: lang === 'id' ? 'Percakapan' : 'Conversations' }).getByRole('listitem').first();

@@ -18,9 +18,9 @@ afterEach(() => {
   temp = undefined;
 });
 
-describe('migration 0003_saved_replies', () => {
+describe('migration 0005_saved_replies', () => {
   it('adds the table to a database written under 0002, keeping its rows, with unique titles', () => {
-    const index = readMigrations(migrationsDir).findIndex((m) => m.tag === '0003_saved_replies');
+    const index = readMigrations(migrationsDir).findIndex((m) => m.tag === '0005_saved_replies');
     expect(index).toBeGreaterThan(0);
     temp = tempDir();
     const before = openDatabase({ file: temp.file, migrationsDir, migrateTo: index });

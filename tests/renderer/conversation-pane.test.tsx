@@ -14,7 +14,7 @@ import { renderInApp } from './support/render';
 
 function Pane({ c, onStatus = () => {}, onLeave = () => {} }: { c: ConversationSummary; onStatus?: (s: ConversationStatus) => void; onLeave?: () => void }) {
   const [draft, setDraft] = useState('');
-  return <ConversationPane conversation={c} visitorTyping={false} draft={draft} onDraft={setDraft} onStatus={onStatus} onLeave={onLeave} replyRef={createRef()} scrollToMessageId={null} />;
+  return <ConversationPane conversation={c} visitorTyping={false} draft={draft} onDraft={setDraft} onStatus={onStatus} onLeave={onLeave} replyRef={createRef()} scrollToMessageId={null} canSend confirmLinksInPage />;
 }
 
 const base: FakeHandlers = {

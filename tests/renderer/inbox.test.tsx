@@ -37,7 +37,7 @@ function handlers(rows: ConversationSummary[]): FakeHandlers {
   };
 }
 
-const renderInbox = () => renderInApp(<Inbox accounts={[account()]} outbox={{}} progress={{}} settings={defaultSettings()} onSettings={() => {}} onAddAccount={() => {}} />);
+const renderInbox = () => renderInApp(<Inbox accounts={[account()]} connected outbox={{}} progress={{}} settings={defaultSettings()} onSettings={() => {}} onAddAccount={() => {}} />);
 const rowsOf = () => within(screen.getByRole('list', { name: 'Conversations' })).queryAllByRole('listitem');
 
 describe('Inbox', () => {

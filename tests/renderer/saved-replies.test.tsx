@@ -59,7 +59,7 @@ const replies = [
 
 function Pane() {
   const [draft, setDraft] = useState('');
-  return <ConversationPane conversation={conversation(7)} visitorTyping={false} draft={draft} onDraft={setDraft} onStatus={() => {}} onLeave={() => {}} replyRef={createRef()} scrollToMessageId={null} />;
+  return <ConversationPane conversation={conversation(7)} visitorTyping={false} draft={draft} onDraft={setDraft} onStatus={() => {}} onLeave={() => {}} replyRef={createRef()} scrollToMessageId={null} canSend confirmLinksInPage />;
 }
 
 describe('matchSavedReplies', () => {

@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { createDispatch, type Dispatch } from './api/dispatch';
 import { createHandlers } from './api/handlers';
-import { AccountService } from './accounts/account-service';
+import { AccountService, type ConnectorFactory } from './accounts/account-service';
 import { Attention, type UiLanguage } from './attention/attention';
-import { createConnector, type ConnectorFactory } from './accounts/connector-factory';
+import { builtInKinds } from './connectors/kinds';
+import { KindRegistry, type AnyKindDefinition } from './connectors/registry';
+import type { PollIntervals } from './sync/poller';
 import { realTimers, type Timers } from './sync/timers';
-import { Demo } from './demo/demo';
-import { openDatabase } from './db/open';
+import { Demo, type DemoBackendLauncher } from './demo/demo';
+import { openMirrorDatabase } from './db/recover';
 import { EventBus } from './events';
 import { Mirror } from './mirror/mirror';
 import type { Notifier, OsDndProbe } from './notifications/types';
@@ -27,8 +29,14 @@ export interface CoreOptions {
   random?: () => number;
   timers?: Timers;
   log?: (message: string) => void;
-  /** Tests pass their own; the app uses the real connectors. */
+  /** The backend kinds this core speaks; all built-in kinds when omitted. */
+  kinds?: readonly AnyKindDefinition[];
+  /** Tests pass their own connectors; the app builds each account's from its kind. */
   connectorFactory?: ConnectorFactory;
+  /** Poll timing for kinds without an account-wide realtime channel (tests shorten it). */
+  pollIntervals?: PollIntervals;
+  /** Starts the demo site (src/main/demo-backend.ts); without it "Try the demo" says the build has none. */
+  demoBackend?: DemoBackendLauncher;
   fetch?: typeof fetch;
   /** The demo site's visitor page files (backends/portfolio/public). */
   demoPublicDir?: string;
@@ -60,18 +68,24 @@ export const DATABASE_FILE = 'switchboard.sqlite';
 export function createCore(options: CoreOptions): Core {
   mkdirSync(options.dataDir, { recursive: true });
   const log = options.log ?? (() => {});
-  const database = openDatabase({
-    file: join(options.dataDir, DATABASE_FILE),
-    migrationsDir: options.migrationsDir,
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-  });
+  const { database, recovery } = openMirrorDatabase(
+    {
+      file: join(options.dataDir, DATABASE_FILE),
+      migrationsDir: options.migrationsDir,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    },
+    options.clock ?? Date.now,
+    log,
+  );
   const mirror = new Mirror(database);
   const events = new EventBus();
   const accounts = new AccountService({
     mirror,
     events,
     secrets: options.secrets,
-    connectorFactory: options.connectorFactory ?? createConnector(log),
+    kinds: new KindRegistry(options.kinds ?? builtInKinds),
+    ...(options.connectorFactory ? { connectorFactory: options.connectorFactory } : {}),
+    ...(options.pollIntervals ? { pollIntervals: options.pollIntervals } : {}),
     clock: options.clock ?? Date.now,
     random: options.random ?? Math.random,
     timers: options.timers ?? realTimers,
@@ -93,6 +107,7 @@ export function createCore(options: CoreOptions): Core {
     log,
   });
   const demo = new Demo({
+    ...(options.demoBackend ? { launch: options.demoBackend } : {}),
     dataDir: options.dataDir,
     mirror,
     accounts,
@@ -111,6 +126,7 @@ export function createCore(options: CoreOptions): Core {
     attention,
     app: { version: options.version, mode: options.mode, dataDir: options.dataDir },
     clock: options.clock ?? Date.now,
+    mirrorRecovery: () => recovery,
   });
   return {
     mirror,
@@ -121,6 +137,7 @@ export function createCore(options: CoreOptions): Core {
     dispatch: createDispatch(handlers, log),
     start: async () => {
       attention.start();
+      if (recovery) events.emit('mirror.recovered', recovery);
       await accounts.setAvailability(options.settings.get().availability);
       try {
         await demo.resume();

@@ -1,12 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Settings, SettingsPatch } from '../../shared/settings';
 import { api } from './api';
 import { FirstRun } from './components/FirstRun';
 import { Inbox } from './components/Inbox';
 import { NoticesProvider, useNotices } from './components/Notices';
+import { MirrorRecoveryBanner } from './components/MirrorRecoveryBanner';
 import { useAccounts } from './hooks/useAccounts';
 import { useApiEvent } from './hooks/useApiEvent';
+import { useTransportConnected } from './hooks/useTransportConnected';
 import { systemLanguage } from './i18n';
 import { errorText } from './lib/errors';
 
@@ -25,6 +27,13 @@ function Screens() {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [adding, setAdding] = useState(false);
   const [settingsError, setSettingsError] = useState<string | null>(null);
+  const connected = useTransportConnected();
+  const wasConnected = useRef(connected);
+  // Back after a loss: reload what was never pushed meanwhile.
+  useEffect(() => {
+    if (connected && !wasConnected.current) void reload();
+    wasConnected.current = connected;
+  }, [connected, reload]);
 
   const loadSettings = useCallback(() => {
     void api()
@@ -64,19 +73,9 @@ function Screens() {
     );
   }
   if (accounts === null) return <p className="muted center">{t('pane.loading')}</p>;
-  if (accounts.length === 0 || adding) {
-    return (
-      <FirstRun
-        onConnected={() => {
-          setAdding(false);
-          void reload();
-        }}
-        {...(accounts.length > 0 ? { onCancel: () => setAdding(false) } : {})}
-      />
-    );
-  }
   return (
-    <>
+    <div className="app-shell">
+      <MirrorRecoveryBanner />
       {settingsError && (
         <div className="banner error" role="alert">
           <span>{t('error.settings', { message: settingsError })}</span>
@@ -85,7 +84,17 @@ function Screens() {
           </button>
         </div>
       )}
-      <Inbox accounts={accounts} outbox={outbox} progress={progress} settings={settings} onSettings={updateSettings} onAddAccount={() => setAdding(true)} />
-    </>
+      {accounts.length === 0 || adding ? (
+        <FirstRun
+          onConnected={() => {
+            setAdding(false);
+            void reload();
+          }}
+          {...(accounts.length > 0 ? { onCancel: () => setAdding(false) } : {})}
+        />
+      ) : (
+        <Inbox accounts={accounts} connected={connected} outbox={outbox} progress={progress} settings={settings} onSettings={updateSettings} onAddAccount={() => setAdding(true)} />
+      )}
+    </div>
   );
 }

@@ -9,6 +9,7 @@ export const account = (over: Partial<Account> = {}): Account => ({
   connectionState: 'live',
   stateDetail: null,
   lastSyncedAt: null,
+  capabilities: { serverStatus: true, idempotentSend: true, catchUp: 'cursor', readReceipts: true, typing: true, shape: 'inbox' },
   ...over,
 });
 
@@ -42,6 +43,9 @@ export const message = (id: number, conversationId: number, over: Partial<Messag
   readAt: null,
   delivery: 'sent',
   failureReason: null,
+  kind: 'text',
+  payload: null,
+  editedAt: null,
   ...over,
 });
 

@@ -108,17 +108,62 @@ export const messages = sqliteTable(
     readAt: integer('read_at'),
     delivery: text('delivery').notNull().default('sent'),
     failureReason: text('failure_reason'),
+    /** text | event (a structured step: agent step, tool call, ...) | system */
+    kind: text('kind').notNull().default('text'),
+    /** The event's structured data as JSON, as the backend sent it; null for plain text. */
+    payload: text('payload'),
+    editedAt: integer('edited_at'),
+    /** Deleted on the server: kept here, hidden from every list, preview, search and count. */
+    deletedAt: integer('deleted_at'),
   },
   (t) => [
     uniqueIndex('messages_conversation_remote').on(t.conversationId, t.remoteId),
-    uniqueIndex('messages_client_id').on(t.clientId),
+    // Per conversation: the same site connected as two accounts echoes one reply into both.
+    uniqueIndex('messages_conversation_client_id').on(t.conversationId, t.clientId),
     index('messages_conversation_order').on(t.conversationId, t.createdAt, t.seq, t.id),
-    // Unread counts are derived from this index (visitor messages not yet read).
+    // Unread counts are derived from this index: messages of the people the owner answers (the
+    // visitor, or another member of a room) not yet read. The same condition as UNREAD_SENDERS.
     index('messages_unread')
       .on(t.conversationId)
-      .where(sql`read_at IS NULL AND sender_type = 'visitor'`),
+      .where(sql`read_at IS NULL AND sender_type IN ('visitor', 'member')`),
   ],
 );
+
+/** Notification feeds (accounts of shape 'feed'): invites, accepted/declined challenges, ... */
+export const feedEntries = sqliteTable(
+  'feed_entries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    remoteId: text('remote_id').notNull(),
+    type: text('type').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    payload: text('payload'),
+    createdAt: integer('created_at').notNull(),
+    /** Read on this computer (feeds have no read state on the server). */
+    readAt: integer('read_at'),
+  },
+  (t) => [
+    uniqueIndex('feed_entries_account_remote').on(t.accountId, t.remoteId),
+    index('feed_entries_recent').on(t.createdAt, t.id),
+    index('feed_entries_account_recent').on(t.accountId, t.createdAt, t.id),
+    index('feed_entries_unread').on(t.accountId).where(sql`read_at IS NULL`),
+  ],
+);
+
+/**
+ * The whole text of a message longer than the mirror keeps in `messages.content` (which holds
+ * its beginning and a marker, so lists, search and the UI stay fast); read only on request.
+ */
+export const messageBodies = sqliteTable('message_bodies', {
+  messageId: integer('message_id')
+    .primaryKey()
+    .references(() => messages.id, { onDelete: 'cascade' }),
+  content: text('content').notNull(),
+});
 
 export const outbox = sqliteTable(
   'outbox',

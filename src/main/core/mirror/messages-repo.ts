@@ -2,11 +2,32 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { DeliveryState, Message, SenderType } from '../../../shared/domain';
 import type { Db } from '../db/open';
-import { messages } from '../db/schema';
+import { messageBodies, messages } from '../db/schema';
 import { decodeCursor, encodeCursor, placeholderSet, toMessage, type MessageRow } from './rows';
-import { PENDING_SEQ, type RemoteMessage } from './types';
+import { PENDING_SEQ, type RemoteEdit, type RemoteMessage } from './types';
+
+/** The JSON text a payload is stored as; null for none. */
+const payloadText = (payload: unknown): string | null => (payload === undefined || payload === null ? null : JSON.stringify(payload));
 
 const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
+
+/** The people the owner answers: their unread messages are counted, notified and marked read (index messages_unread). */
+export const UNREAD_SENDERS: SenderType[] = ['visitor', 'member'];
+
+/**
+ * The longest text kept in a message row. A longer one (any backend, REST or realtime) keeps its
+ * beginning here with a marker, and its whole text in message_bodies, read only on request: one
+ * 100,000-character message froze the UI for seconds, and dropping it lost it for good.
+ */
+export const MAX_MESSAGE_CHARS = 100_000;
+
+/** The row's text for `content`: itself, or its beginning and a marker saying how long it is. */
+export function shortened(content: string): string {
+  if (content.length <= MAX_MESSAGE_CHARS) return content;
+  // Never cut a surrogate pair in half.
+  const end = /[\uD800-\uDBFF]/.test(content[MAX_MESSAGE_CHARS - 1]!) ? MAX_MESSAGE_CHARS - 1 : MAX_MESSAGE_CHARS;
+  return `${content.slice(0, end)}\n\n[Message shortened: ${content.length.toLocaleString('en')} characters in all. The whole text is kept.]`;
+}
 
 export interface AppliedMessages {
   added: Message[];
@@ -41,6 +62,8 @@ export class MessagesRepo {
   private readonly updateFetchedStmt;
   private readonly ftsInsert;
   private readonly ftsDelete;
+  private readonly editStmt;
+  private readonly deleteStmt;
 
   constructor(
     private readonly db: Db,
@@ -51,7 +74,11 @@ export class MessagesRepo {
       .from(messages)
       .where(and(eq(messages.conversationId, sql.placeholder('conversationId')), eq(messages.remoteId, sql.placeholder('remoteId'))))
       .prepare();
-    this.byClient = db.select().from(messages).where(eq(messages.clientId, sql.placeholder('clientId'))).prepare();
+    this.byClient = db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, sql.placeholder('conversationId')), eq(messages.clientId, sql.placeholder('clientId'))))
+      .prepare();
     this.byId = db.select().from(messages).where(eq(messages.id, sql.placeholder('id'))).prepare();
     const t = sql.placeholder('t');
     const s = sql.placeholder('s');
@@ -61,7 +88,13 @@ export class MessagesRepo {
       .from(messages)
       // A row value, which SQLite seeks to in messages_conversation_order; the equivalent OR of
       // comparisons scanned every newer message of the conversation (bench: ORM, open).
-      .where(and(eq(messages.conversationId, sql.placeholder('conversationId')), sql`(${messages.createdAt}, ${messages.seq}, ${messages.id}) < (${t}, ${s}, ${id})`))
+      .where(
+        and(
+          eq(messages.conversationId, sql.placeholder('conversationId')),
+          sql`(${messages.createdAt}, ${messages.seq}, ${messages.id}) < (${t}, ${s}, ${id})`,
+          isNull(messages.deletedAt),
+        ),
+      )
       .orderBy(desc(messages.createdAt), desc(messages.seq), desc(messages.id))
       .limit(sql.placeholder('limit'))
       .prepare();
@@ -83,7 +116,22 @@ export class MessagesRepo {
         createdAt: p('createdAt'),
         readAt: p('readAt'),
         delivery: p('delivery'),
+        kind: p('kind'),
+        payload: p('payload'),
+        editedAt: p('editedAt'),
+        deletedAt: p('deletedAt'),
       })
+      .prepare();
+    this.editStmt = db
+      .update(messages)
+      .set(placeholderSet<typeof messages.$inferInsert>({ content: p('content'), editedAt: p('editedAt'), payload: p('payload') }))
+      .where(eq(messages.id, p('id')))
+      .returning()
+      .prepare();
+    this.deleteStmt = db
+      .update(messages)
+      .set(placeholderSet<typeof messages.$inferInsert>({ deletedAt: p('deletedAt') }))
+      .where(eq(messages.id, p('id')))
       .prepare();
     this.updateFetchedStmt = db
       .update(messages)
@@ -104,8 +152,14 @@ export class MessagesRepo {
     return this.byRemote.get({ conversationId, remoteId });
   }
 
-  findByClientId(clientId: string): MessageRow | undefined {
-    return this.byClient.get({ clientId });
+  findByClientId(conversationId: number, clientId: string): MessageRow | undefined {
+    return this.byClient.get({ conversationId, clientId });
+  }
+
+  /** The whole text of a message (longer than MAX_MESSAGE_CHARS, or its row's content). */
+  fullText(id: number): string | undefined {
+    const body = this.db.select({ content: messageBodies.content }).from(messageBodies).where(eq(messageBodies.messageId, id)).get();
+    return body?.content ?? this.byId.get({ id })?.content;
   }
 
   /**
@@ -116,7 +170,7 @@ export class MessagesRepo {
     const result: AppliedMessages = { added: [], updated: [], removed: [] };
     for (const m of remote) {
       const byRemote = this.byRemote.get({ conversationId, remoteId: m.remoteId });
-      const byClient = m.clientId ? this.byClient.get({ clientId: m.clientId }) : undefined;
+      const byClient = m.clientId ? this.byClient.get({ conversationId, clientId: m.clientId }) : undefined;
       let known = byRemote ?? byClient;
       if (byRemote && byClient && byRemote.id !== byClient.id && byClient.remoteId === null) {
         // A backend without clientMessageId: a fetch stored our own reply before its send returned.
@@ -127,9 +181,19 @@ export class MessagesRepo {
         known = byClient;
       }
       if (known) {
+        if (known.deletedAt !== null) continue; // deleted stays deleted, whatever a later page says
+        if (m.deletedAt) {
+          this.hide(known, m.deletedAt);
+          mergeApplied(result, { added: [], updated: [], removed: [known.id] });
+          continue;
+        }
+        const edited = this.applyEdit(known, m);
         const readAt = m.readAt ?? known.readAt;
         const delivery: DeliveryState = known.senderType === 'admin' ? (readAt ? 'read' : 'sent') : (known.delivery as DeliveryState);
-        if (known.remoteId === m.remoteId && known.readAt === readAt && known.delivery === delivery) continue;
+        if (known.remoteId === m.remoteId && known.readAt === readAt && known.delivery === delivery) {
+          if (edited) result.updated.push(toMessage(edited));
+          continue;
+        }
         const row = this.updateFetchedStmt.get({ id: known.id, remoteId: m.remoteId, seq: m.seq ?? 0, createdAt: m.createdAt, readAt, delivery })!;
         result.updated.push(toMessage(row));
         continue;
@@ -146,21 +210,75 @@ export class MessagesRepo {
         createdAt: m.createdAt,
         readAt: m.readAt ?? null,
         delivery: m.senderType === 'admin' && m.readAt ? 'read' : 'sent',
+        kind: m.kind ?? 'text',
+        payload: payloadText(m.payload),
+        editedAt: m.editedAt ?? null,
+        deletedAt: m.deletedAt ?? null,
       });
-      result.added.push(toMessage(row));
+      // A message first seen already deleted is kept (the history is complete) but never shown.
+      if (row.deletedAt === null) result.added.push(toMessage(row));
     }
     return result;
   }
 
+  /** A fetched copy whose text differs from ours: the backend edited it. Re-indexes the text. */
+  private applyEdit(known: MessageRow, m: RemoteMessage): MessageRow | null {
+    if (known.content === shortened(m.content) && (m.payload === undefined || payloadText(m.payload) === known.payload)) return null;
+    if (known.delivery === 'pending') return null; // our own text, not yet acknowledged
+    return this.setContent(known, m.content, m.editedAt ?? known.editedAt, m.payload === undefined ? known.payload : payloadText(m.payload));
+  }
+
+  /** Replaces a message's text (an edit): its search entry, and its whole text where it is too long for the row. */
+  private setContent(known: MessageRow, full: string, editedAt: number | null, payload: string | null): MessageRow {
+    const content = shortened(full);
+    this.ftsDelete.run(known.id, known.content);
+    this.ftsInsert.run(known.id, content);
+    this.db.delete(messageBodies).where(eq(messageBodies.messageId, known.id)).run();
+    if (content !== full) this.db.insert(messageBodies).values({ messageId: known.id, content: full }).run();
+    return this.editStmt.get({ id: known.id, content, editedAt, payload })!;
+  }
+
+  /** Live edits (the event carries only the new text). Returns the rows changed; unknown ids are left out. */
+  edit(conversationId: number, edits: RemoteEdit[]): { updated: Message[]; unknown: string[] } {
+    const updated: Message[] = [];
+    const unknown: string[] = [];
+    for (const e of edits) {
+      const known = this.byRemote.get({ conversationId, remoteId: e.remoteId });
+      if (!known) unknown.push(e.remoteId);
+      else if (known.deletedAt === null && known.content !== shortened(e.content)) updated.push(toMessage(this.setContent(known, e.content, e.editedAt, known.payload)));
+    }
+    return { updated, unknown };
+  }
+
+  /** Deleted on the server: hidden everywhere and out of search. Returns the local ids hidden. */
+  markDeleted(conversationId: number, remoteIds: string[], at: number): number[] {
+    const hidden: number[] = [];
+    for (const remoteId of remoteIds) {
+      const known = this.byRemote.get({ conversationId, remoteId });
+      if (known && known.deletedAt === null) {
+        this.hide(known, at);
+        hidden.push(known.id);
+      }
+    }
+    return hidden;
+  }
+
+  private hide(known: MessageRow, at: number): void {
+    this.ftsDelete.run(known.id, known.content);
+    this.deleteStmt.run({ id: known.id, deletedAt: at });
+  }
+
   /** Our own reply, shown at once as pending until the server acknowledges it. */
   insertPending(input: { conversationId: number; clientId: string; senderType: SenderType; senderName: string | null; content: string; createdAt: number }): Message {
-    return toMessage(this.insert({ ...input, remoteId: null, senderId: null, seq: PENDING_SEQ, readAt: null, delivery: 'pending' }));
+    return toMessage(this.insert({ ...input, remoteId: null, senderId: null, seq: PENDING_SEQ, readAt: null, delivery: 'pending', kind: 'text', payload: null, editedAt: null, deletedAt: null }));
   }
 
   /** Inserts a message and its FTS row; the returned row is what a SELECT would read back. */
-  private insert(values: Omit<MessageRow, 'id' | 'failureReason'>): MessageRow {
+  private insert(input: Omit<MessageRow, 'id' | 'failureReason'>): MessageRow {
+    const values = { ...input, content: shortened(input.content) };
     const id = Number(this.insertStmt.run(values).lastInsertRowid);
-    this.ftsInsert.run(id, values.content);
+    if (values.deletedAt === null) this.ftsInsert.run(id, values.content);
+    if (values.content !== input.content) this.db.insert(messageBodies).values({ messageId: id, content: input.content }).run();
     return { ...values, id, failureReason: null };
   }
 
@@ -173,17 +291,17 @@ export class MessagesRepo {
   remove(id: number): boolean {
     const row = this.byId.get({ id });
     if (!row) return false;
-    this.ftsDelete.run(row.id, row.content);
+    if (row.deletedAt === null) this.ftsDelete.run(row.id, row.content);
     this.db.delete(messages).where(eq(messages.id, id)).run();
     return true;
   }
 
-  /** Marks every unread message of one sender type as read; returns the rows changed. */
-  markRead(conversationId: number, senderType: SenderType, at: number): Message[] {
+  /** Marks every unread message of the given sender types as read; returns the rows changed. */
+  markRead(conversationId: number, senderTypes: readonly SenderType[], at: number): Message[] {
     return this.db
       .update(messages)
       .set({ readAt: at })
-      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), eq(messages.senderType, senderType)))
+      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), inArray(messages.senderType, [...senderTypes])))
       .returning()
       .all()
       .map(toMessage);
@@ -206,7 +324,7 @@ export class MessagesRepo {
     return this.db
       .select({ remoteId: messages.remoteId })
       .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), eq(messages.senderType, 'visitor'), isNotNull(messages.remoteId)))
+      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), inArray(messages.senderType, UNREAD_SENDERS), isNotNull(messages.remoteId), isNull(messages.deletedAt)))
       .all()
       .map((r) => r.remoteId!);
   }
@@ -229,7 +347,7 @@ export class MessagesRepo {
     return this.db
       .select()
       .from(messages)
-      .where(eq(messages.conversationId, conversationId))
+      .where(and(eq(messages.conversationId, conversationId), isNull(messages.deletedAt)))
       .orderBy(asc(messages.createdAt), asc(messages.seq), asc(messages.id))
       .all()
       .map(toMessage);

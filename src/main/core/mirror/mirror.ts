@@ -3,6 +3,7 @@ import type { OpenedDatabase } from '../db/open';
 import { AccountsRepo } from './accounts-repo';
 import { AttentionRepo } from './attention-repo';
 import { ConversationsRepo } from './conversations-repo';
+import { FeedRepo } from './feed-repo';
 import { MessagesRepo } from './messages-repo';
 import { OutboxRepo } from './outbox-repo';
 import { SavedRepliesRepo } from './saved-replies-repo';
@@ -20,6 +21,7 @@ export class Mirror {
   readonly attention: AttentionRepo;
   readonly savedReplies: SavedRepliesRepo;
   readonly stats: StatsRepo;
+  readonly feed: FeedRepo;
 
   constructor(private readonly database: OpenedDatabase) {
     this.conversations = new ConversationsRepo(database.db, database.sqlite);
@@ -32,6 +34,7 @@ export class Mirror {
     this.attention = new AttentionRepo(database.sqlite);
     this.savedReplies = new SavedRepliesRepo(database.db);
     this.stats = new StatsRepo(database.sqlite);
+    this.feed = new FeedRepo(database.sqlite);
   }
 
   /** Runs fn in one immediate transaction: a burst of realtime events commits once. */

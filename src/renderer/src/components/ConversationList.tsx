@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationSummary } from '../../../shared/domain';
 import { relativeTime } from '../lib/format';
+import { displayText, useVisitorName } from '../lib/names';
 
 interface Props {
   conversations: ConversationSummary[];
@@ -29,6 +30,7 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
   const scroller = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const [focusInside, setFocusInside] = useState(false);
+  const visitorName = useVisitorName();
   // TanStack Virtual hands out functions the React Compiler cannot memoize; this component stays uncompiled.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({ count: conversations.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 8 });
@@ -83,7 +85,7 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
 
   const labelOf = (c: ConversationSummary) =>
     [
-      c.visitorName ?? t('list.anonymous'),
+      visitorName(c.visitorName),
       c.unreadCount > 0 ? t('list.unread', { count: c.unreadCount }) : null,
       t(`status.${c.status}`),
       c.muted ? t('pane.muted') : null,
@@ -108,7 +110,7 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
         >
           {rows.map((row) => {
             const c = conversations[row.index]!;
-            const name = c.visitorName ?? t('list.anonymous');
+            const name = visitorName(c.visitorName);
             return (
               <li
                 key={c.id}
@@ -128,7 +130,7 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
                   <span className="time">{c.lastMessageAt ? relativeTime(c.lastMessageAt, now, i18n.language) : ''}</span>
                 </div>
                 <div className="row-bottom">
-                  <span className="preview">{typing.has(c.id) ? <em>{t('list.typing')}</em> : (c.lastMessagePreview ?? '')}</span>
+                  <span className="preview">{typing.has(c.id) ? <em>{t('list.typing')}</em> : displayText(c.lastMessagePreview)}</span>
                   {c.muted && <span className="chip chip-muted">{t('pane.muted')}</span>}
                   {c.status !== 'active' && <span className={`chip chip-${c.status}`}>{t(`status.${c.status}`)}</span>}
                   {c.unreadCount > 0 && <span className={`badge${c.muted ? ' badge-muted' : ''}`}>{c.unreadCount}</span>}

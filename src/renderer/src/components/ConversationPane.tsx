@@ -5,6 +5,7 @@ import { api } from '../api';
 import { useMessages } from '../hooks/useMessages';
 import { errorMeaning, logFailure } from '../lib/errors';
 import { dayLabel, sameDay, timeOfDay } from '../lib/format';
+import { useVisitorName } from '../lib/names';
 import { MessageText } from './MessageText';
 import { useNotices } from './Notices';
 import { SavedReplyPicker, optionId, useSavedReplyPicker } from './SavedReplyPicker';
@@ -21,9 +22,13 @@ interface Props {
   onLeave: () => void;
   replyRef: React.RefObject<HTMLTextAreaElement | null>;
   scrollToMessageId: number | null;
+  /** False while the core is out of reach: the reply stays in the box, sending waits. */
+  canSend: boolean;
+  /** Browser mode confirms links in the page; the app confirms them in the main process. */
+  confirmLinksInPage: boolean;
 }
 
-export function ConversationPane({ conversation, visitorTyping, draft, onDraft, onStatus, onLeave, replyRef, scrollToMessageId }: Props) {
+export function ConversationPane({ conversation, visitorTyping, draft, onDraft, onStatus, onLeave, replyRef, scrollToMessageId, canSend, confirmLinksInPage }: Props) {
   const { t, i18n } = useTranslation();
   const { run } = useNotices();
   const { messages, loading, hasOlder, loadOlder } = useMessages(conversation.id);
@@ -88,7 +93,7 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
 
   const send = async () => {
     const content = draft.trim();
-    if (!content || content.length > MAX_REPLY) return;
+    if (!content || content.length > MAX_REPLY || !canSend) return;
     setSendError(null);
     stickToBottom.current = true;
     onDraft('');
@@ -116,7 +121,8 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
     }
   };
 
-  const name = conversation.visitorName ?? t('list.anonymous');
+  const visitorName = useVisitorName();
+  const name = visitorName(conversation.visitorName);
 
   return (
     <section className="conversation-pane" aria-label={t('pane.label', { name })}>
@@ -168,6 +174,8 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
               message={m}
               showDay={i === 0 || !sameDay(messages[i - 1]!.createdAt, m.createdAt)}
               lang={i18n.language}
+              confirmLinksInPage={confirmLinksInPage}
+              visitor={conversation.visitorName}
             />
           ))}
         </ul>
@@ -203,7 +211,7 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
           <span className={`counter${draft.length > MAX_REPLY ? ' over' : ''}`} aria-live="polite">
             {draft.length}/{MAX_REPLY}
           </span>
-          <span className="muted small-hint">{t('pane.enterHint')}</span>
+          <span className="muted small-hint">{canSend ? t('pane.enterHint') : t('transport.replyKept')}</span>
           <button
             type="button"
             title={t('saved.buttonHint')}
@@ -214,7 +222,7 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
           >
             {t('saved.button')}
           </button>
-          <button type="button" className="primary" onClick={() => void send()} disabled={!draft.trim() || draft.length > MAX_REPLY}>
+          <button type="button" className="primary" onClick={() => void send()} disabled={!canSend || !draft.trim() || draft.length > MAX_REPLY}>
             {t('actions.send')}
           </button>
         </div>
@@ -223,9 +231,10 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
   );
 }
 
-function MessageItem({ message: m, showDay, lang }: { message: Message; showDay: boolean; lang: string }) {
+function MessageItem({ message: m, showDay, lang, confirmLinksInPage, visitor }: { message: Message; showDay: boolean; lang: string; confirmLinksInPage: boolean; visitor: string | null }) {
   const { t } = useTranslation();
   const { run } = useNotices();
+  const visitorName = useVisitorName();
   const mine = m.senderType === 'admin';
   return (
     <>
@@ -234,9 +243,9 @@ function MessageItem({ message: m, showDay, lang }: { message: Message; showDay:
           <span>{dayLabel(m.createdAt, lang)}</span>
         </li>
       )}
-      <li className={`message ${mine ? 'mine' : 'theirs'} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${mine ? t('pane.you') : (m.senderName ?? t('list.anonymous'))}, ${timeOfDay(m.createdAt, lang)}`}>
+      <li className={`message ${mine ? 'mine' : 'theirs'} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${mine ? t('pane.you') : visitorName(m.senderName ?? visitor)}, ${timeOfDay(m.createdAt, lang)}`}>
         <div className="bubble">
-          <MessageText text={m.content} />
+          <MessageText text={m.content} confirmInPage={confirmLinksInPage} />
         </div>
         <div className="meta">
           <span>{timeOfDay(m.createdAt, lang)}</span>

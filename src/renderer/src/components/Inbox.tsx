@@ -9,6 +9,7 @@ import { useConversations } from '../hooks/useConversations';
 import { useFocusReport } from '../hooks/useFocusReport';
 import { useInboxKeys } from '../hooks/useInboxKeys';
 import { logFailure } from '../lib/errors';
+import { useVisitorName } from '../lib/names';
 import { AttentionBridge } from './AttentionBridge';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
@@ -24,9 +25,12 @@ import { ShortcutSheet } from './ShortcutSheet';
 import { Sidebar } from './Sidebar';
 import { SignInDialog } from './SignInDialog';
 import { StatusBanner } from './StatusBanner';
+import { TransportBanner } from './TransportBanner';
 
 interface Props {
   accounts: Account[];
+  /** The transport reaches the core (see useTransportConnected). */
+  connected: boolean;
   outbox: Record<number, { pending: number; failed: number }>;
   progress: Record<number, { done: number; total: number | null }>;
   settings: Settings | null;
@@ -40,13 +44,23 @@ interface Undo {
   label: string;
 }
 
-export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddAccount }: Props) {
+export function Inbox({ accounts: reported, connected, outbox, progress, settings, onSettings, onAddAccount }: Props) {
   const { t, i18n } = useTranslation();
+  const visitorName = useVisitorName();
+  // Without the core nothing here is live, whatever the accounts said last.
+  const accounts = connected ? reported : reported.map((a) => ({ ...a, connectionState: 'unavailable' as const }));
   const [filter, setFilter] = useState<ConversationFilter>('active');
   const list = useConversations(filter);
   const { run } = useNotices();
   const [query, setQuery] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
+  // Back after a loss: what changed meanwhile was never pushed to this page.
+  const wasConnected = useRef(connected);
+  const { refresh } = list;
+  useEffect(() => {
+    if (connected && !wasConnected.current) void refresh();
+    wasConnected.current = connected;
+  }, [connected, refresh]);
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
   const [scrollTo, setScrollTo] = useState<number | null>(null);
@@ -147,13 +161,13 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
     async (status: ConversationStatus) => {
       const c = openConversation;
       if (!c || c.status === status) return;
-      const name = c.visitorName ?? t('list.anonymous');
+      const name = visitorName(c.visitorName);
       const done = await run(t(`notice.status.${status}`, { name }), () => api().invoke('conversations.setStatus', { conversationId: c.id, status }));
       if (!done) return;
       if (status === 'active') setUndo(null);
       else setUndo({ conversationId: c.id, previous: c.status, label: t(`undo.${status}`, { name }) });
     },
-    [openConversation, run, t],
+    [openConversation, run, t, visitorName],
   );
 
   useEffect(() => {
@@ -210,7 +224,8 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
       />
       <AttentionBridge onOpen={(id) => open(id)} />
       <main className="main">
-        {accounts.map((a) => (
+        {!connected && <TransportBanner />}
+        {connected && accounts.map((a) => (
           <StatusBanner key={a.id} account={a} pending={accounts.length === 1 ? totalPending : (outbox[a.id]?.pending ?? 0)} progress={progress[a.id]} onSignIn={setSignIn} />
         ))}
         {list.error && (
@@ -276,6 +291,8 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
                 onLeave={() => open(null)}
                 replyRef={replyRef}
                 scrollToMessageId={scrollTo}
+                canSend={connected}
+                confirmLinksInPage={mode !== 'electron'}
               />
               <PaneSplitter
                 label={t('panes.details')}
@@ -314,7 +331,7 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
       {dialog === 'keys' && <ShortcutSheet onClose={() => setDialog(null)} />}
       {dialog === 'export' && (
         <ExportDialog
-          open={openConversation ? { id: openConversation.id, name: openConversation.visitorName ?? t('list.anonymous') } : null}
+          open={openConversation ? { id: openConversation.id, name: visitorName(openConversation.visitorName) } : null}
           filter={filter}
           filterCount={list.counts[filter]}
           query={query.trim()}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { SearchHit } from '../../../shared/domain';
 import { api } from '../api';
 import { errorMeaning } from '../lib/errors';
+import { useVisitorName } from '../lib/names';
 import { InlineError } from './InlineError';
 
 interface FieldProps {
@@ -54,6 +55,7 @@ interface ResultsProps {
 
 /** One box over every mirrored message and visitor; works offline. Shown in place of the list. */
 export function SearchResults({ query, onOpen }: ResultsProps) {
+  const visitorName = useVisitorName();
   const { t, i18n } = useTranslation();
   const [answer, setAnswer] = useState<{ query: string; hits: SearchHit[] } | null>(null);
   const [error, setError] = useState<{ query: string; text: string } | null>(null);
@@ -104,7 +106,7 @@ export function SearchResults({ query, onOpen }: ResultsProps) {
       <ul className="search-results" aria-label={t('search.results')} aria-busy={!done} onKeyDown={onKeyDown}>
         {groups.map(([conversationId, group]) => (
           <li key={conversationId} className="search-group">
-            <h3>{group[0]?.visitorName ?? t('list.anonymous')}</h3>
+            <h3>{visitorName(group[0]?.visitorName)}</h3>
             <ul>
               {group.map((hit) => (
                 <li key={`${hit.messageId ?? 'c'}-${conversationId}`}>
