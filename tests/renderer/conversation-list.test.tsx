@@ -31,7 +31,7 @@ describe('ConversationList', () => {
     render(<Harness rows={rows} onOpen={() => {}} />);
     const list = screen.getByRole('list', { name: 'Conversations' });
     const items = within(list).getAllByRole('listitem');
-    expect(items.map((li) => li.getAttribute('aria-label'))).toEqual(['Visitor 1, 2 unread, Active', 'Visitor 2, Resolved, Muted', 'Visitor, Active, typing…']);
+    expect(items.map((li) => li.getAttribute('aria-label'))).toEqual(['Visitor 1, 2 unread, Active', 'Visitor 2, Resolved, Muted', 'Anonymous, Active, typing…']);
   });
 
   it('has one row in the Tab order; arrows, Home and End move the selection and focus', async () => {
