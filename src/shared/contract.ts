@@ -19,6 +19,9 @@ import {
 import { BadgeState, NotificationDecision, ShownNotification } from './attention';
 import type { InvokeResult } from './errors';
 import { Settings, SettingsPatch } from './settings';
+import { SavedReply, SavedReplyInput, MAX_SAVED_REPLIES } from './saved-replies';
+import { EXPORT_CHUNK, ExportFormat } from './export';
+import { Stats, StatsQuery } from './stats';
 import { ConnectInput, SignInInput } from './kinds';
 
 export { PusherSettings } from './kinds';
@@ -31,6 +34,39 @@ export const OutboxCounts = z.object({ accountId: LocalId, pending: z.number().i
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 const NoInput = z.undefined().or(z.object({}).strict()).optional();
 
+// Saved replies (issue 14): kept together so this block merges as one piece.
+const savedReplyMethods = {
+  'savedReplies.list': method(NoInput, z.array(SavedReply)),
+  /** Without id: a new reply; with id: that reply edited. Titles are unique. */
+  'savedReplies.save': method(SavedReplyInput.extend({ id: LocalId.optional() }).strict(), SavedReply),
+  'savedReplies.remove': method(z.object({ id: LocalId }).strict(), z.null()),
+  /** From an exported file: a title already here gets the file's text. */
+  'savedReplies.import': method(
+    z.object({ replies: z.array(SavedReplyInput).max(MAX_SAVED_REPLIES) }).strict(),
+    z.object({ added: z.number().int(), updated: z.number().int() }),
+  ),
+} as const;
+// Export (issue 14): also one block.
+const exportMethods = {
+  /** The conversations an export covers: those in a filter (and account), or a search's. */
+  'export.ids': method(
+    z.union([z.object({ filter: ConversationFilter, accountId: LocalId.optional() }).strict(), z.object({ query: z.string().trim().min(1).max(200) }).strict()]),
+    z.object({ ids: z.array(LocalId) }),
+  ),
+  /** The text of a few conversations; `first` adds the file's start, `last` its end. */
+  'export.chunk': method(
+    z.object({ format: ExportFormat, conversationIds: z.array(LocalId).min(1).max(EXPORT_CHUNK), first: z.boolean(), last: z.boolean() }).strict(),
+    z.object({ text: z.string() }),
+  ),
+} as const;
+// Stats (issue 14): one method.
+const statsMethods = {
+  /** Conversations and replies per day, busiest hours, first-response times, from the mirror. */
+  'stats.get': method(StatsQuery, Stats),
+} as const;
+const savedReplyEvents = {
+  'savedReplies.changed': z.object({ count: z.number().int() }),
+} as const;
 /** The mirror was found damaged at start, moved aside and rebuilt (the user is told once per start). */
 export const MirrorRecovery = z.object({
   reason: z.string(),
@@ -126,6 +162,9 @@ export const methods = {
   'feed.markAllRead': method(z.object({ accountId: LocalId.optional() }).strict(), z.null()),
   'settings.get': method(NoInput, Settings),
   'settings.update': method(SettingsPatch, Settings),
+  ...savedReplyMethods,
+  ...exportMethods,
+  ...statsMethods,
   /** The whole text of a message the mirror keeps shortened (over 100,000 characters). */
   'messages.fullText': method(z.object({ messageId: LocalId }).strict(), z.string()),
   /** What happened to a damaged mirror at this start, or null. */
@@ -158,6 +197,7 @@ export const events = {
   'notifications.close': z.object({ key: z.string().max(100) }),
   'notifications.sound': z.object({ sound: z.string().max(40), volume: z.number().min(0).max(1) }),
   'notifications.decision': NotificationDecision,
+  ...savedReplyEvents,
   'mirror.recovered': MirrorRecovery,
 } as const;
 

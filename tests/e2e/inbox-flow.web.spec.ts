@@ -181,8 +181,19 @@ test('a reply the site refuses can be discarded, and leaves the conversation at 
   const row = conversations().getByRole('listitem', { name: /^Ana Lestari/ });
   await expect(row).toContainText('This reply will be refused.');
   // Discarding deletes it in the core, which announces messages.removed; the pane drops it.
-  await refused.getByRole('button', { name: 'Discard' }).click();
+  // A double click sends a second discard for a reply that is gone by then: that failure is
+  // shown (what failed, in plain words), not swallowed, and has no Retry (it cannot help).
+  await refused.getByRole('button', { name: 'Discard' }).evaluate((b: HTMLElement) => {
+    b.click();
+    b.click();
+  });
   await expect(refused).toHaveCount(0);
+  const notice = console_.getByRole('alert').filter({ hasText: 'Could not discard the reply.' });
+  await expect(notice).toContainText('It no longer exists');
+  await expect(notice.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  await console_.screenshot({ path: 'docs/screenshots/error-notice.png' });
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
   await expect(messages).toContainText('Is the portfolio template still available?');
   // The list's preview goes back to the last message that exists.
   await expect(row).toContainText('Are you still there?');

@@ -125,6 +125,7 @@ export function createCore(options: CoreOptions): Core {
     demo,
     attention,
     app: { version: options.version, mode: options.mode, dataDir: options.dataDir },
+    clock: options.clock ?? Date.now,
     mirrorRecovery: () => recovery,
   });
   return {

@@ -4,17 +4,29 @@ import type { Settings, SettingsPatch } from '../../shared/settings';
 import { api } from './api';
 import { FirstRun } from './components/FirstRun';
 import { Inbox } from './components/Inbox';
+import { NoticesProvider, useNotices } from './components/Notices';
 import { MirrorRecoveryBanner } from './components/MirrorRecoveryBanner';
 import { useAccounts } from './hooks/useAccounts';
 import { useApiEvent } from './hooks/useApiEvent';
 import { useTransportConnected } from './hooks/useTransportConnected';
 import { systemLanguage } from './i18n';
+import { errorText } from './lib/errors';
 
 export function App() {
+  return (
+    <NoticesProvider>
+      <Screens />
+    </NoticesProvider>
+  );
+}
+
+function Screens() {
   const { t, i18n } = useTranslation();
+  const { run } = useNotices();
   const { accounts, error, outbox, progress, reload } = useAccounts();
   const [settings, setSettings] = useState<Settings | null>(null);
   const [adding, setAdding] = useState(false);
+  const [settingsError, setSettingsError] = useState<string | null>(null);
   const connected = useTransportConnected();
   const wasConnected = useRef(connected);
   // Back after a loss: reload what was never pushed meanwhile.
@@ -23,12 +35,16 @@ export function App() {
     wasConnected.current = connected;
   }, [connected, reload]);
 
-  useEffect(() => {
+  const loadSettings = useCallback(() => {
     void api()
       .invoke('settings.get')
-      .then(setSettings)
-      .catch(() => {});
+      .then((s) => {
+        setSettings(s);
+        setSettingsError(null);
+      })
+      .catch((e: unknown) => setSettingsError(errorText(e)));
   }, []);
+  useEffect(loadSettings, [loadSettings]);
   useApiEvent('settings.changed', setSettings);
 
   // Theme and language follow the OS unless the user chose one.
@@ -41,12 +57,10 @@ export function App() {
     document.documentElement.lang = language;
   }, [settings, i18n]);
 
-  const updateSettings = useCallback((patch: SettingsPatch) => {
-    void api()
-      .invoke('settings.update', patch)
-      .then(setSettings)
-      .catch(() => {});
-  }, []);
+  const updateSettings = useCallback(
+    (patch: SettingsPatch) => void run(t('notice.saveSettings'), async () => setSettings(await api().invoke('settings.update', patch))),
+    [run, t],
+  );
 
   if (error && accounts === null) {
     return (
@@ -62,6 +76,14 @@ export function App() {
   return (
     <div className="app-shell">
       <MirrorRecoveryBanner />
+      {settingsError && (
+        <div className="banner error" role="alert">
+          <span>{t('error.settings', { message: settingsError })}</span>
+          <button type="button" onClick={loadSettings}>
+            {t('error.retry')}
+          </button>
+        </div>
+      )}
       {accounts.length === 0 || adding ? (
         <FirstRun
           onConnected={() => {

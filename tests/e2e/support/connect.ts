@@ -29,3 +29,24 @@ export async function visitorSession(apiUrl: string) {
     },
   };
 }
+
+/** The site owner's own admin API (another device, or the site's dashboard): sign in once, then change statuses. */
+export async function siteAdmin(apiUrl: string) {
+  const login = await fetch(`${apiUrl}/api/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }),
+  });
+  const { data } = (await login.json()) as { data: { token: string } };
+  const headers = { authorization: `Bearer ${data.token}`, 'content-type': 'application/json' };
+  return {
+    async conversations(): Promise<{ id: number; visitorName: string; status: string }[]> {
+      const r = await fetch(`${apiUrl}/api/chat/conversations?status=all&limit=100`, { headers });
+      return ((await r.json()) as { data: { conversations: { id: number; visitorName: string; status: string }[] } }).data.conversations;
+    },
+    async setStatus(conversationId: number, status: 'active' | 'resolved' | 'closed'): Promise<void> {
+      const r = await fetch(`${apiUrl}/api/chat/conversations/${conversationId}`, { method: 'PATCH', headers, body: JSON.stringify({ status }) });
+      if (r.status !== 200) throw new Error(`status change failed: ${r.status} ${await r.text()}`);
+    },
+  };
+}

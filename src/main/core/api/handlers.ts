@@ -9,6 +9,8 @@ import type { EventBus } from '../events';
 import type { AccountRow } from '../mirror/accounts-repo';
 import type { Mirror } from '../mirror/mirror';
 import type { SecretStore, SettingsStore } from '../settings/settings-store';
+import { exportHandlers } from './export-handlers';
+import { savedReplyHandlers } from './saved-replies-handlers';
 
 export interface HandlerDeps {
   mirror: Mirror;
@@ -19,6 +21,7 @@ export interface HandlerDeps {
   demo: Demo;
   attention: Attention;
   app: { version: string; mode: 'electron' | 'web'; dataDir: string };
+  clock?: () => number;
   /** A damaged mirror found at this start (moved aside and rebuilt), or null. */
   mirrorRecovery?: () => MirrorRecovery | null;
 }
@@ -208,5 +211,10 @@ export function createHandlers(deps: HandlerDeps) {
       events.emit('settings.changed', next);
       return next;
     },
+
+    ...savedReplyHandlers({ mirror, events, clock: deps.clock ?? Date.now }),
+    ...exportHandlers({ mirror, clock: deps.clock ?? Date.now }),
+
+    'stats.get': (query) => mirror.stats.stats(query, (deps.clock ?? Date.now)()),
   } satisfies ConsoleApiHandlers;
 }

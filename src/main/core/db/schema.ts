@@ -71,6 +71,19 @@ export const conversationStatusHistory = sqliteTable(
   (t) => [index('conversation_status_history_order').on(t.conversationId, t.changedAt, t.id)],
 );
 
+/** The owner's saved replies (canned answers), inserted from the composer; titles are unique. */
+export const savedReplies = sqliteTable(
+  'saved_replies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    title: text('title').notNull(),
+    content: text('content').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('saved_replies_title').on(t.title)],
+);
+
 export const messages = sqliteTable(
   'messages',
   {

@@ -6,6 +6,8 @@ import { ConversationsRepo } from './conversations-repo';
 import { FeedRepo } from './feed-repo';
 import { MessagesRepo } from './messages-repo';
 import { OutboxRepo } from './outbox-repo';
+import { SavedRepliesRepo } from './saved-replies-repo';
+import { StatsRepo } from './stats-repo';
 import { SyncCursorsRepo } from './sync-cursors-repo';
 import { SearchRepo } from './search-repo';
 
@@ -17,6 +19,8 @@ export class Mirror {
   readonly outbox: OutboxRepo;
   readonly cursors: SyncCursorsRepo;
   readonly attention: AttentionRepo;
+  readonly savedReplies: SavedRepliesRepo;
+  readonly stats: StatsRepo;
   readonly feed: FeedRepo;
 
   constructor(private readonly database: OpenedDatabase) {
@@ -28,6 +32,8 @@ export class Mirror {
     this.outbox = new OutboxRepo(database.db, database.sqlite);
     this.cursors = new SyncCursorsRepo(database.db);
     this.attention = new AttentionRepo(database.sqlite);
+    this.savedReplies = new SavedRepliesRepo(database.db);
+    this.stats = new StatsRepo(database.sqlite);
     this.feed = new FeedRepo(database.sqlite);
   }
 

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { useApiEvent } from '../hooks/useApiEvent';
+import { logFailure } from '../lib/errors';
 import { playSound } from '../lib/sounds';
 
 interface Props {
@@ -27,7 +28,7 @@ export function AttentionBridge({ onOpen }: Props) {
     void api()
       .invoke('app.badge')
       .then((b) => setTitle(b.unread))
-      .catch(() => {});
+      .catch((e: unknown) => logFailure('app.badge', e));
     return api().on('app.badge', (b) => setTitle(b.unread));
   }, [t]);
 

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationSummary } from '../../../shared/domain';
 import { relativeTime } from '../lib/format';
@@ -12,15 +12,24 @@ interface Props {
   typing: ReadonlySet<number>;
   hasMore: boolean;
   onLoadMore: () => void;
+  /** Moves the selection (arrows, j/k, Home/End) without opening. */
   onSelect: (id: number) => void;
+  /** Opens a conversation (click, Enter, Space). */
+  onOpen: (id: number) => void;
   now: number;
 }
 
 const ROW = 68;
 
-export function ConversationList({ conversations, loading, selectedId, typing, hasMore, onLoadMore, onSelect, now }: Props) {
+/**
+ * The rows of the inbox, virtualized. One row is in the Tab order (the selected one, else the
+ * first shown: a roving tabindex); arrows move the selection and focus along with it.
+ */
+export function ConversationList({ conversations, loading, selectedId, typing, hasMore, onLoadMore, onSelect, onOpen, now }: Props) {
   const { t, i18n } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  const [focusInside, setFocusInside] = useState(false);
   const visitorName = useVisitorName();
   // TanStack Virtual hands out functions the React Compiler cannot memoize; this component stays uncompiled.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -38,30 +47,82 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, virtualizer]);
 
+  // While a row has focus, focus moves with the selection (once the row is rendered).
+  const selectedShown = rows.some((r) => r.index === selectedIndex);
+  useEffect(() => {
+    if (!focusInside || !selectedShown || selectedId === null) return;
+    const row = listRef.current?.querySelector<HTMLElement>(`[data-conversation-id="${selectedId}"]`);
+    if (row && document.activeElement !== row) row.focus({ preventScroll: true });
+  }, [focusInside, selectedShown, selectedId]);
+
+  const tabStop = selectedShown ? selectedId : (conversations[rows[0]?.index ?? -1]?.id ?? null);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || conversations.length === 0) return;
+    const at = selectedIndex === -1 ? 0 : selectedIndex;
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW * 8) / ROW) - 1);
+    const targets: Record<string, number> = {
+      ArrowDown: at + 1,
+      j: at + 1,
+      ArrowUp: at - 1,
+      k: at - 1,
+      Home: 0,
+      End: conversations.length - 1,
+      PageDown: at + page,
+      PageUp: at - page,
+    };
+    if (event.key in targets) {
+      const next = conversations[Math.min(conversations.length - 1, Math.max(0, selectedIndex === -1 ? 0 : targets[event.key]!))];
+      if (next) onSelect(next.id);
+    } else if (event.key === 'Enter' || event.key === ' ') {
+      const focused = (event.target as HTMLElement).closest<HTMLElement>('[data-conversation-id]');
+      if (focused) onOpen(Number(focused.dataset.conversationId));
+    } else return;
+    // Handled here: the inbox's own shortcuts must not move the selection a second time.
+    event.preventDefault();
+    event.stopPropagation();
+  };
+
+  const labelOf = (c: ConversationSummary) =>
+    [
+      visitorName(c.visitorName),
+      c.unreadCount > 0 ? t('list.unread', { count: c.unreadCount }) : null,
+      t(`status.${c.status}`),
+      c.muted ? t('pane.muted') : null,
+      typing.has(c.id) ? t('list.typing') : null,
+    ]
+      .filter(Boolean)
+      .join(', ');
+  const selected = selectedIndex >= 0 ? conversations[selectedIndex] : undefined;
+
   return (
-    <section className="list-pane" aria-label={t('list.label')}>
+    <>
       <div className="list-scroll" ref={scroller} data-testid="conversation-scroller">
-        <ul className="conversations" aria-label={t('list.label')} aria-busy={loading} style={{ height: virtualizer.getTotalSize() }}>
+        <ul
+          ref={listRef}
+          className="conversations"
+          aria-label={t('list.label')}
+          aria-busy={loading}
+          style={{ height: virtualizer.getTotalSize() }}
+          onKeyDown={onKeyDown}
+          onFocus={() => setFocusInside(true)}
+          onBlur={(e) => !e.currentTarget.contains(e.relatedTarget) && setFocusInside(false)}
+        >
           {rows.map((row) => {
             const c = conversations[row.index]!;
             const name = visitorName(c.visitorName);
-            const label = [
-              name,
-              c.unreadCount > 0 ? t('list.unread', { count: c.unreadCount }) : null,
-              t(`status.${c.status}`),
-              c.muted ? t('pane.muted') : null,
-              typing.has(c.id) ? t('list.typing') : null,
-            ]
-              .filter(Boolean)
-              .join(', ');
             return (
               <li
                 key={c.id}
-                aria-label={label}
+                data-conversation-id={c.id}
+                tabIndex={c.id === tabStop ? 0 : -1}
+                aria-label={labelOf(c)}
                 aria-current={c.id === selectedId ? 'true' : undefined}
                 className={`conversation${c.unreadCount > 0 ? ' unread' : ''}${c.id === selectedId ? ' selected' : ''}`}
                 style={{ transform: `translateY(${row.start}px)`, height: ROW }}
-                onClick={() => onSelect(c.id)}
+                onClick={() => onOpen(c.id)}
+                // Selection follows focus (a click, or focus put here by a script or a dialog closing).
+                onFocus={() => c.id !== selectedId && onSelect(c.id)}
               >
                 <div className="row-top">
                   <span className={`presence${c.visitorOnline ? ' online' : ''}`} aria-hidden="true" />
@@ -79,12 +140,16 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
           })}
         </ul>
       </div>
+      {/* The selection is announced wherever focus is (j/k work from anywhere outside a field). */}
+      <p className="sr-only" aria-live="polite" data-testid="selection-announcer">
+        {selected && !focusInside ? t('list.selected', { label: labelOf(selected) }) : ''}
+      </p>
       {!loading && conversations.length === 0 && (
         <div className="empty" role="status">
           <p className="empty-title">{t('list.empty')}</p>
           <p className="muted">{t('list.emptyHint')}</p>
         </div>
       )}
-    </section>
+    </>
   );
 }

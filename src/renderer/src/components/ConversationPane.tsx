@@ -3,9 +3,12 @@ import { useTranslation } from 'react-i18next';
 import type { ConversationStatus, ConversationSummary, Message } from '../../../shared/domain';
 import { api } from '../api';
 import { useMessages } from '../hooks/useMessages';
+import { errorMeaning, logFailure } from '../lib/errors';
 import { dayLabel, sameDay, timeOfDay } from '../lib/format';
 import { useVisitorName } from '../lib/names';
 import { MessageText } from './MessageText';
+import { useNotices } from './Notices';
+import { SavedReplyPicker, optionId, useSavedReplyPicker } from './SavedReplyPicker';
 
 export const MAX_REPLY = 2000;
 
@@ -15,6 +18,8 @@ interface Props {
   draft: string;
   onDraft: (text: string) => void;
   onStatus: (status: ConversationStatus) => void;
+  /** Leaves the conversation (Esc). */
+  onLeave: () => void;
   replyRef: React.RefObject<HTMLTextAreaElement | null>;
   scrollToMessageId: number | null;
   /** False while the core is out of reach: the reply stays in the box, sending waits. */
@@ -23,8 +28,9 @@ interface Props {
   confirmLinksInPage: boolean;
 }
 
-export function ConversationPane({ conversation, visitorTyping, draft, onDraft, onStatus, replyRef, scrollToMessageId, canSend, confirmLinksInPage }: Props) {
+export function ConversationPane({ conversation, visitorTyping, draft, onDraft, onStatus, onLeave, replyRef, scrollToMessageId, canSend, confirmLinksInPage }: Props) {
   const { t, i18n } = useTranslation();
+  const { run } = useNotices();
   const { messages, loading, hasOlder, loadOlder } = useMessages(conversation.id);
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
@@ -36,7 +42,7 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
   useEffect(() => {
     const markIfSeen = () => {
       if (conversation.unreadCount > 0 && document.visibilityState === 'visible' && document.hasFocus()) {
-        void api().invoke('conversations.markRead', { conversationId: conversation.id }).catch(() => {});
+        void run(t('notice.markRead'), () => api().invoke('conversations.markRead', { conversationId: conversation.id }));
       }
     };
     markIfSeen();
@@ -46,7 +52,7 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
       window.removeEventListener('focus', markIfSeen);
       document.removeEventListener('visibilitychange', markIfSeen);
     };
-  }, [conversation.id, conversation.unreadCount, messages.length]);
+  }, [conversation.id, conversation.unreadCount, messages.length, run, t]);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -79,7 +85,10 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
     if (on) state.timer = setTimeout(() => setTyping(false), 3000);
     if (state.on === on) return;
     state.on = on;
-    void api().invoke('typing.send', { conversationId: conversation.id, isTyping: on }).catch(() => {});
+    // A lost typing signal only hides a hint from the visitor: logged, not shown.
+    void api()
+      .invoke('typing.send', { conversationId: conversation.id, isTyping: on })
+      .catch((e: unknown) => logFailure('typing.send', e));
   };
 
   const send = async () => {
@@ -93,11 +102,19 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
       await api().invoke('messages.send', { conversationId: conversation.id, content, clientId: crypto.randomUUID() });
     } catch (e) {
       onDraft(content);
-      setSendError(e instanceof Error ? e.message : String(e));
+      setSendError(`${t('pane.sendFailed')} ${errorMeaning(e, t)} ${e instanceof Error ? e.message : String(e)}`);
     }
   };
 
+  const picker = useSavedReplyPicker(draft, (text) => {
+    onDraft(text);
+    setTyping(text.length > 0);
+  });
+  const pickerId = `saved-replies-${conversation.id}`;
+  const pickedOption = picker.open ? picker.items[picker.activeIndex] : undefined;
+
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (picker.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();
@@ -123,7 +140,9 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
             type="button"
             aria-pressed={conversation.muted}
             title={t('pane.muteHint')}
-            onClick={() => void api().invoke('conversations.setMuted', { conversationId: conversation.id, muted: !conversation.muted }).catch(() => {})}
+            onClick={() =>
+              void run(t(conversation.muted ? 'notice.unmute' : 'notice.mute'), () => api().invoke('conversations.setMuted', { conversationId: conversation.id, muted: !conversation.muted }))
+            }
           >
             {conversation.muted ? t('pane.unmute') : t('pane.mute')}
           </button>
@@ -141,6 +160,9 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
               {t('actions.reopen')}
             </button>
           )}
+          <button type="button" className="icon-button" aria-label={t('pane.leave')} title={`${t('pane.leave')} (Esc)`} onClick={onLeave}>
+            ×
+          </button>
         </div>
       </header>
       <div className="messages-scroll" ref={scroller} onScroll={() => void onScroll()}>
@@ -169,9 +191,12 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
             {sendError}
           </p>
         )}
+        <SavedReplyPicker picker={picker} listId={pickerId} />
         <textarea
           ref={replyRef}
           aria-label={t('pane.reply')}
+          aria-controls={picker.open ? pickerId : undefined}
+          aria-activedescendant={pickedOption ? optionId(pickerId, pickedOption) : undefined}
           placeholder={t('pane.replyPlaceholder')}
           value={draft}
           rows={3}
@@ -187,6 +212,16 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
             {draft.length}/{MAX_REPLY}
           </span>
           <span className="muted small-hint">{canSend ? t('pane.enterHint') : t('transport.replyKept')}</span>
+          <button
+            type="button"
+            title={t('saved.buttonHint')}
+            onClick={() => {
+              picker.browse();
+              replyRef.current?.focus();
+            }}
+          >
+            {t('saved.button')}
+          </button>
           <button type="button" className="primary" onClick={() => void send()} disabled={!canSend || !draft.trim() || draft.length > MAX_REPLY}>
             {t('actions.send')}
           </button>
@@ -198,6 +233,7 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
 
 function MessageItem({ message: m, showDay, lang, confirmLinksInPage, visitor }: { message: Message; showDay: boolean; lang: string; confirmLinksInPage: boolean; visitor: string | null }) {
   const { t } = useTranslation();
+  const { run } = useNotices();
   const visitorName = useVisitorName();
   const mine = m.senderType === 'admin';
   return (
@@ -217,11 +253,11 @@ function MessageItem({ message: m, showDay, lang, confirmLinksInPage, visitor }:
           {mine && m.delivery === 'failed' && (
             <>
               {m.failureReason && <span className="failure">{m.failureReason}</span>}
-              <button type="button" className="link" onClick={() => void api().invoke('outbox.retry', { messageId: m.id })}>
+              <button type="button" className="link" onClick={() => void run(t('notice.retrySend'), () => api().invoke('outbox.retry', { messageId: m.id }))}>
                 {t('actions.retry')}
               </button>
               {/* The core answers with a messages.removed event, which takes it off the list. */}
-              <button type="button" className="link" onClick={() => void api().invoke('outbox.discard', { messageId: m.id })}>
+              <button type="button" className="link" onClick={() => void run(t('notice.discard'), () => api().invoke('outbox.discard', { messageId: m.id }))}>
                 {t('actions.discard')}
               </button>
             </>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { Account, ConversationFilter, ConversationStatus, ConversationSummary } from '../../../shared/domain';
 import type { Settings, SettingsPatch } from '../../../shared/settings';
@@ -6,13 +7,19 @@ import { api } from '../api';
 import { useApiEvent } from '../hooks/useApiEvent';
 import { useConversations } from '../hooks/useConversations';
 import { useFocusReport } from '../hooks/useFocusReport';
+import { useInboxKeys } from '../hooks/useInboxKeys';
+import { logFailure } from '../lib/errors';
 import { useVisitorName } from '../lib/names';
 import { AttentionBridge } from './AttentionBridge';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
 import { DetailsPane } from './DetailsPane';
+import { ExportDialog } from './ExportDialog';
+import { StatsDialog } from './StatsDialog';
 import { PaneSplitter } from './PaneSplitter';
-import { SearchDialog } from './SearchDialog';
+import { PrintView } from './PrintView';
+import { useNotices } from './Notices';
+import { SearchField, SearchResults } from './SearchPanel';
 import { SettingsDialog } from './SettingsDialog';
 import { ShortcutSheet } from './ShortcutSheet';
 import { Sidebar } from './Sidebar';
@@ -37,8 +44,6 @@ interface Undo {
   label: string;
 }
 
-const isTextField = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
-
 export function Inbox({ accounts: reported, connected, outbox, progress, settings, onSettings, onAddAccount }: Props) {
   const { t, i18n } = useTranslation();
   const visitorName = useVisitorName();
@@ -46,6 +51,9 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
   const accounts = connected ? reported : reported.map((a) => ({ ...a, connectionState: 'unavailable' as const }));
   const [filter, setFilter] = useState<ConversationFilter>('active');
   const list = useConversations(filter);
+  const { run } = useNotices();
+  const [query, setQuery] = useState('');
+  const searchRef = useRef<HTMLInputElement>(null);
   // Back after a loss: what changed meanwhile was never pushed to this page.
   const wasConnected = useRef(connected);
   const { refresh } = list;
@@ -60,7 +68,9 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
   const typingTimers = useRef(new Map<number, ReturnType<typeof setTimeout>>());
   const [drafts, setDrafts] = useState<Record<number, string>>({});
   const [undo, setUndo] = useState<Undo | null>(null);
-  const [dialog, setDialog] = useState<'search' | 'keys' | 'settings' | null>(null);
+  const [dialog, setDialog] = useState<'keys' | 'settings' | 'export' | 'stats' | null>(null);
+  const [printing, setPrinting] = useState<{ text: string; title: string } | null>(null);
+  const stopPrinting = useCallback(() => setPrinting(null), []);
   const [mode, setMode] = useState<'electron' | 'web' | null>(null);
   const [signIn, setSignIn] = useState<Account | null>(null);
   const [demoUrl, setDemoUrl] = useState<string | null>(null);
@@ -77,6 +87,8 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
   };
   const [fetched, setFetched] = useState<ConversationSummary | null>(null);
   const inList = openId === null ? undefined : list.items.find((c) => c.id === openId);
+  // The last copy seen in the list stays on screen while the list reloads (another filter).
+  if (inList && fetched !== inList) setFetched(inList);
   const openConversation = inList ?? (fetched && fetched.id === openId ? fetched : null);
 
   useEffect(() => {
@@ -87,24 +99,21 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
     void api()
       .invoke('app.info')
       .then((info) => setMode(info.mode))
-      .catch(() => {});
+      .catch((e: unknown) => logFailure('app.info', e));
   }, []);
   useEffect(() => {
     void api()
       .invoke('demo.status')
       .then((s) => setDemoUrl(s.visitorUrl))
-      .catch(() => {});
+      .catch((e: unknown) => logFailure('demo.status', e));
   }, [accounts.length]);
 
   // The open conversation comes from the list when it is there, or is fetched (search results,
   // another filter), and fetched again when it changes.
   const fetchOpen = useCallback(() => {
     if (openId === null) return;
-    void api()
-      .invoke('conversations.get', { conversationId: openId })
-      .then(setFetched)
-      .catch(() => {});
-  }, [openId]);
+    void run(t('notice.openConversation'), async () => setFetched(await api().invoke('conversations.get', { conversationId: openId })));
+  }, [openId, run, t]);
   const needsFetch = openId !== null && !inList;
   useEffect(() => {
     if (needsFetch) fetchOpen();
@@ -117,7 +126,7 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
   useEffect(() => {
     void api()
       .invoke('conversations.watch', { conversationIds: openId === null ? [] : [openId] })
-      .catch(() => {});
+      .catch((e: unknown) => logFailure('conversations.watch', e));
   }, [openId]);
 
   useApiEvent('typing', (e) => {
@@ -152,11 +161,13 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
     async (status: ConversationStatus) => {
       const c = openConversation;
       if (!c || c.status === status) return;
-      await api().invoke('conversations.setStatus', { conversationId: c.id, status });
+      const name = visitorName(c.visitorName);
+      const done = await run(t(`notice.status.${status}`, { name }), () => api().invoke('conversations.setStatus', { conversationId: c.id, status }));
+      if (!done) return;
       if (status === 'active') setUndo(null);
-      else setUndo({ conversationId: c.id, previous: c.status, label: t(`undo.${status}`, { name: visitorName(c.visitorName) }) });
+      else setUndo({ conversationId: c.id, previous: c.status, label: t(`undo.${status}`, { name }) });
     },
-    [openConversation, t, visitorName],
+    [openConversation, run, t, visitorName],
   );
 
   useEffect(() => {
@@ -176,45 +187,25 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
     [list.items, selectedId],
   );
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
-        event.preventDefault();
-        setDialog('search');
-        return;
-      }
-      if ((event.ctrlKey || event.metaKey) && event.key === ',') {
-        event.preventDefault();
-        setDialog('settings');
-        return;
-      }
-      if (dialog || signIn) return;
-      if (event.key === 'Escape') {
-        if (isTextField(event.target)) (event.target as HTMLElement).blur();
-        else open(null);
-        return;
-      }
-      if (isTextField(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
-      const keys: Record<string, () => void> = {
-        j: () => move(1),
-        ArrowDown: () => move(1),
-        k: () => move(-1),
-        ArrowUp: () => move(-1),
-        Enter: () => selectedId !== null && open(selectedId),
-        r: () => replyRef.current?.focus(),
-        e: () => void setStatus('resolved'),
-        c: () => void setStatus('closed'),
-        '?': () => setDialog('keys'),
-      };
-      const action = keys[event.key];
-      if (action) {
-        event.preventDefault();
-        action();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [dialog, signIn, move, open, selectedId, setStatus]);
+  const focusSearch = useCallback(() => {
+    // A dialog closes first: while it is open the list behind it is inert.
+    flushSync(() => setDialog(null));
+    searchRef.current?.focus();
+    searchRef.current?.select();
+  }, []);
+
+  useInboxKeys({
+    blocked: dialog !== null || signIn !== null,
+    search: focusSearch,
+    settings: () => setDialog('settings'),
+    leave: () => open(null),
+    move,
+    open: () => selectedId !== null && open(selectedId),
+    reply: () => replyRef.current?.focus(),
+    resolve: () => void setStatus('resolved'),
+    close: () => void setStatus('closed'),
+    help: () => setDialog('keys'),
+  });
 
   const totalPending = Object.values(outbox).reduce((n, o) => n + o.pending, 0);
 
@@ -246,16 +237,39 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
           </div>
         )}
         <div className="panes" style={{ gridTemplateColumns: openConversation ? `${listWidth}% auto minmax(0, 1fr) auto ${detailsWidth}%` : `${listWidth}% auto minmax(0, 1fr)` }}>
-          <ConversationList
-            conversations={list.items}
-            loading={list.loading}
-            selectedId={selectedId}
-            typing={typing}
-            hasMore={list.hasMore}
-            onLoadMore={() => void list.loadMore()}
-            onSelect={(id) => open(id)}
-            now={now}
-          />
+          <section className="list-pane" aria-label={t('list.label')}>
+            <div className="list-tools">
+              <SearchField ref={searchRef} query={query} onQuery={setQuery} />
+              <button type="button" className="icon-button" aria-label={t('export.open')} title={t('export.open')} onClick={() => setDialog('export')}>
+                ⤓
+              </button>
+              <button type="button" className="icon-button" aria-label={t('stats.open')} title={t('stats.open')} onClick={() => setDialog('stats')}>
+                <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">
+                  <path d="M1 13h12M3 11V6M7 11V2M11 11V8" stroke="currentColor" strokeWidth="2" fill="none" />
+                </svg>
+              </button>
+              <button type="button" className="icon-button" aria-label={t('keys.title')} title={`${t('keys.title')} (?)`} onClick={() => setDialog('keys')}>
+                ?
+              </button>
+            </div>
+            <div className="list-body">
+              {query.trim() ? (
+                <SearchResults query={query.trim()} onOpen={(conversationId, messageId) => open(conversationId, messageId)} />
+              ) : (
+                <ConversationList
+                  conversations={list.items}
+                  loading={list.loading}
+                  selectedId={selectedId}
+                  typing={typing}
+                  hasMore={list.hasMore}
+                  onLoadMore={() => void list.loadMore()}
+                  onSelect={setSelectedId}
+                  onOpen={(id) => open(id)}
+                  now={now}
+                />
+              )}
+            </div>
+          </section>
           <PaneSplitter
             label={t('panes.list')}
             value={listWidth}
@@ -274,6 +288,7 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
                 draft={drafts[openConversation.id] ?? ''}
                 onDraft={(text) => setDrafts((d) => ({ ...d, [openConversation.id]: text }))}
                 onStatus={(s) => void setStatus(s)}
+                onLeave={() => open(null)}
                 replyRef={replyRef}
                 scrollToMessageId={scrollTo}
                 canSend={connected}
@@ -304,24 +319,31 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
           <button
             type="button"
             onClick={() => {
-              void api().invoke('conversations.setStatus', { conversationId: undo.conversationId, status: undo.previous });
+              const { conversationId, previous } = undo;
               setUndo(null);
+              void run(t('notice.undo'), () => api().invoke('conversations.setStatus', { conversationId, status: previous }));
             }}
           >
             {t('actions.undo')}
           </button>
         </div>
       )}
-      {dialog === 'search' && (
-        <SearchDialog
+      {dialog === 'keys' && <ShortcutSheet onClose={() => setDialog(null)} />}
+      {dialog === 'export' && (
+        <ExportDialog
+          open={openConversation ? { id: openConversation.id, name: visitorName(openConversation.visitorName) } : null}
+          filter={filter}
+          filterCount={list.counts[filter]}
+          query={query.trim()}
           onClose={() => setDialog(null)}
-          onOpen={(conversationId, messageId) => {
+          onPrint={(text, title) => {
             setDialog(null);
-            open(conversationId, messageId);
+            setPrinting({ text, title });
           }}
         />
       )}
-      {dialog === 'keys' && <ShortcutSheet onClose={() => setDialog(null)} />}
+      {dialog === 'stats' && <StatsDialog accounts={accounts} onClose={() => setDialog(null)} />}
+      {printing && <PrintView text={printing.text} title={printing.title} onDone={stopPrinting} />}
       {dialog === 'settings' && settings && <SettingsDialog settings={settings} mode={mode} onSettings={onSettings} onClose={() => setDialog(null)} />}
       {signIn && <SignInDialog account={signIn} onClose={() => setSignIn(null)} />}
     </div>

@@ -4,7 +4,12 @@ import type { NotificationDecision } from '../../../shared/attention';
 import type { Settings, SettingsPatch } from '../../../shared/settings';
 import { api } from '../api';
 import { useApiEvent } from '../hooks/useApiEvent';
+import { errorMeaning } from '../lib/errors';
 import { playSound, soundIds } from '../lib/sounds';
+import { Modal } from './Modal';
+import { useNotices } from './Notices';
+import { SavedRepliesSettings } from './SavedRepliesSettings';
+import { InlineError } from './InlineError';
 
 interface Props {
   settings: Settings;
@@ -23,7 +28,10 @@ function browserPermission(): NotificationPermission | 'unsupported' {
 export function SettingsDialog({ settings, mode, onSettings, onClose }: Props) {
   const { t, i18n } = useTranslation();
   const n = settings.notifications;
+  const { run } = useNotices();
   const [log, setLog] = useState<NotificationDecision[]>([]);
+  const [logError, setLogError] = useState<string | null>(null);
+  const [logAttempt, setLogAttempt] = useState(0);
   const [testResult, setTestResult] = useState<string | null>(null);
   const [permission, setPermission] = useState(browserPermission);
   const notify = (patch: NonNullable<SettingsPatch['notifications']>) => onSettings({ notifications: patch });
@@ -31,9 +39,12 @@ export function SettingsDialog({ settings, mode, onSettings, onClose }: Props) {
   useEffect(() => {
     void api()
       .invoke('notifications.log', { limit: 100 })
-      .then(setLog)
-      .catch(() => {});
-  }, []);
+      .then((entries) => {
+        setLog(entries);
+        setLogError(null);
+      })
+      .catch((e: unknown) => setLogError(`${t('notifications.logFailed')} ${errorMeaning(e, t)}`));
+  }, [logAttempt, t]);
   // A coalesced entry (repeated reminder sounds) comes again with the same id, updated.
   useApiEvent('notifications.decision', (d) =>
     setLog((current) => (d.id !== undefined && current.some((c) => c.id === d.id) ? current.map((c) => (c.id === d.id ? d : c)) : [d, ...current].slice(0, 100))),
@@ -48,13 +59,12 @@ export function SettingsDialog({ settings, mode, onSettings, onClose }: Props) {
       const decision = await api().invoke('notifications.test');
       setTestResult(decision.shown ? t('notifications.testShown') : t('notifications.testSuppressed', { reason: reason(decision) }));
     } catch (e) {
-      setTestResult(e instanceof Error ? e.message : String(e));
+      setTestResult(`${errorMeaning(e, t)} ${e instanceof Error ? e.message : String(e)}`);
     }
   };
 
   return (
-    <div className="overlay" role="presentation" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog settings-dialog" role="dialog" aria-modal="true" aria-label={t('settings.title')} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <Modal label={t('settings.title')} onClose={onClose} className="settings-dialog">
         <h2>{t('settings.title')}</h2>
         <div className="settings-body">
           <section aria-labelledby="settings-notifications">
@@ -135,6 +145,8 @@ export function SettingsDialog({ settings, mode, onSettings, onClose }: Props) {
             </div>
           </section>
 
+          <SavedRepliesSettings />
+
           {mode === 'electron' && (
             <section aria-labelledby="settings-app">
               <h3 id="settings-app">{t('settings.app')}</h3>
@@ -154,15 +166,18 @@ export function SettingsDialog({ settings, mode, onSettings, onClose }: Props) {
               <h3 id="settings-log">{t('notifications.log')}</h3>
               <button
                 type="button"
-                onClick={() => {
-                  void api().invoke('notifications.clearLog').catch(() => {});
-                  setLog([]);
-                }}
+                onClick={() =>
+                  void run(t('notice.clearLog'), async () => {
+                    await api().invoke('notifications.clearLog');
+                    setLog([]);
+                  })
+                }
                 disabled={log.length === 0}
               >
                 {t('notifications.clearLog')}
               </button>
             </div>
+            {logError && <InlineError text={logError} onRetry={() => setLogAttempt((n) => n + 1)} />}
             {log.length === 0 ? (
               <p className="muted">{t('notifications.logEmpty')}</p>
             ) : (
@@ -195,12 +210,11 @@ export function SettingsDialog({ settings, mode, onSettings, onClose }: Props) {
             )}
           </section>
         </div>
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose} autoFocus>
-            {t('actions.done')}
-          </button>
-        </div>
+      <div className="dialog-actions">
+        <button type="button" onClick={onClose} data-autofocus>
+          {t('actions.done')}
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

@@ -1,10 +1,13 @@
 import { useTranslation } from 'react-i18next';
+import { Modal } from './Modal';
 
 const keys: [string, string][] = [
   ['j / ↓', 'keys.next'],
   ['k / ↑', 'keys.previous'],
+  ['Home / End', 'keys.firstLast'],
   ['Enter', 'keys.open'],
   ['r', 'keys.reply'],
+  ['/', 'keys.savedReply'],
   ['e', 'keys.resolve'],
   ['c', 'keys.close'],
   ['Ctrl/⌘ K', 'keys.search'],
@@ -16,8 +19,7 @@ const keys: [string, string][] = [
 export function ShortcutSheet({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   return (
-    <div className="overlay" role="presentation" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-label={t('keys.title')}>
+    <Modal label={t('keys.title')} onClose={onClose}>
         <h2>{t('keys.title')}</h2>
         <dl className="shortcuts">
           {keys.map(([key, label]) => (
@@ -29,10 +31,9 @@ export function ShortcutSheet({ onClose }: { onClose: () => void }) {
             </div>
           ))}
         </dl>
-        <button type="button" onClick={onClose} autoFocus>
-          {t('actions.done')}
-        </button>
-      </div>
-    </div>
+      <button type="button" onClick={onClose} data-autofocus>
+        {t('actions.done')}
+      </button>
+    </Modal>
   );
 }

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { Account } from '../../../shared/domain';
 import { kindForms, type SignInInput } from '../../../shared/kinds';
 import { api } from '../api';
+import { errorMeaning } from '../lib/errors';
+import { Modal } from './Modal';
 import { KindFields, kindInput, missingFields } from './KindFields';
 
 export function SignInDialog({ account, onClose }: { account: Account; onClose: () => void }) {
@@ -20,14 +22,14 @@ export function SignInDialog({ account, onClose }: { account: Account; onClose: 
       await api().invoke('accounts.signIn', input as unknown as SignInInput);
       onClose();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(`${errorMeaning(e, t)} ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       setBusy(false);
     }
   };
   return (
-    <div className="overlay" role="presentation">
-      <form className="dialog" role="dialog" aria-modal="true" aria-label={t('signIn.title', { name: account.name })} onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <Modal label={t('signIn.title', { name: account.name })} onClose={onClose} closeOnBackdrop={false}>
+      <form className="dialog-form" onSubmit={submit}>
         <h2>{t('signIn.title', { name: account.name })}</h2>
         <p className="muted">{t('signIn.text')}</p>
         <KindFields fields={fields} values={values} onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} autoFocus />
@@ -45,6 +47,6 @@ export function SignInDialog({ account, onClose }: { account: Account; onClose: 
           </button>
         </div>
       </form>
-    </div>
+    </Modal>
   );
 }

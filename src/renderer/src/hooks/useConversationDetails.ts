@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ConversationDetails, ConversationSummary } from '../../../shared/domain';
 import { api } from '../api';
+import { logFailure } from '../lib/errors';
 import { useApiEvent } from './useApiEvent';
 
 /**
@@ -17,7 +18,8 @@ export function useConversationDetails(conversation: ConversationSummary) {
     void api()
       .invoke('conversations.details', { conversationId: id })
       .then((d) => request === latest.current && setDetails(d))
-      .catch(() => {});
+      // The pane keeps what it showed (or "…"); the next change event loads it again.
+      .catch((e: unknown) => logFailure('conversations.details', e));
   }, [id]);
 
   // Status and email are in the dependencies on purpose: a change to either changes the answer.

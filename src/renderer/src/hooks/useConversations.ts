@@ -1,34 +1,58 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ConversationFilter, ConversationSummary, StatusCounts } from '../../../shared/domain';
 import { api } from '../api';
+import { errorText } from '../lib/errors';
 import { useApiEvent } from './useApiEvent';
 
 const PAGE = 100;
 const emptyCounts: StatusCounts = { active: 0, resolved: 0, closed: 0, all: 0 };
 
-/** The inbox list: pages loaded on demand, refreshed in place when the core reports changes. */
-export function useConversations(filter: ConversationFilter) {
+/** What a list load was for. An answer is used only while its ticket is still the latest one. */
+interface Ticket {
+  filter: ConversationFilter;
+  accountId: number | undefined;
+  generation: number;
+}
+
+/**
+ * The inbox list: pages loaded on demand, refreshed in place when the core reports changes.
+ * Loads for a filter or account that is no longer shown, or overtaken by a newer load, are
+ * dropped when they answer, so the rows always belong to the filter and counts beside them.
+ */
+export function useConversations(filter: ConversationFilter, accountId?: number) {
   const [items, setItems] = useState<ConversationSummary[]>([]);
   const [counts, setCounts] = useState<StatusCounts>(emptyCounts);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [hasMore, setHasMore] = useState(false);
-  const [shownFilter, setShownFilter] = useState(filter);
+  const [shown, setShown] = useState({ filter, accountId });
+  const latest = useRef<Ticket>({ filter, accountId, generation: 0 });
   const cursor = useRef<string | null>(null);
-  const loadingMore = useRef(false);
+  const loadingMore = useRef<Ticket | null>(null);
   const loaded = useRef(0);
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
-  // A new filter shows "loading" until its first page arrives (state adjusted during render).
-  if (shownFilter !== filter) {
-    setShownFilter(filter);
+  // Another filter or account shows "loading" and none of the old rows until its first page
+  // arrives (state adjusted during render, so no frame shows old rows under the new filter).
+  if (shown.filter !== filter || shown.accountId !== accountId) {
+    setShown({ filter, accountId });
+    setItems([]);
+    setHasMore(false);
+    setError(null);
     setLoading(true);
   }
 
+  const isLatest = (t: Ticket) => {
+    const l = latest.current;
+    return t.filter === l.filter && t.accountId === l.accountId && t.generation === l.generation;
+  };
+
   const refresh = useCallback(async () => {
+    const ticket: Ticket = { filter, accountId, generation: ++latest.current.generation };
     try {
       const limit = Math.min(500, Math.max(PAGE, loaded.current));
-      const page = await api().invoke('conversations.page', { filter, limit });
+      const page = await api().invoke('conversations.page', { filter, limit, ...(accountId === undefined ? {} : { accountId }) });
+      if (!isLatest(ticket)) return;
       cursor.current = page.nextCursor;
       setHasMore(page.nextCursor !== null);
       loaded.current = page.items.length;
@@ -36,17 +60,20 @@ export function useConversations(filter: ConversationFilter) {
       setCounts(page.counts);
       setError(null);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      if (isLatest(ticket)) setError(errorText(e));
     } finally {
-      setLoading(false);
+      if (isLatest(ticket)) setLoading(false);
     }
-  }, [filter]);
+  }, [filter, accountId]);
 
   const loadMore = useCallback(async () => {
-    if (!cursor.current || loadingMore.current) return;
-    loadingMore.current = true;
+    const from = cursor.current;
+    if (!from || loadingMore.current) return;
+    const ticket: Ticket = { ...latest.current };
+    loadingMore.current = ticket;
     try {
-      const page = await api().invoke('conversations.page', { filter, limit: PAGE * 5, cursor: cursor.current });
+      const page = await api().invoke('conversations.page', { filter, limit: PAGE * 5, cursor: from, ...(accountId === undefined ? {} : { accountId }) });
+      if (!isLatest(ticket)) return;
       cursor.current = page.nextCursor;
       setHasMore(page.nextCursor !== null);
       setItems((list) => {
@@ -55,22 +82,38 @@ export function useConversations(filter: ConversationFilter) {
         loaded.current = next.length;
         return next;
       });
+    } catch (e) {
+      if (isLatest(ticket)) setError(errorText(e));
     } finally {
-      loadingMore.current = false;
+      if (loadingMore.current === ticket) loadingMore.current = null;
     }
-  }, [filter]);
+  }, [filter, accountId]);
 
+  // The change events' timer runs the refresh of the filter shown when it fires, not of the
+  // render that scheduled it.
+  const refreshRef = useRef(refresh);
   useEffect(() => {
+    refreshRef.current = refresh;
+    latest.current = { filter, accountId, generation: latest.current.generation + 1 };
+    cursor.current = null;
+    loadingMore.current = null;
     loaded.current = 0;
     void refresh();
-  }, [refresh]);
+  }, [refresh, filter, accountId]);
+
+  useEffect(
+    () => () => {
+      if (refreshTimer.current) clearTimeout(refreshTimer.current);
+    },
+    [],
+  );
 
   // Bursts of changes refresh once.
   useApiEvent('conversations.changed', () => {
     if (refreshTimer.current) return;
     refreshTimer.current = setTimeout(() => {
       refreshTimer.current = null;
-      void refresh();
+      void refreshRef.current();
     }, 50);
   });
 

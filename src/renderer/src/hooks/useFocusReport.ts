@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { api } from '../api';
+import { logFailure } from '../lib/errors';
 
 /**
  * Tells the core which conversation is on screen and whether the window has focus: a
@@ -9,7 +10,9 @@ export function useFocusReport(conversationId: number | null): void {
   useEffect(() => {
     const report = () => {
       const focused = document.visibilityState === 'visible' && document.hasFocus();
-      void api().invoke('app.focus', { focused, conversationId }).catch(() => {});
+      void api()
+        .invoke('app.focus', { focused, conversationId })
+        .catch((e: unknown) => logFailure('app.focus', e));
     };
     report();
     window.addEventListener('focus', report);
