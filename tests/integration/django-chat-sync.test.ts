@@ -196,5 +196,5 @@ describe('django-chat against the Django Channels reference backend', () => {
     await s.socket.next((f) => f.type === 'new_message' && (f.message as { content: string }).content === payloads.at(-1), 0, 90_000);
     await waitFor(() => payloads.every((p) => c.core.mirror.messages.all(row.id).some((m) => m.content === p)), 30_000, 'all hostile messages mirrored');
     await mirrorEquals(c, accountId, b);
-    }, 150_000);
+  }, 150_000);
 });
