@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
+  BackendFaults,
   DEMO_ADMIN,
   seedDemo,
   startChatApi,
@@ -10,8 +11,7 @@ import {
   type ChatApiHandle,
   type PusherServerHandle,
 } from '../../backends/portfolio/src/index';
-import type { AnyKindDefinition } from '../../src/main/core/connectors/registry';
-import { createCore, type Core } from '../../src/main/core/core';
+import { createCore, type Core, type CoreOptions } from '../../src/main/core/core';
 import { JsonFileSettingsStore, PlainFileSecretStore } from '../../src/main/core/settings/settings-store';
 import type { ConnectionState } from '../../src/shared/domain';
 import { migrationsDir, tempDir, type TempDir } from './temp-db';
@@ -19,6 +19,8 @@ import { migrationsDir, tempDir, type TempDir } from './temp-db';
 export interface TestBackend {
   apiUrl: string;
   readonly api: ChatApiHandle;
+  /** Switches for what the backend never does on its own (4009, 401 on channel auth, 429, refusals, held requests). */
+  faults: BackendFaults;
   pusherPort: number;
   app: { id: string; key: string; secret: string };
   admin: { email: string; password: string };
@@ -49,7 +51,8 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
   const temp = tempDir('switchboard-backend-');
   const app = { id: 'portfolio', key: 'portfolio-key', secret: randomBytes(16).toString('hex') };
   const host = '127.0.0.1';
-  let pusherServer: PusherServerHandle | null = await startPusherServer({ host, port: options.pusherPort ?? 0, apps: [{ ...app, enableClientEvents: true }] });
+  const faults = new BackendFaults();
+  let pusherServer: PusherServerHandle | null = await startPusherServer({ host, port: options.pusherPort ?? 0, apps: [{ ...app, enableClientEvents: true }], faults });
   const pusherPort = pusherServer.port;
   const admin = { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password };
   const startApi = (port: number, jwtSecret = options.jwtSecret) => startChatApi({
@@ -64,6 +67,7 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
     visitorRateLimit: options.visitorRateLimit ?? { max: 1_000_000, windowMs: 60_000 },
     loginRateLimit: { max: 1_000_000, windowMs: 60_000 },
     presenceSyncMs: 0,
+    faults,
     log: () => {},
   });
   let api = await startApi(options.port ?? 0);
@@ -77,6 +81,7 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
       return api;
     },
     pusherPort,
+    faults,
     app,
     admin,
     pusherSettings: { key: app.key, cluster: 'mt1', wsHost: host, wsPort: pusherPort, forceTLS: false },
@@ -88,7 +93,7 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
     },
     async startPusher() {
       if (pusherServer) return;
-      pusherServer = await startPusherServer({ host, port: pusherPort, apps: [{ ...app, enableClientEvents: true }] });
+      pusherServer = await startPusherServer({ host, port: pusherPort, apps: [{ ...app, enableClientEvents: true }], faults });
       webhooks();
     },
     async restartPusher() {
@@ -162,10 +167,10 @@ export interface TestCore {
   close(): Promise<void>;
 }
 
-export async function startTestCore(dataDir: string, options: { kinds?: readonly AnyKindDefinition[] } = {}): Promise<TestCore> {
+export async function startTestCore(dataDir: string, extra: Partial<CoreOptions> = {}): Promise<TestCore> {
   const logs: string[] = [];
   const core = createCore({
-    ...(options.kinds ? { kinds: options.kinds } : {}),
+    ...extra,
     dataDir,
     migrationsDir,
     settings: new JsonFileSettingsStore(join(dataDir, 'settings.json')),

@@ -2,13 +2,19 @@
 // engine and the outbox do next (sign in again, retry later, or fail with the server's reason).
 import type { z } from 'zod';
 import { ConnectorError } from '../connector';
+import { requestJson, transientFor } from '../http-json';
 import { Envelope } from './wire';
+
+export { MAX_BODY_BYTES, MAX_RETRY_AFTER_MS, retryAfterMs } from '../http-json';
 
 export interface RestClientOptions {
   baseUrl: string;
   token: () => string | undefined;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** Defaults to MAX_BODY_BYTES. */
+  maxBodyBytes?: number;
+  clock?: () => number;
 }
 
 export class RestClient {
@@ -34,33 +40,19 @@ export class RestClient {
     const token = auth ? this.options.token() : undefined;
     if (auth && !token) throw new ConnectorError('auth', 'Not signed in.');
     if (token) headers.Authorization = `Bearer ${token}`;
-    let res: Response;
-    try {
-      res = await this.fetchFn(new URL(path, this.options.baseUrl), {
-        method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
-        redirect: 'error',
-      });
-    } catch (error) {
-      throw new ConnectorError('transient', `Could not reach ${this.options.baseUrl}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    let json: unknown;
-    try {
-      json = await res.json();
-    } catch {
-      json = undefined;
-    }
+    const { res, json } = await requestJson(
+      this.fetchFn,
+      new URL(path, this.options.baseUrl),
+      { method, headers, body, timeoutMs: this.options.timeoutMs, maxBodyBytes: this.options.maxBodyBytes },
+      this.options.baseUrl,
+    );
     const serverMessage =
       json && typeof json === 'object' && 'error' in json && typeof (json as { error: unknown }).error === 'string'
         ? (json as { error: string }).error
         : `HTTP ${res.status}`;
     if (res.status === 401) throw new ConnectorError('auth', serverMessage);
-    if (res.status === 429 || res.status >= 500) {
-      const retryAfter = Number(res.headers.get('retry-after'));
-      throw new ConnectorError('transient', serverMessage, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
-    }
+    const transient = transientFor(res, serverMessage, (this.options.clock ?? Date.now)());
+    if (transient) throw transient;
     if (!res.ok) throw new ConnectorError('rejected', serverMessage);
     const parsed = Envelope(schema).safeParse(json);
     if (!parsed.success) throw new ConnectorError('rejected', `Unexpected answer from ${path}: not a Switchboard-compatible backend.`);
