@@ -11,3 +11,4 @@ export type { PortfolioBackendOptions, PortfolioBackendHandle } from './backend'
 export { startSimulator } from './simulator';
 export type { SimulatorOptions, SimulatorHandle, SimulatorStats } from './simulator';
 export { seedDemo, DEMO_CONVERSATIONS } from './seed';
+export * from './deployed/index';
