@@ -98,12 +98,12 @@ export function sitePusher(site: DeployedBackendHandle, cookie: string | null): 
     forceTLS: false,
     enabledTransports: ['ws'],
     disableStats: true,
-    channelAuthorization: {
+    // Without a cookie pusher-js's own form-encoded request is used as is.
+    channelAuthorization: cookie === null ? { endpoint: `${site.apiUrl}/api/pusher/auth`, transport: 'ajax' } : {
       endpoint: `${site.apiUrl}/api/pusher/auth`,
       transport: 'ajax',
       customHandler: (params, callback) => {
-        const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
-        if (cookie) headers.Cookie = `admin_session=${cookie}`;
+        const headers = { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `admin_session=${cookie}` };
         fetch(`${site.apiUrl}/api/pusher/auth`, {
           method: 'POST',
           headers,
