@@ -170,13 +170,14 @@ export function openDeployedStore(path: string, options: { nativeBinding?: strin
       return s.markRead.run(conversationId).changes;
     },
     updateConversation(id: number, patch: { status?: DeployedStatus; visitorName?: string | null; visitorEmail?: string | null }): DeployedConversationRow | undefined {
-      const sets: string[] = [];
-      const values: (string | null)[] = [];
-      if (patch.status !== undefined) (sets.push('status = ?'), values.push(patch.status));
-      if (patch.visitorName !== undefined) (sets.push('visitor_name = ?'), values.push(patch.visitorName));
-      if (patch.visitorEmail !== undefined) (sets.push('visitor_email = ?'), values.push(patch.visitorEmail));
-      sets.push('updated_at = ?');
-      values.push(now());
+      const fields: [string, string | null | undefined][] = [
+        ['status', patch.status],
+        ['visitor_name', patch.visitorName],
+        ['visitor_email', patch.visitorEmail],
+      ];
+      const given = fields.filter(([, v]) => v !== undefined) as [string, string | null][];
+      const sets = [...given.map(([col]) => `${col} = ?`), 'updated_at = ?'];
+      const values = [...given.map(([, v]) => v), now()];
       db.prepare(`UPDATE conversations SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
       return s.conversation.get(id);
     },
