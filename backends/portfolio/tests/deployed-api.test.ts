@@ -251,3 +251,26 @@ describe('AI settings', () => {
     }
   });
 });
+
+describe('operations the fault tests use', () => {
+  it('keeps a generated AUTH_SECRET across restarts on the same data, so cookies survive; setAvailable(false) answers 503', async () => {
+    const { tempDir } = await import('./api');
+    const dir = tempDir();
+    const first = await startDeployedSite({ dataDir: dir, authSecret: null });
+    const c = await siteClient(first.apiUrl).login();
+    const secret = first.authSecret;
+    const port = first.api.port;
+    first.api.setAvailable(false);
+    const down = await siteClient(first.apiUrl).call('GET', '/api/chat/conversations', { cookie: c });
+    expect(down.status).toBe(503);
+    await first.close();
+    const again = await startDeployedSite({ dataDir: dir, authSecret: null, port });
+    try {
+      expect(again.authSecret).toBe(secret);
+      expect(again.apiUrl).toBe(first.apiUrl);
+      expect((await siteClient(again.apiUrl).call('GET', '/api/chat/conversations', { cookie: c })).status).toBe(200);
+    } finally {
+      await again.cleanup();
+    }
+  });
+});

@@ -57,7 +57,9 @@ export async function readForm(req: IncomingMessage): Promise<Map<string, string
   const type = String(req.headers['content-type'] ?? '');
   const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData();
   const out = new Map<string, string>();
-  for (const [k, v] of form.entries()) if (typeof v === 'string' && !out.has(k)) out.set(k, v);
+  form.forEach((v, k) => {
+    if (typeof v === 'string' && !out.has(k)) out.set(k, v);
+  });
   return out;
 }
 
