@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPortfolioBackend } from './backend';
+import { closeOnSignals } from './close-on-signals';
 import { runDeployedCli } from './deployed/cli';
 
 const USAGE = `Usage: npm run backend -- [options]
@@ -112,21 +113,7 @@ async function main(): Promise<void> {
   if (backend.simulator) lines.push(`  Simulator:    ${backend.simulator.stats().visitors} visitors`);
   console.log(lines.join('\n'));
 
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    console.log('Shutting down…');
-    backend
-      .close()
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      });
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignals(backend);
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,5 @@
 // `npm run backend -- --as-deployed`: starts the deployed flavour and prints its configuration.
+import { closeOnSignals } from '../close-on-signals';
 import { configSources, deployedConfigFromEnv } from './config';
 import { startDeployedBackend, type DeployedBackendHandle } from './backend';
 
@@ -16,21 +17,7 @@ export interface DeployedCliOptions {
 export async function runDeployedCli(o: DeployedCliOptions, env: NodeJS.ProcessEnv): Promise<void> {
   const { backend, banner } = await startDeployedFromCli(o, env);
   console.log(banner);
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    console.log('Shutting down…');
-    backend
-      .close()
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      });
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignals(backend);
 }
 
 export async function startDeployedFromCli(o: DeployedCliOptions, env: NodeJS.ProcessEnv): Promise<{ backend: DeployedBackendHandle; banner: string }> {
