@@ -8,6 +8,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
+import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 
 const nodeBuiltins = builtinModules.filter((m) => !m.startsWith('_'));
 
@@ -21,6 +22,11 @@ const noNodePrefix = [{ group: ['node:*'], message: 'Layer rule: this layer must
 const noMainFromRenderer = {
   regex: '(^|/)(main|preload)(/|$)',
   message: 'Layer rule: src/renderer must not import from src/main or src/preload; go through the ConsoleApi contract.',
+};
+
+const noOuterLayersFromCore = {
+  regex: '(^|/)(shell|web|backends)(/|$)',
+  message: 'Layer rule: src/main/core must not import src/main/shell, src/main/web or backends/; the composition roots pass them in.',
 };
 
 // DOM globals that must not appear in layers without a DOM.
@@ -64,6 +70,26 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [noElectron] }],
       'no-restricted-globals': ['error', ...domGlobals],
     },
+  },
+  {
+    // The core is plain Node code: the shell, browser mode and the reference backends are wired
+    // around it by the composition roots, never imported by it.
+    files: ['src/main/core/**/*.ts', 'tests/fixtures/layer-violations/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noOuterLayersFromCore] }],
+    },
+  },
+  {
+    // No import cycles anywhere in the app (type-only imports are not cycles).
+    files: ['src/**/*.{ts,tsx}', 'tests/fixtures/layer-violations/cycle/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] })],
+      // Without these the rule parses no TypeScript dependency and so never sees a cycle.
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/extensions': ['.ts', '.tsx'],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     files: ['src/renderer/**/*.{ts,tsx}'],

@@ -8,8 +8,6 @@
 // Three rounds, each core on a fresh copy of the offline mirror, downloads interleaved.
 import { cpSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PortfolioAccountConfig } from '../src/main/core/accounts/connector-factory';
-import { PortfolioConnector } from '../src/main/core/connectors/portfolio/portfolio-connector';
 import { CATCH_UP_FETCHES } from '../src/main/core/sync/account-sync';
 import type { ConnectionState } from '../src/shared/domain';
 import { sized, type Bench, type BenchContext } from './lib/context';
@@ -35,10 +33,7 @@ async function catchUp(ctx: BenchContext, dataDir: string, agent: Agent): Promis
     return fetch(input, init);
   };
   const core = benchCore(dataDir, ctx.migrationsDir, {
-    connectorFactory: (account, token) => {
-      const config = JSON.parse(account.config) as PortfolioAccountConfig;
-      return new PortfolioConnector({ baseUrl: account.baseUrl, pusher: config.pusher, extensions: config.extensions, token, fetch: recordingFetch });
-    },
+    fetch: recordingFetch,
   });
   // The inbox is open while it catches up: its events go to a renderer's socket.
   const server = await startTransport(core, mkdtempSync(join(ctx.work, 'catchup-renderer-')));

@@ -10,8 +10,6 @@ import { mkdtempSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import type { PortfolioAccountConfig } from '../src/main/core/accounts/connector-factory';
-import { PortfolioConnector } from '../src/main/core/connectors/portfolio/portfolio-connector';
 import { sized, type Bench } from './lib/context';
 import { Agent } from './lib/agent-client';
 import type { BackendInfo, Frames, SendResult } from './lib/agent';
@@ -63,10 +61,7 @@ export const bench: Bench = {
       }
     };
     const core = benchCore(dataDir, ctx.migrationsDir, {
-      connectorFactory: (account, token) => {
-        const config = JSON.parse(account.config) as PortfolioAccountConfig;
-        return new PortfolioConnector({ baseUrl: account.baseUrl, pusher: config.pusher, extensions: config.extensions, token, fetch: timedFetch });
-      },
+      fetch: timedFetch,
     });
     const resources: LiveResources = { server: null, reader: null };
     try {

@@ -61,6 +61,9 @@ interface RawMessageRow {
   read_at: number | null;
   delivery: string;
   failure_reason: string | null;
+  kind: string;
+  payload: string | null;
+  edited_at: number | null;
 }
 
 interface RawConversationRow {
@@ -94,6 +97,9 @@ const toMessage = (r: RawMessageRow): Message => ({
   readAt: r.read_at,
   delivery: r.delivery as Message['delivery'],
   failureReason: r.failure_reason,
+  kind: r.kind as Message['kind'],
+  payload: r.payload === null ? null : (JSON.parse(r.payload) as unknown),
+  editedAt: r.edited_at,
 });
 
 const toConversation = (r: RawConversationRow): ConversationSummary => ({

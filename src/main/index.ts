@@ -10,6 +10,7 @@ import type { BadgeState } from '../shared/attention';
 import type { Settings } from '../shared/settings';
 import type { UiLanguage } from './core/attention/attention';
 import { createCore, type Core } from './core/core';
+import { launchDemoBackend } from './demo-backend';
 import { findDemoPublicDir, findMigrationsDir } from './core/db/locate';
 import { DEEP_LINK_SCHEME, findDeepLink, parseDeepLink, type DeepLink } from './core/platform/deep-link';
 import { setLinuxAutostart } from './core/platform/linux-autostart';
@@ -199,6 +200,7 @@ function start(): void {
     settings: (settingsStore = openElectronSettingsStore(log)),
     secrets: new SafeStorageSecretStore(safeStorage, join(dataDir, 'secrets.json'), log),
     log,
+    demoBackend: launchDemoBackend,
     demoPublicDir: app.isPackaged ? join(process.resourcesPath, 'demo-site') : findDemoPublicDir(__dirname),
     notifier,
     ...(osDnd ? { osDnd } : {}),

@@ -9,6 +9,7 @@ import {
   ConversationFilter,
   ConversationStatus,
   ConversationSummary,
+  FeedEntry,
   LocalId,
   Message,
   SearchHit,
@@ -18,19 +19,12 @@ import {
 import { BadgeState, NotificationDecision, ShownNotification } from './attention';
 import type { InvokeResult } from './errors';
 import { Settings, SettingsPatch } from './settings';
+import { ConnectInput, SignInInput } from './kinds';
+
+export { PusherSettings } from './kinds';
 
 /** Opaque pagination cursor produced by the core; the renderer only passes it back. */
 export const Cursor = z.string().max(200);
-
-export const PusherSettings = z
-  .object({
-    key: z.string().trim().min(1).max(200),
-    cluster: z.string().trim().min(1).max(50),
-    wsHost: z.string().trim().min(1).max(255).optional(),
-    wsPort: z.number().int().min(1).max(65535).optional(),
-    forceTLS: z.boolean().optional(),
-  })
-  .strict();
 
 export const OutboxCounts = z.object({ accountId: LocalId, pending: z.number().int(), failed: z.number().int() });
 
@@ -48,21 +42,9 @@ export const methods = {
     }),
   ),
   'accounts.list': method(NoInput, z.array(Account)),
-  'accounts.connect': method(
-    z
-      .object({
-        kind: z.literal('portfolio'),
-        siteUrl: z.string().trim().min(1).max(500),
-        email: z.email().max(320),
-        password: z.string().min(1).max(1000),
-        name: z.string().trim().min(1).max(100).optional(),
-        /** Only for sites without realtime discovery (GET /api/chat/config). */
-        pusher: PusherSettings.optional(),
-      })
-      .strict(),
-    Account,
-  ),
-  'accounts.signIn': method(z.object({ accountId: LocalId, email: z.email().max(320), password: z.string().min(1).max(1000) }).strict(), Account),
+  /** Adds an account of any registered kind (src/shared/kinds): signs in, then starts syncing. */
+  'accounts.connect': method(ConnectInput, Account),
+  'accounts.signIn': method(SignInInput, Account),
   /** Starts the reference backend on loopback with demo data and simulated visitors, and connects to it. */
   'demo.start': method(NoInput, z.object({ account: Account, visitorUrl: z.string() })),
   'demo.status': method(NoInput, z.object({ visitorUrl: z.string().nullable() })),
@@ -124,6 +106,13 @@ export const methods = {
   'notifications.clearLog': method(NoInput, z.null()),
   /** Runs a test notification through the same rules; the decision says what happened. */
   'notifications.test': method(NoInput, NotificationDecision),
+  /** Notification feeds (accounts of shape 'feed'), newest first, over every account or one. */
+  'feed.page': method(
+    z.object({ accountId: LocalId.optional(), cursor: Cursor.optional(), limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    z.object({ items: z.array(FeedEntry), nextCursor: Cursor.nullable(), unread: z.number().int().nonnegative() }),
+  ),
+  'feed.markRead': method(z.object({ entryIds: z.array(LocalId).min(1).max(500) }).strict(), z.null()),
+  'feed.markAllRead': method(z.object({ accountId: LocalId.optional() }).strict(), z.null()),
   'settings.get': method(NoInput, Settings),
   'settings.update': method(SettingsPatch, Settings),
 } as const;
@@ -144,6 +133,8 @@ export const events = {
   presence: z.object({ accountId: LocalId, conversationId: LocalId.nullable(), who: z.string(), online: z.boolean() }),
   typing: z.object({ conversationId: LocalId, who: z.enum(['visitor', 'admin']), isTyping: z.boolean() }),
   'settings.changed': Settings,
+  /** New or changed feed entries (read state included). */
+  'feed.changed': z.object({ accountId: LocalId, entries: z.array(FeedEntry) }),
   'outbox.counts': OutboxCounts,
   'app.badge': BadgeState,
   /** Open this conversation (a notification or the tray was clicked, or a switchboard:// link). */

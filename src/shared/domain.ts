@@ -11,6 +11,10 @@ export const connectionStates = ['connecting', 'syncing', 'live', 'unavailable',
 export const ConnectionState = z.enum(connectionStates);
 export type ConnectionState = z.infer<typeof ConnectionState>;
 
+/** An account's connection state with its human-readable detail. */
+export const ConnectionStatus = z.object({ state: ConnectionState, detail: z.string().nullable() });
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
+
 export const conversationStatuses = ['active', 'resolved', 'closed'] as const;
 export const ConversationStatus = z.enum(conversationStatuses);
 export type ConversationStatus = z.infer<typeof ConversationStatus>;
@@ -18,8 +22,42 @@ export type ConversationStatus = z.infer<typeof ConversationStatus>;
 export const ConversationFilter = z.enum(['active', 'resolved', 'closed', 'all']);
 export type ConversationFilter = z.infer<typeof ConversationFilter>;
 
-export const SenderType = z.enum(['visitor', 'admin', 'agent', 'system']);
+/**
+ * Who wrote a message: the visitor (or the student, the other room member, ...), the console's
+ * owner ('admin'), the site's AI auto-responder ('ai', shown as "Assistant"), an agent and its
+ * tools (OpenManus), another member of a room ('member', named by senderName), or the system.
+ */
+export const SenderType = z.enum(['visitor', 'admin', 'ai', 'agent', 'tool', 'member', 'system']);
 export type SenderType = z.infer<typeof SenderType>;
+
+/** 'text': a chat message; 'event': a structured step (agent step, tool call, ...) with a payload; 'system': a notice. */
+export const MessageKind = z.enum(['text', 'event', 'system']);
+export type MessageKind = z.infer<typeof MessageKind>;
+
+/**
+ * What a backend kind can and cannot do. The engine obeys it and the inbox hides what a kind
+ * cannot do (status actions, typing, read ticks, the reply box of a feed).
+ */
+export const Capabilities = z.object({
+  /** The backend keeps resolve/close itself; otherwise the status is kept on this computer. */
+  serverStatus: z.boolean(),
+  /** A repeated client id returns the same message: a resend can never double a reply. */
+  idempotentSend: z.boolean(),
+  /**
+   * How a gap is filled: 'cursor' (fetch what changed after a cursor), 'page-back' (walk
+   * history back to known ids), 'poll' (no account-wide realtime channel: the list is polled,
+   * and conversations that matter get their own socket).
+   */
+  catchUp: z.enum(['cursor', 'page-back', 'poll']),
+  /** Read receipts go both ways (the visitor sees ours, we see theirs). */
+  readReceipts: z.boolean(),
+  typing: z.boolean(),
+  /** 'inbox': conversations with replies; 'feed': notifications only, nothing to reply to. */
+  shape: z.enum(['inbox', 'feed']),
+  /** The user can start a conversation from the console (agent backends); false when absent. */
+  startConversations: z.boolean().optional(),
+});
+export type Capabilities = z.infer<typeof Capabilities>;
 
 export const deliveryStates = ['pending', 'sent', 'read', 'failed'] as const;
 export const DeliveryState = z.enum(deliveryStates);
@@ -41,6 +79,7 @@ export const Account = z.object({
   /** Human-readable detail for the current state (last error, weaker guarantee in use). */
   stateDetail: z.string().nullable(),
   lastSyncedAt: Timestamp.nullable(),
+  capabilities: Capabilities,
 });
 export type Account = z.infer<typeof Account>;
 
@@ -100,8 +139,27 @@ export const Message = z.object({
   readAt: Timestamp.nullable(),
   delivery: DeliveryState,
   failureReason: z.string().nullable(),
+  kind: MessageKind,
+  /** Structured data of an event (an agent step, a tool call and its result), as the backend sent it. */
+  payload: z.unknown().nullable(),
+  editedAt: Timestamp.nullable(),
 });
 export type Message = z.infer<typeof Message>;
+
+/** One entry of a notification feed (shape 'feed'): an invite, an accepted or declined challenge, ... */
+export const FeedEntry = z.object({
+  id: LocalId,
+  accountId: LocalId,
+  remoteId: z.string(),
+  /** The backend's event type, e.g. new_challenge_invite. */
+  type: z.string(),
+  title: z.string(),
+  body: z.string(),
+  payload: z.unknown().nullable(),
+  createdAt: Timestamp,
+  readAt: Timestamp.nullable(),
+});
+export type FeedEntry = z.infer<typeof FeedEntry>;
 
 export const StatusCounts = z.object({
   active: z.number().int().nonnegative(),

@@ -32,7 +32,7 @@ test('the token opens the first-run screen, read through the contract', async ({
   for (const name of ['Site URL', 'Email', 'Password']) await expect(page.getByRole('textbox', { name })).toBeVisible();
   // Validation before anything is sent.
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
-  await expect(page.getByRole('alert')).toContainText("Enter your site's address");
+  await expect(page.getByRole('alert')).toContainText('Fill in: Site URL, Email, Password.');
   // An unreachable site gets a clear error.
   await page.getByRole('textbox', { name: 'Site URL' }).fill('http://127.0.0.1:9');
   await page.getByRole('textbox', { name: 'Email' }).fill('admin@example.com');

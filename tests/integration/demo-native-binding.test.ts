@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AccountService } from '../../src/main/core/accounts/account-service';
 import { createCore, type Core } from '../../src/main/core/core';
 import { Demo } from '../../src/main/core/demo/demo';
+import { launchDemoBackend } from '../../src/main/demo-backend';
 import { EventBus } from '../../src/main/core/events';
 import { JsonFileSettingsStore, PlainFileSecretStore } from '../../src/main/core/settings/settings-store';
 import { realTimers } from '../../src/main/core/sync/timers';
@@ -47,6 +48,7 @@ function core(nativeBinding?: string): Core {
     secrets: new PlainFileSecretStore(join(t.dir, 'secrets.json')),
     mode: 'electron',
     version: 'test',
+    demoBackend: launchDemoBackend,
   });
   cleanups.push(() => t.cleanup());
   cleanups.push(() => c.close());
@@ -88,7 +90,7 @@ describe('the demo backend and nativeBinding', () => {
       log: () => {},
     });
     const bogus = join(ctx.temp.dir, 'electron-native', 'missing_better_sqlite3.node');
-    const demo = new Demo({ dataDir: ctx.temp.dir, mirror: ctx.mirror, accounts, log: (m) => log.push(m), visitors: 0, nativeBinding: bogus });
+    const demo = new Demo({ launch: launchDemoBackend, dataDir: ctx.temp.dir, mirror: ctx.mirror, accounts, log: (m) => log.push(m), visitors: 0, nativeBinding: bogus });
     const error = await demo.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConsoleError);
     expect(error).toMatchObject({ code: 'unavailable', message: expect.stringContaining(`the SQLite addon at ${bogus}`) });

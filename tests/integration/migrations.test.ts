@@ -111,6 +111,28 @@ describe('migrations', () => {
     after.close();
   });
 
+  it('0003_message_kinds_feed: messages written under 0002 read as text, not edited, not deleted; feed entries are searchable', () => {
+    temp = tempDir();
+    const before = openDatabase({ file: temp.file, migrationsDir, migrateTo: 3 });
+    before.sqlite.exec(`
+      INSERT INTO accounts (kind, name, base_url, created_at) VALUES ('portfolio', 'Site', 'http://x', 1);
+      INSERT INTO conversations (account_id, remote_id, last_message_at, created_at, updated_at) VALUES (1, '1', 1, 1, 1);
+      INSERT INTO messages (conversation_id, remote_id, sender_type, content, created_at) VALUES (1, '10', 'visitor', 'Halo', 1);
+    `);
+    expect(tables(before.sqlite)).not.toContain('feed_entries');
+    before.close();
+
+    const after = openDatabase({ file: temp.file, migrationsDir, migrateTo: 4 });
+    expect(after.sqlite.prepare('SELECT kind, payload, edited_at, deleted_at FROM messages').get()).toEqual({ kind: 'text', payload: null, edited_at: null, deleted_at: null });
+    after.sqlite.prepare("INSERT INTO feed_entries (account_id, remote_id, type, title, body, created_at) VALUES (1, 'invite:5', 'new_challenge_invite', 'Budi invited you', 'Sprint kata', 5)").run();
+    after.sqlite.prepare("INSERT INTO feed_fts (rowid, title, body) VALUES (1, 'Budi invited you', 'Sprint kata')").run();
+    expect(after.sqlite.prepare("SELECT rowid FROM feed_fts WHERE feed_fts MATCH 'kata'").all()).toEqual([{ rowid: 1 }]);
+    expect(() => after.sqlite.prepare("INSERT INTO feed_entries (account_id, remote_id, type, title, body, created_at) VALUES (1, 'invite:5', 'x', 't', 'b', 6)").run()).toThrow(/UNIQUE/);
+    after.sqlite.prepare('DELETE FROM accounts WHERE id = 1').run();
+    expect(after.sqlite.prepare('SELECT count(*) AS n FROM feed_entries').get()).toEqual({ n: 0 });
+    after.close();
+  });
+
   it('refuses a database written by a newer version, leaving it untouched', () => {
     temp = tempDir();
     openDatabase({ file: temp.file, migrationsDir }).close();

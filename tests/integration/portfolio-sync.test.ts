@@ -181,7 +181,7 @@ describe('portfolio sync against the reference backend', () => {
     expect(c.core.mirror.outbox.counts(accountId)).toEqual({ pending: 3, failed: 0 });
     expect(c.core.mirror.messages.all(conversation.id).filter((m) => m.delivery === 'pending').map((m) => m.content)).toEqual(replies);
     const t0 = Date.now();
-    await call(c, 'accounts.signIn', { accountId, email: b.admin.email, password: b.admin.password });
+    await call(c, 'accounts.signIn', { kind: 'portfolio', accountId, email: b.admin.email, password: b.admin.password });
     await live(c);
     await waitFor(() => c.core.mirror.outbox.counts(accountId).pending === 0, 15_000, 'outbox delivered');
     await waitEqual(c, accountId, b);

@@ -18,12 +18,24 @@ describe('layer rules', () => {
     ['src/shared touches the DOM', 'src/shared/x.ts', 'export const a = () => document.title;\n', /has no DOM/],
     ['src/main/core imports electron', 'src/main/core/x.ts', "import { app } from 'electron';\nexport const a = app;\n", /must not import electron/],
     ['src/main/web imports electron', 'src/main/web/x.ts', "import { app } from 'electron';\nexport const a = app;\n", /must not import electron/],
+    ['src/main/core imports the shell', 'src/main/core/x.ts', "import { TrayController } from '../shell/tray';\nexport const a = TrayController;\n", /must not import src\/main\/shell, src\/main\/web or backends/],
+    ['src/main/core imports browser mode', 'src/main/core/api/x.ts', "import { startWebServer } from '../../web/server';\nexport const a = startWebServer;\n", /must not import src\/main\/shell, src\/main\/web or backends/],
+    ['src/main/core imports a reference backend', 'src/main/core/demo/x.ts', "import { DEMO_ADMIN } from '../../../../backends/portfolio/src/index';\nexport const a = DEMO_ADMIN;\n", /must not import src\/main\/shell, src\/main\/web or backends/],
     ['src/renderer imports from src/main', 'src/renderer/src/x.ts', "import { createCore } from '../../main/core/core';\nexport const a = createCore;\n", /must not import from src\/main/],
     ['src/renderer imports electron', 'src/renderer/src/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n", /must not import electron/],
     ['src/renderer uses dangerouslySetInnerHTML', 'src/renderer/src/x.tsx', 'export const A = ({ t }: { t: string }) => <p dangerouslySetInnerHTML={{ __html: t }} />;\n', /dangerouslySetInnerHTML is forbidden/],
   ])('fails when %s', async (_label, path, code, expected) => {
     const messages = await messagesFor(path, code);
     expect(messages.some((m) => expected.test(m)), messages.join('\n')).toBe(true);
+  });
+
+  it('fails on an import cycle (the planted one in tests/fixtures/layer-violations/cycle)', async () => {
+    const unignored = new ESLint({ cwd: `${__dirname}/../..`, ignore: false });
+    const results = await unignored.lintFiles(['tests/fixtures/layer-violations/cycle/a.ts', 'tests/fixtures/layer-violations/cycle/b.ts']);
+    for (const result of results) {
+      expect(result.messages.map((m) => m.ruleId)).toContain('import-x/no-cycle');
+    }
+    expect(results).toHaveLength(2);
   });
 
   it.each([

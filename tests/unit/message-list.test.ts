@@ -16,6 +16,9 @@ const message = (id: number, createdAt: number, patch: Partial<Message> = {}): M
   readAt: null,
   delivery: 'sent',
   failureReason: null,
+  kind: 'text',
+  payload: null,
+  editedAt: null,
   ...patch,
 });
 

@@ -91,8 +91,8 @@ describe('outbox through AccountService with a fake connector', () => {
     expect(pendingWhilePaused).toBeGreaterThan(0);
     expect(service.connectionOf(account.id)?.state).toBe('auth-expired');
     // Signing in again (the public path: new token, reconnect, outbox resumes).
-    await service.signIn(account.id, 'owner@example.com', 'password');
-    expect(secrets.get(`account:${account.id}:token`)).toBe('fresh-token');
+    await service.signIn({ kind: 'portfolio', accountId: account.id, email: 'owner@example.com', password: 'password' });
+    expect(JSON.parse(secrets.get(`account:${account.id}:credentials`)!)).toMatchObject({ token: 'fresh-token' });
     await waitFor(() => ctx.mirror.outbox.counts(account.id).pending === 0, 10_000, 'outbox empty');
     for (const c of conversations) {
       expect(received.filter((r) => r.conversation === c.remoteId).map((r) => r.content)).toEqual(expected[c.remoteId]);

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { createDispatch, type Dispatch } from './api/dispatch';
 import { createHandlers } from './api/handlers';
-import { AccountService } from './accounts/account-service';
+import { AccountService, type ConnectorFactory } from './accounts/account-service';
 import { Attention, type UiLanguage } from './attention/attention';
-import { createConnector, type ConnectorFactory } from './accounts/connector-factory';
+import { builtInKinds } from './connectors/kinds';
+import { KindRegistry, type AnyKindDefinition } from './connectors/registry';
 import { realTimers, type Timers } from './sync/timers';
-import { Demo } from './demo/demo';
+import { Demo, type DemoBackendLauncher } from './demo/demo';
 import { openDatabase } from './db/open';
 import { EventBus } from './events';
 import { Mirror } from './mirror/mirror';
@@ -27,8 +28,12 @@ export interface CoreOptions {
   random?: () => number;
   timers?: Timers;
   log?: (message: string) => void;
-  /** Tests pass their own; the app uses the real connectors. */
+  /** The backend kinds this core speaks; all built-in kinds when omitted. */
+  kinds?: readonly AnyKindDefinition[];
+  /** Tests pass their own connectors; the app builds each account's from its kind. */
   connectorFactory?: ConnectorFactory;
+  /** Starts the demo site (src/main/demo-backend.ts); without it "Try the demo" says the build has none. */
+  demoBackend?: DemoBackendLauncher;
   fetch?: typeof fetch;
   /** The demo site's visitor page files (backends/portfolio/public). */
   demoPublicDir?: string;
@@ -71,7 +76,8 @@ export function createCore(options: CoreOptions): Core {
     mirror,
     events,
     secrets: options.secrets,
-    connectorFactory: options.connectorFactory ?? createConnector(log),
+    kinds: new KindRegistry(options.kinds ?? builtInKinds),
+    ...(options.connectorFactory ? { connectorFactory: options.connectorFactory } : {}),
     clock: options.clock ?? Date.now,
     random: options.random ?? Math.random,
     timers: options.timers ?? realTimers,
@@ -93,6 +99,7 @@ export function createCore(options: CoreOptions): Core {
     log,
   });
   const demo = new Demo({
+    ...(options.demoBackend ? { launch: options.demoBackend } : {}),
     dataDir: options.dataDir,
     mirror,
     accounts,

@@ -7,6 +7,7 @@ import { version } from '../../../package.json';
 import { createCore } from '../core/core';
 import { findDemoPublicDir, findMigrationsDir } from '../core/db/locate';
 import { JsonFileSettingsStore, PlainFileSecretStore } from '../core/settings/settings-store';
+import { launchDemoBackend } from '../demo-backend';
 import { startWebServer } from './server';
 
 async function main(): Promise<void> {
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     log,
     // The machine's language stands in for the OS language the app would read.
     systemLanguage: () => ((process.env.LANG ?? Intl.DateTimeFormat().resolvedOptions().locale).toLowerCase().startsWith('id') ? 'id' : 'en'),
+    demoBackend: launchDemoBackend,
     ...(findDemoPublicDir(__dirname) ? { demoPublicDir: findDemoPublicDir(__dirname) } : {}),
   });
   const server = await startWebServer({

@@ -2,10 +2,12 @@
 // conversations. Secrets (the backend's token) stay in the SecretStore, never in SQLite.
 import { randomUUID } from 'node:crypto';
 import { ConsoleError } from '../../../shared/contract';
-import type { Availability, ConversationStatus, Message } from '../../../shared/domain';
-import type { ConnectionStatus } from '../api/handlers';
-import { ConnectorError, type Connector } from '../connectors/connector';
-import { discoverPortfolio, signInPortfolio, type PusherSettings } from '../connectors/portfolio/portfolio-connector';
+import type { Availability, Capabilities, ConnectionStatus, ConversationStatus, Message } from '../../../shared/domain';
+import type { ConnectInput, SignInInput } from '../../../shared/kinds';
+import type { Connector } from '../connectors/connector';
+import { CredentialsVault, type CredentialsPort } from '../connectors/credentials';
+import { builtInKinds } from '../connectors/kinds';
+import { KindRegistry, accountConfig, type KindContext } from '../connectors/registry';
 import type { EventBus } from '../events';
 import type { AccountRow } from '../mirror/accounts-repo';
 import type { Mirror } from '../mirror/mirror';
@@ -14,13 +16,18 @@ import type { SecretStore } from '../settings/settings-store';
 import { AccountSync } from '../sync/account-sync';
 import { Outbox } from '../sync/outbox';
 import type { Timers } from '../sync/timers';
-import type { ConnectorFactory, PortfolioAccountConfig } from './connector-factory';
+
+/** Tests replace the kind's connector with their own; the app builds it from the kind. */
+export type ConnectorFactory = (account: AccountRow, credentials: CredentialsPort) => Connector;
 
 export interface AccountServiceDeps {
   mirror: Mirror;
   events: EventBus;
   secrets: SecretStore;
-  connectorFactory: ConnectorFactory;
+  /** The kinds it can connect; every built-in kind when omitted. */
+  kinds?: KindRegistry;
+  /** Overrides the kinds' own connectors (tests). */
+  connectorFactory?: ConnectorFactory;
   clock: () => number;
   random: () => number;
   timers: Timers;
@@ -34,13 +41,26 @@ interface Runtime {
   outbox: Outbox;
 }
 
-const tokenKey = (accountId: number) => `account:${accountId}:token`;
-
 export class AccountService {
   private readonly runtimes = new Map<number, Runtime>();
   private availability: Availability = 'online';
+  private readonly vault: CredentialsVault;
+  private readonly ctx: KindContext;
+  private readonly kinds: KindRegistry;
 
-  constructor(private readonly deps: AccountServiceDeps) {}
+  constructor(private readonly deps: AccountServiceDeps) {
+    this.kinds = deps.kinds ?? new KindRegistry(builtInKinds);
+    this.vault = new CredentialsVault(deps.secrets);
+    const fetchFn = deps.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+    this.ctx = { fetch: fetchFn, clock: deps.clock, random: deps.random, timers: deps.timers, log: deps.log };
+  }
+
+  /** What an account's kind can do (from its definition and stored config). */
+  capabilitiesOf(account: AccountRow): Capabilities {
+    const running = this.runtimes.get(account.id);
+    if (running) return running.connector.capabilities;
+    return this.kinds.get(account.kind).capabilities(accountConfig(account));
+  }
 
   connectionOf(accountId: number): ConnectionStatus | undefined {
     return this.runtimes.get(accountId)?.sync.status;
@@ -62,7 +82,10 @@ export class AccountService {
     const { deps } = this;
     let connector: Connector;
     try {
-      connector = deps.connectorFactory(account, () => deps.secrets.get(tokenKey(account.id)));
+      const kind = this.kinds.get(account.kind);
+      const renew = kind.refresh?.bind(kind);
+      const credentials = this.vault.port(account.id, renew && ((current) => renew(account, current, this.ctx)));
+      connector = deps.connectorFactory ? deps.connectorFactory(account, credentials) : kind.create(account, credentials, this.ctx);
     } catch (error) {
       deps.log(`account ${account.id}: ${error instanceof Error ? error.message : String(error)}`);
       return;
@@ -94,7 +117,7 @@ export class AccountService {
       onLive: () => runtime.outbox.reconnected(),
     });
     this.runtimes.set(account.id, runtime);
-    if (!deps.secrets.get(tokenKey(account.id))) runtime.sync.markAuthExpired('no saved sign-in');
+    if (!this.vault.get(account.id)) runtime.sync.markAuthExpired('no saved sign-in');
     else runtime.outbox.kick();
     await connector.setAvailability(this.availability);
     await runtime.sync.start();
@@ -114,56 +137,27 @@ export class AccountService {
     return runtime;
   }
 
-  /** Adds a portfolio site: discovers its realtime settings, signs in, starts syncing. */
-  async connectPortfolio(input: {
-    siteUrl: string;
-    email: string;
-    password: string;
-    pusher?: PusherSettings | undefined;
-    name?: string | undefined;
-    extraConfig?: Record<string, unknown>;
-  }): Promise<AccountRow> {
-    const baseUrl = normalizeSiteUrl(input.siteUrl);
-    const { token, pusher, extensions } = await this.signInAndDiscover(baseUrl, input.email, input.password, input.pusher);
-    const config: PortfolioAccountConfig = { ...input.extraConfig, pusher, extensions };
-    const account = this.deps.mirror.accounts.create({ kind: 'portfolio', name: input.name ?? new URL(baseUrl).host, baseUrl, config }, this.deps.clock());
-    this.deps.secrets.set(tokenKey(account.id), token);
+  /** Adds an account of any registered kind: the kind signs in and discovers, then syncing starts. */
+  async connect(input: ConnectInput, extraConfig: Record<string, unknown> = {}): Promise<AccountRow> {
+    const kind = this.kinds.get(input.kind);
+    const connected = await kind.connect(input, this.ctx);
+    const account = this.deps.mirror.accounts.create(
+      { kind: input.kind, name: input.name ?? connected.name, baseUrl: connected.baseUrl, config: { ...connected.config, ...extraConfig } },
+      this.deps.clock(),
+    );
+    this.vault.set(account.id, connected.credentials);
     await this.start(account);
     return account;
   }
 
-  private async signInAndDiscover(baseUrl: string, email: string, password: string, manual?: PusherSettings) {
-    try {
-      const discovered = manual ? null : await discoverPortfolio(baseUrl, this.deps.fetch);
-      const pusher = manual ?? discovered;
-      if (!pusher) {
-        throw new ConsoleError('bad-request', 'This site does not publish its realtime settings. Enter the Pusher key and cluster by hand.');
-      }
-      const { token } = await signInPortfolio(baseUrl, email, password, this.deps.fetch);
-      return { token, pusher, extensions: discovered !== null };
-    } catch (error) {
-      if (error instanceof ConsoleError) throw error;
-      if (error instanceof ConnectorError) {
-        if (error.kind === 'auth') throw new ConsoleError('forbidden', 'Wrong email or password.');
-        if (error.kind === 'transient') throw new ConsoleError('unavailable', `The site cannot be reached: ${error.message}`);
-        throw new ConsoleError('bad-request', `This site is not a Switchboard-compatible backend: ${error.message}`);
-      }
-      throw error;
-    }
-  }
-
-  async signIn(accountId: number, email: string, password: string): Promise<void> {
-    const account = this.deps.mirror.accounts.get(accountId);
-    if (!account) throw new ConsoleError('not-found', `Account ${accountId} does not exist.`);
-    let token: string;
-    try {
-      ({ token } = await signInPortfolio(account.baseUrl, email, password, this.deps.fetch));
-    } catch (error) {
-      if (error instanceof ConnectorError && error.kind === 'auth') throw new ConsoleError('forbidden', 'Wrong email or password.');
-      throw new ConsoleError('unavailable', `Could not sign in: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    this.deps.secrets.set(tokenKey(accountId), token);
-    const runtime = this.runtimes.get(accountId);
+  /** "Sign in again": new credentials from the kind, then reconnect and send what waited. */
+  async signIn(input: SignInInput): Promise<void> {
+    const account = this.deps.mirror.accounts.get(input.accountId);
+    if (!account) throw new ConsoleError('not-found', `Account ${input.accountId} does not exist.`);
+    if (account.kind !== input.kind) throw new ConsoleError('bad-request', `Account ${input.accountId} is not of kind "${input.kind}".`);
+    const credentials = await this.kinds.get(account.kind).signIn(account, input, this.ctx);
+    this.vault.set(account.id, credentials);
+    const runtime = this.runtimes.get(account.id);
     if (!runtime) return this.start(account);
     await runtime.sync.reauthenticated();
     runtime.outbox.resume();
@@ -171,7 +165,7 @@ export class AccountService {
 
   async remove(accountId: number): Promise<void> {
     await this.stop(accountId);
-    this.deps.secrets.delete(tokenKey(accountId));
+    this.vault.delete(accountId);
     this.deps.mirror.accounts.remove(accountId);
   }
 
@@ -228,15 +222,4 @@ export class AccountService {
   resync(reason: string): void {
     for (const runtime of this.runtimes.values()) runtime.sync.resync(reason);
   }
-}
-
-export function normalizeSiteUrl(input: string): string {
-  let url: URL;
-  try {
-    url = new URL(/^https?:\/\//i.test(input.trim()) ? input.trim() : `https://${input.trim()}`);
-  } catch {
-    throw new ConsoleError('bad-request', 'Enter the address of your site, like https://example.com.');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConsoleError('bad-request', 'The site address must start with https:// or http://.');
-  return url.origin;
 }

@@ -1,7 +1,7 @@
 // The ConsoleApi implementation. Transport-agnostic: no IPC, no sockets here. Reads come from
 // the mirror; actions go through the account service (outbox, connectors).
 import { ConsoleError, type ConsoleApiHandlers } from '../../../shared/contract';
-import type { Account, ConnectionState } from '../../../shared/domain';
+import type { Account, FeedEntry } from '../../../shared/domain';
 import type { AccountService } from '../accounts/account-service';
 import type { Attention } from '../attention/attention';
 import type { Demo } from '../demo/demo';
@@ -9,11 +9,6 @@ import type { EventBus } from '../events';
 import type { AccountRow } from '../mirror/accounts-repo';
 import type { Mirror } from '../mirror/mirror';
 import type { SecretStore, SettingsStore } from '../settings/settings-store';
-
-export interface ConnectionStatus {
-  state: ConnectionState;
-  detail: string | null;
-}
 
 export interface HandlerDeps {
   mirror: Mirror;
@@ -39,6 +34,7 @@ export function createHandlers(deps: HandlerDeps) {
       connectionState: status.state,
       stateDetail: status.detail,
       lastSyncedAt: row.lastSyncedAt,
+      capabilities: accounts.capabilitiesOf(row),
     };
   };
 
@@ -54,6 +50,12 @@ export function createHandlers(deps: HandlerDeps) {
     return { message, conversation: conversationOrThrow(message.conversationId), clientId: message.clientId };
   };
 
+  const emitFeedChanges = (entries: FeedEntry[]) => {
+    const byAccount = new Map<number, FeedEntry[]>();
+    for (const e of entries) byAccount.set(e.accountId, [...(byAccount.get(e.accountId) ?? []), e]);
+    for (const [accountId, list] of byAccount) events.emit('feed.changed', { accountId, entries: list });
+  };
+
   const changed = (accountId: number, conversationIds: number[]) => events.emit('conversations.changed', { accountId, conversationIds });
 
   return {
@@ -61,14 +63,11 @@ export function createHandlers(deps: HandlerDeps) {
 
     'accounts.list': () => mirror.accounts.list().map(toAccount),
 
-    'accounts.connect': async ({ siteUrl, email, password, name, pusher }) => {
-      const row = await accounts.connectPortfolio({ siteUrl, email, password, name, pusher });
-      return toAccount(row);
-    },
+    'accounts.connect': async (input) => toAccount(await accounts.connect(input)),
 
-    'accounts.signIn': async ({ accountId, email, password }) => {
-      await accounts.signIn(accountId, email, password);
-      return toAccount(mirror.accounts.get(accountId)!);
+    'accounts.signIn': async (input) => {
+      await accounts.signIn(input);
+      return toAccount(mirror.accounts.get(input.accountId)!);
     },
 
     'demo.start': async () => {
@@ -177,6 +176,18 @@ export function createHandlers(deps: HandlerDeps) {
     },
 
     'notifications.test': () => deps.attention.center.sendTest(),
+
+    'feed.page': ({ accountId, cursor, limit }) => ({ ...mirror.feed.page(limit, cursor, accountId), unread: mirror.feed.unread(accountId) }),
+
+    'feed.markRead': ({ entryIds }) => {
+      emitFeedChanges(mirror.feed.markRead(entryIds, Date.now()));
+      return null;
+    },
+
+    'feed.markAllRead': ({ accountId }) => {
+      emitFeedChanges(mirror.feed.markAllRead(Date.now(), accountId));
+      return null;
+    },
 
     'settings.get': () => deps.settings.get(),
 

@@ -7,21 +7,11 @@
 //   django-notifications  a notification-only feed                      (shape: 'feed')
 //   jwt-ws                one WebSocket + REST login                     (catchUp: 'page-back')
 //   openmanus             REST + one WebSocket per conversation          (serverStatus: false)
-import type { Availability, ConnectionState, ConversationStatus } from '../../../shared/domain';
-import type { RemoteConversation, RemoteMessage } from '../mirror/types';
+import type { Availability, Capabilities, ConnectionState, ConversationStatus } from '../../../shared/domain';
+import type { RemoteConversation, RemoteEdit, RemoteFeedEntry, RemoteMessage } from '../mirror/types';
 
-export interface ConnectorCapabilities {
-  /** The backend keeps resolve/close itself; otherwise the console keeps a local status. */
-  serverStatus: boolean;
-  /** A repeated clientId returns the same message: replies are exactly-once. */
-  idempotentSend: boolean;
-  /** 'cursor': fetch only what changed (after=/updatedSince=); 'page-back': walk history back to known ids. */
-  catchUp: 'cursor' | 'page-back';
-  readReceipts: boolean;
-  typing: boolean;
-  /** 'inbox': conversations with replies; 'feed': notifications only, nothing to reply to. */
-  shape: 'inbox' | 'feed';
-}
+/** What a kind can do; the engine and the inbox obey it (src/shared/domain.ts). */
+export type ConnectorCapabilities = Capabilities;
 
 /** Why a call failed, which decides what the engine and the outbox do next. */
 export type ConnectorErrorKind =
@@ -52,6 +42,12 @@ export interface ConnectorSink {
   /** Something changed in this conversation that the event did not carry: fetch what is new. */
   stale(conversationRemoteId: string): void;
   messages(conversationRemoteId: string, messages: RemoteMessage[]): void;
+  /** A known message's text changed (jwt-ws message_edit). Unknown ids are fetched. */
+  edited(conversationRemoteId: string, edits: RemoteEdit[]): void;
+  /** Messages the backend deleted: hidden everywhere, kept in the file. */
+  deleted(conversationRemoteId: string, messageRemoteIds: string[], deletedAt: number): void;
+  /** Entries of a notification feed (shape 'feed'). */
+  feed(entries: RemoteFeedEntry[]): void;
   read(conversationRemoteId: string, messageRemoteIds: string[], readAt: number, reader: 'visitor' | 'admin'): void;
   typing(conversationRemoteId: string, who: 'visitor' | 'admin', isTyping: boolean): void;
   visitorOnline(conversationRemoteId: string, online: boolean): void;
@@ -83,4 +79,8 @@ export interface Connector {
   setAvailability(availability: Availability): Promise<void>;
   /** The conversations the user has open: connectors subscribe to their per-conversation channels. */
   watch(conversationRemoteIds: string[]): void;
+  /** Feed kinds: entries newest first, for catch-up after a reconnect. */
+  listFeed?(options: { page: string | null }): Promise<Page<RemoteFeedEntry>>;
+  /** Kinds with startConversations: starts one (an agent run) and returns it. */
+  startConversation?(input: { content: string; model?: string }): Promise<{ conversation: RemoteConversation; messages: RemoteMessage[] }>;
 }

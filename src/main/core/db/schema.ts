@@ -95,6 +95,13 @@ export const messages = sqliteTable(
     readAt: integer('read_at'),
     delivery: text('delivery').notNull().default('sent'),
     failureReason: text('failure_reason'),
+    /** text | event (a structured step: agent step, tool call, ...) | system */
+    kind: text('kind').notNull().default('text'),
+    /** The event's structured data as JSON, as the backend sent it; null for plain text. */
+    payload: text('payload'),
+    editedAt: integer('edited_at'),
+    /** Deleted on the server: kept here, hidden from every list, preview, search and count. */
+    deletedAt: integer('deleted_at'),
   },
   (t) => [
     uniqueIndex('messages_conversation_remote').on(t.conversationId, t.remoteId),
@@ -104,6 +111,31 @@ export const messages = sqliteTable(
     index('messages_unread')
       .on(t.conversationId)
       .where(sql`read_at IS NULL AND sender_type = 'visitor'`),
+  ],
+);
+
+/** Notification feeds (accounts of shape 'feed'): invites, accepted/declined challenges, ... */
+export const feedEntries = sqliteTable(
+  'feed_entries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    remoteId: text('remote_id').notNull(),
+    type: text('type').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    payload: text('payload'),
+    createdAt: integer('created_at').notNull(),
+    /** Read on this computer (feeds have no read state on the server). */
+    readAt: integer('read_at'),
+  },
+  (t) => [
+    uniqueIndex('feed_entries_account_remote').on(t.accountId, t.remoteId),
+    index('feed_entries_recent').on(t.createdAt, t.id),
+    index('feed_entries_account_recent').on(t.accountId, t.createdAt, t.id),
+    index('feed_entries_unread').on(t.accountId).where(sql`read_at IS NULL`),
   ],
 );
 

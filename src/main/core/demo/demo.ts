@@ -1,14 +1,35 @@
-// "Try the demo": runs the reference portfolio backend (backends/portfolio) inside the core, on
+// "Try the demo": runs the reference portfolio backend (backends/portfolio) inside the app, on
 // loopback only, with demo conversations and simulated visitors, and connects an account to it.
 // Its data lives in the profile, so the demo's history survives a restart like a real site's.
+// The backend itself is started by a launcher the composition root passes in (src/main/demo-backend.ts):
+// the core never imports a backend.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_ADMIN, startPortfolioBackend, type PortfolioBackendHandle } from '../../../../backends/portfolio/src/index';
 import { ConsoleError } from '../../../shared/contract';
 import type { AccountService } from '../accounts/account-service';
 import type { Mirror } from '../mirror/mirror';
 
+/** A running demo site. */
+export interface DemoBackend {
+  apiUrl: string;
+  visitorUrl: string;
+  admin: { email: string; password: string };
+  pusher: { key: string; cluster: string; host: string; port: number };
+  close(): Promise<void>;
+}
+
+export type DemoBackendLauncher = (options: {
+  dataDir: string;
+  seedDemo: boolean;
+  simulate: number;
+  publicDir?: string;
+  nativeBinding?: string;
+  log: (line: string) => void;
+}) => Promise<DemoBackend>;
+
 export interface DemoDeps {
+  /** Starts the demo site; without one the build has no demo. */
+  launch?: DemoBackendLauncher;
   dataDir: string;
   mirror: Mirror;
   accounts: AccountService;
@@ -23,7 +44,7 @@ export interface DemoDeps {
 export const DEMO_ACCOUNT_NAME = 'Demo site (on this computer)';
 
 export class Demo {
-  private backend: PortfolioBackendHandle | null = null;
+  private backend: DemoBackend | null = null;
 
   constructor(private readonly deps: DemoDeps) {}
 
@@ -35,18 +56,16 @@ export class Demo {
     return this.deps.mirror.accounts.list().find((a) => (JSON.parse(a.config) as { demo?: boolean }).demo === true);
   }
 
-  private async startBackend(): Promise<PortfolioBackendHandle> {
+  private async startBackend(): Promise<DemoBackend> {
     if (this.backend) return this.backend;
+    const launch = this.deps.launch;
+    if (!launch) throw new ConsoleError('unavailable', 'This build has no demo site.');
     const dataDir = join(this.deps.dataDir, 'demo-backend');
     const fresh = !existsSync(join(dataDir, 'portfolio.sqlite'));
     try {
-      this.backend = await startPortfolioBackend({
-        host: '127.0.0.1',
-        port: 0,
-        pusherPort: 0,
+      this.backend = await launch({
         dataDir,
         seedDemo: fresh,
-        admin: { ...DEMO_ADMIN },
         simulate: this.deps.visitors ?? 3,
         ...(this.deps.publicDir ? { publicDir: this.deps.publicDir } : {}),
         ...(this.deps.nativeBinding ? { nativeBinding: this.deps.nativeBinding } : {}),
@@ -68,7 +87,7 @@ export class Demo {
     this.deps.mirror.accounts.update(account.id, { baseUrl: backend.apiUrl, config: this.config(backend) });
   }
 
-  private config(backend: PortfolioBackendHandle) {
+  private config(backend: DemoBackend) {
     return {
       demo: true,
       extensions: true,
@@ -80,13 +99,10 @@ export class Demo {
     const backend = await this.startBackend();
     const existing = this.demoAccount();
     if (existing) return { accountId: existing.id, visitorUrl: backend.visitorUrl };
-    const account = await this.deps.accounts.connectPortfolio({
-      siteUrl: backend.apiUrl,
-      email: DEMO_ADMIN.email,
-      password: DEMO_ADMIN.password,
-      name: DEMO_ACCOUNT_NAME,
-      extraConfig: { demo: true },
-    });
+    const account = await this.deps.accounts.connect(
+      { kind: 'portfolio', siteUrl: backend.apiUrl, email: backend.admin.email, password: backend.admin.password, name: DEMO_ACCOUNT_NAME },
+      { demo: true },
+    );
     return { accountId: account.id, visitorUrl: backend.visitorUrl };
   }
 

@@ -119,7 +119,7 @@ export class ConversationsRepo {
     this.countsAll = counts(false);
     this.countsForAccount = counts(true);
     this.recountUnread = sqlite.prepare(
-      "UPDATE conversations SET unread_count = (SELECT count(*) FROM messages WHERE conversation_id = @id AND read_at IS NULL AND sender_type = 'visitor') WHERE id = @id",
+      "UPDATE conversations SET unread_count = (SELECT count(*) FROM messages WHERE conversation_id = @id AND read_at IS NULL AND sender_type = 'visitor' AND deleted_at IS NULL) WHERE id = @id",
     );
     this.ftsInsert = sqlite.prepare('INSERT INTO conversations_fts (rowid, visitor_name, visitor_email) VALUES (?, ?, ?)');
     this.ftsDelete = sqlite.prepare(
@@ -136,7 +136,7 @@ export class ConversationsRepo {
       .limit(STATUS_HISTORY_LIMIT)
       .prepare();
     this.newestMessage = sqlite.prepare<{ id: number }, { createdAt: number; content: string }>(
-      'SELECT created_at AS createdAt, content FROM messages WHERE conversation_id = @id ORDER BY created_at DESC, seq DESC, id DESC LIMIT 1',
+      'SELECT created_at AS createdAt, content FROM messages WHERE conversation_id = @id AND deleted_at IS NULL ORDER BY created_at DESC, seq DESC, id DESC LIMIT 1',
     );
     // Same expression as the conversations_account_visitor_email index, so the lookup uses it.
     this.sameVisitor = sqlite.prepare<{ accountId: number; email: string }, { firstSeenAt: number; count: number }>(
@@ -244,7 +244,7 @@ export class ConversationsRepo {
   }
 
   /**
-   * A message was deleted (a discarded reply): if the list's preview showed it, the preview and
+   * A message was deleted (a discarded reply, or deleted on the server) or edited: if the list's preview showed it, the preview and
    * last activity go back to the newest message left. Call inside the deleting transaction.
    */
   forgetPreviewOf(id: number, removed: { createdAt: number; content: string }, now: number): void {
@@ -256,6 +256,17 @@ export class ConversationsRepo {
       .set({ lastMessageAt: newest?.createdAt ?? row.createdAt, lastMessagePreview: newest ? newest.content.slice(0, 200) : null, updatedAt: now })
       .where(eq(conversations.id, id))
       .run();
+  }
+
+  /** After a server-side edit or delete: the preview and last activity follow the newest visible message. */
+  refreshPreview(id: number, now: number): void {
+    const row = this.byId.get({ id });
+    if (!row) return;
+    const newest = this.newestMessage.get({ id });
+    const preview = newest ? newest.content.slice(0, 200) : null;
+    const at = newest?.createdAt ?? row.createdAt;
+    if (row.lastMessagePreview === preview && row.lastMessageAt === at) return;
+    this.db.update(conversations).set({ lastMessageAt: at, lastMessagePreview: preview, updatedAt: now }).where(eq(conversations.id, id)).run();
   }
 
   /** The one place unread counts are derived: visitor messages not yet read. */

@@ -4,7 +4,10 @@ import type { DeliveryState, Message, SenderType } from '../../../shared/domain'
 import type { Db } from '../db/open';
 import { messages } from '../db/schema';
 import { decodeCursor, encodeCursor, placeholderSet, toMessage, type MessageRow } from './rows';
-import { PENDING_SEQ, type RemoteMessage } from './types';
+import { PENDING_SEQ, type RemoteEdit, type RemoteMessage } from './types';
+
+/** The JSON text a payload is stored as; null for none. */
+const payloadText = (payload: unknown): string | null => (payload === undefined || payload === null ? null : JSON.stringify(payload));
 
 const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
 
@@ -41,6 +44,8 @@ export class MessagesRepo {
   private readonly updateFetchedStmt;
   private readonly ftsInsert;
   private readonly ftsDelete;
+  private readonly editStmt;
+  private readonly deleteStmt;
 
   constructor(
     private readonly db: Db,
@@ -61,7 +66,13 @@ export class MessagesRepo {
       .from(messages)
       // A row value, which SQLite seeks to in messages_conversation_order; the equivalent OR of
       // comparisons scanned every newer message of the conversation (bench: ORM, open).
-      .where(and(eq(messages.conversationId, sql.placeholder('conversationId')), sql`(${messages.createdAt}, ${messages.seq}, ${messages.id}) < (${t}, ${s}, ${id})`))
+      .where(
+        and(
+          eq(messages.conversationId, sql.placeholder('conversationId')),
+          sql`(${messages.createdAt}, ${messages.seq}, ${messages.id}) < (${t}, ${s}, ${id})`,
+          isNull(messages.deletedAt),
+        ),
+      )
       .orderBy(desc(messages.createdAt), desc(messages.seq), desc(messages.id))
       .limit(sql.placeholder('limit'))
       .prepare();
@@ -83,7 +94,22 @@ export class MessagesRepo {
         createdAt: p('createdAt'),
         readAt: p('readAt'),
         delivery: p('delivery'),
+        kind: p('kind'),
+        payload: p('payload'),
+        editedAt: p('editedAt'),
+        deletedAt: p('deletedAt'),
       })
+      .prepare();
+    this.editStmt = db
+      .update(messages)
+      .set(placeholderSet<typeof messages.$inferInsert>({ content: p('content'), editedAt: p('editedAt'), payload: p('payload') }))
+      .where(eq(messages.id, p('id')))
+      .returning()
+      .prepare();
+    this.deleteStmt = db
+      .update(messages)
+      .set(placeholderSet<typeof messages.$inferInsert>({ deletedAt: p('deletedAt') }))
+      .where(eq(messages.id, p('id')))
       .prepare();
     this.updateFetchedStmt = db
       .update(messages)
@@ -127,9 +153,19 @@ export class MessagesRepo {
         known = byClient;
       }
       if (known) {
+        if (known.deletedAt !== null) continue; // deleted stays deleted, whatever a later page says
+        if (m.deletedAt) {
+          this.hide(known, m.deletedAt);
+          mergeApplied(result, { added: [], updated: [], removed: [known.id] });
+          continue;
+        }
+        const edited = this.applyEdit(known, m);
         const readAt = m.readAt ?? known.readAt;
         const delivery: DeliveryState = known.senderType === 'admin' ? (readAt ? 'read' : 'sent') : (known.delivery as DeliveryState);
-        if (known.remoteId === m.remoteId && known.readAt === readAt && known.delivery === delivery) continue;
+        if (known.remoteId === m.remoteId && known.readAt === readAt && known.delivery === delivery) {
+          if (edited) result.updated.push(toMessage(edited));
+          continue;
+        }
         const row = this.updateFetchedStmt.get({ id: known.id, remoteId: m.remoteId, seq: m.seq ?? 0, createdAt: m.createdAt, readAt, delivery })!;
         result.updated.push(toMessage(row));
         continue;
@@ -146,21 +182,69 @@ export class MessagesRepo {
         createdAt: m.createdAt,
         readAt: m.readAt ?? null,
         delivery: m.senderType === 'admin' && m.readAt ? 'read' : 'sent',
+        kind: m.kind ?? 'text',
+        payload: payloadText(m.payload),
+        editedAt: m.editedAt ?? null,
+        deletedAt: m.deletedAt ?? null,
       });
-      result.added.push(toMessage(row));
+      // A message first seen already deleted is kept (the history is complete) but never shown.
+      if (row.deletedAt === null) result.added.push(toMessage(row));
     }
     return result;
   }
 
+  /** A fetched copy whose text differs from ours: the backend edited it. Re-indexes the text. */
+  private applyEdit(known: MessageRow, m: RemoteMessage): MessageRow | null {
+    if (known.content === m.content && (m.payload === undefined || payloadText(m.payload) === known.payload)) return null;
+    if (known.delivery === 'pending') return null; // our own text, not yet acknowledged
+    return this.setContent(known, m.content, m.editedAt ?? known.editedAt, m.payload === undefined ? known.payload : payloadText(m.payload));
+  }
+
+  private setContent(known: MessageRow, content: string, editedAt: number | null, payload: string | null): MessageRow {
+    this.ftsDelete.run(known.id, known.content);
+    this.ftsInsert.run(known.id, content);
+    return this.editStmt.get({ id: known.id, content, editedAt, payload })!;
+  }
+
+  /** Live edits (the event carries only the new text). Returns the rows changed; unknown ids are left out. */
+  edit(conversationId: number, edits: RemoteEdit[]): { updated: Message[]; unknown: string[] } {
+    const updated: Message[] = [];
+    const unknown: string[] = [];
+    for (const e of edits) {
+      const known = this.byRemote.get({ conversationId, remoteId: e.remoteId });
+      if (!known) unknown.push(e.remoteId);
+      else if (known.deletedAt === null && known.content !== e.content) updated.push(toMessage(this.setContent(known, e.content, e.editedAt, known.payload)));
+    }
+    return { updated, unknown };
+  }
+
+  /** Deleted on the server: hidden everywhere and out of search. Returns the local ids hidden. */
+  markDeleted(conversationId: number, remoteIds: string[], at: number): number[] {
+    const hidden: number[] = [];
+    for (const remoteId of remoteIds) {
+      const known = this.byRemote.get({ conversationId, remoteId });
+      if (known && known.deletedAt === null) {
+        this.hide(known, at);
+        hidden.push(known.id);
+      }
+    }
+    return hidden;
+  }
+
+  private hide(known: MessageRow, at: number): void {
+    this.ftsDelete.run(known.id, known.content);
+    this.deleteStmt.run({ id: known.id, deletedAt: at });
+  }
+
   /** Our own reply, shown at once as pending until the server acknowledges it. */
   insertPending(input: { conversationId: number; clientId: string; senderType: SenderType; senderName: string | null; content: string; createdAt: number }): Message {
-    return toMessage(this.insert({ ...input, remoteId: null, senderId: null, seq: PENDING_SEQ, readAt: null, delivery: 'pending' }));
+    return toMessage(this.insert({ ...input, remoteId: null, senderId: null, seq: PENDING_SEQ, readAt: null, delivery: 'pending', kind: 'text', payload: null, editedAt: null, deletedAt: null }));
   }
 
   /** Inserts a message and its FTS row; the returned row is what a SELECT would read back. */
   private insert(values: Omit<MessageRow, 'id' | 'failureReason'>): MessageRow {
     const id = Number(this.insertStmt.run(values).lastInsertRowid);
-    this.ftsInsert.run(id, values.content);
+    if (values.deletedAt === null) this.ftsInsert.run(id, values.content);
     return { ...values, id, failureReason: null };
   }
 
@@ -173,7 +257,7 @@ export class MessagesRepo {
   remove(id: number): boolean {
     const row = this.byId.get({ id });
     if (!row) return false;
-    this.ftsDelete.run(row.id, row.content);
+    if (row.deletedAt === null) this.ftsDelete.run(row.id, row.content);
     this.db.delete(messages).where(eq(messages.id, id)).run();
     return true;
   }
@@ -206,7 +290,7 @@ export class MessagesRepo {
     return this.db
       .select({ remoteId: messages.remoteId })
       .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), eq(messages.senderType, 'visitor'), isNotNull(messages.remoteId)))
+      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), eq(messages.senderType, 'visitor'), isNotNull(messages.remoteId), isNull(messages.deletedAt)))
       .all()
       .map((r) => r.remoteId!);
   }
@@ -229,7 +313,7 @@ export class MessagesRepo {
     return this.db
       .select()
       .from(messages)
-      .where(eq(messages.conversationId, conversationId))
+      .where(and(eq(messages.conversationId, conversationId), isNull(messages.deletedAt)))
       .orderBy(asc(messages.createdAt), asc(messages.seq), asc(messages.id))
       .all()
       .map(toMessage);

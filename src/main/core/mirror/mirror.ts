@@ -3,6 +3,7 @@ import type { OpenedDatabase } from '../db/open';
 import { AccountsRepo } from './accounts-repo';
 import { AttentionRepo } from './attention-repo';
 import { ConversationsRepo } from './conversations-repo';
+import { FeedRepo } from './feed-repo';
 import { MessagesRepo } from './messages-repo';
 import { OutboxRepo } from './outbox-repo';
 import { SyncCursorsRepo } from './sync-cursors-repo';
@@ -16,6 +17,7 @@ export class Mirror {
   readonly outbox: OutboxRepo;
   readonly cursors: SyncCursorsRepo;
   readonly attention: AttentionRepo;
+  readonly feed: FeedRepo;
 
   constructor(private readonly database: OpenedDatabase) {
     this.conversations = new ConversationsRepo(database.db, database.sqlite);
@@ -26,6 +28,7 @@ export class Mirror {
     this.outbox = new OutboxRepo(database.db, database.sqlite);
     this.cursors = new SyncCursorsRepo(database.db);
     this.attention = new AttentionRepo(database.sqlite);
+    this.feed = new FeedRepo(database.sqlite);
   }
 
   /** Runs fn in one immediate transaction: a burst of realtime events commits once. */

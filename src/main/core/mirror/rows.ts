@@ -1,5 +1,5 @@
 // Row → domain mapping, in one place for every repository.
-import type { ConversationStatus, ConversationSummary, DeliveryState, Message, SenderType } from '../../../shared/domain';
+import type { ConversationStatus, ConversationSummary, DeliveryState, Message, MessageKind, SenderType } from '../../../shared/domain';
 import type { Placeholder } from 'drizzle-orm';
 import type { conversations, messages } from '../db/schema';
 
@@ -35,7 +35,20 @@ export const toMessage = (row: MessageRow): Message => ({
   readAt: row.readAt,
   delivery: row.delivery as DeliveryState,
   failureReason: row.failureReason,
+  kind: row.kind as MessageKind,
+  payload: parsePayload(row.payload),
+  editedAt: row.editedAt,
 });
+
+/** Payloads are stored as the JSON they came as; an unreadable one reads as null, never throws. */
+function parsePayload(payload: string | null): unknown {
+  if (payload === null) return null;
+  try {
+    return JSON.parse(payload) as unknown;
+  } catch {
+    return null;
+  }
+}
 
 /** Keyset cursors are opaque to the renderer: "<time>:<seq>:<id>" in base36. */
 export const encodeCursor = (...parts: number[]): string => parts.map((p) => p.toString(36)).join(':');

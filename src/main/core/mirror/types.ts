@@ -1,6 +1,6 @@
 // What connectors hand to the mirror: the backend's view of a conversation or a message,
 // already translated from the wire format of its kind.
-import type { ConversationStatus, SenderType } from '../../../shared/domain';
+import type { ConversationStatus, MessageKind, SenderType } from '../../../shared/domain';
 
 export interface RemoteConversation {
   remoteId: string;
@@ -25,6 +25,32 @@ export interface RemoteMessage {
   content: string;
   createdAt: number;
   readAt?: number | null;
+  /** 'text' when omitted. */
+  kind?: MessageKind;
+  /** Structured data of an event (kept as JSON, searchable through `content`). */
+  payload?: unknown;
+  /** Set when the backend reports the message was edited; the content is the edited text. */
+  editedAt?: number | null;
+  /** Set when the backend deleted it: the row is kept but hidden everywhere (list, preview, search, unread). */
+  deletedAt?: number | null;
+}
+
+/** An edit of a known message, from a live event that carries only the new text. */
+export interface RemoteEdit {
+  remoteId: string;
+  content: string;
+  editedAt: number;
+}
+
+/** One entry of a notification feed, translated from its kind's wire format. */
+export interface RemoteFeedEntry {
+  remoteId: string;
+  type: string;
+  /** One line for the list and the OS notification. */
+  title: string;
+  body: string;
+  payload?: unknown;
+  createdAt: number;
 }
 
 export const PENDING_SEQ = Number.MAX_SAFE_INTEGER;

@@ -5,14 +5,14 @@
 //   - live events are queued and applied together, one transaction per burst;
 //   - a conversation the events only hint at (an alert, a new conversation) is fetched from its
 //     last known message on.
-import type { ConnectionState, ConversationStatus } from '../../../shared/domain';
-import type { ConnectionStatus } from '../api/handlers';
+import type { ConnectionState, ConnectionStatus, ConversationStatus } from '../../../shared/domain';
 import type { Connector, ConnectorSink } from '../connectors/connector';
 import { ConnectorError } from '../connectors/connector';
 import type { EventBus } from '../events';
 import { mergeApplied, type AppliedMessages } from '../mirror/messages-repo';
 import type { Mirror } from '../mirror/mirror';
-import type { RemoteConversation, RemoteMessage } from '../mirror/types';
+import type { RemoteConversation, RemoteEdit, RemoteFeedEntry, RemoteMessage } from '../mirror/types';
+import type { FeedEntry } from '../../../shared/domain';
 import type { Timers } from './timers';
 
 const PAGE = 100;
@@ -40,12 +40,15 @@ interface Burst {
   patches: { remoteId: string; patch: { serverStatus?: ConversationStatus; visitorOnline?: boolean } }[];
   messages: { remoteId: string; messages: RemoteMessage[] }[];
   reads: { remoteId: string; ids: string[]; at: number }[];
+  edits: { remoteId: string; edits: RemoteEdit[] }[];
+  deletions: { remoteId: string; ids: string[]; at: number }[];
+  feed: RemoteFeedEntry[];
 }
 
 /** Thrown after an await when the engine was stopped meanwhile: the database may be closed. */
 class Stopped extends Error {}
 
-const emptyBurst = (): Burst => ({ conversations: [], patches: [], messages: [], reads: [] });
+const emptyBurst = (): Burst => ({ conversations: [], patches: [], messages: [], reads: [], edits: [], deletions: [], feed: [] });
 
 export class AccountSync {
   private link: Link = 'offline';
@@ -165,6 +168,9 @@ export class AccountSync {
       const c = this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId);
       if (c) this.deps.events.emit('typing', { conversationId: c.id, who, isTyping });
     },
+    edited: (remoteId, edits) => this.queue((b) => b.edits.push({ remoteId, edits })),
+    deleted: (remoteId, ids, at) => this.queue((b) => b.deletions.push({ remoteId, ids, at })),
+    feed: (entries) => this.queue((b) => b.feed.push(...entries)),
     visitorOnline: (remoteId, online) => this.queue((b) => b.patches.push({ remoteId, patch: { visitorOnline: online } })),
     warn: (message) => {
       if (message !== this.lastWarn) this.deps.log(`sync ${this.deps.accountId}: ${message}`);
@@ -195,6 +201,7 @@ export class AccountSync {
       if (into) mergeApplied(into, next);
       else changes.set(id, next);
     };
+    let feedAdded: FeedEntry[] = [];
     mirror.transaction(() => {
       // Live events: a status they change is recorded in the history as the server's.
       for (const c of burst.conversations) touched.add(mirror.conversations.upsert(accountId, c, now, 'server').row.id);
@@ -219,7 +226,32 @@ export class AccountSync {
         mirror.conversations.recountUnreadFor(row.id);
         touched.add(row.id);
       }
+      for (const { remoteId, edits } of burst.edits) {
+        const row = mirror.conversations.findByRemote(accountId, remoteId);
+        if (!row) {
+          this.stale.add(remoteId);
+          continue;
+        }
+        const { updated, unknown } = mirror.messages.edit(row.id, edits);
+        if (unknown.length) this.stale.add(remoteId); // an edit of a message not here yet: fetch it
+        if (!updated.length) continue;
+        push(row.id, { added: [], updated, removed: [] });
+        mirror.conversations.refreshPreview(row.id, now);
+        touched.add(row.id);
+      }
+      for (const { remoteId, ids, at } of burst.deletions) {
+        const row = mirror.conversations.findByRemote(accountId, remoteId);
+        if (!row) continue;
+        const removed = mirror.messages.markDeleted(row.id, ids, at);
+        if (!removed.length) continue;
+        push(row.id, { added: [], updated: [], removed });
+        mirror.conversations.refreshPreview(row.id, now);
+        mirror.conversations.recountUnreadFor(row.id);
+        touched.add(row.id);
+      }
+      if (burst.feed.length) feedAdded = mirror.feed.add(accountId, burst.feed);
     });
+    if (feedAdded.length) this.deps.events.emit('feed.changed', { accountId, entries: feedAdded });
     for (const [conversationId, result] of changes) emitMessageChanges(this.deps.events, conversationId, result);
     if (touched.size) this.deps.events.emit('conversations.changed', { accountId, conversationIds: [...touched] });
     if (this.stale.size) this.fetchStale();
@@ -232,6 +264,8 @@ export class AccountSync {
     const newest = result.added.reduce<(typeof result.added)[number] | null>((best, m) => (best && best.createdAt > m.createdAt ? best : m), null);
     if (newest) mirror.conversations.touch(conversationId, newest.createdAt, newest.content.slice(0, 200), now);
     if (result.added.length || result.updated.length || result.removed.length) mirror.conversations.recountUnreadFor(conversationId);
+    // An edit or delete found while fetching may have changed what the preview shows.
+    if (result.removed.length || result.updated.some((m) => m.editedAt !== null)) mirror.conversations.refreshPreview(conversationId, now);
     return result;
   }
 

@@ -1,6 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { AccountKind } from '../../../shared/domain';
+import { kindForms, type ConnectInput } from '../../../shared/kinds';
 import { api } from '../api';
+import { KindFields, kindInput, missingFields } from './KindFields';
+
+const offeredKinds = Object.keys(kindForms) as AccountKind[];
 
 interface Props {
   onConnected: () => void;
@@ -11,9 +16,9 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function FirstRun({ onConnected, onCancel }: Props) {
   const { t } = useTranslation();
-  const [siteUrl, setSiteUrl] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const [kind, setKind] = useState<AccountKind>(offeredKinds[0] ?? 'portfolio');
+  const [values, setValues] = useState<Record<string, string>>({});
+  const form = kindForms[kind];
   const [busy, setBusy] = useState<'demo' | 'connect' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [showForm, setShowForm] = useState(false);
@@ -33,14 +38,17 @@ export function FirstRun({ onConnected, onCancel }: Props) {
 
   const connect = async (event: FormEvent) => {
     event.preventDefault();
-    if (!siteUrl.trim() || !email.trim() || !password) {
-      setError(t('firstRun.fillAll'));
+    if (!form) return;
+    const missing = missingFields(form.connect, values);
+    if (missing.length) {
+      setError(t('firstRun.fillAll', { fields: missing.map((f) => t(f.label)).join(', ') }));
       return;
     }
     setBusy('connect');
     setError(null);
     try {
-      await api().invoke('accounts.connect', { kind: 'portfolio', siteUrl: siteUrl.trim(), email: email.trim(), password });
+      // The core checks the input against the kind's schema (src/shared/kinds).
+      await api().invoke('accounts.connect', kindInput(kind, form.connect, values) as unknown as ConnectInput);
       onConnected();
     } catch (e) {
       setError(errorText(e));
@@ -64,17 +72,17 @@ export function FirstRun({ onConnected, onCancel }: Props) {
           ) : (
             <form onSubmit={connect} className="connect-form" aria-label={t('firstRun.connectYourSite')}>
               <label>
-                {t('firstRun.siteUrl')}
-                <input type="url" inputMode="url" autoComplete="url" placeholder="https://example.com" value={siteUrl} onChange={(e) => setSiteUrl(e.target.value)} autoFocus />
+                {t('firstRun.backend')}
+                <select value={kind} onChange={(e) => setKind(e.target.value as AccountKind)}>
+                  {offeredKinds.map((k) => (
+                    <option key={k} value={k}>
+                      {t(kindForms[k]!.label)}
+                    </option>
+                  ))}
+                </select>
               </label>
-              <label>
-                {t('firstRun.email')}
-                <input type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
-              </label>
-              <label>
-                {t('firstRun.password')}
-                <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
-              </label>
+              {form && <p className="muted small">{t(form.description)}</p>}
+              {form && <KindFields fields={form.connect} values={values} onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} autoFocus />}
               <button type="submit" className="primary" disabled={busy !== null}>
                 {busy === 'connect' ? t('firstRun.connecting') : t('firstRun.connect')}
               </button>

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Availability, ConversationStatus } from '../../../../shared/domain';
 import type { RemoteConversation, RemoteMessage } from '../../mirror/types';
 import { ConnectorError, type Connector, type ConnectorCapabilities, type ConnectorSink, type Page } from '../connector';
+import { portfolioCapabilities } from './capabilities';
 import { RestClient } from './rest-client';
 import {
   ConfigResult,
@@ -66,14 +67,7 @@ export class PortfolioConnector implements Connector {
 
   constructor(private readonly options: PortfolioConnectorOptions) {
     this.rest = new RestClient({ baseUrl: options.baseUrl, token: options.token, ...(options.fetch ? { fetch: options.fetch } : {}) });
-    this.capabilities = {
-      serverStatus: true,
-      idempotentSend: options.extensions,
-      catchUp: options.extensions ? 'cursor' : 'page-back',
-      readReceipts: options.extensions,
-      typing: true,
-      shape: 'inbox',
-    };
+    this.capabilities = portfolioCapabilities(options.extensions);
   }
 
   async connect(sink: ConnectorSink): Promise<void> {

@@ -1,0 +1,6 @@
+// The one list of the kinds this build speaks. A new kind adds its folder and one line here
+// (and its input schemas in src/shared/kinds).
+import { portfolioKind } from './portfolio/kind';
+import type { AnyKindDefinition } from './registry';
+
+export const builtInKinds: readonly AnyKindDefinition[] = [portfolioKind];

@@ -1,0 +1,31 @@
+// How the "Add a site" and "Sign in again" forms of a kind are drawn. The renderer draws every
+// kind's form from this description, so adding a kind needs no new component; the zod schema
+// beside it in the kind's file is what the core accepts.
+
+export interface KindField {
+  /** The key in the accounts.connect / accounts.signIn input. Values are strings. */
+  name: string;
+  input: 'url' | 'text' | 'email' | 'password' | 'textarea';
+  /** i18n key of the label (and the field's accessible name). */
+  label: string;
+  /** i18n key of a short help text shown under the field. */
+  help?: string;
+  required: boolean;
+  autoComplete?: string;
+  placeholder?: string;
+  /** Shown under "Advanced" (self-hosted realtime servers, tests). */
+  advanced?: boolean;
+}
+
+export interface KindForm {
+  /** i18n key of the kind's name in the "Backend" control. */
+  label: string;
+  /** i18n key of one sentence saying what this kind is. */
+  description: string;
+  connect: KindField[];
+  signIn: KindField[];
+}
+
+export const siteUrlField: KindField = { name: 'siteUrl', input: 'url', label: 'kinds.fields.siteUrl', required: true, autoComplete: 'url', placeholder: 'https://example.com' };
+export const emailField: KindField = { name: 'email', input: 'email', label: 'kinds.fields.email', required: true, autoComplete: 'username' };
+export const passwordField: KindField = { name: 'password', input: 'password', label: 'kinds.fields.password', required: true, autoComplete: 'current-password' };

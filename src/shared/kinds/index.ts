@@ -1,0 +1,24 @@
+// Every backend kind's account input, as one discriminated union over `kind`. A kind adds its
+// file beside this one (schemas + form) and one entry in each list below; the core registers
+// its connector once in src/main/core/connectors/kinds.ts.
+import { z } from 'zod';
+import type { AccountKind } from '../domain';
+import type { KindForm } from './fields';
+import { PortfolioConnect, PortfolioSignIn, portfolioForm } from './portfolio';
+
+export const ConnectInput = z.discriminatedUnion('kind', [PortfolioConnect]);
+export type ConnectInput = z.infer<typeof ConnectInput>;
+
+export const SignInInput = z.discriminatedUnion('kind', [PortfolioSignIn]);
+export type SignInInput = z.infer<typeof SignInInput>;
+
+/** The kinds "Add a site" offers, in the order it offers them. */
+export const kindForms: Partial<Record<AccountKind, KindForm>> = {
+  portfolio: portfolioForm,
+};
+
+export type ConnectInputOf<K extends AccountKind> = Extract<ConnectInput, { kind: K }>;
+export type SignInInputOf<K extends AccountKind> = Extract<SignInInput, { kind: K }>;
+
+export type { KindField, KindForm } from './fields';
+export { PusherSettings } from './portfolio';
