@@ -161,7 +161,7 @@ export interface TestCore {
   close(): Promise<void>;
 }
 
-export async function startTestCore(dataDir: string): Promise<TestCore> {
+export async function startTestCore(dataDir: string, options: { fetch?: typeof fetch } = {}): Promise<TestCore> {
   const logs: string[] = [];
   const core = createCore({
     dataDir,
@@ -170,6 +170,7 @@ export async function startTestCore(dataDir: string): Promise<TestCore> {
     secrets: new PlainFileSecretStore(join(dataDir, 'secrets.json')),
     mode: 'web',
     version: 'test',
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     log: (m) => {
       logs.push(m);
       if (process.env.SWITCHBOARD_TEST_LOG) console.log(m);

@@ -7,6 +7,8 @@ import { Envelope } from './wire';
 export interface RestClientOptions {
   baseUrl: string;
   token: () => string | undefined;
+  /** How the token travels (default `Authorization: Bearer`; the deployed site wants its cookie). */
+  authHeaders?: (token: string) => Record<string, string>;
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
@@ -33,7 +35,7 @@ export class RestClient {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const token = auth ? this.options.token() : undefined;
     if (auth && !token) throw new ConnectorError('auth', 'Not signed in.');
-    if (token) headers.Authorization = `Bearer ${token}`;
+    if (token) Object.assign(headers, this.options.authHeaders ? this.options.authHeaders(token) : { Authorization: `Bearer ${token}` });
     let res: Response;
     try {
       res = await this.fetchFn(new URL(path, this.options.baseUrl), {
