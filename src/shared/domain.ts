@@ -56,6 +56,11 @@ export const Capabilities = z.object({
   shape: z.enum(['inbox', 'feed']),
   /** The user can start a conversation from the console (agent backends); false when absent. */
   startConversations: z.boolean().optional(),
+  /**
+   * The backend keeps the owner's read state (a mark-read call) without read receipts to the
+   * visitor (the portfolio site as deployed); false when absent.
+   */
+  serverReadState: z.boolean().optional(),
 });
 export type Capabilities = z.infer<typeof Capabilities>;
 

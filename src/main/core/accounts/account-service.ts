@@ -191,7 +191,8 @@ export class AccountService {
       const remoteIds = mirror.messages.unreadRemoteIds(conversation.id);
       const read = mirror.messages.markRead(conversation.id, 'visitor', clock());
       mirror.conversations.recountUnreadFor(conversation.id);
-      if (runtime.connector.capabilities.readReceipts) runtime.outbox.enqueueRead(conversation.id, remoteIds, randomUUID());
+      const { readReceipts, serverReadState } = runtime.connector.capabilities;
+      if (readReceipts || serverReadState) runtime.outbox.enqueueRead(conversation.id, remoteIds, randomUUID());
       return read;
     });
   }

@@ -83,7 +83,16 @@ export const portfolioKind: KindDefinition<'portfolio'> = {
     const config = accountConfig(account) as unknown as PortfolioAccountConfig;
     const token = () => credentialString(credentials.current(), 'token');
     if (config.flavour === 'deployed') {
-      return new DeployedPortfolioConnector({ baseUrl: account.baseUrl, pusher: config.pusher, token, refresh: () => credentials.refresh(), log: ctx.log, fetch: ctx.fetch });
+      return new DeployedPortfolioConnector({
+        baseUrl: account.baseUrl,
+        pusher: config.pusher,
+        token,
+        refresh: () => credentials.refresh(),
+        expiresAt: () => credentials.current()?.expiresAt ?? null,
+        renewable: () => credentialString(credentials.current(), 'siteSecret') !== undefined,
+        log: ctx.log,
+        fetch: ctx.fetch,
+      });
     }
     return new PortfolioConnector({ baseUrl: account.baseUrl, pusher: config.pusher, extensions: config.extensions, token, log: ctx.log, fetch: ctx.fetch });
   },

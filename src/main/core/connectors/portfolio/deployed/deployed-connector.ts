@@ -11,6 +11,7 @@ import type { PusherSettings } from '../portfolio-connector';
 import { RestClient } from '../rest-client';
 import { diffList, mergeStatusLists, STATUSES, type ListView } from './list-diff';
 import { bindParsed, connectPusher } from './pusher-link';
+import { needsRenewal } from './session-token';
 import {
   AiSettingsChangedEvent,
   AiTypingEvent,
@@ -30,6 +31,8 @@ export const PRESENCE_CHANNEL = 'presence-admin-chat';
 const conversationChannel = (remoteId: string) => `private-conversation-${remoteId}`;
 /** Status changes from elsewhere arrive as bare conversation-updated events: re-list at most this often. */
 const LIST_REFRESH_MS = 5000;
+/** How long a conversation is followed after activity: the site's AI answers within autoReplyDelay. */
+const FOLLOW_MS = 30_000;
 
 export const deployedCapabilities = (): Capabilities => ({
   serverStatus: true,
@@ -39,6 +42,7 @@ export const deployedCapabilities = (): Capabilities => ({
   typing: true,
   shape: 'inbox',
   startConversations: false,
+  serverReadState: true,
 });
 
 export interface DeployedConnectorOptions {
@@ -48,6 +52,9 @@ export interface DeployedConnectorOptions {
   token: () => string | undefined;
   /** Renews the token (site secret) or rejects with ConnectorError('auth'). */
   refresh: () => Promise<unknown>;
+  /** The token's expiry (epoch ms) and whether this account can renew it (site-secret mode). */
+  expiresAt?: () => number | null;
+  renewable?: () => boolean;
   log?: (message: string) => void;
   fetch?: typeof fetch;
 }
@@ -67,6 +74,9 @@ export class DeployedPortfolioConnector implements Connector {
   private listTimer: ReturnType<typeof setTimeout> | null = null;
   private aiEnabled: boolean | null = null;
   private aiTyping = new Set<string>();
+  private renewing: Promise<unknown> | null = null;
+  /** Conversations subscribed for a while after activity (see activity()). */
+  private readonly followed = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly options: DeployedConnectorOptions) {
     this.fetchFn = options.fetch ?? fetch;
@@ -78,13 +88,27 @@ export class DeployedPortfolioConnector implements Connector {
     });
   }
 
+  /** Requests refused at the same moment share one renewal. */
+  private renew(): Promise<unknown> {
+    this.renewing ??= this.options.refresh().finally(() => {
+      this.renewing = null;
+    });
+    return this.renewing;
+  }
+
   /** One request; a 401 renews the session once (site secret) before it counts as signed out. */
   private async call<T extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH', path: string, schema: T, body?: unknown): Promise<z.output<T>> {
+    if (this.options.renewable?.() && needsRenewal(this.options.expiresAt?.(), Date.now())) {
+      // Renewed ahead of the end; a failure here is retried on the 401 that follows.
+      await this.renew().catch((error: unknown) => this.options.log?.(`portfolio (deployed): early renewal failed: ${String(error)}`));
+    }
+    const used = this.options.token();
     try {
       return await this.rest.request(method, path, schema, body);
     } catch (error) {
       if (!(error instanceof ConnectorError) || error.kind !== 'auth') throw error;
-      await this.options.refresh();
+      // Renewed meanwhile by another request: just try again with the new token.
+      if (this.options.token() === used) await this.renew();
       return this.rest.request(method, path, schema, body);
     }
   }
@@ -101,7 +125,7 @@ export class DeployedPortfolioConnector implements Connector {
     });
     if ((res.status === 401 || res.status === 403) && !renewed) {
       try {
-        await this.options.refresh();
+        await this.renew();
       } catch {
         this.sink?.link('auth-expired', 'The site refused the realtime sign-in; sign in again.');
         throw new Error(`auth ${res.status}`);
@@ -124,12 +148,10 @@ export class DeployedPortfolioConnector implements Connector {
     admin.bind('pusher:subscription_succeeded', () => sink.gap('subscribed to admin notifications'));
     bindParsed(admin, 'new-conversation', NewConversationEvent, warn, (e) => {
       sink.conversation({ remoteId: String(e.conversationId), visitorName: e.visitorName ?? null, createdAt: Date.parse(e.createdAt) });
-      sink.stale(String(e.conversationId));
+      this.activity(String(e.conversationId));
     });
     bindParsed(admin, 'conversation-updated', ConversationUpdatedEvent, warn, (e) => {
-      const remoteId = String(e.conversationId);
-      // An open conversation's channel carried the message itself.
-      if (!this.watched.get(remoteId)?.subscribed) sink.stale(remoteId);
+      this.activity(String(e.conversationId));
       // No status in the event: a status changed elsewhere shows up in the next list.
       this.scheduleListRefresh();
     });
@@ -137,7 +159,7 @@ export class DeployedPortfolioConnector implements Connector {
       this.aiEnabled = e.aiEnabled;
     });
     if (this.availability !== 'offline') pusher.subscribe(PRESENCE_CHANNEL);
-    for (const remoteId of [...this.watched.keys()]) this.subscribeConversation(remoteId);
+    for (const remoteId of [...this.watched.keys()]) this.watched.set(remoteId, this.subscribeConversation(remoteId));
   }
 
   async disconnect(): Promise<void> {
@@ -146,6 +168,8 @@ export class DeployedPortfolioConnector implements Connector {
     if (this.listTimer) clearTimeout(this.listTimer);
     this.listTimer = null;
     this.watched = new Map([...this.watched.keys()].map((k) => [k, null]));
+    for (const timer of this.followed.values()) clearTimeout(timer);
+    this.followed.clear();
     if (pusher) pusher.disconnect();
     this.sink?.link('offline');
   }
@@ -168,35 +192,63 @@ export class DeployedPortfolioConnector implements Connector {
     }
   }
 
-  private subscribeConversation(remoteId: string): void {
+  /**
+   * Something happened in a conversation (a visitor wrote, or a status or read change). An open
+   * conversation's channel carries its messages. Any other is followed for a while: the site's AI
+   * answers after autoReplyDelay and announces that reply on the conversation's channel only.
+   * Subscribing fetches the history once it succeeds, so nothing falls between the two.
+   */
+  private activity(remoteId: string): void {
+    if (this.watched.get(remoteId)?.subscribed) return;
+    if (this.aiEnabled === false || !this.pusher) {
+      this.sink?.stale(remoteId);
+      return;
+    }
+    const timer = this.followed.get(remoteId);
+    if (timer) clearTimeout(timer);
+    const channel = this.pusher.channel(conversationChannel(remoteId));
+    if (!channel) this.subscribeConversation(remoteId);
+    else if (!channel.subscribed) this.sink?.stale(remoteId); // subscribing, or refused: fetch now
+
+    const next = setTimeout(() => {
+      this.followed.delete(remoteId);
+      if (!this.watched.has(remoteId)) this.pusher?.unsubscribe(conversationChannel(remoteId));
+    }, FOLLOW_MS);
+    next.unref?.();
+    this.followed.set(remoteId, next);
+  }
+
+  private subscribeConversation(remoteId: string): Channel | null {
     const pusher = this.pusher;
-    if (!pusher) return;
+    if (!pusher) return null;
+    const existing = pusher.channel(conversationChannel(remoteId));
+    if (existing) return existing;
     const channel = pusher.subscribe(conversationChannel(remoteId));
-    this.watched.set(remoteId, channel);
     const warn = (m: string) => this.sink?.warn(m);
     channel.bind('pusher:subscription_succeeded', () => this.sink?.stale(remoteId));
+    channel.bind('pusher:subscription_error', (e: { status?: number; error?: string }) => {
+      // Auth refusals already reported auth-expired (authorize); the history is fetched instead.
+      this.sink?.warn(`Realtime subscription to conversation ${remoteId} failed: ${e?.error ?? e?.status ?? 'unknown'}`);
+      this.sink?.stale(remoteId);
+    });
     bindParsed(channel, 'new-message', DeployedMessage, warn, (m) => this.sink?.messages(remoteId, [toRemoteMessage(m)]));
     bindParsed(channel, 'client-typing', TypingEvent, warn, (e) => this.sink?.typing(remoteId, e.senderType, e.isTyping));
     bindParsed(channel, 'ai-typing', AiTypingEvent, warn, (e) => {
       if (e.isTyping) this.aiTyping.add(remoteId);
       else this.aiTyping.delete(remoteId);
     });
+    return channel;
   }
 
   watch(remoteIds: string[]): void {
     const wanted = new Set(remoteIds);
     for (const [remoteId] of this.watched) {
       if (!wanted.has(remoteId)) {
-        this.pusher?.unsubscribe(conversationChannel(remoteId));
+        if (!this.followed.has(remoteId)) this.pusher?.unsubscribe(conversationChannel(remoteId));
         this.watched.delete(remoteId);
       }
     }
-    for (const remoteId of wanted) {
-      if (!this.watched.has(remoteId)) {
-        if (this.pusher) this.subscribeConversation(remoteId);
-        else this.watched.set(remoteId, null);
-      }
-    }
+    for (const remoteId of wanted) if (!this.watched.has(remoteId)) this.watched.set(remoteId, this.subscribeConversation(remoteId));
   }
 
   /** Every status on its own (status=all matches nothing on this site), merged by id: three requests for any number of conversations. */
