@@ -47,8 +47,8 @@ export const PortfolioSignIn = z
   .strict();
 
 const optional = (f: KindField): KindField => ({ ...f, required: false });
-const sessionCookieField: KindField = { name: 'sessionCookie', input: 'password', label: 'kinds.fields.sessionCookie', help: 'kinds.fields.sessionCookieHelp', required: false };
-const siteSecretField: KindField = { name: 'siteSecret', input: 'password', label: 'kinds.fields.siteSecret', help: 'kinds.fields.siteSecretHelp', required: false, advanced: true };
+const sessionCookieField: KindField = { name: 'sessionCookie', input: 'textarea', label: 'kinds.fields.sessionCookie', help: 'kinds.fields.sessionCookieHelp', required: false };
+const siteSecretField: KindField = { name: 'siteSecret', input: 'text', label: 'kinds.fields.siteSecret', help: 'kinds.fields.siteSecretHelp', required: false, advanced: true };
 const adminUserIdField: KindField = { name: 'adminUserId', input: 'text', label: 'kinds.fields.adminUserId', required: false, advanced: true, placeholder: '1' };
 
 export const portfolioForm: KindForm = {

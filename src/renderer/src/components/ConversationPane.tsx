@@ -191,6 +191,9 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
 function MessageItem({ message: m, showDay, lang }: { message: Message; showDay: boolean; lang: string }) {
   const { t } = useTranslation();
   const mine = m.senderType === 'admin';
+  // The site's AI auto-responder: neither the owner nor the visitor.
+  const ai = m.senderType === 'ai';
+  const who = mine ? t('pane.you') : ai ? t('pane.assistant') : (m.senderName ?? t('list.anonymous'));
   return (
     <>
       {showDay && (
@@ -198,7 +201,8 @@ function MessageItem({ message: m, showDay, lang }: { message: Message; showDay:
           <span>{dayLabel(m.createdAt, lang)}</span>
         </li>
       )}
-      <li className={`message ${mine ? 'mine' : 'theirs'} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${mine ? t('pane.you') : (m.senderName ?? t('list.anonymous'))}, ${timeOfDay(m.createdAt, lang)}`}>
+      <li className={`message ${mine ? 'mine' : 'theirs'}${ai ? ' ai' : ''} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${who}, ${timeOfDay(m.createdAt, lang)}`}>
+        {ai && <div className="sender">{who}</div>}
         <div className="bubble">
           <MessageText text={m.content} />
         </div>

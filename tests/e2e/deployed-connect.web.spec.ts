@@ -1,0 +1,67 @@
+// "Connect your site" against the portfolio site as deployed (`--as-deployed`): the site has no
+// login API and no config endpoint, so the owner pastes the admin_session cookie and types the
+// Pusher key and cluster (and, here, the local realtime server). The demo history arrives with
+// the site's AI shown as "Assistant", and a reply reaches the site.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { startDeployedBackend, type DeployedBackendHandle } from '../../backends/portfolio/src/index';
+import { startWebApp, type WebApp } from './support/web-app';
+
+let app: WebApp;
+let site: DeployedBackendHandle;
+let dataDir: string;
+
+test.beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'switchboard-deployed-site-'));
+  site = await startDeployedBackend({ port: 0, pusherPort: 0, dataDir, seedDemo: true, ai: false });
+  app = await startWebApp();
+});
+test.afterAll(async () => {
+  await app?.stop();
+  await site?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('connect a deployed site by pasted session cookie', async ({ page }) => {
+  const login = await fetch(`${site.apiUrl}/admin/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email: site.admin!.email, password: site.admin!.password }).toString(),
+    redirect: 'manual',
+  });
+  const cookie = /admin_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1] ?? '';
+
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(app.url);
+  await page.getByRole('button', { name: 'Connect your site' }).click();
+  await page.getByRole('textbox', { name: 'Site URL' }).fill(site.apiUrl);
+  await page.getByRole('textbox', { name: 'Session cookie' }).fill(cookie);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  // No config endpoint: the form says what is missing.
+  await expect(page.getByRole('alert')).toContainText('Pusher key and cluster');
+  await page.getByRole('textbox', { name: 'Pusher key' }).fill(site.pusher.key);
+  await page.getByRole('textbox', { name: 'Pusher cluster' }).fill(site.pusher.cluster);
+  await page.getByText('Advanced').click();
+  await page.getByRole('textbox', { name: 'Realtime server (self-hosted)' }).fill(`ws://${site.pusher.host}:${site.pusher.port}`);
+  await page.screenshot({ path: 'docs/screenshots/connect-deployed-site.png', fullPage: true });
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+
+  const conversations = page.getByRole('list', { name: 'Conversations' });
+  await expect(conversations.getByRole('listitem', { name: /^Alice Tan/ })).toBeVisible();
+  await expect(page.getByText('Live')).toBeVisible();
+  // The visitor the site could not name, answered by the site's AI.
+  const items = conversations.getByRole('listitem');
+  await expect(items).toHaveCount(2);
+  await items.filter({ hasNotText: 'Alice Tan' }).first().click();
+  const messages = page.getByRole('list', { name: 'Messages' });
+  await expect(messages).toContainText('Halo, apakah template portfolio ini open source?');
+  await expect(messages).toContainText('Assistant');
+  await page.screenshot({ path: 'test-results/deployed-assistant.png' });
+
+  const reply = page.getByRole('textbox', { name: 'Reply' });
+  await reply.fill('Yes, it is open source.');
+  await reply.press('Enter');
+  await expect.poll(() => site.api.listAllMessages().filter((m) => m.content === 'Yes, it is open source.').length).toBe(1);
+});
