@@ -131,7 +131,7 @@ export const events = {
   }),
   'sync.progress': z.object({ accountId: LocalId, done: z.number().int(), total: z.number().int().nullable() }),
   presence: z.object({ accountId: LocalId, conversationId: LocalId.nullable(), who: z.string(), online: z.boolean() }),
-  typing: z.object({ conversationId: LocalId, who: z.enum(['visitor', 'admin']), isTyping: z.boolean() }),
+  typing: z.object({ conversationId: LocalId, who: z.enum(['visitor', 'admin', 'ai']), isTyping: z.boolean() }),
   'settings.changed': Settings,
   /** New or changed feed entries (read state included). */
   'feed.changed': z.object({ accountId: LocalId, entries: z.array(FeedEntry) }),

@@ -152,11 +152,18 @@ describe('portfolio kind against the as-deployed site', () => {
     await waitFor(() => s.api.store.conversation(v.conversationId)!.status === 'active', 10_000, 'active again on the site');
 
     // The AI switched on at the site answers the next visitor message; the console shows it as the Assistant.
-    s.api.store.updateSettings(s.api.ai.settings().id, { aiEnabled: true });
+    const typing: { who: string; isTyping: boolean }[] = [];
+    c.core.events.subscribe((name, payload) => {
+      if (name === 'typing') typing.push(payload as { who: string; isTyping: boolean });
+    });
+    s.api.store.updateSettings(s.api.ai.settings().id, { aiEnabled: true, autoReplyDelay: 300 });
     await visitorSays(s, s.api.store.conversation(v.conversationId)!.visitor_id, 'What is your price?', v.conversationId);
     await waitSame(c, account.id, s, 'ai reply mirrored');
     const last = c.core.mirror.messages.all(conversationId).at(-1)!;
     expect(last).toMatchObject({ senderType: 'ai', senderName: 'Assistant' });
+    // The conversation is followed after activity, so the AI's typing reaches the inbox too.
+    await waitFor(() => typing.some((e) => e.who === 'ai' && !e.isTyping), 10_000, 'ai typing off');
+    expect(typing.filter((e) => e.who === 'ai').map((e) => e.isTyping)).toEqual([true, false]);
     expect(c.logs.filter((l) => /malformed/i.test(l))).toEqual([]);
   });
 

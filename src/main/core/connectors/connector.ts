@@ -49,7 +49,8 @@ export interface ConnectorSink {
   /** Entries of a notification feed (shape 'feed'). */
   feed(entries: RemoteFeedEntry[]): void;
   read(conversationRemoteId: string, messageRemoteIds: string[], readAt: number, reader: 'visitor' | 'admin'): void;
-  typing(conversationRemoteId: string, who: 'visitor' | 'admin', isTyping: boolean): void;
+  /** 'ai': the site's auto-responder is writing (the portfolio site as deployed). */
+  typing(conversationRemoteId: string, who: 'visitor' | 'admin' | 'ai', isTyping: boolean): void;
   visitorOnline(conversationRemoteId: string, online: boolean): void;
   /** Something malformed arrived and was skipped. */
   warn(message: string): void;

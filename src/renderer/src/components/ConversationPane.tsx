@@ -11,6 +11,8 @@ export const MAX_REPLY = 2000;
 interface Props {
   conversation: ConversationSummary;
   visitorTyping: boolean;
+  /** The site's AI auto-responder is writing. */
+  aiTyping?: boolean;
   draft: string;
   onDraft: (text: string) => void;
   onStatus: (status: ConversationStatus) => void;
@@ -18,7 +20,7 @@ interface Props {
   scrollToMessageId: number | null;
 }
 
-export function ConversationPane({ conversation, visitorTyping, draft, onDraft, onStatus, replyRef, scrollToMessageId }: Props) {
+export function ConversationPane({ conversation, visitorTyping, aiTyping = false, draft, onDraft, onStatus, replyRef, scrollToMessageId }: Props) {
   const { t, i18n } = useTranslation();
   const { messages, loading, hasOlder, loadOlder } = useMessages(conversation.id);
   const scroller = useRef<HTMLDivElement>(null);
@@ -149,9 +151,9 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
             />
           ))}
         </ul>
-        {visitorTyping && (
+        {(visitorTyping || aiTyping) && (
           <p className="typing" role="status">
-            {t('pane.typing', { name })}
+            {t('pane.typing', { name: visitorTyping ? name : t('pane.assistant') })}
           </p>
         )}
       </div>

@@ -44,6 +44,8 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
   const [scrollTo, setScrollTo] = useState<number | null>(null);
   const [typing, setTyping] = useState<Set<number>>(new Set());
   const typingTimers = useRef(new Map<number, ReturnType<typeof setTimeout>>());
+  // The site's AI auto-responder writing (portfolio sites as deployed).
+  const [aiTyping, setAiTyping] = useState<Set<number>>(new Set());
   const [drafts, setDrafts] = useState<Record<number, string>>({});
   const [undo, setUndo] = useState<Undo | null>(null);
   const [dialog, setDialog] = useState<'search' | 'keys' | 'settings' | null>(null);
@@ -107,6 +109,15 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
   }, [openId]);
 
   useApiEvent('typing', (e) => {
+    if (e.who === 'ai') {
+      setAiTyping((s) => {
+        const next = new Set(s);
+        if (e.isTyping) next.add(e.conversationId);
+        else next.delete(e.conversationId);
+        return next;
+      });
+      return;
+    }
     if (e.who !== 'visitor') return;
     const timers = typingTimers.current;
     const existing = timers.get(e.conversationId);
@@ -256,6 +267,7 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
                 key={openConversation.id}
                 conversation={openConversation}
                 visitorTyping={typing.has(openConversation.id)}
+                aiTyping={aiTyping.has(openConversation.id)}
                 draft={drafts[openConversation.id] ?? ''}
                 onDraft={(text) => setDrafts((d) => ({ ...d, [openConversation.id]: text }))}
                 onStatus={(s) => void setStatus(s)}

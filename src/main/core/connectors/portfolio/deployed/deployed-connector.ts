@@ -10,7 +10,7 @@ import { ConnectorError, type Connector, type ConnectorSink, type Page } from '.
 import type { PusherSettings } from '../portfolio-connector';
 import { RestClient } from '../rest-client';
 import { diffList, mergeStatusLists, STATUSES, type ListView } from './list-diff';
-import { bindParsed, connectPusher } from './pusher-link';
+import { bindParsed, connectPusher } from '../pusher-link';
 import { needsRenewal } from './session-token';
 import {
   AiSettingsChangedEvent,
@@ -236,6 +236,7 @@ export class DeployedPortfolioConnector implements Connector {
     bindParsed(channel, 'ai-typing', AiTypingEvent, warn, (e) => {
       if (e.isTyping) this.aiTyping.add(remoteId);
       else this.aiTyping.delete(remoteId);
+      this.sink?.typing(remoteId, 'ai', e.isTyping);
     });
     return channel;
   }

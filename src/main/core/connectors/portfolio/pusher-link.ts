@@ -1,10 +1,11 @@
-// One pusher-js connection reporting its state to a sink, with channel auth done by the caller
+// Pusher helpers of both portfolio flavours: checked event payloads, and (as deployed) one
+// pusher-js connection reporting its state to a sink, with channel auth done by the caller
 // (the deployed site wants its cookie, which pusher-js's own Node XHR cannot send).
 import Pusher from 'pusher-js';
 import type { Channel } from 'pusher-js';
 import type { z } from 'zod';
-import type { ConnectorSink } from '../../connector';
-import type { PusherSettings } from '../portfolio-connector';
+import type { ConnectorSink } from '../connector';
+import type { PusherSettings } from '../../../../shared/kinds';
 
 const UNAVAILABLE_AFTER_MS = 10_000;
 
