@@ -61,6 +61,8 @@ export const Capabilities = z.object({
    * visitor (the portfolio site as deployed); false when absent.
    */
   serverReadState: z.boolean().optional(),
+  /** The site has an AI auto-responder the owner can switch (accounts.aiReplies); false when absent. */
+  aiReplies: z.boolean().optional(),
 });
 export type Capabilities = z.infer<typeof Capabilities>;
 

@@ -57,11 +57,28 @@ test('connect a deployed site by pasted session cookie', async ({ page }) => {
   await items.filter({ hasNotText: 'Alice Tan' }).first().click();
   const messages = page.getByRole('list', { name: 'Messages' });
   await expect(messages).toContainText('Halo, apakah template portfolio ini open source?');
-  await expect(messages).toContainText('Assistant');
-  await page.screenshot({ path: 'test-results/deployed-assistant.png' });
+  await expect(messages.getByRole('listitem', { name: /^Assistant,/ })).toHaveCount(1);
 
   const reply = page.getByRole('textbox', { name: 'Reply' });
   await reply.fill('Yes, it is open source.');
   await reply.press('Enter');
   await expect.poll(() => site.api.listAllMessages().filter((m) => m.content === 'Yes, it is open source.').length).toBe(1);
+
+  // The site's AI: switched on from the conversation header, it answers the visitor's next message.
+  const aiSwitch = page.getByRole('switch', { name: 'AI replies' });
+  await expect(aiSwitch).not.toBeChecked();
+  await aiSwitch.check();
+  await expect.poll(() => site.api.store.settings()?.ai_enabled).toBe(1);
+  const conv = site.api.store.conversationsWithStatus('active').find((c) => c.visitor_name === null)!;
+  await fetch(`${site.apiUrl}/api/chat/send`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ conversationId: conv.id, content: 'Great, and what is your price?', visitorId: conv.visitor_id }),
+  });
+  await expect(messages.getByRole('listitem', { name: /^Assistant,/ })).toHaveCount(2);
+  await expect(messages).toContainText('Pricing depends');
+  await page.screenshot({ path: 'docs/screenshots/deployed-assistant.png' });
+  // Switched off on the site itself: the console follows.
+  await fetch(`${site.apiUrl}/api/chat/settings`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', Cookie: `admin_session=${cookie}` }, body: JSON.stringify({ aiEnabled: false }) });
+  await expect(aiSwitch).not.toBeChecked();
 });

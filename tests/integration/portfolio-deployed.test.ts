@@ -180,6 +180,20 @@ describe('portfolio kind against the as-deployed site', () => {
     const cookie = await formCookie(s);
     await fetch(`${s.apiUrl}/api/chat/conversations/${target.id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', Cookie: `admin_session=${cookie}` }, body: JSON.stringify({ status: 'closed' }) });
     await waitSame(c, account.id, s, 'status from the site');
+
+    // The AI switch: read (the first read creates the site's settings), switched here, and
+    // followed when the owner switches it on the site.
+    const changes: { accountId: number; enabled: boolean }[] = [];
+    c.core.events.subscribe((name, payload) => {
+      if (name === 'ai.changed') changes.push(payload as { accountId: number; enabled: boolean });
+    });
+    expect(await call(c, 'accounts.aiReplies', { accountId: account.id })).toEqual({ enabled: false });
+    expect(await call(c, 'accounts.setAiReplies', { accountId: account.id, enabled: true })).toEqual({ enabled: true });
+    expect(s.api.store.settings()?.ai_enabled).toBe(1);
+    await fetch(`${s.apiUrl}/api/chat/settings`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', Cookie: `admin_session=${cookie}` }, body: JSON.stringify({ aiEnabled: false }) });
+    await waitFor(() => changes.some((e) => e.accountId === account.id && !e.enabled && changes.indexOf(e) > 0), 10_000, 'ai.changed from the site');
+    const [listed] = await call<{ capabilities: { aiReplies?: boolean; idempotentSend: boolean } }[]>(c, 'accounts.list', undefined);
+    expect(listed!.capabilities).toMatchObject({ aiReplies: true, idempotentSend: false });
   });
 
   it('renews a minted session when the site answers 401, once, and reads and switches the AI', async () => {

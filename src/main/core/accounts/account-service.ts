@@ -131,6 +131,15 @@ export class AccountService {
     await runtime.sync.stop();
   }
 
+  /** The site's AI auto-reply switch, where the account's kind has one. */
+  async aiReplies(accountId: number, enabled?: boolean): Promise<{ enabled: boolean }> {
+    const { connector } = this.runtime(accountId);
+    if (!connector.capabilities.aiReplies || !connector.aiReplies || !connector.setAiReplies) {
+      throw new ConsoleError('bad-request', 'This site has no AI replies to switch.');
+    }
+    return { enabled: enabled === undefined ? await connector.aiReplies() : await connector.setAiReplies(enabled) };
+  }
+
   private runtime(accountId: number): Runtime {
     const runtime = this.runtimes.get(accountId);
     if (!runtime) throw new ConsoleError('unavailable', 'This account is not connected.');

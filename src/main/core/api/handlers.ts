@@ -70,6 +70,13 @@ export function createHandlers(deps: HandlerDeps) {
       return toAccount(mirror.accounts.get(input.accountId)!);
     },
 
+    'accounts.aiReplies': ({ accountId }) => accounts.aiReplies(accountId),
+    'accounts.setAiReplies': async ({ accountId, enabled }) => {
+      const result = await accounts.aiReplies(accountId, enabled);
+      events.emit('ai.changed', { accountId, enabled: result.enabled });
+      return result;
+    },
+
     'demo.start': async () => {
       const { accountId, visitorUrl } = await deps.demo.start();
       changed(accountId, []);

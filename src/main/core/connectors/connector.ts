@@ -54,6 +54,8 @@ export interface ConnectorSink {
   visitorOnline(conversationRemoteId: string, online: boolean): void;
   /** Something malformed arrived and was skipped. */
   warn(message: string): void;
+  /** The site's AI auto-reply was switched (capability aiReplies). */
+  aiReplies?(enabled: boolean): void;
 }
 
 export interface Page<T> {
@@ -82,6 +84,9 @@ export interface Connector {
   watch(conversationRemoteIds: string[]): void;
   /** Feed kinds: entries newest first, for catch-up after a reconnect. */
   listFeed?(options: { page: string | null }): Promise<Page<RemoteFeedEntry>>;
+  /** Kinds with aiReplies: read and switch the site's AI auto-reply. */
+  aiReplies?(): Promise<boolean>;
+  setAiReplies?(enabled: boolean): Promise<boolean>;
   /** Kinds with startConversations: starts one (an agent run) and returns it. */
   startConversation?(input: { content: string; model?: string }): Promise<{ conversation: RemoteConversation; messages: RemoteMessage[] }>;
 }

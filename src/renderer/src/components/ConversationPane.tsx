@@ -2,6 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from
 import { useTranslation } from 'react-i18next';
 import type { ConversationStatus, ConversationSummary, Message } from '../../../shared/domain';
 import { api } from '../api';
+import { AiRepliesSwitch } from './AiRepliesSwitch';
 import { useMessages } from '../hooks/useMessages';
 import { dayLabel, sameDay, timeOfDay } from '../lib/format';
 import { MessageText } from './MessageText';
@@ -13,6 +14,8 @@ interface Props {
   visitorTyping: boolean;
   /** The site's AI auto-responder is writing. */
   aiTyping?: boolean;
+  /** The site has an AI auto-responder: show its switch. */
+  aiReplies?: boolean;
   draft: string;
   onDraft: (text: string) => void;
   onStatus: (status: ConversationStatus) => void;
@@ -20,7 +23,7 @@ interface Props {
   scrollToMessageId: number | null;
 }
 
-export function ConversationPane({ conversation, visitorTyping, aiTyping = false, draft, onDraft, onStatus, replyRef, scrollToMessageId }: Props) {
+export function ConversationPane({ conversation, visitorTyping, aiTyping = false, aiReplies = false, draft, onDraft, onStatus, replyRef, scrollToMessageId }: Props) {
   const { t, i18n } = useTranslation();
   const { messages, loading, hasOlder, loadOlder } = useMessages(conversation.id);
   const scroller = useRef<HTMLDivElement>(null);
@@ -115,6 +118,7 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
           {conversation.visitorOnline && <span className="online-text">{t('pane.online')}</span>}
         </div>
         <div className="actions">
+          {aiReplies && <AiRepliesSwitch accountId={conversation.accountId} />}
           <button
             type="button"
             aria-pressed={conversation.muted}

@@ -268,6 +268,7 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
                 conversation={openConversation}
                 visitorTyping={typing.has(openConversation.id)}
                 aiTyping={aiTyping.has(openConversation.id)}
+                aiReplies={accounts.find((a) => a.id === openConversation.accountId)?.capabilities.aiReplies === true}
                 draft={drafts[openConversation.id] ?? ''}
                 onDraft={(text) => setDrafts((d) => ({ ...d, [openConversation.id]: text }))}
                 onStatus={(s) => void setStatus(s)}

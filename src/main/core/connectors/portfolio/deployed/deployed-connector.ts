@@ -43,6 +43,7 @@ export const deployedCapabilities = (): Capabilities => ({
   shape: 'inbox',
   startConversations: false,
   serverReadState: true,
+  aiReplies: true,
 });
 
 export interface DeployedConnectorOptions {
@@ -157,6 +158,7 @@ export class DeployedPortfolioConnector implements Connector {
     });
     bindParsed(admin, 'ai-settings-changed', AiSettingsChangedEvent, warn, (e) => {
       this.aiEnabled = e.aiEnabled;
+      sink.aiReplies?.(e.aiEnabled);
     });
     if (this.availability !== 'offline') pusher.subscribe(PRESENCE_CHANNEL);
     for (const remoteId of [...this.watched.keys()]) this.watched.set(remoteId, this.subscribeConversation(remoteId));
@@ -341,6 +343,15 @@ export class DeployedPortfolioConnector implements Connector {
     const s = await this.call('PATCH', '/api/chat/settings', DeployedSettings, { aiEnabled });
     this.aiEnabled = s.aiEnabled;
     return { aiEnabled: s.aiEnabled };
+  }
+
+  /** The Connector's view of the switch. */
+  async aiReplies(): Promise<boolean> {
+    return (await this.aiSettings()).aiEnabled;
+  }
+
+  async setAiReplies(enabled: boolean): Promise<boolean> {
+    return (await this.setAiEnabled(enabled)).aiEnabled;
   }
 
   /** The AI switch as last read or announced (ai-settings-changed); null before either. */
