@@ -86,6 +86,8 @@ export const Account = z.object({
   /** Human-readable detail for the current state (last error, weaker guarantee in use). */
   stateDetail: z.string().nullable(),
   lastSyncedAt: Timestamp.nullable(),
+  /** When the user must sign in again, where the sign-in cannot renew itself (a pasted cookie); null otherwise. */
+  signInEndsAt: Timestamp.nullable().optional(),
   capabilities: Capabilities,
 });
 export type Account = z.infer<typeof Account>;

@@ -50,7 +50,10 @@ test('connect a deployed site by pasted session cookie', async ({ page }) => {
 
   const conversations = page.getByRole('list', { name: 'Conversations' });
   await expect(conversations.getByRole('listitem', { name: /^Alice Tan/ })).toBeVisible();
-  await expect(page.getByText('Live')).toBeVisible();
+  await expect(page.getByText('Live', { exact: true })).toBeVisible();
+  // The pasted cookie lasts a day and cannot be renewed: the account says when to sign in again.
+  await expect(page.getByRole('status').filter({ hasText: /Your sign-in to .* ends on/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign in again' })).toBeVisible();
   // The visitor the site could not name, answered by the site's AI.
   const items = conversations.getByRole('listitem');
   await expect(items).toHaveCount(2);

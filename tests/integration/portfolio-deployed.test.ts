@@ -120,8 +120,10 @@ describe('portfolio kind against the as-deployed site', () => {
     const account = await call<{ id: number }>(c, 'accounts.connect', { kind: 'portfolio', siteUrl: s.apiUrl, sessionCookie: `admin_session=${cookie}; Path=/`, ...realtime(s) });
     await live(c);
     await waitSame(c, account.id, s, 'first sync = site');
-    const [listed] = await call<{ stateDetail: string | null }[]>(c, 'accounts.list', undefined);
+    const [listed] = await call<{ stateDetail: string | null; signInEndsAt: number | null }[]>(c, 'accounts.list', undefined);
     expect(listed!.stateDetail).toMatch(/^Limited sync/);
+    // A pasted cookie cannot renew: its end, read from the token, is shown ahead of time.
+    expect(listed!.signInEndsAt).toBe(((JSON.parse(Buffer.from(cookie.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp) * 1000);
     // The demo's AI reply is the Assistant's.
     const ai = s.api.listAllMessages().find((m) => m.senderType === 'ai')!;
     const aiLocal = c.core.mirror.messages.all(localId(c, account.id, ai.conversationId)).find((m) => m.remoteId === String(ai.id))!;
@@ -192,8 +194,10 @@ describe('portfolio kind against the as-deployed site', () => {
     expect(s.api.store.settings()?.ai_enabled).toBe(1);
     await fetch(`${s.apiUrl}/api/chat/settings`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', Cookie: `admin_session=${cookie}` }, body: JSON.stringify({ aiEnabled: false }) });
     await waitFor(() => changes.some((e) => e.accountId === account.id && !e.enabled && changes.indexOf(e) > 0), 10_000, 'ai.changed from the site');
-    const [listed] = await call<{ capabilities: { aiReplies?: boolean; idempotentSend: boolean } }[]>(c, 'accounts.list', undefined);
+    const [listed] = await call<{ capabilities: { aiReplies?: boolean; idempotentSend: boolean }; signInEndsAt: number | null }[]>(c, 'accounts.list', undefined);
     expect(listed!.capabilities).toMatchObject({ aiReplies: true, idempotentSend: false });
+    // A minted session renews itself: nothing to warn about.
+    expect(listed!.signInEndsAt).toBeNull();
   });
 
   it('renews a minted session when the site answers 401, once, and reads and switches the AI', async () => {

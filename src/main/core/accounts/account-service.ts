@@ -62,6 +62,13 @@ export class AccountService {
     return this.kinds.get(account.kind).capabilities(accountConfig(account));
   }
 
+  /** When the account's sign-in ends without renewal (the kind says), for "Sign in again" ahead of time. */
+  signInEndsAt(account: AccountRow): number | null {
+    const credentials = this.vault.get(account.id);
+    const kind = this.kinds.has(account.kind) ? this.kinds.get(account.kind) : null;
+    return credentials && kind?.signInEndsAt ? kind.signInEndsAt(account, credentials) : null;
+  }
+
   connectionOf(accountId: number): ConnectionStatus | undefined {
     return this.runtimes.get(accountId)?.sync.status;
   }

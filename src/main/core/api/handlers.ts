@@ -34,6 +34,7 @@ export function createHandlers(deps: HandlerDeps) {
       connectionState: status.state,
       stateDetail: status.detail,
       lastSyncedAt: row.lastSyncedAt,
+      signInEndsAt: accounts.signInEndsAt(row),
       capabilities: accounts.capabilitiesOf(row),
     };
   };

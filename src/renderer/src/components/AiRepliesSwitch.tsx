@@ -26,11 +26,15 @@ export function AiRepliesSwitch({ accountId }: { accountId: number }) {
   });
 
   const toggle = async (next: boolean) => {
+    const before = enabled;
+    // Shown at once; the site's answer (or a failure) settles it.
+    setEnabled(next);
     setBusy(true);
     setError(null);
     try {
       setEnabled((await api().invoke('accounts.setAiReplies', { accountId, enabled: next })).enabled);
     } catch (e) {
+      setEnabled(before);
       setError(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);

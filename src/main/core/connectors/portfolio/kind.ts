@@ -79,6 +79,10 @@ export const portfolioKind: KindDefinition<'portfolio'> = {
     return renewDeployedSession(current, ctx.clock());
   },
 
+  // A pasted cookie lasts a day and cannot be renewed; a minted session renews itself.
+  signInEndsAt: (account, credentials) =>
+    isDeployed(accountConfig(account)) && credentials.siteSecret === undefined && typeof credentials.expiresAt === 'number' ? credentials.expiresAt : null,
+
   create(account, credentials, ctx) {
     const config = accountConfig(account) as unknown as PortfolioAccountConfig;
     const token = () => credentialString(credentials.current(), 'token');
