@@ -10,7 +10,7 @@ import {
   type ChatApiHandle,
   type PusherServerHandle,
 } from '../../backends/portfolio/src/index';
-import { createCore, type Core } from '../../src/main/core/core';
+import { createCore, type Core, type CoreOptions } from '../../src/main/core/core';
 import { JsonFileSettingsStore, PlainFileSecretStore } from '../../src/main/core/settings/settings-store';
 import type { ConnectionState } from '../../src/shared/domain';
 import { migrationsDir, tempDir, type TempDir } from './temp-db';
@@ -161,16 +161,16 @@ export interface TestCore {
   close(): Promise<void>;
 }
 
-export async function startTestCore(dataDir: string, options: { fetch?: typeof fetch } = {}): Promise<TestCore> {
+export async function startTestCore(dataDir: string, extra: Partial<CoreOptions> = {}): Promise<TestCore> {
   const logs: string[] = [];
   const core = createCore({
+    ...extra,
     dataDir,
     migrationsDir,
     settings: new JsonFileSettingsStore(join(dataDir, 'settings.json')),
     secrets: new PlainFileSecretStore(join(dataDir, 'secrets.json')),
     mode: 'web',
     version: 'test',
-    ...(options.fetch ? { fetch: options.fetch } : {}),
     log: (m) => {
       logs.push(m);
       if (process.env.SWITCHBOARD_TEST_LOG) console.log(m);

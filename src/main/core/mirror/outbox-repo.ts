@@ -53,6 +53,10 @@ export class OutboxRepo {
     this.db.update(outbox).set({ state, ...patch }).where(eq(outbox.id, id)).run();
   }
 
+  setPayload(id: number, payload: unknown): void {
+    this.db.update(outbox).set({ payload: JSON.stringify(payload) }).where(eq(outbox.id, id)).run();
+  }
+
   remove(id: number): void {
     this.db.delete(outbox).where(eq(outbox.id, id)).run();
   }
@@ -66,7 +70,7 @@ export class OutboxRepo {
       .run().changes;
   }
 
-  /** After a crash or restart, whatever was in flight is queued again (sends are idempotent). */
+  /** After a crash or restart, whatever was in flight is queued again (idempotent, or reconciled before it is resent). */
   requeueInFlight(accountId: number): number {
     return this.db
       .update(outbox)

@@ -5,6 +5,7 @@ import { api } from '../api';
 import { AiRepliesSwitch } from './AiRepliesSwitch';
 import { useMessages } from '../hooks/useMessages';
 import { dayLabel, sameDay, timeOfDay } from '../lib/format';
+import { useVisitorName } from '../lib/names';
 import { MessageText } from './MessageText';
 
 export const MAX_REPLY = 2000;
@@ -21,9 +22,17 @@ interface Props {
   onStatus: (status: ConversationStatus) => void;
   replyRef: React.RefObject<HTMLTextAreaElement | null>;
   scrollToMessageId: number | null;
+  /** False while the core is out of reach: the reply stays in the box, sending waits. */
+  canSend: boolean;
+  /** Browser mode confirms links in the page; the app confirms them in the main process. */
+  confirmLinksInPage: boolean;
 }
 
+<<<<<<< HEAD
 export function ConversationPane({ conversation, visitorTyping, aiTyping = false, aiReplies = false, draft, onDraft, onStatus, replyRef, scrollToMessageId }: Props) {
+=======
+export function ConversationPane({ conversation, visitorTyping, draft, onDraft, onStatus, replyRef, scrollToMessageId, canSend, confirmLinksInPage }: Props) {
+>>>>>>> main
   const { t, i18n } = useTranslation();
   const { messages, loading, hasOlder, loadOlder } = useMessages(conversation.id);
   const scroller = useRef<HTMLDivElement>(null);
@@ -84,7 +93,7 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
 
   const send = async () => {
     const content = draft.trim();
-    if (!content || content.length > MAX_REPLY) return;
+    if (!content || content.length > MAX_REPLY || !canSend) return;
     setSendError(null);
     stickToBottom.current = true;
     onDraft('');
@@ -104,7 +113,8 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
     }
   };
 
-  const name = conversation.visitorName ?? t('list.anonymous');
+  const visitorName = useVisitorName();
+  const name = visitorName(conversation.visitorName);
 
   return (
     <section className="conversation-pane" aria-label={t('pane.label', { name })}>
@@ -152,6 +162,8 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
               message={m}
               showDay={i === 0 || !sameDay(messages[i - 1]!.createdAt, m.createdAt)}
               lang={i18n.language}
+              confirmLinksInPage={confirmLinksInPage}
+              visitor={conversation.visitorName}
             />
           ))}
         </ul>
@@ -184,8 +196,8 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
           <span className={`counter${draft.length > MAX_REPLY ? ' over' : ''}`} aria-live="polite">
             {draft.length}/{MAX_REPLY}
           </span>
-          <span className="muted small-hint">{t('pane.enterHint')}</span>
-          <button type="button" className="primary" onClick={() => void send()} disabled={!draft.trim() || draft.length > MAX_REPLY}>
+          <span className="muted small-hint">{canSend ? t('pane.enterHint') : t('transport.replyKept')}</span>
+          <button type="button" className="primary" onClick={() => void send()} disabled={!canSend || !draft.trim() || draft.length > MAX_REPLY}>
             {t('actions.send')}
           </button>
         </div>
@@ -194,8 +206,9 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
   );
 }
 
-function MessageItem({ message: m, showDay, lang }: { message: Message; showDay: boolean; lang: string }) {
+function MessageItem({ message: m, showDay, lang, confirmLinksInPage, visitor }: { message: Message; showDay: boolean; lang: string; confirmLinksInPage: boolean; visitor: string | null }) {
   const { t } = useTranslation();
+  const visitorName = useVisitorName();
   const mine = m.senderType === 'admin';
   // The site's AI auto-responder: neither the owner nor the visitor.
   const ai = m.senderType === 'ai';
@@ -207,10 +220,14 @@ function MessageItem({ message: m, showDay, lang }: { message: Message; showDay:
           <span>{dayLabel(m.createdAt, lang)}</span>
         </li>
       )}
+<<<<<<< HEAD
       <li className={`message ${mine ? 'mine' : 'theirs'}${ai ? ' ai' : ''} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${who}, ${timeOfDay(m.createdAt, lang)}`}>
         {ai && <div className="sender">{who}</div>}
+=======
+      <li className={`message ${mine ? 'mine' : 'theirs'} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${mine ? t('pane.you') : visitorName(m.senderName ?? visitor)}, ${timeOfDay(m.createdAt, lang)}`}>
+>>>>>>> main
         <div className="bubble">
-          <MessageText text={m.content} />
+          <MessageText text={m.content} confirmInPage={confirmLinksInPage} />
         </div>
         <div className="meta">
           <span>{timeOfDay(m.createdAt, lang)}</span>

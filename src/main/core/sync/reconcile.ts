@@ -1,0 +1,41 @@
+// Exactly-once replies on backends without an idempotency key (capabilities.idempotentSend
+// false). A reply whose send may have reached the server — the app died while it was in
+// flight, or the answer was lost — is never sent blindly again: the conversation's recent
+// history is searched for it first, and only a reply that is not there is sent.
+import type { Connector } from '../connectors/connector';
+import type { Mirror } from '../mirror/mirror';
+import type { RemoteMessage } from '../mirror/types';
+
+/** Server clocks disagree with ours: a copy stamped this long before our attempt still counts. */
+export const CLOCK_SKEW_MS = 10 * 60_000;
+/** How far back the history is read: the newest messages, where a reply just sent must be. */
+const HISTORY_PAGE = 50;
+
+const sameText = (a: string, b: string) => a.trim() === b.trim();
+
+/**
+ * Finds our reply on the server: a message of ours with the same text, stamped no earlier than
+ * the first attempt (less the skew), that no other reply of ours has claimed. Null when absent.
+ */
+export async function findSentReply(input: {
+  connector: Connector;
+  mirror: Mirror;
+  conversationId: number;
+  conversationRemoteId: string;
+  content: string;
+  attemptedAt: number;
+}): Promise<RemoteMessage | null> {
+  const { connector, mirror, conversationId } = input;
+  const page = await connector.messagesBefore(input.conversationRemoteId, null, HISTORY_PAGE);
+  // Oldest first: with two equal replies in flight, the first attempt claims the older copy.
+  const candidates = [...page.items]
+    .filter((m) => m.senderType === 'admin' && !m.deletedAt && sameText(m.content, input.content) && m.createdAt >= input.attemptedAt - CLOCK_SKEW_MS)
+    .sort((a, b) => a.createdAt - b.createdAt);
+  for (const m of candidates) {
+    const known = mirror.messages.findByRemote(conversationId, m.remoteId);
+    // A copy another reply of ours already settled on is that reply's, not this one's.
+    if (known && known.clientId !== null) continue;
+    return m;
+  }
+  return null;
+}
