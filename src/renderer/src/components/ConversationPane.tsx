@@ -28,11 +28,7 @@ interface Props {
   confirmLinksInPage: boolean;
 }
 
-<<<<<<< HEAD
-export function ConversationPane({ conversation, visitorTyping, aiTyping = false, aiReplies = false, draft, onDraft, onStatus, replyRef, scrollToMessageId }: Props) {
-=======
-export function ConversationPane({ conversation, visitorTyping, draft, onDraft, onStatus, replyRef, scrollToMessageId, canSend, confirmLinksInPage }: Props) {
->>>>>>> main
+export function ConversationPane({ conversation, visitorTyping, aiTyping = false, aiReplies = false, draft, onDraft, onStatus, replyRef, scrollToMessageId, canSend, confirmLinksInPage }: Props) {
   const { t, i18n } = useTranslation();
   const { messages, loading, hasOlder, loadOlder } = useMessages(conversation.id);
   const scroller = useRef<HTMLDivElement>(null);
@@ -212,7 +208,7 @@ function MessageItem({ message: m, showDay, lang, confirmLinksInPage, visitor }:
   const mine = m.senderType === 'admin';
   // The site's AI auto-responder: neither the owner nor the visitor.
   const ai = m.senderType === 'ai';
-  const who = mine ? t('pane.you') : ai ? t('pane.assistant') : (m.senderName ?? t('list.anonymous'));
+  const who = mine ? t('pane.you') : ai ? t('pane.assistant') : visitorName(m.senderName ?? visitor);
   return (
     <>
       {showDay && (
@@ -220,12 +216,8 @@ function MessageItem({ message: m, showDay, lang, confirmLinksInPage, visitor }:
           <span>{dayLabel(m.createdAt, lang)}</span>
         </li>
       )}
-<<<<<<< HEAD
       <li className={`message ${mine ? 'mine' : 'theirs'}${ai ? ' ai' : ''} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${who}, ${timeOfDay(m.createdAt, lang)}`}>
         {ai && <div className="sender">{who}</div>}
-=======
-      <li className={`message ${mine ? 'mine' : 'theirs'} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${mine ? t('pane.you') : visitorName(m.senderName ?? visitor)}, ${timeOfDay(m.createdAt, lang)}`}>
->>>>>>> main
         <div className="bubble">
           <MessageText text={m.content} confirmInPage={confirmLinksInPage} />
         </div>
