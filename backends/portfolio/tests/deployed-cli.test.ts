@@ -109,11 +109,12 @@ describe('npm run backend -- --as-deployed', () => {
     });
     try {
       const notifications = await subscribed(admin, 'private-admin-notifications');
-      const created = await nextEvent<{ conversationId: number }>(notifications, 'new-conversation', 20_000);
-      const conv = await subscribed(admin, `private-conversation-${created.conversationId}`);
+      // The simulated visitors write again every few seconds: each message announces itself here.
+      const updated = await nextEvent<{ conversationId: number }>(notifications, 'conversation-updated', 30_000);
+      const conv = await subscribed(admin, `private-conversation-${updated.conversationId}`);
       // Every visitor message is answered by the AI; the visitor writes again within seconds.
       const ai = await new Promise<{ senderType: string }>((res, rej) => {
-        const t = setTimeout(() => rej(new Error('no ai reply')), 30_000);
+        const t = setTimeout(() => rej(new Error('no ai reply')), 40_000);
         conv.bind('new-message', (m: { senderType: string }) => {
           if (m.senderType !== 'ai') return;
           clearTimeout(t);
