@@ -28,19 +28,20 @@ export function StatusBanner({ account, pending, progress, onSignIn }: Props) {
   const now = useMinuteClock();
   const synced = account.lastSyncedAt ? timeOfDay(account.lastSyncedAt, i18n.language) : null;
   const pendingText = pending > 0 ? ` ${t('banner.pending', { count: pending })}` : '';
+  const signInBanner = (role: 'alert' | 'status', text: string) => (
+    <div className="banner warn" role={role}>
+      <span>
+        {text}
+        {pendingText}
+      </span>
+      <button type="button" onClick={() => onSignIn(account)}>
+        {t('actions.signInAgain')}
+      </button>
+    </div>
+  );
   switch (account.connectionState) {
     case 'auth-expired':
-      return (
-        <div className="banner warn" role="alert">
-          <span>
-            {t('banner.authExpired', { name: account.name })}
-            {pendingText}
-          </span>
-          <button type="button" onClick={() => onSignIn(account)}>
-            {t('actions.signInAgain')}
-          </button>
-        </div>
-      );
+      return signInBanner('alert', t('banner.authExpired', { name: account.name }));
     case 'offline':
     case 'unavailable':
     case 'connecting':
@@ -62,17 +63,7 @@ export function StatusBanner({ account, pending, progress, onSignIn }: Props) {
     default:
       // A sign-in that cannot renew itself: warn a day ahead, with the way to renew it.
       if (account.signInEndsAt && account.signInEndsAt - now < SIGN_IN_WARNING_MS) {
-        return (
-          <div className="banner warn" role="status">
-            <span>
-              {t('banner.signInEnds', { name: account.name, time: dateTime(account.signInEndsAt, i18n.language) })}
-              {pendingText}
-            </span>
-            <button type="button" onClick={() => onSignIn(account)}>
-              {t('actions.signInAgain')}
-            </button>
-          </div>
-        );
+        return signInBanner('status', t('banner.signInEnds', { name: account.name, time: dateTime(account.signInEndsAt, i18n.language) }));
       }
       if (account.stateDetail?.startsWith('Limited sync')) {
         return (
