@@ -40,6 +40,8 @@ export default tseslint.config(
       'node_modules/**',
       'out/**',
       'dist/**',
+      '.stryker-tmp/**',
+      'reports/**',
       'build/**',
       'test-results/**',
       'playwright-report/**',

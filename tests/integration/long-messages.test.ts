@@ -4,6 +4,7 @@
 // characters, so a proxy in front of it lengthens one message in the REST answers.
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_CHARS } from '../../src/main/core/mirror/messages-repo';
+import { openTempMirror } from '../support/temp-db';
 import { Visitor, connectAccount, startTestBackend, startTestCore, waitFor, type TestBackend } from '../support/portfolio-harness';
 import { startTamperProxy } from '../support/tamper-proxy';
 import { tempDir } from '../support/temp-db';
@@ -47,5 +48,28 @@ describe('a message longer than the mirror keeps in a row', () => {
     // Searchable by its beginning, like any message.
     const hits = await app.core.dispatch('search', { query: 'long text' });
     expect(hits.ok && (hits.value as { messageId?: number }[]).length).toBeGreaterThan(0);
+  });
+
+  it('refetched unchanged it is not rewritten; edited, the whole text follows the edit', () => {
+    const ctx = openTempMirror();
+    try {
+      const { mirror } = ctx;
+      const account = mirror.accounts.create({ kind: 'portfolio', name: 'Site', baseUrl: 'http://site' }, 1);
+      const conversation = mirror.transaction(() => mirror.conversations.upsert(account.id, { remoteId: '1', createdAt: 1 }, 1)).row;
+      const long = 'a'.repeat(MAX_MESSAGE_CHARS + 5);
+      const message = { remoteId: '10', seq: 10, senderType: 'visitor' as const, content: long, createdAt: 5 };
+      const first = mirror.transaction(() => mirror.messages.apply(conversation.id, [message]));
+      const id = first.added[0]!.id;
+      expect(mirror.transaction(() => mirror.messages.apply(conversation.id, [message]))).toEqual({ added: [], updated: [], removed: [] });
+      const edited = 'b'.repeat(MAX_MESSAGE_CHARS + 9);
+      mirror.transaction(() => mirror.messages.edit(conversation.id, [{ remoteId: '10', content: edited, editedAt: 6 }]));
+      expect(mirror.messages.fullText(id)).toBe(edited);
+      expect(mirror.messages.get(id)!.content.startsWith('b'.repeat(1000))).toBe(true);
+      mirror.transaction(() => mirror.messages.edit(conversation.id, [{ remoteId: '10', content: 'short now', editedAt: 7 }]));
+      expect(mirror.messages.fullText(id)).toBe('short now');
+      expect(mirror.messages.get(id)!.content).toBe('short now');
+    } finally {
+      ctx.close();
+    }
   });
 });

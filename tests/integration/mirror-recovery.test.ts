@@ -1,9 +1,10 @@
-// Issue 16 item 6: a damaged mirror (truncated, a random page overwritten, a bad header, a
-// garbage WAL, 0 bytes) never keeps the app from starting. The damaged file is moved aside with
+// Issue 16 item 6: a damaged mirror (truncated, pages overwritten, a bad header, the schema page
+// wiped, a garbage WAL, 0 bytes with or without a WAL) never keeps the app from starting. The damaged file is moved aside with
 // its -wal/-shm, a fresh mirror re-syncs from the real reference backend, what can be read of
 // the outbox (the queued reply) is kept and sent, and the core tells the UI what happened.
 import { closeSync, copyFileSync, existsSync, openSync, readdirSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../src/main/core/core';
 import { openDatabase } from '../../src/main/core/db/open';
@@ -68,6 +69,28 @@ const cases: { name: string; damage: (file: string) => void; keepsOutbox: boolea
   { name: 'garbage WAL', damage: (f) => writeFileSync(`${f}-wal`, Buffer.concat([Buffer.from([0x37, 0x7f, 0x06, 0x82, 0, 0x2d, 0xe2, 0x18, 0, 0, 0x10, 0]), garbage(40_000)])), keepsOutbox: true, recovers: 'either' },
   { name: 'garbage WAL and -shm', damage: (f) => (writeFileSync(`${f}-wal`, garbage(40_000)), writeFileSync(`${f}-shm`, garbage(32_768))), keepsOutbox: true, recovers: 'either' },
   { name: '0 bytes', damage: (f) => truncateSync(f, 0), keepsOutbox: false },
+  {
+    name: '0 bytes, beside the WAL of a process killed before its checkpoint',
+    damage: (f) => {
+      // What a running app wrote after its last checkpoint sits in the WAL (a catch-up's
+      // lastSyncedAt, the reply queued: its conversation touched, its pending row, a retry's
+      // attempt count); the process is killed, then the file is emptied.
+      const live = `${f}.live`;
+      copyFileSync(f, live);
+      const writer = new Database(live);
+      writer.pragma('wal_autocheckpoint = 0');
+      writer.exec(`
+        UPDATE accounts SET last_synced_at = coalesce(last_synced_at, 0) + 1;
+        UPDATE conversations SET updated_at = updated_at + 1 WHERE id IN (SELECT conversation_id FROM outbox);
+        UPDATE messages SET created_at = created_at + 1 WHERE delivery = 'pending';
+        UPDATE outbox SET attempts = attempts + 1;
+      `);
+      copyFileSync(`${live}-wal`, `${f}-wal`);
+      writer.close();
+      truncateSync(f, 0);
+    },
+    keepsOutbox: true,
+  },
   { name: 'truncated mid-page', damage: (f) => truncateSync(f, statSync(f).size - 1000), keepsOutbox: true },
   { name: 'the first page wiped (the schema gone)', damage: (f) => overwrite(f, 0, Buffer.alloc(4096)), keepsOutbox: true },
   {

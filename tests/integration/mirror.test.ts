@@ -176,6 +176,70 @@ describe('mirror repositories (real SQLite file)', () => {
     expect(mirror.searchIndex.search('discard', 5)).toHaveLength(1);
     mirror.messages.remove(m.id);
     expect(mirror.searchIndex.search('discard', 5)).toHaveLength(0);
-    expect(ctx.database.sqlite.prepare("INSERT INTO messages_fts(messages_fts) VALUES('integrity-check')").run()).toBeTruthy();
+    // The index itself holds no entry for it (search joins the rows, so it would not show a stale
+    // one), and the index matches its content table: integrity-check with rank 1 throws if not.
+    expect(ctx.database.sqlite.prepare("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'discard'").get()).toEqual({ n: 0 });
+    expect(() => ctx.database.sqlite.prepare("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)").run()).not.toThrow();
+  });
+
+  it('looks a message up by remote id within its own conversation only', () => {
+    // Remote ids are per conversation on some backends (and per account on all).
+    const a = conversation('1');
+    const b = conversation('2');
+    mirror.transaction(() => mirror.messages.apply(a.id, [visitorMsg(1, 'in a')]));
+    expect(mirror.messages.findByRemote(b.id, '1')).toBeUndefined();
+    const applied = mirror.transaction(() => mirror.messages.apply(b.id, [visitorMsg(1, 'in b')]));
+    expect(applied.added.map((m) => m.content)).toEqual(['in b']);
+    expect(mirror.messages.all(a.id).map((m) => m.content)).toEqual(['in a']);
+    expect(mirror.messages.all(b.id).map((m) => m.content)).toEqual(['in b']);
+    expect(mirror.messages.findByRemote(b.id, '1')?.content).toBe('in b');
+  });
+
+  it('a fetched reply of ours that the visitor has read is "read" (new, pending, or fetched before)', () => {
+    const c = conversation('1');
+    const admin = (id: number, content: string, readAt: number | null, clientId?: string): RemoteMessage => ({
+      remoteId: String(id), seq: id, senderType: 'admin', content, createdAt: id * 1000, readAt, ...(clientId ? { clientId } : {}),
+    });
+    // Fetched for the first time, already read.
+    mirror.transaction(() => mirror.messages.apply(c.id, [admin(1, 'fetched', 1500)]));
+    // Our pending reply; its fetched copy carries its client id and a read time.
+    const clientId = '7d1f2c9e-3b7a-4c55-9d6e-0a1b2c3d4e5f';
+    const pending = mirror.messages.insertPending({ conversationId: c.id, clientId, senderType: 'admin', senderName: null, content: 'pending', createdAt: 2000 });
+    mirror.transaction(() => mirror.messages.apply(c.id, [admin(2, 'pending', 2500, clientId)]));
+    // Fetched once while unread, then again after the visitor read it.
+    mirror.transaction(() => mirror.messages.apply(c.id, [admin(3, 'later read', null)]));
+    expect(mirror.messages.findByRemote(c.id, '3')?.delivery).toBe('sent');
+    const reread = mirror.transaction(() => mirror.messages.apply(c.id, [admin(3, 'later read', 3500)]));
+    expect(reread.updated.map((m) => m.delivery)).toEqual(['read']);
+    expect(mirror.messages.all(c.id).map((m) => [m.content, m.delivery, m.readAt])).toEqual([
+      ['fetched', 'read', 1500],
+      ['pending', 'read', 2500],
+      ['later read', 'read', 3500],
+    ]);
+    expect(mirror.messages.get(pending.id)?.delivery).toBe('read');
+  });
+
+  it("re-indexes a visitor's changed email and name for search", () => {
+    const c = mirror.transaction(() => mirror.conversations.upsert(accountId, { remoteId: '1', visitorName: 'Rina', visitorEmail: 'oldbox@example.com', createdAt: 1 }, 1)).row;
+    expect(mirror.searchIndex.search('oldbox', 5).map((h) => h.conversationId)).toEqual([c.id]);
+    mirror.transaction(() => mirror.conversations.upsert(accountId, { remoteId: '1', visitorEmail: 'zanzibar@example.com', createdAt: 1 }, 2));
+    expect(mirror.searchIndex.search('zanzibar', 5).map((h) => h.conversationId)).toEqual([c.id]);
+    expect(mirror.searchIndex.search('oldbox', 5)).toEqual([]);
+    expect(mirror.searchIndex.search('Rina', 5).map((h) => h.conversationId)).toEqual([c.id]);
+    mirror.transaction(() => mirror.conversations.upsert(accountId, { remoteId: '1', visitorName: 'Katarina', createdAt: 1 }, 3));
+    expect(mirror.searchIndex.search('Katarina', 5).map((h) => h.conversationId)).toEqual([c.id]);
+    expect(mirror.searchIndex.search('Rina', 5)).toEqual([]);
+    expect(mirror.searchIndex.search('zanzibar', 5).map((h) => h.conversationId)).toEqual([c.id]);
+  });
+
+  it('lists visitors found by name newest activity first, whatever order they were stored in', () => {
+    const add = (remoteId: string, lastMessageAt: number) =>
+      mirror.transaction(() => mirror.conversations.upsert(accountId, { remoteId, visitorName: `Ana ${remoteId}`, createdAt: 100, lastMessageAt }, 100)).row.id;
+    const newest = add('new', 9000);
+    const oldest = add('old', 1000);
+    const middle = add('mid', 5000);
+    const people = mirror.searchIndex.search('ana', 10).filter((h) => h.messageId === null);
+    expect(people.map((h) => h.conversationId)).toEqual([newest, middle, oldest]);
+    expect(people.map((h) => h.createdAt)).toEqual([9000, 5000, 1000]);
   });
 });

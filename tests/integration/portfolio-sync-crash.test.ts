@@ -1,6 +1,7 @@
 // The core killed (SIGKILL) right after it received events, again and again: after the next
 // start and catch-up nothing is missing and nothing is doubled. The core runs in a child process
-// (node --import tsx tests/support/core-child.ts). SWITCHBOARD_CRASH_ITERATIONS sets the count (default 20).
+// (node --import tsx tests/support/core-child.ts). Every third restart is killed again inside its
+// catch-up. SWITCHBOARD_CRASH_ITERATIONS sets the count (default 20).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -82,6 +83,7 @@ describe('portfolio sync survives being killed', () => {
     await waitFor(() => child.lines.some((l) => l.state === 'live'), 30_000, 'first child live');
     const t0 = Date.now();
     let killedAfterEvents = 0;
+    let killedInCatchUp = 0;
     let n = 0;
     for (let i = 0; i < ITERATIONS; i++) {
       // A burst while the core runs; kill it as soon as it has received (and applied) some of it.
@@ -98,12 +100,19 @@ describe('portfolio sync survives being killed', () => {
       await burst;
       // More arrives while it is down.
       await visitors[i % visitors.length]!.send(`while down ${i}`);
+      // Sometimes kill it again inside its catch-up: the backend holds the catch-up's message
+      // fetches, so a held request proves the catch-up has listed the conversations and is
+      // fetching one when the kill lands.
+      const midCatchUp = i % 3 === 2;
+      if (midCatchUp) b.faults.hold('GET', '/api/chat/messages');
       child = startChild([t.dir]);
-      // Sometimes kill it again mid catch-up, before it reports live.
-      if (i % 3 === 2) {
-        await waitFor(() => child.lines.some((l) => l.state === 'syncing' || l.state === 'connecting'), 20_000, 'restarting');
+      if (midCatchUp) {
+        await waitFor(() => b.faults.heldCount > 0, 20_000, 'a catch-up fetch held');
+        expect(child.lines.some((l) => l.state === 'live')).toBe(false);
         child.proc.kill('SIGKILL');
         await child.exited;
+        killedInCatchUp++;
+        b.faults.release();
         child = startChild([t.dir]);
       }
       await waitFor(() => child.lines.some((l) => l.state === 'live'), 30_000, `child ${i} live`);
@@ -113,9 +122,10 @@ describe('portfolio sync survives being killed', () => {
     await child.exited;
     const mirror = sortKeys(readMirror(t.dir));
     const backend = sortKeys(backendSnapshot(b));
-    console.log(`[6] crash: ${ITERATIONS} SIGKILLs (${killedAfterEvents} right after applying live events, ${Math.floor(ITERATIONS / 3)} more mid catch-up) in ${Date.now() - t0} ms; mirror ${countMessages(mirror)} / backend ${countMessages(backend)} messages`);
+    console.log(`[6] crash: ${ITERATIONS} SIGKILLs (${killedAfterEvents} right after applying live events, ${killedInCatchUp} more inside a catch-up) in ${Date.now() - t0} ms; mirror ${countMessages(mirror)} / backend ${countMessages(backend)} messages`);
     expect(mirror).toEqual(backend);
     expect(killedAfterEvents).toBe(ITERATIONS);
+    expect(killedInCatchUp).toBe(Math.floor(ITERATIONS / 3));
   });
 
   it('a reply in flight at a SIGKILL, on a site without idempotent send, is on the site exactly once after the restart', { timeout: 120_000 }, async () => {

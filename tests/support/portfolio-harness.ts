@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
+  BackendFaults,
   DEMO_ADMIN,
   seedDemo,
   startChatApi,
@@ -18,6 +19,8 @@ import { migrationsDir, tempDir, type TempDir } from './temp-db';
 export interface TestBackend {
   apiUrl: string;
   readonly api: ChatApiHandle;
+  /** Switches for what the backend never does on its own (4009, 401 on channel auth, 429, refusals, held requests). */
+  faults: BackendFaults;
   pusherPort: number;
   app: { id: string; key: string; secret: string };
   admin: { email: string; password: string };
@@ -48,7 +51,8 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
   const temp = tempDir('switchboard-backend-');
   const app = { id: 'portfolio', key: 'portfolio-key', secret: randomBytes(16).toString('hex') };
   const host = '127.0.0.1';
-  let pusherServer: PusherServerHandle | null = await startPusherServer({ host, port: options.pusherPort ?? 0, apps: [{ ...app, enableClientEvents: true }] });
+  const faults = new BackendFaults();
+  let pusherServer: PusherServerHandle | null = await startPusherServer({ host, port: options.pusherPort ?? 0, apps: [{ ...app, enableClientEvents: true }], faults });
   const pusherPort = pusherServer.port;
   const admin = { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password };
   const startApi = (port: number, jwtSecret = options.jwtSecret) => startChatApi({
@@ -63,6 +67,7 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
     visitorRateLimit: options.visitorRateLimit ?? { max: 1_000_000, windowMs: 60_000 },
     loginRateLimit: { max: 1_000_000, windowMs: 60_000 },
     presenceSyncMs: 0,
+    faults,
     log: () => {},
   });
   let api = await startApi(options.port ?? 0);
@@ -76,6 +81,7 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
       return api;
     },
     pusherPort,
+    faults,
     app,
     admin,
     pusherSettings: { key: app.key, cluster: 'mt1', wsHost: host, wsPort: pusherPort, forceTLS: false },
@@ -87,7 +93,7 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
     },
     async startPusher() {
       if (pusherServer) return;
-      pusherServer = await startPusherServer({ host, port: pusherPort, apps: [{ ...app, enableClientEvents: true }] });
+      pusherServer = await startPusherServer({ host, port: pusherPort, apps: [{ ...app, enableClientEvents: true }], faults });
       webhooks();
     },
     async restartPusher() {

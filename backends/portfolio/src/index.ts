@@ -11,4 +11,6 @@ export type { PortfolioBackendOptions, PortfolioBackendHandle } from './backend'
 export { startSimulator } from './simulator';
 export type { SimulatorOptions, SimulatorHandle, SimulatorStats } from './simulator';
 export { seedDemo, DEMO_CONVERSATIONS } from './seed';
+export { BackendFaults, FAULTS_PATH } from './faults';
+export type { FaultRule, FaultAnswer } from './faults';
 export * from './deployed/index';

@@ -29,3 +29,5 @@ export interface KindForm {
 export const siteUrlField: KindField = { name: 'siteUrl', input: 'url', label: 'kinds.fields.siteUrl', required: true, autoComplete: 'url', placeholder: 'https://example.com' };
 export const emailField: KindField = { name: 'email', input: 'email', label: 'kinds.fields.email', required: true, autoComplete: 'username' };
 export const passwordField: KindField = { name: 'password', input: 'password', label: 'kinds.fields.password', required: true, autoComplete: 'current-password' };
+/** Sites that accept either at their login (Django: `username` may be an email). */
+export const emailOrUsernameField: KindField = { name: 'login', input: 'text', label: 'kinds.fields.emailOrUsername', required: true, autoComplete: 'username' };

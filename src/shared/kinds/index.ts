@@ -4,17 +4,21 @@
 import { z } from 'zod';
 import type { AccountKind } from '../domain';
 import type { KindForm } from './fields';
+import { DjangoChatConnect, DjangoChatSignIn, djangoChatForm } from './django-chat';
+import { OpenManusConnect, OpenManusSignIn, openmanusForm } from './openmanus';
 import { PortfolioConnect, PortfolioSignIn, portfolioForm } from './portfolio';
 
-export const ConnectInput = z.discriminatedUnion('kind', [PortfolioConnect]);
+export const ConnectInput = z.discriminatedUnion('kind', [PortfolioConnect, DjangoChatConnect, OpenManusConnect]);
 export type ConnectInput = z.infer<typeof ConnectInput>;
 
-export const SignInInput = z.discriminatedUnion('kind', [PortfolioSignIn]);
+export const SignInInput = z.discriminatedUnion('kind', [PortfolioSignIn, DjangoChatSignIn, OpenManusSignIn]);
 export type SignInInput = z.infer<typeof SignInInput>;
 
 /** The kinds "Add a site" offers, in the order it offers them. */
 export const kindForms: Partial<Record<AccountKind, KindForm>> = {
   portfolio: portfolioForm,
+  'django-chat': djangoChatForm,
+  openmanus: openmanusForm,
 };
 
 export type ConnectInputOf<K extends AccountKind> = Extract<ConnectInput, { kind: K }>;

@@ -19,6 +19,7 @@ import {
   openChatDb,
   toMessageJson,
 } from './db';
+import type { BackendFaults } from '../faults';
 import { hashPassword, signAdminJwt, verifyAdminJwt, verifyPassword } from './auth';
 import {
   adminLoginSchema,
@@ -72,6 +73,8 @@ export interface ChatApiOptions {
   publicDir?: string;
   /** better-sqlite3 addon for the running ABI (the console under Electron); default: Node's. */
   nativeBinding?: string;
+  /** Test switches (../faults.ts); also serves POST /api/test/faults. */
+  faults?: BackendFaults;
   log?: (line: string) => void;
 }
 
@@ -800,6 +803,12 @@ export async function startChatApi(opts: ChatApiOptions): Promise<ChatApiHandle>
       if (req.method === 'OPTIONS') {
         res.writeHead(204);
         res.end();
+        return;
+      }
+      const fault = await opts.faults?.http(req.method ?? 'GET', url.pathname, () => readBody(req));
+      if (fault) {
+        req.resume();
+        sendJson(res, fault.status, fault.body, fault.headers);
         return;
       }
       if (!available) {

@@ -34,6 +34,8 @@ export interface PusherServerOptions {
   maxFrameBytes?: number;
   /** Webhook delivery attempts before giving up (default 5; backoff 0.5 s doubling). */
   webhookAttempts?: number;
+  /** Test switches (../faults.ts): a refusal sent to each new connection. */
+  faults?: { connection(): { code: number; message: string } | null };
   log?: (line: string) => void;
 }
 
@@ -587,6 +589,11 @@ export async function startPusherServer(opts: PusherServerOptions): Promise<Push
       app.connections.delete(conn.socketId);
     });
     send(conn, frame('pusher:connection_established', JSON.stringify({ socket_id: conn.socketId, activity_timeout: activityTimeout })));
+    const refusal = opts.faults?.connection();
+    if (refusal) {
+      sendError(conn, refusal.message, refusal.code);
+      ws.close(refusal.code, refusal.message);
+    }
   }
 
   // ---------------------------------------------------------------- HTTP API

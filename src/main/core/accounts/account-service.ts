@@ -115,7 +115,7 @@ export class AccountService {
       onAuthExpired: (reason) => runtime.sync.markAuthExpired(reason),
       onRejected: (conversationId) => {
         const row = deps.mirror.conversations.getRow(conversationId);
-        if (row) runtime.sync.resync(`a change to conversation ${row.remoteId} was refused`);
+        if (row) runtime.sync.reconcile(`a change to conversation ${row.remoteId} was refused`);
       },
     });
     runtime.sync = new AccountSync({

@@ -124,6 +124,8 @@ function withFreshSchema(file: string, options: OpenDatabaseOptions, log: (m: st
     target.writeUInt32BE(0, 32);
     target.writeUInt32BE(0, 36);
     writeFileSync(copy, target);
+    // The WAL, if any, still holds the newest pages: it is read over the copy.
+    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
     return copy;
   } catch (error) {
     log(`mirror: could not read the damaged file with a fresh schema: ${describe(error)}`);
@@ -146,8 +148,15 @@ function readableCopy(file: string, log: (m: string) => void): string | null {
     const read = readSync(fd, header, 0, 100, 0);
     closeSync(fd);
     const fileSize = statSync(file).size;
-    if (read < 100) return null;
     const copy = `${file}.salvage`;
+    const walPages = fileSize === 0 ? pagesInWal(`${file}-wal`) : 0;
+    if (walPages > 0) {
+      // Emptied, but the WAL of a process that was killed still holds its last pages.
+      writeFileSync(copy, Buffer.concat([plainHeader(walPages, true), Buffer.alloc(walPages * 4096 - 100)]));
+      copyFileSync(`${file}-wal`, `${copy}-wal`);
+      return copy;
+    }
+    if (read < 100) return null;
     if (header.toString('latin1', 0, 16) !== 'SQLite format 3\0') {
       if (fileSize % 4096 !== 0) return null;
       copyFileSync(file, copy);
@@ -169,6 +178,16 @@ function readableCopy(file: string, log: (m: string) => void): string | null {
     log(`mirror: could not prepare the damaged file for reading: ${describe(error)}`);
     return null;
   }
+}
+
+/** The database size in 4 KiB pages the last commit in a WAL file states (sqlite.org/fileformat.html §4.1), or 0. */
+function pagesInWal(wal: string): number {
+  if (!existsSync(wal)) return 0;
+  const bytes = readFileSync(wal);
+  if (bytes.length < 32 + 24 + 4096 || bytes.readUInt32BE(8) !== 4096) return 0;
+  let pages = 0;
+  for (let at = 32; at + 24 + 4096 <= bytes.length; at += 24 + 4096) pages = Math.max(pages, bytes.readUInt32BE(at + 4));
+  return pages;
 }
 
 /** The database header (sqlite.org/fileformat.html §1.3) of a file with `pages` 4 KiB pages and no freelist. */
@@ -207,13 +226,16 @@ function salvageFrom(file: string, log: (m: string) => void): Salvaged {
       return [];
     }
   };
-  /** A whole table, or row by row where a damaged page breaks the scan. */
+  /**
+   * A whole table, or row by row where a damaged page breaks the scan. Never through an index:
+   * the table's own pages may have survived (or be in the WAL) where its indexes' did not.
+   */
   const table = (name: string, where: string): Row[] => {
     try {
-      return db.prepare(`SELECT * FROM ${name} WHERE ${where} ORDER BY id`).all() as Row[];
+      return db.prepare(`SELECT * FROM ${name} NOT INDEXED WHERE ${where} ORDER BY id`).all() as Row[];
     } catch {
-      const ids = rows(`SELECT id FROM ${name} WHERE ${where}`).map((r) => r.id);
-      return ids.flatMap((id) => rows(`SELECT * FROM ${name} WHERE id = ?`, id));
+      const ids = rows(`SELECT id FROM ${name} NOT INDEXED WHERE ${where}`).map((r) => r.id);
+      return ids.flatMap((id) => rows(`SELECT * FROM ${name} NOT INDEXED WHERE id = ?`, id));
     }
   };
   try {

@@ -87,6 +87,8 @@ export class AccountSync {
   private catchingUp = false;
   private caughtUp = false;
   private catchUpAgain = false;
+  /** The next catch-up lists every conversation, not only those changed since the cursor (see reconcile). */
+  private listAll = false;
   private burst = emptyBurst();
   private flushScheduled = false;
   private readonly stale = new Set<string>();
@@ -194,6 +196,15 @@ export class AccountSync {
   resync(reason: string): void {
     this.deps.log(`sync ${this.deps.accountId}: resync (${reason})`);
     this.requestCatchUp();
+  }
+
+  /**
+   * The server refused a change (a status): the conversation may be behind the account's cursor,
+   * so a catch-up from it would never bring its status back. List everything once instead.
+   */
+  reconcile(reason: string): void {
+    this.listAll = true;
+    this.resync(reason);
   }
 
   markAuthExpired(reason: string): void {
@@ -348,7 +359,7 @@ export class AccountSync {
       for (const { remoteId, ids, at } of burst.deletions) {
         const row = mirror.conversations.findByRemote(accountId, remoteId);
         if (!row) continue;
-        const removed = mirror.messages.markDeleted(row.id, ids, at);
+        const removed = mirror.messages.markDeleted(row.id, ids, plausibleTime(at, now));
         if (!removed.length) continue;
         push(row.id, { added: [], updated: [], removed });
         mirror.conversations.refreshPreview(row.id, now);
@@ -461,7 +472,9 @@ export class AccountSync {
       return;
     }
     this.fetchFailures++;
-    const delay = backoffDelay(this.fetchFailures, () => 1, 2000, 60_000);
+    // Every 2 s through a short outage (a restarting site is back within seconds), then backing
+    // off to a minute: a site down for hours is not asked 1,800 times an hour.
+    const delay = backoffDelay(Math.max(1, this.fetchFailures - 2), () => 1, 2000, 60_000);
     this.deps.log(`sync ${this.deps.accountId}: ${what} failed: ${errorText(error)}; retrying in ${delay} ms`);
     if (isStoreError(error)) this.onStoreError(error, false);
     else this.syncError = `Could not sync: ${errorText(error)}`;
@@ -475,7 +488,8 @@ export class AccountSync {
 
   private async fetchGap(): Promise<void> {
     const { connector, mirror, accountId, clock } = this.deps;
-    const since = mirror.cursors.get(accountId, 'account');
+    const listAll = this.listAll;
+    const since = listAll ? null : mirror.cursors.get(accountId, 'account');
     let page: string | null = null;
     let watermark = since;
     const changed: string[] = [];
@@ -492,7 +506,8 @@ export class AccountSync {
           const before = mirror.conversations.findByRemote(accountId, c.remoteId);
           const row = this.upsert(plausibleConversation(c, clock()), clock(), 'sync');
           // Page-back backends list everything: fetch only where the last activity moved.
-          if (connector.capabilities.catchUp === 'cursor' || !before || (c.lastMessageAt ?? 0) > before.lastMessageAt || (c.lastMessageAt ?? 0) > this.newestMessageAt(row.id)) {
+          // So does a full listing (reconcile), which is not a list of what changed.
+          if ((connector.capabilities.catchUp === 'cursor' && !listAll) || !before || (c.lastMessageAt ?? 0) > before.lastMessageAt || (c.lastMessageAt ?? 0) > this.newestMessageAt(row.id)) {
             changed.push(c.remoteId);
           }
         }
@@ -542,6 +557,7 @@ export class AccountSync {
     await Promise.allSettled(Array.from({ length: Math.min(CATCH_UP_FETCHES, queue.length) }, worker));
     if (failure) throw (failure as { error: unknown }).error;
     if (watermark && refused === 0) mirror.cursors.set(accountId, 'account', watermark, clock());
+    if (listAll) this.listAll = false;
   }
 
   /** Feed entries newest first, page by page, until a page holds one already here. */

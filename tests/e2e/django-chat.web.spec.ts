@@ -1,0 +1,53 @@
+// Browser mode against the REAL Django Channels reference backend: add the Django site through
+// "Add a site", a student writes over the site's socket → it appears; the teacher's reply
+// reaches the student's socket live.
+import { expect, test } from '@playwright/test';
+import { startDjangoBackend } from '../../backends/django/launcher/backend';
+import { SiteClient } from '../../backends/django/launcher/site-client';
+import { startWebApp } from './support/web-app';
+
+test('add a Django mentor chat site, receive a student message, reply over the socket', async ({ page }) => {
+  test.setTimeout(120_000);
+  const backend = await startDjangoBackend({ seedDemo: true, students: 3, anonThrottle: '10000/hour' });
+  const app = await startWebApp();
+  try {
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Connect your site' }).click();
+    await page.getByRole('combobox', { name: 'Backend' }).selectOption({ label: 'Django mentor chat' });
+    await page.getByRole('textbox', { name: 'Site URL' }).fill(backend.url);
+    await page.getByRole('textbox', { name: 'Email or username' }).fill(backend.seed!.teacher.email);
+    await page.getByRole('textbox', { name: 'Password' }).fill('wrong');
+    await page.screenshot({ path: 'test-results/django-chat-add-site.png' });
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect(page.getByRole('alert')).toContainText('Wrong email, username or password.');
+    await page.getByRole('textbox', { name: 'Password' }).fill(backend.seed!.teacher.password);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+
+    const conversations = page.getByRole('list', { name: 'Conversations' });
+    const ahmad = conversations.getByRole('listitem', { name: /^Ahmad Student/ });
+    await expect(ahmad).toBeVisible({ timeout: 30_000 });
+    await ahmad.click();
+    const messages = page.getByRole('list', { name: 'Messages' });
+    await expect(messages.getByRole('listitem').first()).toContainText('Hello, I have a question');
+
+    const cred = backend.seed!.students[0]!;
+    const student = new SiteClient(backend.url);
+    await student.login(cred.username, cred.password);
+    const socket = await student.socket('/ws/chat/my-conversation/');
+    await socket.next((f) => f.type === 'connection_established');
+    socket.send('Is the quiz on Friday? <b>not bold</b>');
+    await expect(messages.getByRole('listitem').last()).toContainText('Is the quiz on Friday? <b>not bold</b>', { timeout: 20_000 });
+    await page.screenshot({ path: 'test-results/django-chat-inbox.png' });
+
+    const from = socket.frames.length;
+    const reply = page.getByRole('textbox', { name: 'Reply' });
+    await reply.fill('Yes, Friday at 9.');
+    await reply.press('Enter');
+    const seen = await socket.next((f) => f.type === 'new_message', from, 20_000);
+    expect((seen.message as { content: string }).content).toBe('Yes, Friday at 9.');
+    await socket.close();
+  } finally {
+    await app.stop();
+    await backend.stop();
+  }
+});

@@ -1,0 +1,117 @@
+// The outbox over a real SQLite mirror with a recording fake connector and fake timers: a
+// transient failure waits out its backoff, Retry sends a failed reply again, Discard drops it and
+// the failed count with it, and a refused status or read mark hands the conversation back to the
+// engine to fetch the server's truth (the end-to-end undo is in portfolio-faults.test.ts).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConnectorError } from '../../src/main/core/connectors/connector';
+import { EventBus } from '../../src/main/core/events';
+import type { ConversationRow } from '../../src/main/core/mirror/rows';
+import { backoffDelay } from '../../src/main/core/sync/backoff';
+import { Outbox } from '../../src/main/core/sync/outbox';
+import { FakeConnector } from '../support/fake-server-connector';
+import { FakeTimers } from '../support/fake-timers';
+import { waitFor } from '../support/portfolio-harness';
+import { openTempMirror } from '../support/temp-db';
+
+const CLIENT = '00000000-0000-4000-8000-000000000001';
+
+let ctx: ReturnType<typeof openTempMirror>;
+let timers: FakeTimers;
+let connector: FakeConnector;
+let outbox: Outbox;
+let conversation: ConversationRow;
+let accountId: number;
+let rejected: number[];
+let counts: { pending: number; failed: number }[];
+const random = () => 0.25;
+
+beforeEach(() => {
+  ctx = openTempMirror();
+  timers = new FakeTimers(1_000_000);
+  connector = new FakeConnector();
+  connector.addConversation('a');
+  accountId = ctx.mirror.accounts.create({ kind: 'portfolio', name: 'Fake', baseUrl: 'http://fake' }, 0).id;
+  conversation = ctx.mirror.transaction(() => ctx.mirror.conversations.upsert(accountId, { remoteId: 'a', createdAt: 1 }, 1)).row;
+  rejected = [];
+  counts = [];
+  const events = new EventBus();
+  events.subscribe((name, payload) => {
+    if (name === 'outbox.counts') counts.push({ pending: (payload as { pending: number }).pending, failed: (payload as { failed: number }).failed });
+  });
+  outbox = new Outbox({
+    accountId, mirror: ctx.mirror, connector, events, clock: () => timers.now, random, timers, log: () => {},
+    onAuthExpired: () => {}, onRejected: (id) => rejected.push(id),
+  });
+});
+afterEach(() => {
+  outbox.stop();
+  ctx.close();
+});
+
+const settle = () => new Promise((r) => setTimeout(r, 20));
+const message = (id: number) => ctx.mirror.messages.get(id)!;
+const refuse = (method: 'sendReply' | 'setStatus' | 'markRead', reason = 'Refused by the site') =>
+  connector.next(method, () => {
+    throw new ConnectorError('rejected', reason);
+  });
+
+describe('outbox', () => {
+  it('waits out the backoff after a transient failure before it sends again', async () => {
+    connector.next('sendReply', () => {
+      throw new ConnectorError('transient', 'HTTP 503');
+    });
+    const reply = outbox.enqueueReply(conversation.id, 'hello', CLIENT);
+    await waitFor(() => ctx.mirror.outbox.next(accountId)?.attempts === 1, 5000, 'the failed send');
+    const delay = backoffDelay(1, random);
+    expect(ctx.mirror.outbox.next(accountId)?.nextAttemptAt).toBe(timers.now + delay);
+    timers.advance(delay - 1);
+    await settle();
+    expect(connector.count('sendReply')).toBe(1);
+    expect(message(reply.id).delivery).toBe('pending');
+    timers.advance(1);
+    await waitFor(() => message(reply.id).delivery === 'sent', 5000, 'sent after the backoff');
+    expect(connector.count('sendReply')).toBe(2);
+    expect(connector.contents('a')).toEqual(['hello']);
+  });
+
+  it('Retry sends a failed reply again, and it is delivered', async () => {
+    refuse('sendReply', 'Message too long');
+    const reply = outbox.enqueueReply(conversation.id, 'hello', CLIENT);
+    await waitFor(() => message(reply.id).delivery === 'failed', 5000, 'failed');
+    expect(message(reply.id).failureReason).toBe('Message too long');
+    expect(outbox.counts()).toEqual({ pending: 0, failed: 1 });
+    expect(connector.contents('a')).toEqual([]);
+    expect(outbox.retry(CLIENT)).toBe(true);
+    await waitFor(() => message(reply.id).delivery === 'sent', 5000, 'sent after Retry');
+    expect(connector.count('sendReply')).toBe(2);
+    expect(connector.contents('a')).toEqual(['hello']);
+    expect(outbox.counts()).toEqual({ pending: 0, failed: 0 });
+    expect(outbox.retry(CLIENT)).toBe(false); // nothing failed is left to retry
+  });
+
+  it('Discard drops the failed reply, its outbox row and the failed count', async () => {
+    refuse('sendReply');
+    const reply = outbox.enqueueReply(conversation.id, 'never mind', CLIENT);
+    await waitFor(() => outbox.counts().failed === 1, 5000, 'failed');
+    expect(outbox.discard(CLIENT)).toBe(true);
+    expect(ctx.mirror.outbox.byClientId(CLIENT)).toBeUndefined();
+    expect(outbox.counts()).toEqual({ pending: 0, failed: 0 });
+    expect(counts.at(-1)).toEqual({ pending: 0, failed: 0 });
+    expect(ctx.mirror.messages.get(reply.id)).toBeUndefined();
+    await settle();
+    expect(connector.count('sendReply')).toBe(1);
+  });
+
+  it('a refused status change or read mark is dropped and handed back to be refetched', async () => {
+    refuse('setStatus');
+    outbox.enqueueStatus(conversation.id, 'resolved', '00000000-0000-4000-8000-0000000000a1');
+    await waitFor(() => rejected.length === 1, 5000, 'status refused');
+    refuse('markRead');
+    outbox.enqueueRead(conversation.id, ['1'], '00000000-0000-4000-8000-0000000000a2');
+    await waitFor(() => rejected.length === 2, 5000, 'read refused');
+    expect(rejected).toEqual([conversation.id, conversation.id]);
+    // Neither stays behind as "failed": there is nothing the user could retry.
+    expect(outbox.counts()).toEqual({ pending: 0, failed: 0 });
+    expect(ctx.mirror.outbox.next(accountId)).toBeUndefined();
+  });
+});
