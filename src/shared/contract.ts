@@ -92,6 +92,9 @@ export const methods = {
   /** Adds an account of any registered kind (src/shared/kinds): signs in, then starts syncing. */
   'accounts.connect': method(ConnectInput, Account),
   'accounts.signIn': method(SignInInput, Account),
+  /** The site's AI auto-reply switch (accounts whose capabilities have aiReplies). */
+  'accounts.aiReplies': method(z.object({ accountId: LocalId }).strict(), z.object({ enabled: z.boolean() })),
+  'accounts.setAiReplies': method(z.object({ accountId: LocalId, enabled: z.boolean() }).strict(), z.object({ enabled: z.boolean() })),
   /** Starts the reference backend on loopback with demo data and simulated visitors, and connects to it. */
   'demo.start': method(NoInput, z.object({ account: Account, visitorUrl: z.string() })),
   'demo.status': method(NoInput, z.object({ visitorUrl: z.string().nullable() })),
@@ -185,7 +188,9 @@ export const events = {
   }),
   'sync.progress': z.object({ accountId: LocalId, done: z.number().int(), total: z.number().int().nullable() }),
   presence: z.object({ accountId: LocalId, conversationId: LocalId.nullable(), who: z.string(), online: z.boolean() }),
-  typing: z.object({ conversationId: LocalId, who: z.enum(['visitor', 'admin']), isTyping: z.boolean() }),
+  typing: z.object({ conversationId: LocalId, who: z.enum(['visitor', 'admin', 'ai']), isTyping: z.boolean() }),
+  /** The site's AI auto-reply was switched (here or on the site). */
+  'ai.changed': z.object({ accountId: LocalId, enabled: z.boolean() }),
   'settings.changed': Settings,
   /** New or changed feed entries (read state included). */
   'feed.changed': z.object({ accountId: LocalId, entries: z.array(FeedEntry) }),

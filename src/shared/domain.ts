@@ -56,6 +56,13 @@ export const Capabilities = z.object({
   shape: z.enum(['inbox', 'feed']),
   /** The user can start a conversation from the console (agent backends); false when absent. */
   startConversations: z.boolean().optional(),
+  /**
+   * The backend keeps the owner's read state (a mark-read call) without read receipts to the
+   * visitor (the portfolio site as deployed); false when absent.
+   */
+  serverReadState: z.boolean().optional(),
+  /** The site has an AI auto-responder the owner can switch (accounts.aiReplies); false when absent. */
+  aiReplies: z.boolean().optional(),
 });
 export type Capabilities = z.infer<typeof Capabilities>;
 
@@ -79,6 +86,8 @@ export const Account = z.object({
   /** Human-readable detail for the current state (last error, weaker guarantee in use). */
   stateDetail: z.string().nullable(),
   lastSyncedAt: Timestamp.nullable(),
+  /** When the user must sign in again, where the sign-in cannot renew itself (a pasted cookie); null otherwise. */
+  signInEndsAt: Timestamp.nullable().optional(),
   capabilities: Capabilities,
 });
 export type Account = z.infer<typeof Account>;

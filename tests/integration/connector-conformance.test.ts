@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core/core';
 import { fakeSubject } from '../support/conformance/fake-site';
+import { portfolioDeployedSubject } from '../support/conformance/portfolio-deployed-site';
 import { portfolioSubject } from '../support/conformance/portfolio-site';
 import type { ConformanceSite, ConformanceSubject, SiteMessage } from '../support/conformance/site';
 import { startTestCore, waitFor, type TestCore } from '../support/portfolio-harness';
@@ -13,6 +14,7 @@ import { tempDir } from '../support/temp-db';
 const subjects: ConformanceSubject[] = [
   portfolioSubject(true),
   portfolioSubject(false),
+  portfolioDeployedSubject(),
   fakeSubject('no server status, not idempotent, page-back', { serverStatus: false, idempotentSend: false, catchUp: 'page-back', readReceipts: false }),
   fakeSubject('poll-only (no account-wide realtime)', { serverStatus: false, idempotentSend: false, catchUp: 'poll', readReceipts: false, typing: false }),
   fakeSubject('cursor, idempotent, no typing', { typing: false }),

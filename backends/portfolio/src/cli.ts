@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { closeOnSignals, intArg as int, parseCli } from '../../cli-args';
 import { startPortfolioBackend } from './backend';
+import { runDeployedCli } from './deployed/cli';
 
 const USAGE = `Usage: npm run backend -- [options]
 
@@ -11,10 +12,14 @@ const USAGE = `Usage: npm run backend -- [options]
   --seed-demo       load demo conversations; creates the demo admin unless ADMIN_EMAIL/ADMIN_PASSWORD are set
   --simulate N      run N simulated visitors
   --no-extensions   behave like the bare seed (no config, catch-up, idempotency, read receipts, visitor-online)
+  --as-deployed     behave like the real deployed site (backends.md §1 "As deployed"): /admin/login cookie,
+                    no login API, no config endpoint, unpaged lists, AI auto-reply (data: portfolio-deployed.sqlite)
+  --no-ai           with --as-deployed: the AI settings are created with the AI off
   --verbose         log webhook and trigger failures
   -h, --help        this help
 
-Environment: ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_NAME, PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET, JWT_SECRET`;
+Environment: ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_NAME, PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET, JWT_SECRET
+  (--as-deployed reads AUTH_SECRET and PUSHER_CLUSTER instead of JWT_SECRET)`;
 
 async function main(): Promise<void> {
   const values = parseCli(
@@ -25,12 +30,33 @@ async function main(): Promise<void> {
       'seed-demo': { type: 'boolean' },
       simulate: { type: 'string' },
       'no-extensions': { type: 'boolean' },
+      'as-deployed': { type: 'boolean' },
+      'no-ai': { type: 'boolean' },
       verbose: { type: 'boolean' },
     },
     USAGE,
   );
   if (!values) return;
   const env = process.env;
+  if (values['as-deployed'] || values['no-ai']) {
+    if (!values['as-deployed']) {
+      console.error('--no-ai needs --as-deployed');
+      process.exit(2);
+    }
+    await runDeployedCli(
+      {
+        port: int(values.port, '--port', 8080),
+        pusherPort: int(values['pusher-port'], '--pusher-port', 6001),
+        dataDir: values.data ? resolve(values.data) : resolve(__dirname, '../.data'),
+        seedDemo: values['seed-demo'] ?? false,
+        simulate: int(values.simulate, '--simulate', 0),
+        ai: !values['no-ai'],
+        log: values.verbose ? (line) => console.error(`[backend] ${line}`) : undefined,
+      },
+      env,
+    );
+    return;
+  }
   const admin =
     env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, name: env.ADMIN_NAME ?? 'Admin' } : undefined;
   const dataDir = values.data ? resolve(values.data) : resolve(__dirname, '../.data');

@@ -13,3 +13,4 @@ export type { SimulatorOptions, SimulatorHandle, SimulatorStats } from './simula
 export { seedDemo, DEMO_CONVERSATIONS } from './seed';
 export { BackendFaults, FAULTS_PATH } from './faults';
 export type { FaultRule, FaultAnswer } from './faults';
+export * from './deployed/index';

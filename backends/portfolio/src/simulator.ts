@@ -48,15 +48,15 @@ export interface SimulatorHandle {
   ready(): Promise<void>;
 }
 
-const NAMES = ['Rina', 'Tom Becker', 'Sari Wulandari', 'Kenji', 'Maya Putri', 'Lucas', 'Ayu', 'Noah', 'Fatima', 'Joko'];
-const OPENERS = [
+export const NAMES = ['Rina', 'Tom Becker', 'Sari Wulandari', 'Kenji', 'Maya Putri', 'Lucas', 'Ayu', 'Noah', 'Fatima', 'Joko'];
+export const OPENERS = [
   'Hi! I really like your portfolio.',
   'Hello, are you open to freelance projects?',
   'Halo! Saya mau tanya soal jasa pembuatan website.',
   'Hey, quick question about one of your case studies.',
   'Good afternoon! Do you build mobile apps too?',
 ];
-const FOLLOW_UPS = [
+export const FOLLOW_UPS = [
   'What does your usual timeline look like?',
   'Do you work with Next.js and TypeScript?',
   'Our budget is flexible for the right fit.',
@@ -66,9 +66,9 @@ const FOLLOW_UPS = [
   'Thanks! That helps a lot.',
   'Do you also handle hosting and maintenance?',
 ];
-const REPLIES = ['Thanks for the quick answer!', 'Sounds good.', 'Great, that works for me.', 'Ok, let me check with my team.', 'Perfect 👍'];
+export const REPLIES = ['Thanks for the quick answer!', 'Sounds good.', 'Great, that works for me.', 'Ok, let me check with my team.', 'Perfect 👍'];
 
-function pick<T>(list: T[]): T {
+export function pick<T>(list: T[]): T {
   return list[Math.floor(Math.random() * list.length)] as T;
 }
 

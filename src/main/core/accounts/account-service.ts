@@ -67,6 +67,13 @@ export class AccountService {
     return this.kinds.get(account.kind).capabilities(accountConfig(account));
   }
 
+  /** When the account's sign-in ends without renewal (the kind says), for "Sign in again" ahead of time. */
+  signInEndsAt(account: AccountRow): number | null {
+    const credentials = this.vault.get(account.id);
+    const kind = this.kinds.has(account.kind) ? this.kinds.get(account.kind) : null;
+    return credentials && kind?.signInEndsAt ? kind.signInEndsAt(account, credentials) : null;
+  }
+
   connectionOf(accountId: number): ConnectionStatus | undefined {
     return this.runtimes.get(accountId)?.sync.status;
   }
@@ -138,6 +145,15 @@ export class AccountService {
     await runtime.sync.stop();
   }
 
+  /** The site's AI auto-reply switch, where the account's kind has one. */
+  async aiReplies(accountId: number, enabled?: boolean): Promise<{ enabled: boolean }> {
+    const { connector } = this.runtime(accountId);
+    if (!connector.capabilities.aiReplies || !connector.aiReplies || !connector.setAiReplies) {
+      throw new ConsoleError('bad-request', 'This site has no AI replies to switch.');
+    }
+    return { enabled: enabled === undefined ? await connector.aiReplies() : await connector.setAiReplies(enabled) };
+  }
+
   private runtime(accountId: number): Runtime {
     const runtime = this.runtimes.get(accountId);
     if (!runtime) throw new ConsoleError('unavailable', 'This account is not connected.');
@@ -202,7 +218,8 @@ export class AccountService {
       const remoteIds = mirror.messages.unreadRemoteIds(conversation.id);
       const read = mirror.messages.markRead(conversation.id, UNREAD_SENDERS, clock());
       mirror.conversations.recountUnreadFor(conversation.id);
-      if (runtime.connector.capabilities.readReceipts) runtime.outbox.enqueueRead(conversation.id, remoteIds, randomUUID());
+      const { readReceipts, serverReadState } = runtime.connector.capabilities;
+      if (readReceipts || serverReadState) runtime.outbox.enqueueRead(conversation.id, remoteIds, randomUUID());
       return read;
     });
   }

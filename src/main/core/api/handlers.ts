@@ -39,6 +39,7 @@ export function createHandlers(deps: HandlerDeps) {
       connectionState: status.state,
       stateDetail: status.detail,
       lastSyncedAt: row.lastSyncedAt,
+      signInEndsAt: accounts.signInEndsAt(row),
       capabilities: accounts.capabilitiesOf(row),
     };
   };
@@ -79,6 +80,13 @@ export function createHandlers(deps: HandlerDeps) {
     'accounts.signIn': async (input) => {
       await accounts.signIn(input);
       return toAccount(mirror.accounts.get(input.accountId)!);
+    },
+
+    'accounts.aiReplies': ({ accountId }) => accounts.aiReplies(accountId),
+    'accounts.setAiReplies': async ({ accountId, enabled }) => {
+      const result = await accounts.aiReplies(accountId, enabled);
+      events.emit('ai.changed', { accountId, enabled: result.enabled });
+      return result;
     },
 
     'demo.start': async () => {

@@ -49,10 +49,13 @@ export interface ConnectorSink {
   /** Entries of a notification feed (shape 'feed'). */
   feed(entries: RemoteFeedEntry[]): void;
   read(conversationRemoteId: string, messageRemoteIds: string[], readAt: number, reader: 'visitor' | 'admin'): void;
-  typing(conversationRemoteId: string, who: 'visitor' | 'admin', isTyping: boolean): void;
+  /** 'ai': the site's auto-responder is writing (the portfolio site as deployed). */
+  typing(conversationRemoteId: string, who: 'visitor' | 'admin' | 'ai', isTyping: boolean): void;
   visitorOnline(conversationRemoteId: string, online: boolean): void;
   /** Something malformed arrived and was skipped. */
   warn(message: string): void;
+  /** The site's AI auto-reply was switched (capability aiReplies). */
+  aiReplies?(enabled: boolean): void;
 }
 
 export interface Page<T> {
@@ -87,6 +90,9 @@ export interface Connector {
   watch(conversationRemoteIds: string[]): void;
   /** Feed kinds: entries newest first, for catch-up after a reconnect. */
   listFeed?(options: { page: string | null }): Promise<Page<RemoteFeedEntry>>;
+  /** Kinds with aiReplies: read and switch the site's AI auto-reply. */
+  aiReplies?(): Promise<boolean>;
+  setAiReplies?(enabled: boolean): Promise<boolean>;
   /** Kinds with startConversations: starts one (an agent run) and returns it. */
   startConversation?(input: { content: string; model?: string }): Promise<{ conversation: RemoteConversation; messages: RemoteMessage[] }>;
 }

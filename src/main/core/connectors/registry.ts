@@ -43,6 +43,8 @@ export interface KindDefinition<K extends AccountKind = AccountKind> {
   signIn(account: AccountRow, input: SignInInputOf<K>, ctx: KindContext): Promise<Credentials>;
   /** Renews credentials without the user; throws ConnectorError('auth') when it cannot. */
   refresh?(account: AccountRow, current: Credentials, ctx: KindContext): Promise<Credentials>;
+  /** When the user must sign in again, where these credentials cannot renew themselves; null otherwise. */
+  signInEndsAt?(account: AccountRow, credentials: Credentials): number | null;
   /** The connector for one account. */
   create(account: AccountRow, credentials: CredentialsPort, ctx: KindContext): Connector;
 }

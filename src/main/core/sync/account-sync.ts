@@ -252,6 +252,7 @@ export class AccountSync {
       }
       if (c) this.deps.events.emit('typing', { conversationId: c.id, who, isTyping });
     },
+    aiReplies: (enabled) => this.deps.events.emit('ai.changed', { accountId: this.deps.accountId, enabled }),
     edited: (remoteId, edits) => this.queue((b) => b.edits.push({ remoteId, edits })),
     deleted: (remoteId, ids, at) => this.queue((b) => b.deletions.push({ remoteId, ids, at })),
     feed: (entries) => this.queue((b) => b.feed.push(...entries)),

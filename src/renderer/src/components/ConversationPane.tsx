@@ -2,6 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from
 import { useTranslation } from 'react-i18next';
 import type { ConversationStatus, ConversationSummary, Message } from '../../../shared/domain';
 import { api } from '../api';
+import { AiRepliesSwitch } from './AiRepliesSwitch';
 import { useMessages } from '../hooks/useMessages';
 import { errorMeaning, logFailure } from '../lib/errors';
 import { dayLabel, sameDay, timeOfDay } from '../lib/format';
@@ -15,6 +16,10 @@ export const MAX_REPLY = 2000;
 interface Props {
   conversation: ConversationSummary;
   visitorTyping: boolean;
+  /** The site's AI auto-responder is writing. */
+  aiTyping?: boolean;
+  /** The site has an AI auto-responder: show its switch. */
+  aiReplies?: boolean;
   draft: string;
   onDraft: (text: string) => void;
   onStatus: (status: ConversationStatus) => void;
@@ -28,7 +33,7 @@ interface Props {
   confirmLinksInPage: boolean;
 }
 
-export function ConversationPane({ conversation, visitorTyping, draft, onDraft, onStatus, onLeave, replyRef, scrollToMessageId, canSend, confirmLinksInPage }: Props) {
+export function ConversationPane({ conversation, visitorTyping, aiTyping = false, aiReplies = false, draft, onDraft, onStatus, onLeave, replyRef, scrollToMessageId, canSend, confirmLinksInPage }: Props) {
   const { t, i18n } = useTranslation();
   const { run } = useNotices();
   const { messages, loading, hasOlder, loadOlder } = useMessages(conversation.id);
@@ -136,6 +141,7 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
           {conversation.visitorOnline && <span className="online-text">{t('pane.online')}</span>}
         </div>
         <div className="actions">
+          {aiReplies && <AiRepliesSwitch accountId={conversation.accountId} />}
           <button
             type="button"
             aria-pressed={conversation.muted}
@@ -179,9 +185,9 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
             />
           ))}
         </ul>
-        {visitorTyping && (
+        {(visitorTyping || aiTyping) && (
           <p className="typing" role="status">
-            {t('pane.typing', { name })}
+            {t('pane.typing', { name: visitorTyping ? name : t('pane.assistant') })}
           </p>
         )}
       </div>
@@ -236,6 +242,9 @@ function MessageItem({ message: m, showDay, lang, confirmLinksInPage, visitor }:
   const { run } = useNotices();
   const visitorName = useVisitorName();
   const mine = m.senderType === 'admin';
+  // The site's AI auto-responder: neither the owner nor the visitor.
+  const ai = m.senderType === 'ai';
+  const who = mine ? t('pane.you') : ai ? t('pane.assistant') : visitorName(m.senderName ?? visitor);
   return (
     <>
       {showDay && (
@@ -243,7 +252,8 @@ function MessageItem({ message: m, showDay, lang, confirmLinksInPage, visitor }:
           <span>{dayLabel(m.createdAt, lang)}</span>
         </li>
       )}
-      <li className={`message ${mine ? 'mine' : 'theirs'} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${mine ? t('pane.you') : visitorName(m.senderName ?? visitor)}, ${timeOfDay(m.createdAt, lang)}`}>
+      <li className={`message ${mine ? 'mine' : 'theirs'}${ai ? ' ai' : ''} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${who}, ${timeOfDay(m.createdAt, lang)}`}>
+        {ai && <div className="sender">{who}</div>}
         <div className="bubble">
           <MessageText text={m.content} confirmInPage={confirmLinksInPage} />
         </div>

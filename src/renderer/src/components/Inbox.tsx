@@ -66,6 +66,8 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
   const [scrollTo, setScrollTo] = useState<number | null>(null);
   const [typing, setTyping] = useState<Set<number>>(new Set());
   const typingTimers = useRef(new Map<number, ReturnType<typeof setTimeout>>());
+  // The site's AI auto-responder writing (portfolio sites as deployed).
+  const [aiTyping, setAiTyping] = useState<Set<number>>(new Set());
   const [drafts, setDrafts] = useState<Record<number, string>>({});
   const [undo, setUndo] = useState<Undo | null>(null);
   const [dialog, setDialog] = useState<'keys' | 'settings' | 'export' | 'stats' | null>(null);
@@ -130,6 +132,15 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
   }, [openId]);
 
   useApiEvent('typing', (e) => {
+    if (e.who === 'ai') {
+      setAiTyping((s) => {
+        const next = new Set(s);
+        if (e.isTyping) next.add(e.conversationId);
+        else next.delete(e.conversationId);
+        return next;
+      });
+      return;
+    }
     if (e.who !== 'visitor') return;
     const timers = typingTimers.current;
     const existing = timers.get(e.conversationId);
@@ -285,6 +296,8 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
                 key={openConversation.id}
                 conversation={openConversation}
                 visitorTyping={typing.has(openConversation.id)}
+                aiTyping={aiTyping.has(openConversation.id)}
+                aiReplies={accounts.find((a) => a.id === openConversation.accountId)?.capabilities.aiReplies === true}
                 draft={drafts[openConversation.id] ?? ''}
                 onDraft={(text) => setDrafts((d) => ({ ...d, [openConversation.id]: text }))}
                 onStatus={(s) => void setStatus(s)}

@@ -9,6 +9,7 @@ import type { Availability, ConversationStatus } from '../../../../shared/domain
 import type { RemoteConversation, RemoteMessage } from '../../mirror/types';
 import { ConnectorError, type Connector, type ConnectorCapabilities, type ConnectorSink, type Page } from '../connector';
 import { portfolioCapabilities } from './capabilities';
+import { bindParsed } from './pusher-link';
 import { RestClient } from './rest-client';
 import {
   ConfigResult,
@@ -185,22 +186,7 @@ export class PortfolioConnector implements Connector {
 
   /** Binds an event whose payload is checked first; malformed payloads are skipped and reported. */
   private bindParsed<T extends z.ZodType>(channel: Channel, event: string, schema: T, handler: (data: z.output<T>) => void): void {
-    channel.bind(event, (raw: unknown) => {
-      let data = raw;
-      if (typeof raw === 'string') {
-        try {
-          data = JSON.parse(raw);
-        } catch {
-          data = undefined;
-        }
-      }
-      const parsed = schema.safeParse(data);
-      if (!parsed.success) {
-        this.sink?.warn(`Skipped a malformed "${event}" event on ${channel.name}.`);
-        return;
-      }
-      handler(parsed.data);
-    });
+    bindParsed(channel, event, schema, (message) => this.sink?.warn(message), handler);
   }
 
   private joinPresence(): void {

@@ -10,6 +10,8 @@ export { MAX_BODY_BYTES, MAX_RETRY_AFTER_MS, retryAfterMs } from '../http-json';
 export interface RestClientOptions {
   baseUrl: string;
   token: () => string | undefined;
+  /** How the token travels (default `Authorization: Bearer`; the deployed site wants its cookie). */
+  authHeaders?: (token: string) => Record<string, string>;
   fetch?: typeof fetch;
   timeoutMs?: number;
   /** Defaults to MAX_BODY_BYTES. */
@@ -39,7 +41,7 @@ export class RestClient {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const token = auth ? this.options.token() : undefined;
     if (auth && !token) throw new ConnectorError('auth', 'Not signed in.');
-    if (token) headers.Authorization = `Bearer ${token}`;
+    if (token) Object.assign(headers, this.options.authHeaders ? this.options.authHeaders(token) : { Authorization: `Bearer ${token}` });
     const { res, json } = await requestJson(
       this.fetchFn,
       new URL(path, this.options.baseUrl),

@@ -1,0 +1,93 @@
+// Pusher helpers of both portfolio flavours: checked event payloads, and (as deployed) one
+// pusher-js connection reporting its state to a sink, with channel auth done by the caller
+// (the deployed site wants its cookie, which pusher-js's own Node XHR cannot send).
+import Pusher from 'pusher-js';
+import type { Channel } from 'pusher-js';
+import type { z } from 'zod';
+import type { ConnectorSink } from '../connector';
+import type { PusherSettings } from '../../../../shared/kinds';
+
+const UNAVAILABLE_AFTER_MS = 10_000;
+
+export type Authorize = (socketId: string, channelName: string) => Promise<{ auth: string; channel_data?: string }>;
+
+export function connectPusher(p: PusherSettings, sink: ConnectorSink, authorize: Authorize): Pusher {
+  const pusher = new Pusher(p.key, {
+    cluster: p.cluster,
+    ...(p.wsHost ? { wsHost: p.wsHost } : {}),
+    ...(p.wsPort ? { wsPort: p.wsPort, wssPort: p.wsPort } : {}),
+    forceTLS: p.forceTLS ?? true,
+    enabledTransports: ['ws', 'wss'],
+    disableStats: true,
+    channelAuthorization: {
+      endpoint: '/api/pusher/auth',
+      transport: 'ajax',
+      customHandler: (params, callback) => {
+        authorize(params.socketId, params.channelName).then(
+          (auth) => callback(null, auth),
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), null),
+        );
+      },
+    },
+  });
+  let downSince: number | null = null;
+  let probeTimer: ReturnType<typeof setTimeout> | null = null;
+  let probes = 0;
+  // pusher-js waits up to ~15 s between attempts once the server has gone: restart the attempt
+  // every 0.75–2 s while the link is down (channels are resubscribed on connect, which reports the gap).
+  const probe = (): void => {
+    if (probeTimer) return;
+    probeTimer = setTimeout(() => {
+      probeTimer = null;
+      const state = pusher.connection.state;
+      if (state !== 'connecting' && state !== 'unavailable') return;
+      probes++;
+      pusher.disconnect();
+      pusher.connect();
+      probe();
+    }, Math.min(2000, 750 + 250 * probes));
+    probeTimer.unref?.();
+  };
+  pusher.connection.bind('state_change', ({ current }: { current: string }) => {
+    if (current === 'connected') {
+      probes = 0;
+      downSince = null;
+      sink.link('connected');
+    } else if (current === 'connecting' || current === 'unavailable') {
+      downSince ??= Date.now();
+      if (current === 'unavailable' || Date.now() - downSince > UNAVAILABLE_AFTER_MS) sink.link('unavailable', 'The realtime server cannot be reached; retrying.');
+      else sink.link('connecting');
+      probe();
+    } else if (current === 'failed') sink.link('unavailable', 'This system cannot use the realtime transport.');
+    else if (current === 'disconnected' && probeTimer) {
+      clearTimeout(probeTimer);
+      probeTimer = null;
+    }
+  });
+  pusher.connection.bind('error', (error: { data?: { code?: number; message?: string } }) => {
+    const code = error?.data?.code;
+    if (code === 4009) sink.link('auth-expired', 'The realtime server refused the sign-in.');
+    else if (code !== undefined && code >= 4000 && code < 4100) sink.link('unavailable', error.data?.message ?? `Refused (${code}).`);
+  });
+  return pusher;
+}
+
+/** Binds an event whose payload is checked first; malformed payloads are skipped and reported. */
+export function bindParsed<T extends z.ZodType>(channel: Channel, event: string, schema: T, warn: (message: string) => void, handler: (data: z.output<T>) => void): void {
+  channel.bind(event, (raw: unknown) => {
+    let data = raw;
+    if (typeof raw === 'string') {
+      try {
+        data = JSON.parse(raw);
+      } catch {
+        data = undefined;
+      }
+    }
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      warn(`Skipped a malformed "${event}" event on ${channel.name}.`);
+      return;
+    }
+    handler(parsed.data);
+  });
+}
