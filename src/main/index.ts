@@ -1,6 +1,7 @@
 // Electron composition root: wiring only. The behaviour lives in src/main/core (shared with
-// browser mode, see src/main/web/index.ts) and the Electron glue in src/main/shell.
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, powerMonitor, safeStorage, screen, Tray } from 'electron';
+// browser mode, see src/main/web/index.ts), the Electron glue and the lifecycle in src/main/shell
+// (lifecycle.ts, main-window-controller.ts, contents-policy.ts, session-policy.ts, app-protocol.ts).
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, safeStorage, screen, session, shell, Tray } from 'electron';
 import Store from 'electron-store';
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
@@ -13,34 +14,47 @@ import { createCore, type Core } from './core/core';
 import { launchDemoBackend } from './demo-backend';
 import { findDemoPublicDir, findMigrationsDir } from './core/db/locate';
 import { DEEP_LINK_SCHEME, findDeepLink, parseDeepLink, type DeepLink } from './core/platform/deep-link';
+import { installLastResort } from './core/platform/last-resort';
 import { setLinuxAutostart } from './core/platform/linux-autostart';
 import { GnomeDndProbe, runCommand } from './core/platform/os-dnd';
+import { makeProfilePrivate, restrictNewFiles } from './core/platform/private-profile';
+import { acquireProfileLock, type ProfileLock } from './core/platform/profile-lock';
 import { realTimers } from './core/sync/timers';
 import { AppBadge } from './shell/app-badge';
 import { appMenuTemplate } from './shell/app-menu';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './shell/app-protocol';
+import { ContentsPolicy } from './shell/contents-policy';
 import { openElectronSettingsStore } from './shell/electron-settings-store';
 import { IpcBridge } from './shell/ipc';
+import { AppLifecycle } from './shell/lifecycle';
+import { MainWindowController } from './shell/main-window-controller';
 import { findNativeBinding } from './shell/native-binding';
 import { ElectronNotifier } from './shell/notifier';
 import { isAppUrl, rendererLocation } from './shell/renderer-location';
 import { SafeStorageSecretStore } from './shell/safe-storage-secret-store';
+import { applySessionPolicy } from './shell/session-policy';
 import { shellTexts } from './shell/texts';
 import { TrayController, type MenuItem } from './shell/tray';
 import { createMainWindow } from './shell/window';
 import { parseWindowState, restoreBounds, type WindowState } from './shell/window-state';
 
 const log = (message: string) => console.error(`[switchboard] ${message}`);
+installLastResort(process, log);
+// Everything this process writes (mirror, settings, secrets, logs) is for the owner only.
+restrictNewFiles();
 
 // A separate profile (tests, a second account set): must be set before the lock and 'ready'.
 if (process.env.SWITCHBOARD_USER_DATA_DIR) app.setPath('userData', resolve(process.env.SWITCHBOARD_USER_DATA_DIR));
+// The renderer's own origin instead of file:// (registered before 'ready', served after).
+protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES);
 
 let core: Core | undefined;
 let bridge: IpcBridge | undefined;
-let mainWindow: BrowserWindow | undefined;
 let tray: TrayController | undefined;
-let quitting = false;
+let profileLock: ProfileLock | undefined;
 const renderer = rendererLocation(__dirname);
 const startHidden = process.argv.includes('--hidden');
+const isApp = (url: string) => isAppUrl(url, renderer);
 
 const systemLanguage = (): UiLanguage => (app.getLocale().toLowerCase().startsWith('id') ? 'id' : 'en');
 const language = (settings: Settings): UiLanguage => (settings.language === 'system' ? systemLanguage() : settings.language);
@@ -72,54 +86,42 @@ function rememberWindow(window: BrowserWindow): void {
   window.on('close', save);
 }
 
-function createWindow(hidden: boolean): BrowserWindow {
-  const workAreas = screen.getAllDisplays().map((d) => d.workArea);
-  const window = createMainWindow({
-    mainDir: __dirname,
-    renderer,
-    log,
-    initial: restoreBounds(parseWindowState(windowStore.get('window')), workAreas),
-    hidden,
-  });
-  rememberWindow(window);
-  window.on('close', (event) => {
+const policy = new ContentsPolicy({
+  isAppUrl: isApp,
+  // The question is asked here, in the main process, whatever triggered the link.
+  confirmOpen: async (url) => {
+    const texts = shellTexts(settingsStore ? language(settingsStore.get()) : systemLanguage());
+    const options = { type: 'question' as const, buttons: [texts.linkOpen, texts.linkCancel], defaultId: 1, cancelId: 1, message: texts.linkQuestion, detail: texts.linkDetail(url), noLink: true };
+    const parent = windows.current;
+    const answer = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+    return answer.response === 0;
+  },
+  openExternal: (url) => shell.openExternal(url),
+  log,
+});
+
+const windows = new MainWindowController<BrowserWindow>({
+  create: (hidden) => {
+    const workAreas = screen.getAllDisplays().map((d) => d.workArea);
+    const window = createMainWindow({ mainDir: __dirname, renderer, log, initial: restoreBounds(parseWindowState(windowStore.get('window')), workAreas), hidden });
+    rememberWindow(window);
+    return window;
+  },
+  closeHidesToTray: () => Boolean(settingsStore?.get().closeToTray && tray),
+  isQuitting: () => lifecycle.isQuitting,
+  onHiddenToTray: () => {
     const settings = settingsStore?.get();
-    if (quitting || !settings?.closeToTray || !tray) return;
-    // Closing hides to the tray: visitors keep being watched for.
-    event.preventDefault();
-    window.hide();
-    if (!settings.hints.closeToTray) {
-      const texts = shellTexts(language(settings));
-      if (Notification.isSupported()) new Notification({ title: texts.trayHintTitle, body: texts.trayHintBody, silent: true }).show();
-      void core?.dispatch('settings.update', { hints: { closeToTray: true } });
-    }
-  });
-  return window;
-}
-
-function showMainWindow(): BrowserWindow {
-  if (!mainWindow || mainWindow.isDestroyed()) {
-    mainWindow = createWindow(false);
-    return mainWindow;
-  }
-  if (mainWindow.isMinimized()) mainWindow.restore();
-  mainWindow.show();
-  mainWindow.focus();
-  return mainWindow;
-}
-
-function openConversation(conversationId: number | null): void {
-  const window = showMainWindow();
-  if (conversationId === null) return;
-  const send = () => core?.events.emit('app.openConversation', { conversationId });
-  // A window still loading has not subscribed yet: send once it has.
-  if (window.webContents.isLoading()) window.webContents.once('did-finish-load', () => setTimeout(send, 300));
-  else send();
-}
+    if (!settings || settings.hints.closeToTray) return;
+    const texts = shellTexts(language(settings));
+    if (Notification.isSupported()) new Notification({ title: texts.trayHintTitle, body: texts.trayHintBody, silent: true }).show();
+    void core?.dispatch('settings.update', { hints: { closeToTray: true } });
+  },
+  sendOpenConversation: (conversationId) => core?.events.emit('app.openConversation', { conversationId }),
+});
 
 function followLink(link: DeepLink | null): void {
   if (!link) return;
-  openConversation(link.kind === 'conversation' ? link.conversationId : null);
+  windows.openConversation(link.kind === 'conversation' ? link.conversationId : null);
 }
 
 function applyStartAtLogin(enabled: boolean): void {
@@ -144,7 +146,7 @@ function startDesktop(c: Core): void {
     makeImage,
     platform: process.platform,
     actions: {
-      open: () => void showMainWindow(),
+      open: () => void windows.show(),
       setAvailability: (availability) => update({ availability }),
       setDoNotDisturb: (doNotDisturb) => update({ doNotDisturb }),
       quit: () => app.quit(),
@@ -153,7 +155,7 @@ function startDesktop(c: Core): void {
   const badge = new AppBadge({
     platform: process.platform,
     setBadgeCount: (count) => app.setBadgeCount(count),
-    setOverlayIcon: (image, description) => mainWindow?.setOverlayIcon(image as Electron.NativeImage | null, description),
+    setOverlayIcon: (image, description) => windows.current?.setOverlayIcon(image as Electron.NativeImage | null, description),
     makeImage,
     description: (count) => shellTexts(language(settingsNow())).overlayUnread(count),
   });
@@ -176,6 +178,12 @@ function startDesktop(c: Core): void {
 
 function start(): void {
   const dataDir = app.getPath('userData');
+  makeProfilePrivate(dataDir, log);
+  // Browser mode on the same folder (--data-dir) would share the mirror and the outbox.
+  profileLock = acquireProfileLock(dataDir);
+  protocol.handle(APP_SCHEME, appProtocolHandler(renderer.rendererDir, log));
+  applySessionPolicy(session.defaultSession, isApp);
+  app.on('session-created', (created) => applySessionPolicy(created, isApp));
   const osDnd = process.platform === 'linux' ? new GnomeDndProbe({ run: runCommand, timers: realTimers }) : undefined;
   osDnd?.start();
   const notifier = new ElectronNotifier({
@@ -183,7 +191,7 @@ function start(): void {
     isSupported: () => Notification.isSupported(),
     platform: process.platform,
     replyPlaceholder: () => shellTexts(systemLanguage()).replyPlaceholder,
-    onOpen: openConversation,
+    onOpen: (conversationId) => windows.openConversation(conversationId),
     onReply: (conversationId, content) => {
       void core?.dispatch('messages.send', { conversationId, content, clientId: randomUUID() }).then((result) => {
         if (!result.ok) log(`notification reply failed: ${result.error.message}`);
@@ -206,18 +214,20 @@ function start(): void {
     ...(osDnd ? { osDnd } : {}),
     systemLanguage,
   });
+  // The mirror just opened: its files too.
+  makeProfilePrivate(dataDir, log);
   bridge = new IpcBridge({
     ipcMain,
     dispatch: core.dispatch,
     events: core.events,
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
-    isAppUrl: (url) => isAppUrl(url, renderer),
+    isAppUrl: isApp,
     log,
   });
   bridge.start();
   log(`profile: ${dataDir}`);
   Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, isDev: !app.isPackaged })));
-  mainWindow = createWindow(startHidden);
+  windows.open(startHidden);
   startDesktop(core);
   // A laptop that slept may hold a socket that looks alive but missed events: catch up.
   powerMonitor.on('resume', () => core?.resync('system resumed'));
@@ -226,44 +236,31 @@ function start(): void {
   followLink(findDeepLink(process.argv));
 }
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
+const lifecycle = new AppLifecycle<Electron.WebContents>({
+  app,
+  platform: process.platform,
+  log,
+  start,
+  attachContents: (contents) => policy.attach(contents),
+  onSecondInstance: (argv) => {
+    const link = findDeepLink(argv);
+    if (link) followLink(link);
+    else windows.show();
+  },
+  onOpenUrl: (url) => followLink(parseDeepLink(url)),
+  onActivate: () => void windows.show(),
+  shutdown: async () => {
+    tray?.destroy();
+    bridge?.stop();
+    await core?.close();
+    profileLock?.release();
+  },
+  showFatal: (title, message) => dialog.showErrorBox(title, message),
+});
+
+if (lifecycle.run()) {
   app.setAppUserModelId('dev.switchboard.console');
   // In development the OS must start Electron with the app's path to hand over a link.
   if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [resolve(process.argv[1])]);
   else app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
-  app.on('second-instance', (_event, argv) => {
-    if (!core) return;
-    const link = findDeepLink(argv);
-    if (link) followLink(link);
-    else showMainWindow();
-  });
-  app.on('open-url', (event, url) => {
-    event.preventDefault();
-    if (core) followLink(parseDeepLink(url));
-  });
-  app.on('activate', () => {
-    if (core) showMainWindow();
-  });
-  app.on('before-quit', () => {
-    quitting = true;
-  });
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
-  app.on('will-quit', () => {
-    tray?.destroy();
-    bridge?.stop();
-    void core?.close();
-  });
-  app
-    .whenReady()
-    .then(start)
-    .catch((error: unknown) => {
-      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      log(`could not start: ${detail}`);
-      dialog.showErrorBox('Switchboard could not start', error instanceof Error ? error.message : String(error));
-      app.exit(1);
-    });
 }

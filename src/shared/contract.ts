@@ -31,6 +31,17 @@ export const OutboxCounts = z.object({ accountId: LocalId, pending: z.number().i
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 const NoInput = z.undefined().or(z.object({}).strict()).optional();
 
+/** The mirror was found damaged at start, moved aside and rebuilt (the user is told once per start). */
+export const MirrorRecovery = z.object({
+  reason: z.string(),
+  movedTo: z.string(),
+  keptAccounts: z.number().int(),
+  keptReplies: z.number().int(),
+  lostReplies: z.number().int(),
+  at: Timestamp,
+});
+export type MirrorRecovery = z.infer<typeof MirrorRecovery>;
+
 export const methods = {
   'app.info': method(
     NoInput,
@@ -115,6 +126,10 @@ export const methods = {
   'feed.markAllRead': method(z.object({ accountId: LocalId.optional() }).strict(), z.null()),
   'settings.get': method(NoInput, Settings),
   'settings.update': method(SettingsPatch, Settings),
+  /** The whole text of a message the mirror keeps shortened (over 100,000 characters). */
+  'messages.fullText': method(z.object({ messageId: LocalId }).strict(), z.string()),
+  /** What happened to a damaged mirror at this start, or null. */
+  'mirror.recovery': method(NoInput, MirrorRecovery.nullable()),
 } as const;
 
 export const events = {
@@ -143,6 +158,7 @@ export const events = {
   'notifications.close': z.object({ key: z.string().max(100) }),
   'notifications.sound': z.object({ sound: z.string().max(40), volume: z.number().min(0).max(1) }),
   'notifications.decision': NotificationDecision,
+  'mirror.recovered': MirrorRecovery,
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -179,6 +195,8 @@ export interface ConsoleApi {
 export interface ConsoleTransport {
   invoke<M extends MethodName>(method: M, ...input: InvokeArgs<M>): Promise<InvokeResult<MethodOutput<M>>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Unsubscribe;
+  /** Whether the transport reaches the core, now and on every change (browser mode's socket can drop; IPC cannot). */
+  onConnection?(listener: (connected: boolean) => void): Unsubscribe;
 }
 
 export const isMethodName = (name: unknown): name is MethodName =>

@@ -58,7 +58,7 @@ test('the token opens the first-run screen, read through the contract', async ({
 });
 
 test('the page runs under a strict Content-Security-Policy', async ({ page }) => {
-  const response = await page.goto(app.url);
+  const response = await page.goto(await app.freshUrl());
   const csp = (await response?.request().redirectedFrom()?.response())?.headers()['content-security-policy'] ?? '';
   const pageCsp = response?.headers()['content-security-policy'] ?? csp;
   expect(pageCsp).toContain("script-src 'self'");

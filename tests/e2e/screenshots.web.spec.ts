@@ -20,7 +20,7 @@ test('main screens in light and dark, English and Indonesian', async ({ browser 
       for (const locale of ['en-US', 'id-ID']) {
         const context = await browser.newContext({ colorScheme: scheme, locale, viewport: { width: 1280, height: 760 } });
         const page = await context.newPage();
-        await page.goto(app.url);
+        await page.goto(await app.freshUrl());
         const lang = locale.slice(0, 2);
         await expect(page.locator('html')).toHaveAttribute('lang', lang);
         const first = page.getByRole('list', { name: lang === 'id' ? 'Percakapan' : 'Conversations' }).getByRole('listitem').first();
@@ -34,7 +34,7 @@ test('main screens in light and dark, English and Indonesian', async ({ browser 
     // Search (Ctrl+K), dark and Indonesian.
     const search = await browser.newContext({ colorScheme: 'dark', locale: 'id-ID', viewport: { width: 1280, height: 760 } });
     const searchPage = await search.newPage();
-    await searchPage.goto(app.url);
+    await searchPage.goto(await app.freshUrl());
     await expectDarkIndonesian(searchPage);
     await expect(searchPage.getByRole('list', { name: 'Percakapan' }).getByRole('listitem').first()).toBeVisible();
     await searchPage.keyboard.press('Control+k');

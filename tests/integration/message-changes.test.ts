@@ -81,6 +81,13 @@ describe('edited and deleted messages', () => {
     expect(mirror.searchIndex.search('kept', 10)).toEqual([]);
   });
 
+  it("other room members' messages count as unread like a visitor's; the owner's and the AI's do not", () => {
+    const { mirror, conversationId, apply } = setUp();
+    apply([msg('m1', 'from a member', 200, { senderType: 'member', senderName: 'Budi' }), msg('a1', 'from the site AI', 210, { senderType: 'ai' }), msg('o1', 'from me', 220, { senderType: 'admin' })]);
+    expect(mirror.conversations.get(conversationId)!.unreadCount).toBe(1);
+    expect(mirror.messages.unreadRemoteIds(conversationId)).toEqual(['m1']);
+  });
+
   it('events keep their kind and JSON payload', () => {
     const { mirror, conversationId, apply } = setUp();
     apply([msg('s1', 'Using browser_use', 200, { senderType: 'tool', kind: 'event', payload: { event: 'agent.tools_prepared', tool_name: 'browser_use', args: { url: 'https://example.com' } } })]);

@@ -128,6 +128,9 @@ describe('migrations', () => {
     after.sqlite.prepare("INSERT INTO feed_fts (rowid, title, body) VALUES (1, 'Budi invited you', 'Sprint kata')").run();
     expect(after.sqlite.prepare("SELECT rowid FROM feed_fts WHERE feed_fts MATCH 'kata'").all()).toEqual([{ rowid: 1 }]);
     expect(() => after.sqlite.prepare("INSERT INTO feed_entries (account_id, remote_id, type, title, body, created_at) VALUES (1, 'invite:5', 'x', 't', 'b', 6)").run()).toThrow(/UNIQUE/);
+    // Unread counting (visitors and other room members) still uses its partial index.
+    const plan = (after.sqlite.prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM messages WHERE conversation_id = 1 AND read_at IS NULL AND sender_type IN ('visitor', 'member') AND deleted_at IS NULL").all() as { detail: string }[]).map((r) => r.detail).join('; ');
+    expect(plan).toContain('messages_unread');
     after.sqlite.prepare('DELETE FROM accounts WHERE id = 1').run();
     expect(after.sqlite.prepare('SELECT count(*) AS n FROM feed_entries').get()).toEqual({ n: 0 });
     after.close();

@@ -48,7 +48,7 @@ describe('mirror repositories (real SQLite file)', () => {
     expect(mirror.messages.all(c.id).map((m) => m.content)).toEqual(['hello', 'anyone there?']);
     expect(mirror.conversations.get(c.id)?.unreadCount).toBe(2);
 
-    const read = mirror.messages.markRead(c.id, 'visitor', 5000);
+    const read = mirror.messages.markRead(c.id, ['visitor'], 5000);
     mirror.conversations.recountUnreadFor(c.id);
     expect(read.map((m) => m.readAt)).toEqual([5000, 5000]);
     expect(mirror.conversations.get(c.id)?.unreadCount).toBe(0);

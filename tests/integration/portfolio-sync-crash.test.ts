@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/main/core/db/open';
 import { Mirror } from '../../src/main/core/mirror/mirror';
 import { Visitor, backendSnapshot, countMessages, sleep, sortKeys, startTestBackend, waitFor, type Snapshot } from '../support/portfolio-harness';
 import { migrationsDir, tempDir } from '../support/temp-db';
+import { startHoldProxy } from '../support/hold-proxy';
 
 const ITERATIONS = Number(process.env.SWITCHBOARD_CRASH_ITERATIONS ?? 20);
 const root = resolve(__dirname, '../..');
@@ -25,10 +26,11 @@ interface Child {
   exited: Promise<number | null>;
 }
 
-function startChild(args: string[]): Child {
+function startChild(args: string[], env: Record<string, string> = {}): Child {
   // tsx as a loader in this very process: the tsx CLI would fork, and SIGKILL would hit only the wrapper.
   const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'tests/support/core-child.ts'), ...args], {
     cwd: root,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: Child['lines'] = [];
@@ -114,5 +116,40 @@ describe('portfolio sync survives being killed', () => {
     console.log(`[6] crash: ${ITERATIONS} SIGKILLs (${killedAfterEvents} right after applying live events, ${Math.floor(ITERATIONS / 3)} more mid catch-up) in ${Date.now() - t0} ms; mirror ${countMessages(mirror)} / backend ${countMessages(backend)} messages`);
     expect(mirror).toEqual(backend);
     expect(killedAfterEvents).toBe(ITERATIONS);
+  });
+
+  it('a reply in flight at a SIGKILL, on a site without idempotent send, is on the site exactly once after the restart', { timeout: 120_000 }, async () => {
+    const b = await startTestBackend({ seed: true, extensions: false });
+    cleanups.push(() => b.close());
+    const proxy = await startHoldProxy(b.apiUrl);
+    cleanups.push(() => proxy.close());
+    const t = tempDir('switchboard-crash-reply-');
+    cleanups.push(() => t.cleanup());
+    const text = 'the reply that was in flight';
+    const onSite = () => b.api.listAllMessages().filter((m) => m.senderType === 'admin' && m.content === text).length;
+    // The site stores the reply; its answer never reaches the core, which is killed meanwhile.
+    proxy.hold((req) => req.method === 'POST' && (req.url ?? '').startsWith('/api/chat/send'));
+    let child = startChild([t.dir, proxy.url, b.admin.email, b.admin.password], { SWITCHBOARD_CHILD_PUSHER: JSON.stringify(b.pusherSettings), SWITCHBOARD_CHILD_REPLY: text });
+    await waitFor(() => proxy.held === 1 && onSite() === 1, 30_000, 'reply stored by the site, answer held');
+    child.proc.kill('SIGKILL');
+    await child.exited;
+    proxy.release();
+    child = startChild([t.dir]);
+    await waitFor(() => child.lines.some((l) => l.state === 'live'), 30_000, 'restarted child live');
+    const database = () => {
+      const db = openDatabase({ file: join(t.dir, DATABASE_FILE), migrationsDir });
+      const mirror = new Mirror(db);
+      try {
+        const [account] = mirror.accounts.list();
+        return { pending: mirror.outbox.counts(account!.id).pending, mine: mirror.conversations.page('all', 500, undefined, account!.id).items.flatMap((c) => mirror.messages.all(c.id)).filter((m) => m.content === text) };
+      } finally {
+        mirror.close();
+      }
+    };
+    await waitFor(() => database().pending === 0, 30_000, 'outbox settled after restart');
+    child.proc.kill('SIGTERM');
+    await child.exited;
+    expect(onSite()).toBe(1);
+    expect(database().mine.map((m) => m.delivery)).toEqual(['sent']);
   });
 });

@@ -1,42 +1,26 @@
 // Browser mode's host, started in-process over a real core and a real temp profile.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core/core';
-import { JsonFileSettingsStore, PlainFileSecretStore } from '../../src/main/core/settings/settings-store';
-import { startWebServer, type WebServer } from '../../src/main/web/server';
-import { migrationsDir, tempDir, type TempDir } from '../support/temp-db';
+import type { Core } from '../../src/main/core/core';
+import type { WebServer } from '../../src/main/web/server';
+import { startTestHost, type TestHost } from '../support/web-host';
 
-let temp: TempDir;
+let host: TestHost;
 let core: Core;
 let server: WebServer;
 let origin: string;
+let startUrl: string;
 
 beforeAll(async () => {
-  temp = tempDir();
-  const rendererDir = join(temp.dir, 'renderer');
-  mkdirSync(rendererDir);
-  writeFileSync(join(rendererDir, 'index.html'), '<html><head><script type="module" src="./assets/index.js"></script></head></html>');
-  core = createCore({
-    dataDir: join(temp.dir, 'profile'),
-    migrationsDir,
-    settings: new JsonFileSettingsStore(join(temp.dir, 'profile', 'settings.json')),
-    secrets: new PlainFileSecretStore(join(temp.dir, 'profile', 'secrets.json')),
-    mode: 'web',
-    version: 'test',
-  });
-  server = await startWebServer({ core, rendererDir });
-  origin = new URL(server.url).origin;
+  // Each start link works once; the host prints the next one after every exchange.
+  host = await startTestHost({ onStartUrl: (url) => (startUrl = url) });
+  ({ core, server, origin } = host);
+  startUrl = server.url;
 });
-afterAll(async () => {
-  await server.close();
-  await core.close();
-  temp.cleanup();
-});
+afterAll(() => host?.close());
 
 async function sessionCookie(): Promise<string> {
-  const res = await fetch(server.url, { redirect: 'manual' });
+  const res = await fetch(startUrl, { redirect: 'manual' });
   expect(res.status).toBe(303);
   const cookie = res.headers.get('set-cookie') ?? '';
   expect(cookie).toMatch(/HttpOnly/);
@@ -76,7 +60,7 @@ describe('browser-mode host', () => {
     const cookie = await sessionCookie();
     await expect(connect({ Origin: origin })).rejects.toThrow('HTTP 401');
     await expect(connect({ Origin: 'http://evil.example', Cookie: cookie })).rejects.toThrow('HTTP 401');
-    await expect(connect({ Origin: origin, Cookie: 'sb_session=forged' })).rejects.toThrow('HTTP 401');
+    await expect(connect({ Origin: origin, Cookie: `${server.cookieName}=forged` })).rejects.toThrow('HTTP 401');
   });
 
   it('carries the ConsoleApi, rejecting malformed frames and bad arguments', async () => {

@@ -13,8 +13,24 @@ async function main(): Promise<void> {
     else if (process.env.SWITCHBOARD_TEST_LOG) console.log(`event ${name} ${JSON.stringify(payload).slice(0, 120)}`);
   });
   if (siteUrl && email && password) {
-    const r = await c.core.dispatch('accounts.connect', { kind: 'portfolio', siteUrl, email, password });
+    // SWITCHBOARD_CHILD_PUSHER: manual Pusher settings (JSON) for a site without /api/chat/config.
+    const pusher = process.env.SWITCHBOARD_CHILD_PUSHER ? (JSON.parse(process.env.SWITCHBOARD_CHILD_PUSHER) as Record<string, unknown>) : undefined;
+    const r = await c.core.dispatch('accounts.connect', { kind: 'portfolio', siteUrl, email, password, ...(pusher ? { pusher } : {}) } as never);
     out({ event: 'connected', ok: r.ok });
+  }
+  // SWITCHBOARD_CHILD_REPLY: once live, reply with this text in the newest conversation.
+  const reply = process.env.SWITCHBOARD_CHILD_REPLY;
+  if (reply) {
+    const send = async () => {
+      const page = await c.core.dispatch('conversations.page', { filter: 'all', limit: 1 });
+      const conversation = page.ok ? (page.value as { items: { id: number }[] }).items[0] : undefined;
+      if (!conversation) return;
+      const r = await c.core.dispatch('messages.send', { conversationId: conversation.id, content: reply, clientId: '00000000-0000-4000-8000-00000000c0de' });
+      out({ event: 'reply-queued', ok: r.ok });
+    };
+    c.core.events.subscribe((name, payload) => {
+      if (name === 'connection.state' && (payload as { state: string }).state === 'live') void send();
+    });
   }
   process.on('SIGTERM', () => {
     void c.close().then(() => process.exit(0));

@@ -10,8 +10,7 @@ import {
   type ChatApiHandle,
   type PusherServerHandle,
 } from '../../backends/portfolio/src/index';
-import type { AnyKindDefinition } from '../../src/main/core/connectors/registry';
-import { createCore, type Core } from '../../src/main/core/core';
+import { createCore, type Core, type CoreOptions } from '../../src/main/core/core';
 import { JsonFileSettingsStore, PlainFileSecretStore } from '../../src/main/core/settings/settings-store';
 import type { ConnectionState } from '../../src/shared/domain';
 import { migrationsDir, tempDir, type TempDir } from './temp-db';
@@ -162,10 +161,10 @@ export interface TestCore {
   close(): Promise<void>;
 }
 
-export async function startTestCore(dataDir: string, options: { kinds?: readonly AnyKindDefinition[] } = {}): Promise<TestCore> {
+export async function startTestCore(dataDir: string, extra: Partial<CoreOptions> = {}): Promise<TestCore> {
   const logs: string[] = [];
   const core = createCore({
-    ...(options.kinds ? { kinds: options.kinds } : {}),
+    ...extra,
     dataDir,
     migrationsDir,
     settings: new JsonFileSettingsStore(join(dataDir, 'settings.json')),

@@ -181,17 +181,30 @@ describe('showing and coalescing', () => {
     expect(t.shown.at(-1)?.body).toBe('3 new messages: b');
   });
 
-  it('titles: visitor name, else sender name, else "Visitor" / "Pengunjung"; Indonesian counts', () => {
+  it('titles: visitor name, else sender name, else "Anonymous" / "Anonim"; Indonesian counts', () => {
     const t = setup();
     t.state.facts.set(1, fact({ visitorName: null }));
     t.center.visitorMessages(1, [{ content: 'hi', createdAt: 0, senderName: '  Dewi\n' }], { newConversation: false });
     expect(t.shown.at(-1)?.title).toBe('Dewi');
     t.state.facts.set(2, fact({ visitorName: '   ' }));
     t.say(2, 'hi');
-    expect(t.shown.at(-1)?.title).toBe('Visitor');
+    expect(t.shown.at(-1)?.title).toBe('Anonymous');
     t.setPrefs({ language: 'id' });
     t.say(2, 'lagi', 'dan lagi');
-    expect(t.shown.at(-1)).toMatchObject({ title: 'Pengunjung', body: '3 pesan baru: dan lagi' });
+    expect(t.shown.at(-1)).toMatchObject({ title: 'Anonim', body: '3 pesan baru: dan lagi' });
+  });
+
+  it('titles and bodies are neutralised like the inbox: no bidi or invisible tricks, no owner look-alike (issue 16, 18)', () => {
+    const t = setup();
+    t.state.facts.set(1, fact({ visitorName: '\u202Enimda' }));
+    t.say(1, 'pay\u00ADpal\u200B.com \u2066x\u2069');
+    expect(t.shown.at(-1)).toMatchObject({ title: 'nimda', body: 'paypal.com x' });
+    t.state.facts.set(2, fact({ visitorName: 'Admin (You)' }));
+    t.say(2, 'hi');
+    expect(t.shown.at(-1)?.title).toBe('Admin (You) (visitor)');
+    t.state.facts.set(3, fact({ visitorName: `Z${'\u0301'.repeat(1999)}` }));
+    t.say(3, 'hi');
+    expect(Array.from(t.shown.at(-1)!.title).length).toBeLessThanOrEqual(4);
   });
 
   it('bodies are plain one-line previews: whitespace collapsed, markup as typed, cut with an ellipsis', () => {
@@ -218,7 +231,7 @@ describe('showing and coalescing', () => {
   it('a conversation missing from the mirror still notifies, with the fallback title', () => {
     const t = setup();
     t.say(99, 'hello');
-    expect(t.shown.at(-1)).toMatchObject({ conversationId: 99, accountId: null, title: 'Visitor' });
+    expect(t.shown.at(-1)).toMatchObject({ conversationId: 99, accountId: null, title: 'Anonymous' });
     expect(t.last()?.detail).toMatch(/not in the mirror/);
   });
 

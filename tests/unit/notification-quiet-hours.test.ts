@@ -93,8 +93,8 @@ describe('notification texts', () => {
     expect(id.summaryTitle('quiet-hours')).toBe('Selama jam tenang aktif');
     expect(en.testTitle).toBe('Notifications work');
     expect(id.testTitle).toBe('Notifikasi berfungsi');
-    expect(en.visitorFallback).toBe('Visitor');
-    expect(id.visitorFallback).toBe('Pengunjung');
+    expect(en.visitorFallback).toBe('Anonymous');
+    expect(id.visitorFallback).toBe('Anonim');
   });
 });
 

@@ -16,7 +16,9 @@ import { createIpcTransport, type IpcRendererLike } from '../../src/preload/tran
 import { consoleApiOver } from '../../src/renderer/src/lib/console-api';
 
 const mainDir = join(tmpdir(), 'switchboard-app', 'out', 'main');
-const indexUrl = pathToFileURL(join(mainDir, '../renderer/index.html')).href;
+// The renderer loads from the app's own scheme; its file:// path is no longer the app.
+const indexUrl = 'app://switchboard/index.html';
+const fileIndexUrl = pathToFileURL(join(mainDir, '../renderer/index.html')).href;
 
 type Listener = (event: InvokeEventLike, ...args: unknown[]) => unknown;
 
@@ -94,8 +96,10 @@ describe('IpcBridge', () => {
 
   it.each([
     ['a foreign web page', 'https://evil.example/'],
-    ['another local file', pathToFileURL(join(mainDir, '../renderer/other.html')).href],
-    ['a file on another host', indexUrl.replace('file:///', 'file://server/')],
+    ['another page of the app scheme', 'app://switchboard/other.html'],
+    ['the app scheme on another host', 'app://evil/index.html'],
+    ['the built index.html over file://', fileIndexUrl],
+    ['a file on another host', fileIndexUrl.replace('file:///', 'file://server/')],
     ['a data: URL', 'data:text/html,<script></script>'],
     ['about:blank', 'about:blank'],
     ['an empty URL', ''],

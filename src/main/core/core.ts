@@ -8,9 +8,10 @@ import { AccountService, type ConnectorFactory } from './accounts/account-servic
 import { Attention, type UiLanguage } from './attention/attention';
 import { builtInKinds } from './connectors/kinds';
 import { KindRegistry, type AnyKindDefinition } from './connectors/registry';
+import type { PollIntervals } from './sync/poller';
 import { realTimers, type Timers } from './sync/timers';
 import { Demo, type DemoBackendLauncher } from './demo/demo';
-import { openDatabase } from './db/open';
+import { openMirrorDatabase } from './db/recover';
 import { EventBus } from './events';
 import { Mirror } from './mirror/mirror';
 import type { Notifier, OsDndProbe } from './notifications/types';
@@ -32,6 +33,8 @@ export interface CoreOptions {
   kinds?: readonly AnyKindDefinition[];
   /** Tests pass their own connectors; the app builds each account's from its kind. */
   connectorFactory?: ConnectorFactory;
+  /** Poll timing for kinds without an account-wide realtime channel (tests shorten it). */
+  pollIntervals?: PollIntervals;
   /** Starts the demo site (src/main/demo-backend.ts); without it "Try the demo" says the build has none. */
   demoBackend?: DemoBackendLauncher;
   fetch?: typeof fetch;
@@ -65,11 +68,15 @@ export const DATABASE_FILE = 'switchboard.sqlite';
 export function createCore(options: CoreOptions): Core {
   mkdirSync(options.dataDir, { recursive: true });
   const log = options.log ?? (() => {});
-  const database = openDatabase({
-    file: join(options.dataDir, DATABASE_FILE),
-    migrationsDir: options.migrationsDir,
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-  });
+  const { database, recovery } = openMirrorDatabase(
+    {
+      file: join(options.dataDir, DATABASE_FILE),
+      migrationsDir: options.migrationsDir,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    },
+    options.clock ?? Date.now,
+    log,
+  );
   const mirror = new Mirror(database);
   const events = new EventBus();
   const accounts = new AccountService({
@@ -78,6 +85,7 @@ export function createCore(options: CoreOptions): Core {
     secrets: options.secrets,
     kinds: new KindRegistry(options.kinds ?? builtInKinds),
     ...(options.connectorFactory ? { connectorFactory: options.connectorFactory } : {}),
+    ...(options.pollIntervals ? { pollIntervals: options.pollIntervals } : {}),
     clock: options.clock ?? Date.now,
     random: options.random ?? Math.random,
     timers: options.timers ?? realTimers,
@@ -117,6 +125,7 @@ export function createCore(options: CoreOptions): Core {
     demo,
     attention,
     app: { version: options.version, mode: options.mode, dataDir: options.dataDir },
+    mirrorRecovery: () => recovery,
   });
   return {
     mirror,
@@ -127,6 +136,7 @@ export function createCore(options: CoreOptions): Core {
     dispatch: createDispatch(handlers, log),
     start: async () => {
       attention.start();
+      if (recovery) events.emit('mirror.recovered', recovery);
       await accounts.setAvailability(options.settings.get().availability);
       try {
         await demo.resume();

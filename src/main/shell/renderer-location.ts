@@ -1,19 +1,25 @@
-// Where the app's renderer lives (the built index.html, or the dev server in `electron-vite dev`)
-// and whether a URL is that renderer. The IPC bridge trusts only frames that pass this check.
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// Where the app's renderer lives (the built folder served on app://switchboard, or the dev server
+// in `electron-vite dev`) and whether a URL is that renderer. The IPC bridge trusts only frames
+// that pass this check.
+import { dirname, join } from 'node:path';
+import { APP_INDEX_URL, APP_ORIGIN } from './app-protocol';
 
 export interface RendererLocation {
   /** The electron-vite dev server, when running `electron-vite dev`. */
   devUrl?: string;
-  /** out/renderer/index.html */
+  /** out/renderer/index.html (served on app://switchboard). */
   indexFile: string;
+  /** out/renderer */
+  rendererDir: string;
+  /** What the window loads. */
+  startUrl: string;
 }
 
 export function rendererLocation(mainDir: string, env: NodeJS.ProcessEnv = process.env): RendererLocation {
   const indexFile = join(mainDir, '../renderer/index.html');
   const devUrl = env.ELECTRON_RENDERER_URL;
-  return devUrl ? { devUrl, indexFile } : { indexFile };
+  const base = { indexFile, rendererDir: dirname(indexFile) };
+  return devUrl ? { ...base, devUrl, startUrl: devUrl } : { ...base, startUrl: APP_INDEX_URL };
 }
 
 function parse(url: string): URL | undefined {
@@ -24,7 +30,7 @@ function parse(url: string): URL | undefined {
   }
 }
 
-/** True for the file:// index.html (any query or hash) or any page of the dev server's origin. */
+/** True for app://switchboard/index.html (any query or hash) or any page of the dev server's origin. Never file://. */
 export function isAppUrl(url: string, location: RendererLocation): boolean {
   const parsed = parse(url);
   if (!parsed) return false;
@@ -32,10 +38,6 @@ export function isAppUrl(url: string, location: RendererLocation): boolean {
     const dev = parse(location.devUrl);
     if (dev && (dev.protocol === 'http:' || dev.protocol === 'https:') && parsed.origin === dev.origin) return true;
   }
-  if (parsed.protocol !== 'file:' || parsed.host !== '') return false;
-  const index = pathToFileURL(location.indexFile);
-  const samePath = process.platform === 'win32' || process.platform === 'darwin'
-    ? decodeURIComponent(parsed.pathname).toLowerCase() === decodeURIComponent(index.pathname).toLowerCase()
-    : decodeURIComponent(parsed.pathname) === decodeURIComponent(index.pathname);
-  return samePath;
+  // A bare origin ("app://switchboard") is what permission checks may pass instead of the page.
+  return `${parsed.protocol}//${parsed.host}` === APP_ORIGIN && ['', '/', '/index.html'].includes(parsed.pathname);
 }

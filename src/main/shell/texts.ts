@@ -18,6 +18,10 @@ const en = {
   trayHintTitle: 'Switchboard is still running',
   trayHintBody: 'It keeps watching for visitors in the tray. Quit from the tray menu, or turn this off in Settings.',
   overlayUnread: (n: number) => `${n} unread`,
+  linkQuestion: 'Open this address in your browser?',
+  linkDetail: (url: string) => `${url}\n\nA visitor sent this link. Open it only if you trust where it goes.`,
+  linkOpen: 'Open in browser',
+  linkCancel: 'Cancel',
 };
 
 export type ShellTexts = typeof en;
@@ -38,6 +42,10 @@ const id: ShellTexts = {
   trayHintTitle: 'Switchboard masih berjalan',
   trayHintBody: 'Switchboard tetap memantau pengunjung dari baki sistem. Keluar lewat menu baki, atau matikan ini di Pengaturan.',
   overlayUnread: (n: number) => `${n} belum dibaca`,
+  linkQuestion: 'Buka alamat ini di peramban Anda?',
+  linkDetail: (url: string) => `${url}\n\nTautan ini dikirim oleh pengunjung. Buka hanya jika Anda memercayai tujuannya.`,
+  linkOpen: 'Buka di peramban',
+  linkCancel: 'Batal',
 };
 
 export function shellTexts(language: UiLanguage): ShellTexts {

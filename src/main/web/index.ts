@@ -4,11 +4,12 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../../../package.json';
-import { createCore } from '../core/core';
 import { findDemoPublicDir, findMigrationsDir } from '../core/db/locate';
-import { JsonFileSettingsStore, PlainFileSecretStore } from '../core/settings/settings-store';
+import { installLastResort } from '../core/platform/last-resort';
 import { launchDemoBackend } from '../demo-backend';
-import { startWebServer } from './server';
+import { startBrowserMode } from './browser-mode';
+
+const log = (message: string) => console.error(`[switchboard] ${message}`);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -18,41 +19,36 @@ async function main(): Promise<void> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${values.port}"`);
   const dataDir = resolve(values['data-dir'] ?? process.env.SWITCHBOARD_DATA_DIR ?? join(homedir(), '.local', 'share', 'switchboard', 'browser-mode'));
-  const log = (message: string) => console.error(`[switchboard] ${message}`);
+  installLastResort(process, log);
 
-  const core = createCore({
+  const demoPublicDir = findDemoPublicDir(__dirname);
+  const app = await startBrowserMode({
     dataDir,
+    rendererDir: resolve(__dirname, '../renderer'),
     migrationsDir: findMigrationsDir(__dirname),
-    settings: new JsonFileSettingsStore(join(dataDir, 'settings.json'), log),
-    secrets: new PlainFileSecretStore(join(dataDir, 'secrets.json'), log),
-    mode: 'web',
+    ...(demoPublicDir ? { demoPublicDir } : {}),
+    port,
     version,
     log,
+    print: (line) => console.log(line),
     // The machine's language stands in for the OS language the app would read.
     systemLanguage: () => ((process.env.LANG ?? Intl.DateTimeFormat().resolvedOptions().locale).toLowerCase().startsWith('id') ? 'id' : 'en'),
     demoBackend: launchDemoBackend,
-    ...(findDemoPublicDir(__dirname) ? { demoPublicDir: findDemoPublicDir(__dirname) } : {}),
-  });
-  const server = await startWebServer({
-    core,
-    rendererDir: resolve(__dirname, '../renderer'),
-    port,
-    log,
-    // The last tab went away: nobody is looking at any conversation now.
-    onLastPageClosed: () => core.attention.focus.report({ focused: false, conversationId: null }),
   });
   log(`profile: ${dataDir}`);
   log('warning: browser mode keeps account secrets in a plain file (0600), not encrypted by the OS keyring.');
-  console.log(`Switchboard is running at ${server.url}`);
-  await core.start();
+  console.log(`Switchboard is running at ${app.server.url}`);
+  await app.core.start();
 
+  let stopping = false;
   const stop = async () => {
-    await server.close();
-    await core.close();
+    if (stopping) return;
+    stopping = true;
+    await app.close();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
 }
 
 main().catch((error: unknown) => {

@@ -1,11 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Settings, SettingsPatch } from '../../shared/settings';
 import { api } from './api';
 import { FirstRun } from './components/FirstRun';
 import { Inbox } from './components/Inbox';
+import { MirrorRecoveryBanner } from './components/MirrorRecoveryBanner';
 import { useAccounts } from './hooks/useAccounts';
 import { useApiEvent } from './hooks/useApiEvent';
+import { useTransportConnected } from './hooks/useTransportConnected';
 import { systemLanguage } from './i18n';
 
 export function App() {
@@ -13,6 +15,13 @@ export function App() {
   const { accounts, error, outbox, progress, reload } = useAccounts();
   const [settings, setSettings] = useState<Settings | null>(null);
   const [adding, setAdding] = useState(false);
+  const connected = useTransportConnected();
+  const wasConnected = useRef(connected);
+  // Back after a loss: reload what was never pushed meanwhile.
+  useEffect(() => {
+    if (connected && !wasConnected.current) void reload();
+    wasConnected.current = connected;
+  }, [connected, reload]);
 
   useEffect(() => {
     void api()
@@ -50,16 +59,20 @@ export function App() {
     );
   }
   if (accounts === null) return <p className="muted center">{t('pane.loading')}</p>;
-  if (accounts.length === 0 || adding) {
-    return (
-      <FirstRun
-        onConnected={() => {
-          setAdding(false);
-          void reload();
-        }}
-        {...(accounts.length > 0 ? { onCancel: () => setAdding(false) } : {})}
-      />
-    );
-  }
-  return <Inbox accounts={accounts} outbox={outbox} progress={progress} settings={settings} onSettings={updateSettings} onAddAccount={() => setAdding(true)} />;
+  return (
+    <div className="app-shell">
+      <MirrorRecoveryBanner />
+      {accounts.length === 0 || adding ? (
+        <FirstRun
+          onConnected={() => {
+            setAdding(false);
+            void reload();
+          }}
+          {...(accounts.length > 0 ? { onCancel: () => setAdding(false) } : {})}
+        />
+      ) : (
+        <Inbox accounts={accounts} connected={connected} outbox={outbox} progress={progress} settings={settings} onSettings={updateSettings} onAddAccount={() => setAdding(true)} />
+      )}
+    </div>
+  );
 }

@@ -10,11 +10,13 @@ import { builtInKinds } from '../connectors/kinds';
 import { KindRegistry, accountConfig, type KindContext } from '../connectors/registry';
 import type { EventBus } from '../events';
 import type { AccountRow } from '../mirror/accounts-repo';
+import { UNREAD_SENDERS } from '../mirror/messages-repo';
 import type { Mirror } from '../mirror/mirror';
 import type { ConversationRow } from '../mirror/rows';
 import type { SecretStore } from '../settings/settings-store';
 import { AccountSync } from '../sync/account-sync';
 import { Outbox } from '../sync/outbox';
+import type { PollIntervals } from '../sync/poller';
 import type { Timers } from '../sync/timers';
 
 /** Tests replace the kind's connector with their own; the app builds it from the kind. */
@@ -26,6 +28,8 @@ export interface AccountServiceDeps {
   secrets: SecretStore;
   /** The kinds it can connect; every built-in kind when omitted. */
   kinds?: KindRegistry;
+  /** Poll timing for kinds without an account-wide realtime channel (tests shorten it). */
+  pollIntervals?: PollIntervals;
   /** Overrides the kinds' own connectors (tests). */
   connectorFactory?: ConnectorFactory;
   clock: () => number;
@@ -44,6 +48,7 @@ interface Runtime {
 export class AccountService {
   private readonly runtimes = new Map<number, Runtime>();
   private availability: Availability = 'online';
+  private windowFocused = false;
   private readonly vault: CredentialsVault;
   private readonly ctx: KindContext;
   private readonly kinds: KindRegistry;
@@ -115,8 +120,10 @@ export class AccountService {
       timers: deps.timers,
       log: deps.log,
       onLive: () => runtime.outbox.reconnected(),
+      ...(deps.pollIntervals ? { pollIntervals: deps.pollIntervals } : {}),
     });
     this.runtimes.set(account.id, runtime);
+    runtime.sync.setFocused(this.windowFocused);
     if (!this.vault.get(account.id)) runtime.sync.markAuthExpired('no saved sign-in');
     else runtime.outbox.kick();
     await connector.setAvailability(this.availability);
@@ -141,6 +148,10 @@ export class AccountService {
   async connect(input: ConnectInput, extraConfig: Record<string, unknown> = {}): Promise<AccountRow> {
     const kind = this.kinds.get(input.kind);
     const connected = await kind.connect(input, this.ctx);
+    // Twice the same site: every message would show twice, and replies sent from one account
+    // would be echoed into the other. Signing in again is what the existing account offers.
+    const existing = this.deps.mirror.accounts.findSite(input.kind, connected.baseUrl);
+    if (existing) throw new ConsoleError('bad-request', `This site is already connected as "${existing.name}".`);
     const account = this.deps.mirror.accounts.create(
       { kind: input.kind, name: input.name ?? connected.name, baseUrl: connected.baseUrl, config: { ...connected.config, ...extraConfig } },
       this.deps.clock(),
@@ -170,7 +181,7 @@ export class AccountService {
   }
 
   sendReply(conversation: ConversationRow, content: string, clientId: string): Message {
-    const existing = this.deps.mirror.messages.findByClientId(clientId);
+    const existing = this.deps.mirror.messages.findByClientId(conversation.id, clientId);
     if (existing) return this.deps.mirror.messages.get(existing.id)!;
     return this.runtime(conversation.accountId).outbox.enqueueReply(conversation.id, content, clientId);
   }
@@ -189,7 +200,7 @@ export class AccountService {
     const { mirror, clock } = this.deps;
     return mirror.transaction(() => {
       const remoteIds = mirror.messages.unreadRemoteIds(conversation.id);
-      const read = mirror.messages.markRead(conversation.id, 'visitor', clock());
+      const read = mirror.messages.markRead(conversation.id, UNREAD_SENDERS, clock());
       mirror.conversations.recountUnreadFor(conversation.id);
       if (runtime.connector.capabilities.readReceipts) runtime.outbox.enqueueRead(conversation.id, remoteIds, randomUUID());
       return read;
@@ -217,6 +228,12 @@ export class AccountService {
   async setAvailability(availability: Availability): Promise<void> {
     this.availability = availability;
     await Promise.all([...this.runtimes.values()].map((r) => r.connector.setAvailability(availability)));
+  }
+
+  /** The app window gained or lost focus (polling kinds check more often while it is focused). */
+  setWindowFocused(focused: boolean): void {
+    this.windowFocused = focused;
+    for (const runtime of this.runtimes.values()) runtime.sync.setFocused(focused);
   }
 
   resync(reason: string): void {

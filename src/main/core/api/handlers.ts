@@ -1,6 +1,6 @@
 // The ConsoleApi implementation. Transport-agnostic: no IPC, no sockets here. Reads come from
 // the mirror; actions go through the account service (outbox, connectors).
-import { ConsoleError, type ConsoleApiHandlers } from '../../../shared/contract';
+import { ConsoleError, type ConsoleApiHandlers, type MirrorRecovery } from '../../../shared/contract';
 import type { Account, FeedEntry } from '../../../shared/domain';
 import type { AccountService } from '../accounts/account-service';
 import type { Attention } from '../attention/attention';
@@ -19,6 +19,8 @@ export interface HandlerDeps {
   demo: Demo;
   attention: Attention;
   app: { version: string; mode: 'electron' | 'web'; dataDir: string };
+  /** A damaged mirror found at this start (moved aside and rebuilt), or null. */
+  mirrorRecovery?: () => MirrorRecovery | null;
 }
 
 export function createHandlers(deps: HandlerDeps) {
@@ -60,6 +62,12 @@ export function createHandlers(deps: HandlerDeps) {
 
   return {
     'app.info': () => ({ ...deps.app, secretsEncrypted: deps.secrets.encrypted }),
+    'mirror.recovery': () => deps.mirrorRecovery?.() ?? null,
+    'messages.fullText': ({ messageId }) => {
+      const text = mirror.messages.fullText(messageId);
+      if (text === undefined) throw new ConsoleError('not-found', `Message ${messageId} does not exist.`);
+      return text;
+    },
 
     'accounts.list': () => mirror.accounts.list().map(toAccount),
 
@@ -155,6 +163,7 @@ export function createHandlers(deps: HandlerDeps) {
 
     'app.focus': (focus) => {
       deps.attention.focus.report(focus);
+      accounts.setWindowFocused(focus.focused);
       return null;
     },
 

@@ -38,7 +38,8 @@ export class VisitorFeed {
   private onAdded(conversationId: number, messages: Message[]): void {
     const addedAt = this.deps.accountAddedAt(conversationId);
     if (addedAt === null) return;
-    const fresh = messages.filter((m) => m.senderType === 'visitor' && m.readAt === null && m.createdAt >= addedAt);
+    // Someone else wrote: the visitor (student, room member); not the owner, the site's AI or an agent's steps.
+    const fresh = messages.filter((m) => (m.senderType === 'visitor' || m.senderType === 'member') && m.readAt === null && m.createdAt >= addedAt);
     if (fresh.length === 0) return;
     const newConversation = this.deps.messageCount(conversationId) <= messages.length;
     this.deps.visitorMessages(

@@ -105,12 +105,14 @@ export const messages = sqliteTable(
   },
   (t) => [
     uniqueIndex('messages_conversation_remote').on(t.conversationId, t.remoteId),
-    uniqueIndex('messages_client_id').on(t.clientId),
+    // Per conversation: the same site connected as two accounts echoes one reply into both.
+    uniqueIndex('messages_conversation_client_id').on(t.conversationId, t.clientId),
     index('messages_conversation_order').on(t.conversationId, t.createdAt, t.seq, t.id),
-    // Unread counts are derived from this index (visitor messages not yet read).
+    // Unread counts are derived from this index: messages of the people the owner answers (the
+    // visitor, or another member of a room) not yet read. The same condition as UNREAD_SENDERS.
     index('messages_unread')
       .on(t.conversationId)
-      .where(sql`read_at IS NULL AND sender_type = 'visitor'`),
+      .where(sql`read_at IS NULL AND sender_type IN ('visitor', 'member')`),
   ],
 );
 
@@ -138,6 +140,17 @@ export const feedEntries = sqliteTable(
     index('feed_entries_unread').on(t.accountId).where(sql`read_at IS NULL`),
   ],
 );
+
+/**
+ * The whole text of a message longer than the mirror keeps in `messages.content` (which holds
+ * its beginning and a marker, so lists, search and the UI stay fast); read only on request.
+ */
+export const messageBodies = sqliteTable('message_bodies', {
+  messageId: integer('message_id')
+    .primaryKey()
+    .references(() => messages.id, { onDelete: 'cascade' }),
+  content: text('content').notNull(),
+});
 
 export const outbox = sqliteTable(
   'outbox',

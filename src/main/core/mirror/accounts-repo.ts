@@ -27,6 +27,11 @@ export class AccountsRepo {
     return this.listAll.all();
   }
 
+  /** The account already connected to this site (same kind and base URL), if any. */
+  findSite(kind: AccountKind, baseUrl: string): AccountRow | undefined {
+    return this.list().find((a) => a.kind === kind && a.baseUrl === baseUrl);
+  }
+
   get(id: number): AccountRow | undefined {
     return this.db.select().from(accounts).where(eq(accounts.id, id)).get();
   }

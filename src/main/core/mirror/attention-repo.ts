@@ -28,7 +28,7 @@ export class AttentionRepo {
     this.waitingStmt = sqlite.prepare<[], { conversationId: number; since: number | null }>(
       `SELECT c.id AS conversationId,
               (SELECT min(m.created_at) FROM messages m
-                WHERE m.conversation_id = c.id AND m.read_at IS NULL AND m.sender_type = 'visitor') AS since
+                WHERE m.conversation_id = c.id AND m.read_at IS NULL AND m.sender_type IN ('visitor', 'member') AND m.deleted_at IS NULL) AS since
          FROM conversations c
         WHERE c.unread_count > 0 AND c.muted = 0 AND c.status = 'active'`,
     );

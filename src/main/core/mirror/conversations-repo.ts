@@ -119,7 +119,7 @@ export class ConversationsRepo {
     this.countsAll = counts(false);
     this.countsForAccount = counts(true);
     this.recountUnread = sqlite.prepare(
-      "UPDATE conversations SET unread_count = (SELECT count(*) FROM messages WHERE conversation_id = @id AND read_at IS NULL AND sender_type = 'visitor' AND deleted_at IS NULL) WHERE id = @id",
+      "UPDATE conversations SET unread_count = (SELECT count(*) FROM messages WHERE conversation_id = @id AND read_at IS NULL AND sender_type IN ('visitor', 'member') AND deleted_at IS NULL) WHERE id = @id",
     );
     this.ftsInsert = sqlite.prepare('INSERT INTO conversations_fts (rowid, visitor_name, visitor_email) VALUES (?, ?, ?)');
     this.ftsDelete = sqlite.prepare(
@@ -290,6 +290,30 @@ export class ConversationsRepo {
       .get();
     this.recordStatus(before.status as ConversationStatus, row, 'local', now);
     if (row.status !== before.status) this.moveCounts(before.accountId, before.status, row.status);
+  }
+
+  /** A kind without server status: a visitor's new message makes a resolved or closed conversation active again. */
+  reopenLocally(id: number, source: RemoteSource, now: number): void {
+    const before = this.byId.get({ id });
+    if (!before || before.serverStatus !== null || before.localStatus === null || before.localStatus === 'active') return;
+    const row = this.db.update(conversations).set({ localStatus: 'active', updatedAt: now }).where(eq(conversations.id, id)).returning().get();
+    this.recordStatus(before.status as ConversationStatus, row, source, now);
+    if (row.status !== before.status) this.moveCounts(before.accountId, before.status, row.status);
+  }
+
+  /**
+   * Deletes a conversation the site turned out not to have (a placeholder from a realtime event),
+   * unless something was written to it here. Call inside a transaction.
+   */
+  removeGhost(id: number): boolean {
+    const row = this.byId.get({ id });
+    if (!row) return false;
+    const used = this.sqlite.prepare('SELECT (SELECT count(*) FROM messages WHERE conversation_id = @id) + (SELECT count(*) FROM outbox WHERE conversation_id = @id) AS n').get({ id }) as { n: number };
+    if (used.n > 0) return false;
+    this.ftsDelete.run(row.id, row.visitorName ?? '', row.visitorEmail ?? '');
+    this.db.delete(conversations).where(eq(conversations.id, id)).run();
+    this.forgetCounts();
+    return true;
   }
 
   /** Remembered counts are no longer known (conversations removed, a transaction rolled back). */

@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { DeliveryState, Message, SenderType } from '../../../shared/domain';
 import type { Db } from '../db/open';
-import { messages } from '../db/schema';
+import { messageBodies, messages } from '../db/schema';
 import { decodeCursor, encodeCursor, placeholderSet, toMessage, type MessageRow } from './rows';
 import { PENDING_SEQ, type RemoteEdit, type RemoteMessage } from './types';
 
@@ -10,6 +10,24 @@ import { PENDING_SEQ, type RemoteEdit, type RemoteMessage } from './types';
 const payloadText = (payload: unknown): string | null => (payload === undefined || payload === null ? null : JSON.stringify(payload));
 
 const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
+
+/** The people the owner answers: their unread messages are counted, notified and marked read (index messages_unread). */
+export const UNREAD_SENDERS: SenderType[] = ['visitor', 'member'];
+
+/**
+ * The longest text kept in a message row. A longer one (any backend, REST or realtime) keeps its
+ * beginning here with a marker, and its whole text in message_bodies, read only on request: one
+ * 100,000-character message froze the UI for seconds, and dropping it lost it for good.
+ */
+export const MAX_MESSAGE_CHARS = 100_000;
+
+/** The row's text for `content`: itself, or its beginning and a marker saying how long it is. */
+export function shortened(content: string): string {
+  if (content.length <= MAX_MESSAGE_CHARS) return content;
+  // Never cut a surrogate pair in half.
+  const end = /[\uD800-\uDBFF]/.test(content[MAX_MESSAGE_CHARS - 1]!) ? MAX_MESSAGE_CHARS - 1 : MAX_MESSAGE_CHARS;
+  return `${content.slice(0, end)}\n\n[Message shortened: ${content.length.toLocaleString('en')} characters in all. The whole text is kept.]`;
+}
 
 export interface AppliedMessages {
   added: Message[];
@@ -56,7 +74,11 @@ export class MessagesRepo {
       .from(messages)
       .where(and(eq(messages.conversationId, sql.placeholder('conversationId')), eq(messages.remoteId, sql.placeholder('remoteId'))))
       .prepare();
-    this.byClient = db.select().from(messages).where(eq(messages.clientId, sql.placeholder('clientId'))).prepare();
+    this.byClient = db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, sql.placeholder('conversationId')), eq(messages.clientId, sql.placeholder('clientId'))))
+      .prepare();
     this.byId = db.select().from(messages).where(eq(messages.id, sql.placeholder('id'))).prepare();
     const t = sql.placeholder('t');
     const s = sql.placeholder('s');
@@ -130,8 +152,14 @@ export class MessagesRepo {
     return this.byRemote.get({ conversationId, remoteId });
   }
 
-  findByClientId(clientId: string): MessageRow | undefined {
-    return this.byClient.get({ clientId });
+  findByClientId(conversationId: number, clientId: string): MessageRow | undefined {
+    return this.byClient.get({ conversationId, clientId });
+  }
+
+  /** The whole text of a message (longer than MAX_MESSAGE_CHARS, or its row's content). */
+  fullText(id: number): string | undefined {
+    const body = this.db.select({ content: messageBodies.content }).from(messageBodies).where(eq(messageBodies.messageId, id)).get();
+    return body?.content ?? this.byId.get({ id })?.content;
   }
 
   /**
@@ -142,7 +170,7 @@ export class MessagesRepo {
     const result: AppliedMessages = { added: [], updated: [], removed: [] };
     for (const m of remote) {
       const byRemote = this.byRemote.get({ conversationId, remoteId: m.remoteId });
-      const byClient = m.clientId ? this.byClient.get({ clientId: m.clientId }) : undefined;
+      const byClient = m.clientId ? this.byClient.get({ conversationId, clientId: m.clientId }) : undefined;
       let known = byRemote ?? byClient;
       if (byRemote && byClient && byRemote.id !== byClient.id && byClient.remoteId === null) {
         // A backend without clientMessageId: a fetch stored our own reply before its send returned.
@@ -195,14 +223,18 @@ export class MessagesRepo {
 
   /** A fetched copy whose text differs from ours: the backend edited it. Re-indexes the text. */
   private applyEdit(known: MessageRow, m: RemoteMessage): MessageRow | null {
-    if (known.content === m.content && (m.payload === undefined || payloadText(m.payload) === known.payload)) return null;
+    if (known.content === shortened(m.content) && (m.payload === undefined || payloadText(m.payload) === known.payload)) return null;
     if (known.delivery === 'pending') return null; // our own text, not yet acknowledged
     return this.setContent(known, m.content, m.editedAt ?? known.editedAt, m.payload === undefined ? known.payload : payloadText(m.payload));
   }
 
-  private setContent(known: MessageRow, content: string, editedAt: number | null, payload: string | null): MessageRow {
+  /** Replaces a message's text (an edit): its search entry, and its whole text where it is too long for the row. */
+  private setContent(known: MessageRow, full: string, editedAt: number | null, payload: string | null): MessageRow {
+    const content = shortened(full);
     this.ftsDelete.run(known.id, known.content);
     this.ftsInsert.run(known.id, content);
+    this.db.delete(messageBodies).where(eq(messageBodies.messageId, known.id)).run();
+    if (content !== full) this.db.insert(messageBodies).values({ messageId: known.id, content: full }).run();
     return this.editStmt.get({ id: known.id, content, editedAt, payload })!;
   }
 
@@ -213,7 +245,7 @@ export class MessagesRepo {
     for (const e of edits) {
       const known = this.byRemote.get({ conversationId, remoteId: e.remoteId });
       if (!known) unknown.push(e.remoteId);
-      else if (known.deletedAt === null && known.content !== e.content) updated.push(toMessage(this.setContent(known, e.content, e.editedAt, known.payload)));
+      else if (known.deletedAt === null && known.content !== shortened(e.content)) updated.push(toMessage(this.setContent(known, e.content, e.editedAt, known.payload)));
     }
     return { updated, unknown };
   }
@@ -242,9 +274,11 @@ export class MessagesRepo {
   }
 
   /** Inserts a message and its FTS row; the returned row is what a SELECT would read back. */
-  private insert(values: Omit<MessageRow, 'id' | 'failureReason'>): MessageRow {
+  private insert(input: Omit<MessageRow, 'id' | 'failureReason'>): MessageRow {
+    const values = { ...input, content: shortened(input.content) };
     const id = Number(this.insertStmt.run(values).lastInsertRowid);
     if (values.deletedAt === null) this.ftsInsert.run(id, values.content);
+    if (values.content !== input.content) this.db.insert(messageBodies).values({ messageId: id, content: input.content }).run();
     return { ...values, id, failureReason: null };
   }
 
@@ -262,12 +296,12 @@ export class MessagesRepo {
     return true;
   }
 
-  /** Marks every unread message of one sender type as read; returns the rows changed. */
-  markRead(conversationId: number, senderType: SenderType, at: number): Message[] {
+  /** Marks every unread message of the given sender types as read; returns the rows changed. */
+  markRead(conversationId: number, senderTypes: readonly SenderType[], at: number): Message[] {
     return this.db
       .update(messages)
       .set({ readAt: at })
-      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), eq(messages.senderType, senderType)))
+      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), inArray(messages.senderType, [...senderTypes])))
       .returning()
       .all()
       .map(toMessage);
@@ -290,7 +324,7 @@ export class MessagesRepo {
     return this.db
       .select({ remoteId: messages.remoteId })
       .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), eq(messages.senderType, 'visitor'), isNotNull(messages.remoteId), isNull(messages.deletedAt)))
+      .where(and(eq(messages.conversationId, conversationId), isNull(messages.readAt), inArray(messages.senderType, UNREAD_SENDERS), isNotNull(messages.remoteId), isNull(messages.deletedAt)))
       .all()
       .map((r) => r.remoteId!);
   }

@@ -2,7 +2,7 @@
 // and bounded, so "why did I not get a notification?" has an answer in settings. It is a
 // diagnostic: losing it must never cost a notification, so storage failures are reported and
 // swallowed, and a damaged file starts an empty log.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { decisionKinds, decisionReasons, silenceReasons, type Decision, type DecisionInput, type Timers } from './types';
@@ -168,8 +168,10 @@ export class JsonFileDecisionLogStore implements DecisionLogStore {
   save(all: Decision[]): void {
     mkdirSync(dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify({ version: 1, decisions: all }));
+    // Who wrote when, and previews: for the owner only.
+    writeFileSync(temp, JSON.stringify({ version: 1, decisions: all }), { mode: 0o600 });
     renameSync(temp, this.file);
+    chmodSync(this.file, 0o600);
   }
 }
 

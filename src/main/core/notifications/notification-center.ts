@@ -7,6 +7,7 @@ import type { DecisionLog } from './decision-log';
 import { deliver, delivered } from './delivery';
 import { HeldMessages } from './held-messages';
 import { decide, type PolicyContext, type PolicyOutcome } from './policy';
+import { displayName, displayText } from '../../../shared/display-text';
 import { previewText } from './preview';
 import { isQuietAt, msUntilQuietEnds, systemLocalMinutes } from './quiet-hours';
 import { RepeatSound } from './repeat-sound';
@@ -218,13 +219,15 @@ export class NotificationCenter {
   ): Omit<ShownNotification, 'silent'> {
     const texts = textsFor(prefs.language);
     const latest = messages[messages.length - 1];
-    const name = [fact?.visitorName, latest?.senderName].map((n) => previewText(n ?? '', VISITOR_NAME_MAX_CHARS)).find((n) => n !== '');
+    // The same neutralised name as the inbox shows: blank is "Anonymous", "Admin (You)" is marked.
+    const raw = [fact?.visitorName, latest?.senderName].find((n) => displayText(n) !== '');
+    const name = previewText(displayName(raw, { anonymous: texts.visitorFallback, visitorTag: texts.visitorTag }), VISITOR_NAME_MAX_CHARS);
     const preview = previewText(latest?.content ?? '') || texts.emptyMessage;
     return {
       key: conversationKey(conversationId),
       conversationId,
       accountId: fact?.accountId ?? null,
-      title: name ?? texts.visitorFallback,
+      title: name,
       body: count > 1 ? `${texts.newMessages(count)}: ${preview}` : preview,
     };
   }

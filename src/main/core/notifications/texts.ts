@@ -5,7 +5,10 @@ import type { NotificationPrefs } from './types';
 export type HoldCause = 'quiet-hours' | 'dnd';
 
 export interface NotificationTexts {
+  /** Title for a visitor without a name. */
   visitorFallback: string;
+  /** Marks a visitor name that could pass for the owner ("Admin (You) (visitor)"). */
+  visitorTag: string;
   /** Body for a message with no text (an attachment, or only whitespace). */
   emptyMessage: string;
   newMessages(count: number): string;
@@ -18,7 +21,8 @@ export interface NotificationTexts {
 const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
 
 const en: NotificationTexts = {
-  visitorFallback: 'Visitor',
+  visitorFallback: 'Anonymous',
+  visitorTag: 'visitor',
   emptyMessage: 'New message',
   newMessages: (count) => plural(count, 'new message', 'new messages'),
   summaryTitle: (cause) => (cause === 'quiet-hours' ? 'While quiet hours were on' : 'While do not disturb was on'),
@@ -29,7 +33,8 @@ const en: NotificationTexts = {
 
 // Indonesian nouns do not inflect for number after a numeral.
 const id: NotificationTexts = {
-  visitorFallback: 'Pengunjung',
+  visitorFallback: 'Anonim',
+  visitorTag: 'pengunjung',
   emptyMessage: 'Pesan baru',
   newMessages: (count) => `${count} pesan baru`,
   summaryTitle: (cause) => (cause === 'quiet-hours' ? 'Selama jam tenang aktif' : 'Selama mode jangan ganggu aktif'),

@@ -54,7 +54,7 @@ export class JsonFileSettingsStore implements SettingsStore {
 
   update(patch: SettingsPatch): Settings {
     this.current = mergeSettings(this.current, patch);
-    writeFileAtomic(this.file, JSON.stringify(this.current, null, 2));
+    writeFileAtomic(this.file, JSON.stringify(this.current, null, 2), 0o600);
     return this.current;
   }
 }

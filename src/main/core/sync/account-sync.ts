@@ -11,8 +11,12 @@ import { ConnectorError } from '../connectors/connector';
 import type { EventBus } from '../events';
 import { mergeApplied, type AppliedMessages } from '../mirror/messages-repo';
 import type { Mirror } from '../mirror/mirror';
+import type { ConversationRow } from '../mirror/rows';
 import type { RemoteConversation, RemoteEdit, RemoteFeedEntry, RemoteMessage } from '../mirror/types';
 import type { FeedEntry } from '../../../shared/domain';
+import { backoffDelay } from './backoff';
+import { plausibleConversation, plausibleMessage, plausibleTime } from './plausible';
+import { Poller, type PollIntervals } from './poller';
 import type { Timers } from './timers';
 
 const PAGE = 100;
@@ -20,6 +24,13 @@ const PAGE = 100;
 const STALE_FETCHES = 4;
 /** Conversations fetched at once while catching up on a gap. */
 export const CATCH_UP_FETCHES = 4;
+/** A feed's history is walked back at most this far on one catch-up (a site that never ends its pages). */
+const MAX_FEED_PAGES = 50;
+/**
+ * Live events kept while the mirror refuses writes (disk full, damaged file). Past this the
+ * burst is dropped and the next catch-up fetches it again from the server, which still has it.
+ */
+const MAX_KEPT_EVENTS = 20_000;
 
 export interface AccountSyncDeps {
   accountId: number;
@@ -31,6 +42,8 @@ export interface AccountSyncDeps {
   log: (message: string) => void;
   /** Called once the gap is filled (the outbox may send again). */
   onLive?: () => void;
+  /** Poll timing for kinds without an account-wide realtime channel (tests shorten it). */
+  pollIntervals?: PollIntervals;
 }
 
 type Link = 'connecting' | 'connected' | 'unavailable' | 'offline' | 'auth-expired';
@@ -49,6 +62,21 @@ interface Burst {
 class Stopped extends Error {}
 
 const emptyBurst = (): Burst => ({ conversations: [], patches: [], messages: [], reads: [], edits: [], deletions: [], feed: [] });
+const burstSize = (b: Burst): number =>
+  b.conversations.length + b.patches.length + b.reads.length + b.edits.length + b.deletions.length + b.feed.length + b.messages.reduce((n, m) => n + m.messages.length, 0);
+/** `first` then `then`, in arrival order. */
+const joinBursts = (first: Burst, then: Burst): Burst => ({
+  conversations: [...first.conversations, ...then.conversations],
+  patches: [...first.patches, ...then.patches],
+  messages: [...first.messages, ...then.messages],
+  reads: [...first.reads, ...then.reads],
+  edits: [...first.edits, ...then.edits],
+  deletions: [...first.deletions, ...then.deletions],
+  feed: [...first.feed, ...then.feed],
+});
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** better-sqlite3 errors carry SQLite's code (SQLITE_FULL, SQLITE_CORRUPT, SQLITE_IOERR_…). */
+const isStoreError = (error: unknown): boolean => error instanceof Error && String((error as { code?: unknown }).code).startsWith('SQLITE_');
 
 export class AccountSync {
   private link: Link = 'offline';
@@ -64,13 +92,38 @@ export class AccountSync {
   private readonly stale = new Set<string>();
   private staleWorkers = 0;
   private readonly staleInFlight = new Set<string>();
+  /** Conversations a realtime event announced, kept here until REST confirms the site has them. */
+  private readonly announced = new Map<string, RemoteConversation>();
   /** Fetched pages waiting for their transaction (see commitFetched). */
   private fetched: { conversationId: number; items: RemoteMessage[]; alsoInTransaction: () => unknown; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private started = false;
   private retryTimer: unknown = null;
+  /** Failed catch-ups in a row, for the retry's backoff. */
+  private fetchFailures = 0;
+  /** The mirror refused the last write of live events; they wait in `burst` for storeTimer. */
+  private storeError: string | null = null;
+  private storeFailures = 0;
+  private storeTimer: unknown = null;
+  /** Live events were dropped while the mirror refused writes: catch up once it accepts them. */
+  private refetchAfterStore = false;
+  /** The last catch-up met paging that went in circles (see inconsistent()); cleared when one does not. */
+  private inconsistency: string | null = null;
   private lastWarn = '';
+  /** Conversations the last catch-up found changed (the poller backs off while it is 0). */
+  private lastChanged = 0;
+  private readonly poller: Poller | null;
 
-  constructor(private readonly deps: AccountSyncDeps) {}
+  constructor(private readonly deps: AccountSyncDeps) {
+    this.poller =
+      deps.connector.capabilities.catchUp === 'poll'
+        ? new Poller({ timers: deps.timers, clock: deps.clock, ...(deps.pollIntervals ? { intervals: deps.pollIntervals } : {}), poll: () => this.requestCatchUp() })
+        : null;
+  }
+
+  /** The window gained or lost focus: polling kinds check more often while it is focused. */
+  setFocused(focused: boolean): void {
+    this.poller?.setFocused(focused);
+  }
 
   get status(): ConnectionStatus {
     return { state: this.state(), detail: this.detail() };
@@ -87,26 +140,33 @@ export class AccountSync {
 
   private detail(): string | null {
     if (this.authExpired !== null) return this.authExpired;
+    if (this.storeError) return this.storeError;
     if (this.linkDetail) return this.linkDetail;
     if (this.syncError) return this.syncError;
+    if (this.inconsistency) return this.inconsistency;
     if (this.deps.connector.capabilities.catchUp === 'page-back') {
       return 'Limited sync: this backend has no catch-up cursor or reply deduplication; gaps are filled by paging back through history.';
+    }
+    if (this.poller) {
+      return 'This site has no live channel for the whole account: new conversations and messages in closed conversations are found by checking regularly (more often while this window is focused).';
     }
     return null;
   }
 
   private publish(): void {
-    const account = this.deps.mirror.accounts.get(this.deps.accountId);
-    this.deps.events.emit('connection.state', {
-      accountId: this.deps.accountId,
-      state: this.state(),
-      detail: this.detail(),
-      lastSyncedAt: account?.lastSyncedAt ?? null,
-    });
+    let lastSyncedAt: number | null = null;
+    try {
+      lastSyncedAt = this.deps.mirror.accounts.get(this.deps.accountId)?.lastSyncedAt ?? null;
+    } catch (error) {
+      // A damaged mirror must not stop the state from reaching the UI (it says why).
+      this.deps.log(`sync ${this.deps.accountId}: could not read the account: ${errorText(error)}`);
+    }
+    this.deps.events.emit('connection.state', { accountId: this.deps.accountId, state: this.state(), detail: this.detail(), lastSyncedAt });
   }
 
   async start(): Promise<void> {
     this.started = true;
+    this.poller?.start();
     this.link = 'connecting';
     this.publish();
     await this.deps.connector.connect(this.sink);
@@ -114,7 +174,10 @@ export class AccountSync {
 
   async stop(): Promise<void> {
     this.started = false;
+    this.poller?.stop();
     if (this.retryTimer) this.deps.timers.clearTimeout(this.retryTimer);
+    if (this.storeTimer) this.deps.timers.clearTimeout(this.storeTimer);
+    this.retryTimer = this.storeTimer = null;
     await this.deps.connector.disconnect();
     this.link = 'offline';
     this.publish();
@@ -165,7 +228,13 @@ export class AccountSync {
     read: (remoteId, ids, at) => this.queue((b) => b.reads.push({ remoteId, ids, at })),
     typing: (remoteId, who, isTyping) => {
       if (!this.started) return;
-      const c = this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId);
+      let c;
+      try {
+        c = this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId);
+      } catch (error) {
+        this.deps.log(`sync ${this.deps.accountId}: typing not shown: ${errorText(error)}`);
+        return;
+      }
       if (c) this.deps.events.emit('typing', { conversationId: c.id, who, isTyping });
     },
     edited: (remoteId, edits) => this.queue((b) => b.edits.push({ remoteId, edits })),
@@ -186,12 +255,35 @@ export class AccountSync {
     setImmediate(() => this.flush());
   }
 
-  /** Applies everything queued since the last flush in one transaction, then tells the UI. */
+  /**
+   * Applies everything queued since the last flush in one transaction, then tells the UI. When
+   * the mirror refuses the write (disk full, damaged file) the burst is kept and retried with
+   * backoff; nothing is thrown, since this runs from setImmediate and a throw ended the process.
+   */
   flush(): void {
     this.flushScheduled = false;
     if (!this.started) return; // the next start catches up on whatever was queued
+    if (this.storeTimer) return; // waiting out a refused write; the timer flushes
     const burst = this.burst;
+    if (burstSize(burst) === 0) return;
     this.burst = emptyBurst();
+    try {
+      this.applyBurst(burst);
+    } catch (error) {
+      this.burst = joinBursts(burst, this.burst);
+      if (burstSize(this.burst) > MAX_KEPT_EVENTS) {
+        this.deps.log(`sync ${this.deps.accountId}: ${burstSize(this.burst)} live events wait for the mirror; dropping them, the next catch-up fetches them again`);
+        this.burst = emptyBurst();
+        this.refetchAfterStore = true;
+      }
+      this.onStoreError(error, true);
+      return;
+    }
+    this.storeRecovered();
+    if (this.stale.size) this.fetchStale();
+  }
+
+  private applyBurst(burst: Burst): void {
     const { mirror, accountId, clock } = this.deps;
     const now = clock();
     const changes = new Map<number, AppliedMessages>();
@@ -203,26 +295,39 @@ export class AccountSync {
     };
     let feedAdded: FeedEntry[] = [];
     mirror.transaction(() => {
-      // Live events: a status they change is recorded in the history as the server's.
-      for (const c of burst.conversations) touched.add(mirror.conversations.upsert(accountId, c, now, 'server').row.id);
+      // Live events: a status they change is recorded in the history as the server's. A
+      // conversation not mirrored yet gets its row only once REST confirms it (fetchStale):
+      // an event alone left ghosts the site does not have.
+      for (const c of burst.conversations) {
+        if (mirror.conversations.findByRemote(accountId, c.remoteId)) touched.add(this.upsert(plausibleConversation(c, now), now, 'server').id);
+        else {
+          this.announced.set(c.remoteId, plausibleConversation(c, now));
+          this.stale.add(c.remoteId);
+        }
+      }
       for (const { remoteId, patch } of burst.patches) {
         const row = mirror.conversations.findByRemote(accountId, remoteId);
         if (!row) {
           this.stale.add(remoteId);
           continue;
         }
-        mirror.conversations.upsert(accountId, { remoteId, createdAt: row.createdAt, ...patch }, now, 'server');
+        this.upsert({ remoteId, createdAt: row.createdAt, ...patch }, now, 'server');
         touched.add(row.id);
       }
       for (const { remoteId, messages } of burst.messages) {
-        const row = mirror.conversations.findByRemote(accountId, remoteId) ?? mirror.conversations.upsert(accountId, { remoteId, createdAt: messages[0]?.createdAt ?? now }, now, 'server').row;
-        push(row.id, this.applyMessages(row.id, messages, now));
+        const row = mirror.conversations.findByRemote(accountId, remoteId);
+        if (!row) {
+          // The fetch that confirms the conversation brings these messages too.
+          this.stale.add(remoteId);
+          continue;
+        }
+        push(row.id, this.applyMessages(row.id, messages, now, 'server'));
         touched.add(row.id);
       }
       for (const { remoteId, ids, at } of burst.reads) {
         const row = mirror.conversations.findByRemote(accountId, remoteId);
         if (!row) continue;
-        push(row.id, { added: [], updated: mirror.messages.markReadByRemoteIds(row.id, ids, at), removed: [] });
+        push(row.id, { added: [], updated: mirror.messages.markReadByRemoteIds(row.id, ids, plausibleTime(at, now)), removed: [] });
         mirror.conversations.recountUnreadFor(row.id);
         touched.add(row.id);
       }
@@ -254,13 +359,51 @@ export class AccountSync {
     if (feedAdded.length) this.deps.events.emit('feed.changed', { accountId, entries: feedAdded });
     for (const [conversationId, result] of changes) emitMessageChanges(this.deps.events, conversationId, result);
     if (touched.size) this.deps.events.emit('conversations.changed', { accountId, conversationIds: [...touched] });
-    if (this.stale.size) this.fetchStale();
+  }
+
+  /** The mirror refused a write: say so on the account; live events are flushed again later. */
+  private onStoreError(error: unknown, retryFlush: boolean): void {
+    this.storeFailures++;
+    this.deps.log(`sync ${this.deps.accountId}: could not save to the local mirror (${(error as { code?: string }).code ?? 'error'}: ${errorText(error)}); retrying`);
+    this.storeError = `Could not save to this computer's copy of the chats: ${errorText(error)}. Nothing is lost; retrying.`;
+    this.publish();
+    if (!retryFlush || this.storeTimer || !this.started) return;
+    this.storeTimer = this.deps.timers.setTimeout(() => {
+      this.storeTimer = null;
+      if (!this.started) return;
+      this.flush();
+      if (this.refetchAfterStore && !this.storeTimer) {
+        this.refetchAfterStore = false;
+        this.requestCatchUp();
+      }
+    }, backoffDelay(this.storeFailures, () => 1, 1000, 30_000));
+  }
+
+  private storeRecovered(): void {
+    if (this.storeError === null) return;
+    this.storeError = null;
+    this.storeFailures = 0;
+    this.publish();
+  }
+
+  /**
+   * Inside a transaction: writes a conversation as the backend describes it. A kind without
+   * server-side status never has one written, whatever its connector says: the status is kept
+   * here, and a conversation first seen is active locally, not "active on the server".
+   */
+  private upsert(c: RemoteConversation, now: number, source: 'server' | 'sync'): ConversationRow {
+    const remote = this.deps.connector.capabilities.serverStatus ? c : { ...c, serverStatus: null };
+    return this.deps.mirror.conversations.upsert(this.deps.accountId, remote, now, source).row;
   }
 
   /** Inside a transaction: apply, move the preview forward, derive unread. */
-  private applyMessages(conversationId: number, messages: RemoteMessage[], now: number) {
+  private applyMessages(conversationId: number, messages: RemoteMessage[], now: number, source: 'server' | 'sync') {
     const { mirror } = this.deps;
-    const result = mirror.messages.apply(conversationId, messages);
+    const result = mirror.messages.apply(conversationId, messages.map((m) => plausibleMessage(m, now)));
+    // A visitor writing into a conversation resolved here reopens it (the backend has no status to say so).
+    if (!this.deps.connector.capabilities.serverStatus && result.added.some((m) => m.senderType === 'visitor' || m.senderType === 'member')) {
+      mirror.conversations.reopenLocally(conversationId, source, now);
+    }
     const newest = result.added.reduce<(typeof result.added)[number] | null>((best, m) => (best && best.createdAt > m.createdAt ? best : m), null);
     if (newest) mirror.conversations.touch(conversationId, newest.createdAt, newest.content.slice(0, 200), now);
     if (result.added.length || result.updated.length || result.removed.length) mirror.conversations.recountUnreadFor(conversationId);
@@ -282,6 +425,7 @@ export class AccountSync {
     this.catchingUp = true;
     this.caughtUp = false;
     this.publish();
+    this.inconsistency = null;
     try {
       do {
         this.catchUpAgain = false;
@@ -289,10 +433,13 @@ export class AccountSync {
         await this.fetchGap();
         this.alive();
       } while (this.catchUpAgain);
+      this.deps.mirror.accounts.setLastSynced(this.deps.accountId, this.deps.clock());
       this.caughtUp = true;
       this.syncError = null;
-      this.deps.mirror.accounts.setLastSynced(this.deps.accountId, this.deps.clock());
+      this.fetchFailures = 0;
+      this.storeRecovered();
       this.deps.onLive?.();
+      this.poller?.polled(this.lastChanged > 0);
     } catch (error) {
       this.onFetchError(error, 'catch-up');
     } finally {
@@ -312,14 +459,17 @@ export class AccountSync {
       this.markAuthExpired(error.message);
       return;
     }
-    this.deps.log(`sync ${this.deps.accountId}: ${what} failed: ${error instanceof Error ? error.message : String(error)}; retrying`);
-    this.syncError = `Could not sync: ${error instanceof Error ? error.message : String(error)}`;
+    this.fetchFailures++;
+    const delay = backoffDelay(this.fetchFailures, () => 1, 2000, 60_000);
+    this.deps.log(`sync ${this.deps.accountId}: ${what} failed: ${errorText(error)}; retrying in ${delay} ms`);
+    if (isStoreError(error)) this.onStoreError(error, false);
+    else this.syncError = `Could not sync: ${errorText(error)}`;
     this.publish();
     if (this.retryTimer) this.deps.timers.clearTimeout(this.retryTimer);
     this.retryTimer = this.deps.timers.setTimeout(() => {
       this.retryTimer = null;
       if (this.started && this.authExpired === null) this.requestCatchUp();
-    }, 2000);
+    }, delay);
   }
 
   private async fetchGap(): Promise<void> {
@@ -328,13 +478,18 @@ export class AccountSync {
     let page: string | null = null;
     let watermark = since;
     const changed: string[] = [];
+    // A page that lists nothing new, or a page asked for twice, means paging goes in circles.
+    const listed = new Set<string>();
+    const pagesAsked = new Set<string | null>([page]);
     do {
       const result = await connector.listConversations({ since, page });
       this.alive();
+      const fresh = result.items.filter((c) => !listed.has(c.remoteId));
+      for (const c of result.items) listed.add(c.remoteId);
       mirror.transaction(() => {
         for (const c of result.items) {
           const before = mirror.conversations.findByRemote(accountId, c.remoteId);
-          const { row } = mirror.conversations.upsert(accountId, c, clock(), 'sync');
+          const row = this.upsert(plausibleConversation(c, clock()), clock(), 'sync');
           // Page-back backends list everything: fetch only where the last activity moved.
           if (connector.capabilities.catchUp === 'cursor' || !before || (c.lastMessageAt ?? 0) > before.lastMessageAt || (c.lastMessageAt ?? 0) > this.newestMessageAt(row.id)) {
             changed.push(c.remoteId);
@@ -343,15 +498,23 @@ export class AccountSync {
       });
       if (result.watermark && (!watermark || Date.parse(result.watermark) > Date.parse(watermark))) watermark = result.watermark;
       page = result.next;
+      if (page !== null && (fresh.length === 0 || pagesAsked.has(page))) {
+        this.inconsistent(`the conversation list never ends (page ${page} brought nothing new)`);
+        break;
+      }
+      pagesAsked.add(page);
     } while (page);
     this.deps.events.emit('conversations.changed', { accountId, conversationIds: [] });
+    if (connector.listFeed) await this.fetchFeed(connector.listFeed.bind(connector));
     // A few conversations at a time: one by one, the mirror's writes waited for the network and
     // the network for the writes (bench: catch-up of 10,000 messages took 2.4x the time to only
     // download its pages). Listed twice (activity during paging) is fetched once.
     const queue = [...new Set(changed)];
+    this.lastChanged = queue.length;
     let done = 0;
     let next = 0;
     let failure: { error: unknown } | null = null;
+    let refused = 0;
     this.deps.events.emit('sync.progress', { accountId, done, total: queue.length });
     const worker = async () => {
       while (next < queue.length && !failure) {
@@ -360,8 +523,15 @@ export class AccountSync {
           await this.fetchConversation(remoteId);
           this.alive();
         } catch (error) {
-          failure ??= { error };
-          return;
+          if (error instanceof ConnectorError && error.kind === 'rejected') {
+            // Listed, yet its messages refused: the others still sync, and the account cursor
+            // stays put so the next catch-up asks for this one again.
+            refused++;
+            this.inconsistent(`conversation ${remoteId} is listed but its messages are refused: ${error.message}`);
+          } else {
+            failure ??= { error };
+            return;
+          }
         }
         done++;
         this.deps.events.emit('sync.progress', { accountId, done, total: queue.length });
@@ -370,7 +540,24 @@ export class AccountSync {
     // Settled, not raced: nothing may still be writing when the catch-up reports its outcome.
     await Promise.allSettled(Array.from({ length: Math.min(CATCH_UP_FETCHES, queue.length) }, worker));
     if (failure) throw (failure as { error: unknown }).error;
-    if (watermark) mirror.cursors.set(accountId, 'account', watermark, clock());
+    if (watermark && refused === 0) mirror.cursors.set(accountId, 'account', watermark, clock());
+  }
+
+  /** Feed entries newest first, page by page, until a page holds one already here. */
+  private async fetchFeed(listFeed: NonNullable<Connector['listFeed']>): Promise<void> {
+    const { mirror, accountId } = this.deps;
+    let page: string | null = null;
+    for (let pages = 0; pages < MAX_FEED_PAGES; pages++) {
+      const result = await listFeed({ page });
+      this.alive();
+      const added = mirror.transaction(() => mirror.feed.add(accountId, result.items));
+      if (added.length) {
+        this.lastChanged += added.length;
+        this.deps.events.emit('feed.changed', { accountId, entries: added });
+      }
+      if (added.length < result.items.length || !result.next) return;
+      page = result.next;
+    }
   }
 
   private newestMessageAt(conversationId: number): number {
@@ -405,13 +592,19 @@ export class AccountSync {
           // A queued new-conversation event may describe it already.
           if (this.burst.conversations.length) this.flush();
           if (!this.deps.mirror.conversations.findByRemote(this.deps.accountId, remoteId)) {
-            // A placeholder until the next list fetch; lastMessageAt 0 so its messages set the preview.
-            this.deps.mirror.transaction(() =>
-              this.deps.mirror.conversations.upsert(this.deps.accountId, { remoteId, createdAt: this.deps.clock(), lastMessageAt: 0 }, this.deps.clock(), 'sync'),
-            );
+            await this.confirmConversation(remoteId);
+            this.alive();
           }
           await this.fetchConversation(remoteId);
           this.alive();
+        } catch (error) {
+          if (error instanceof ConnectorError && error.kind === 'rejected') {
+            this.siteLacks(remoteId, error);
+            continue;
+          }
+          // Fetched again after the retry's catch-up, which may not list it.
+          this.stale.add(remoteId);
+          throw error;
         } finally {
           this.staleInFlight.delete(remoteId);
         }
@@ -421,14 +614,43 @@ export class AccountSync {
     }
   }
 
+  /**
+   * A conversation only realtime events told of: ask the site for it before it gets a row (a
+   * refusal throws, see siteLacks). The row holds what the event said until the list has more.
+   */
+  private async confirmConversation(remoteId: string): Promise<void> {
+    const { connector, mirror, clock } = this.deps;
+    if (connector.capabilities.catchUp === 'cursor') await connector.messagesAfter(remoteId, null, 1);
+    else await connector.messagesBefore(remoteId, null, 1);
+    this.alive();
+    const now = clock();
+    // lastMessageAt 0 when nothing was announced, so its messages set the preview.
+    const announced = this.announced.get(remoteId) ?? { remoteId, createdAt: now, lastMessageAt: 0 };
+    this.announced.delete(remoteId);
+    mirror.transaction(() => this.upsert(announced, now, 'sync'));
+  }
+
+  /** The site refused a conversation realtime events named: forget it, and its placeholder if nothing was written to it. */
+  private siteLacks(remoteId: string, error: ConnectorError): void {
+    const { mirror, accountId } = this.deps;
+    this.announced.delete(remoteId);
+    const row = mirror.conversations.findByRemote(accountId, remoteId);
+    const removed = row ? mirror.transaction(() => mirror.conversations.removeGhost(row.id)) : false;
+    this.deps.log(`sync ${accountId}: the site refused conversation ${remoteId} (${error.message}); ${removed ? 'removed its placeholder' : row ? 'kept what is stored' : 'ignored its realtime events'}`);
+    if (removed) this.deps.events.emit('conversations.changed', { accountId, conversationIds: [] });
+  }
+
   /** Fetches what is new in one conversation and applies it, page by page. */
   private async fetchConversation(remoteId: string): Promise<void> {
     const { connector, mirror, accountId, clock } = this.deps;
     const row = mirror.conversations.findByRemote(accountId, remoteId);
     if (!row) return;
     const scope = `conversation:${row.id}`;
+    // A cursor that comes back (the site ignores after=/before=) would fetch the same page forever.
+    const cursors = new Set<string>();
     if (connector.capabilities.catchUp === 'cursor') {
       let after = mirror.cursors.get(accountId, scope);
+      if (after) cursors.add(after);
       for (;;) {
         const page = await connector.messagesAfter(remoteId, after, PAGE);
         this.alive();
@@ -436,6 +658,11 @@ export class AccountSync {
         await this.commitFetched(row.id, page.items, () => last && mirror.cursors.set(accountId, scope, last.remoteId, clock()));
         this.alive();
         if (!page.next || !last) break;
+        if (cursors.has(last.remoteId)) {
+          this.inconsistent(`conversation ${remoteId}: the next page after message ${last.remoteId} is the same again`);
+          break;
+        }
+        cursors.add(last.remoteId);
         after = last.remoteId;
       }
       return;
@@ -449,8 +676,20 @@ export class AccountSync {
       await this.commitFetched(row.id, page.items, () => {});
       this.alive();
       if (known || !page.next) break;
+      if (cursors.has(page.next)) {
+        this.inconsistent(`conversation ${remoteId}: the page before ${page.next} is the same again`);
+        break;
+      }
+      cursors.add(page.next);
       before = page.next;
     }
+  }
+
+  /** Paging went in circles: keep what came, stop asking, and say so on the account. */
+  private inconsistent(what: string): void {
+    this.deps.log(`sync ${this.deps.accountId}: the site answers inconsistently: ${what}; stopped paging`);
+    this.inconsistency = `The site answers inconsistently (${what}); some history may be missing.`;
+    this.publish();
   }
 
   /**
@@ -477,7 +716,7 @@ export class AccountSync {
     try {
       results = mirror.transaction(() =>
         pages.map((p) => {
-          const r = this.applyMessages(p.conversationId, p.items, clock());
+          const r = this.applyMessages(p.conversationId, p.items, clock(), 'sync');
           p.alsoInTransaction();
           return r;
         }),

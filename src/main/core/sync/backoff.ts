@@ -6,3 +6,9 @@ export function backoffDelay(attempt: number, random: () => number, baseMs = 100
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
+
+/**
+ * The longest wait a server may impose on one item (Retry-After, or a retry time stored before
+ * this limit existed): past it the item is tried again anyway.
+ */
+export const MAX_SERVER_WAIT_MS = 15 * 60 * 1000;

@@ -8,7 +8,7 @@ import { ConnectorError } from '../connectors/connector';
 import type { EventBus } from '../events';
 import type { Mirror } from '../mirror/mirror';
 import type { OutboxRow } from '../mirror/outbox-repo';
-import { backoffDelay } from './backoff';
+import { MAX_SERVER_WAIT_MS, backoffDelay } from './backoff';
 import { findSentReply } from './reconcile';
 import type { Timers } from './timers';
 
@@ -43,6 +43,8 @@ export class Outbox {
   private again = false;
   private timer: unknown = null;
   private stopped = false;
+  /** Drains in a row that failed on the mirror itself, for the retry's backoff. */
+  private storeFailures = 0;
 
   constructor(private readonly deps: OutboxDeps) {
     deps.mirror.outbox.requeueInFlight(deps.accountId);
@@ -163,13 +165,28 @@ export class Outbox {
         while (!this.paused && !this.stopped) {
           const item = this.deps.mirror.outbox.next(this.deps.accountId);
           if (!item) break;
-          if (item.nextAttemptAt > this.deps.clock()) {
+          const now = this.deps.clock();
+          if (item.nextAttemptAt > now + MAX_SERVER_WAIT_MS) {
+            // Stored before the wait was clamped (a 31-year Retry-After): bring it within the limit.
+            item.nextAttemptAt = now + MAX_SERVER_WAIT_MS;
+            this.deps.mirror.outbox.setState(item.id, 'queued', { nextAttemptAt: item.nextAttemptAt });
+          }
+          if (item.nextAttemptAt > now) {
             this.schedule(item.nextAttemptAt);
             break;
           }
           await this.send(item);
         }
       } while (this.again && !this.paused && !this.stopped);
+      this.storeFailures = 0;
+    } catch (error) {
+      // The mirror itself failed (damaged, closed, disk error): nothing was sent or lost; look
+      // again later. This runs detached (void drain()): a throw would end the process.
+      if (this.stopped) return;
+      this.storeFailures++;
+      const delay = backoffDelay(this.storeFailures, this.deps.random, 1000, 60_000);
+      this.deps.log(`outbox: could not read the queue (${error instanceof Error ? error.message : String(error)}); trying again in ${delay} ms`);
+      this.schedule(this.deps.clock() + delay);
     } finally {
       this.running = false;
     }
@@ -238,7 +255,7 @@ export class Outbox {
         this.deps.onAuthExpired(e.message);
       } else if (e.kind === 'transient') {
         const attempts = row.attempts + 1;
-        const delay = Math.max(backoffDelay(attempts, this.deps.random), e.retryAfterMs ?? 0);
+        const delay = Math.max(backoffDelay(attempts, this.deps.random), Math.min(e.retryAfterMs ?? 0, MAX_SERVER_WAIT_MS));
         mirror.outbox.setState(row.id, 'queued', { attempts, nextAttemptAt: clock() + delay, lastError: e.message });
         this.deps.log(`outbox: ${row.kind} for conversation ${row.conversationId} failed (${e.message}); retry in ${delay} ms`);
       } else {

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationSummary } from '../../../shared/domain';
 import { relativeTime } from '../lib/format';
+import { displayText, useVisitorName } from '../lib/names';
 
 interface Props {
   conversations: ConversationSummary[];
@@ -20,6 +21,7 @@ const ROW = 68;
 export function ConversationList({ conversations, loading, selectedId, typing, hasMore, onLoadMore, onSelect, now }: Props) {
   const { t, i18n } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
+  const visitorName = useVisitorName();
   // TanStack Virtual hands out functions the React Compiler cannot memoize; this component stays uncompiled.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({ count: conversations.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 8 });
@@ -42,7 +44,7 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
         <ul className="conversations" aria-label={t('list.label')} aria-busy={loading} style={{ height: virtualizer.getTotalSize() }}>
           {rows.map((row) => {
             const c = conversations[row.index]!;
-            const name = c.visitorName ?? t('list.anonymous');
+            const name = visitorName(c.visitorName);
             const label = [
               name,
               c.unreadCount > 0 ? t('list.unread', { count: c.unreadCount }) : null,
@@ -67,7 +69,7 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
                   <span className="time">{c.lastMessageAt ? relativeTime(c.lastMessageAt, now, i18n.language) : ''}</span>
                 </div>
                 <div className="row-bottom">
-                  <span className="preview">{typing.has(c.id) ? <em>{t('list.typing')}</em> : (c.lastMessagePreview ?? '')}</span>
+                  <span className="preview">{typing.has(c.id) ? <em>{t('list.typing')}</em> : displayText(c.lastMessagePreview)}</span>
                   {c.muted && <span className="chip chip-muted">{t('pane.muted')}</span>}
                   {c.status !== 'active' && <span className={`chip chip-${c.status}`}>{t(`status.${c.status}`)}</span>}
                   {c.unreadCount > 0 && <span className={`badge${c.muted ? ' badge-muted' : ''}`}>{c.unreadCount}</span>}

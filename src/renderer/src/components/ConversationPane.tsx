@@ -4,6 +4,7 @@ import type { ConversationStatus, ConversationSummary, Message } from '../../../
 import { api } from '../api';
 import { useMessages } from '../hooks/useMessages';
 import { dayLabel, sameDay, timeOfDay } from '../lib/format';
+import { useVisitorName } from '../lib/names';
 import { MessageText } from './MessageText';
 
 export const MAX_REPLY = 2000;
@@ -16,9 +17,13 @@ interface Props {
   onStatus: (status: ConversationStatus) => void;
   replyRef: React.RefObject<HTMLTextAreaElement | null>;
   scrollToMessageId: number | null;
+  /** False while the core is out of reach: the reply stays in the box, sending waits. */
+  canSend: boolean;
+  /** Browser mode confirms links in the page; the app confirms them in the main process. */
+  confirmLinksInPage: boolean;
 }
 
-export function ConversationPane({ conversation, visitorTyping, draft, onDraft, onStatus, replyRef, scrollToMessageId }: Props) {
+export function ConversationPane({ conversation, visitorTyping, draft, onDraft, onStatus, replyRef, scrollToMessageId, canSend, confirmLinksInPage }: Props) {
   const { t, i18n } = useTranslation();
   const { messages, loading, hasOlder, loadOlder } = useMessages(conversation.id);
   const scroller = useRef<HTMLDivElement>(null);
@@ -79,7 +84,7 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
 
   const send = async () => {
     const content = draft.trim();
-    if (!content || content.length > MAX_REPLY) return;
+    if (!content || content.length > MAX_REPLY || !canSend) return;
     setSendError(null);
     stickToBottom.current = true;
     onDraft('');
@@ -99,7 +104,8 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
     }
   };
 
-  const name = conversation.visitorName ?? t('list.anonymous');
+  const visitorName = useVisitorName();
+  const name = visitorName(conversation.visitorName);
 
   return (
     <section className="conversation-pane" aria-label={t('pane.label', { name })}>
@@ -146,6 +152,8 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
               message={m}
               showDay={i === 0 || !sameDay(messages[i - 1]!.createdAt, m.createdAt)}
               lang={i18n.language}
+              confirmLinksInPage={confirmLinksInPage}
+              visitor={conversation.visitorName}
             />
           ))}
         </ul>
@@ -178,8 +186,8 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
           <span className={`counter${draft.length > MAX_REPLY ? ' over' : ''}`} aria-live="polite">
             {draft.length}/{MAX_REPLY}
           </span>
-          <span className="muted small-hint">{t('pane.enterHint')}</span>
-          <button type="button" className="primary" onClick={() => void send()} disabled={!draft.trim() || draft.length > MAX_REPLY}>
+          <span className="muted small-hint">{canSend ? t('pane.enterHint') : t('transport.replyKept')}</span>
+          <button type="button" className="primary" onClick={() => void send()} disabled={!canSend || !draft.trim() || draft.length > MAX_REPLY}>
             {t('actions.send')}
           </button>
         </div>
@@ -188,8 +196,9 @@ export function ConversationPane({ conversation, visitorTyping, draft, onDraft, 
   );
 }
 
-function MessageItem({ message: m, showDay, lang }: { message: Message; showDay: boolean; lang: string }) {
+function MessageItem({ message: m, showDay, lang, confirmLinksInPage, visitor }: { message: Message; showDay: boolean; lang: string; confirmLinksInPage: boolean; visitor: string | null }) {
   const { t } = useTranslation();
+  const visitorName = useVisitorName();
   const mine = m.senderType === 'admin';
   return (
     <>
@@ -198,9 +207,9 @@ function MessageItem({ message: m, showDay, lang }: { message: Message; showDay:
           <span>{dayLabel(m.createdAt, lang)}</span>
         </li>
       )}
-      <li className={`message ${mine ? 'mine' : 'theirs'} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${mine ? t('pane.you') : (m.senderName ?? t('list.anonymous'))}, ${timeOfDay(m.createdAt, lang)}`}>
+      <li className={`message ${mine ? 'mine' : 'theirs'} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${mine ? t('pane.you') : visitorName(m.senderName ?? visitor)}, ${timeOfDay(m.createdAt, lang)}`}>
         <div className="bubble">
-          <MessageText text={m.content} />
+          <MessageText text={m.content} confirmInPage={confirmLinksInPage} />
         </div>
         <div className="meta">
           <span>{timeOfDay(m.createdAt, lang)}</span>

@@ -2,16 +2,18 @@ import { useTranslation } from 'react-i18next';
 import type { ConversationSummary } from '../../../shared/domain';
 import { useConversationDetails } from '../hooks/useConversationDetails';
 import { dateTime } from '../lib/format';
+import { useVisitorName } from '../lib/names';
 
 export function DetailsPane({ conversation, lang }: { conversation: ConversationSummary; lang: string }) {
   const { t } = useTranslation();
   const details = useConversationDetails(conversation);
+  const visitorName = useVisitorName();
   return (
     <aside className="details-pane" aria-label={t('details.label')}>
       <h2>{t('details.visitor')}</h2>
       <dl>
         <dt>{t('details.name')}</dt>
-        <dd>{conversation.visitorName ?? t('list.anonymous')}</dd>
+        <dd>{visitorName(conversation.visitorName)}</dd>
         <dt>{t('details.email')}</dt>
         <dd>{conversation.visitorEmail ?? '—'}</dd>
         <dt>{t('details.firstSeen')}</dt>

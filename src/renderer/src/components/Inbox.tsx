@@ -6,6 +6,7 @@ import { api } from '../api';
 import { useApiEvent } from '../hooks/useApiEvent';
 import { useConversations } from '../hooks/useConversations';
 import { useFocusReport } from '../hooks/useFocusReport';
+import { useVisitorName } from '../lib/names';
 import { AttentionBridge } from './AttentionBridge';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
@@ -17,9 +18,12 @@ import { ShortcutSheet } from './ShortcutSheet';
 import { Sidebar } from './Sidebar';
 import { SignInDialog } from './SignInDialog';
 import { StatusBanner } from './StatusBanner';
+import { TransportBanner } from './TransportBanner';
 
 interface Props {
   accounts: Account[];
+  /** The transport reaches the core (see useTransportConnected). */
+  connected: boolean;
   outbox: Record<number, { pending: number; failed: number }>;
   progress: Record<number, { done: number; total: number | null }>;
   settings: Settings | null;
@@ -35,10 +39,20 @@ interface Undo {
 
 const isTextField = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 
-export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddAccount }: Props) {
+export function Inbox({ accounts: reported, connected, outbox, progress, settings, onSettings, onAddAccount }: Props) {
   const { t, i18n } = useTranslation();
+  const visitorName = useVisitorName();
+  // Without the core nothing here is live, whatever the accounts said last.
+  const accounts = connected ? reported : reported.map((a) => ({ ...a, connectionState: 'unavailable' as const }));
   const [filter, setFilter] = useState<ConversationFilter>('active');
   const list = useConversations(filter);
+  // Back after a loss: what changed meanwhile was never pushed to this page.
+  const wasConnected = useRef(connected);
+  const { refresh } = list;
+  useEffect(() => {
+    if (connected && !wasConnected.current) void refresh();
+    wasConnected.current = connected;
+  }, [connected, refresh]);
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
   const [scrollTo, setScrollTo] = useState<number | null>(null);
@@ -140,9 +154,9 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
       if (!c || c.status === status) return;
       await api().invoke('conversations.setStatus', { conversationId: c.id, status });
       if (status === 'active') setUndo(null);
-      else setUndo({ conversationId: c.id, previous: c.status, label: t(`undo.${status}`, { name: c.visitorName ?? t('list.anonymous') }) });
+      else setUndo({ conversationId: c.id, previous: c.status, label: t(`undo.${status}`, { name: visitorName(c.visitorName) }) });
     },
-    [openConversation, t],
+    [openConversation, t, visitorName],
   );
 
   useEffect(() => {
@@ -219,7 +233,8 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
       />
       <AttentionBridge onOpen={(id) => open(id)} />
       <main className="main">
-        {accounts.map((a) => (
+        {!connected && <TransportBanner />}
+        {connected && accounts.map((a) => (
           <StatusBanner key={a.id} account={a} pending={accounts.length === 1 ? totalPending : (outbox[a.id]?.pending ?? 0)} progress={progress[a.id]} onSignIn={setSignIn} />
         ))}
         {list.error && (
@@ -261,6 +276,8 @@ export function Inbox({ accounts, outbox, progress, settings, onSettings, onAddA
                 onStatus={(s) => void setStatus(s)}
                 replyRef={replyRef}
                 scrollToMessageId={scrollTo}
+                canSend={connected}
+                confirmLinksInPage={mode !== 'electron'}
               />
               <PaneSplitter
                 label={t('panes.details')}

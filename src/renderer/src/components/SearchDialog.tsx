@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SearchHit } from '../../../shared/domain';
 import { api } from '../api';
+import { useVisitorName } from '../lib/names';
 
 interface Props {
   onClose: () => void;
@@ -11,6 +12,7 @@ interface Props {
 /** Ctrl/Cmd+K: one box over every mirrored message and visitor; works offline. */
 export function SearchDialog({ onClose, onOpen }: Props) {
   const { t, i18n } = useTranslation();
+  const visitorName = useVisitorName();
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<SearchHit[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -49,7 +51,7 @@ export function SearchDialog({ onClose, onOpen }: Props) {
         <ul className="search-results" aria-label={t('search.results')}>
           {groups.map(([conversationId, group]) => (
             <li key={conversationId} className="search-group">
-              <h3>{group[0]?.visitorName ?? t('list.anonymous')}</h3>
+              <h3>{visitorName(group[0]?.visitorName)}</h3>
               <ul>
                 {group.map((hit) => (
                   <li key={`${hit.messageId ?? 'c'}-${conversationId}`}>

@@ -1,21 +1,15 @@
 // Finds links in untrusted text. Only http(s) and mailto become links; everything else,
 // including javascript: and look-alikes, stays plain text.
+import { safeExternalHref } from '../../../shared/external-links';
+
 export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
 const LINK = /\b(?:https?:\/\/[^\s<>"'`]+|mailto:[^\s<>"'`]+)/giu;
 
-export function safeHref(raw: string): string | null {
-  try {
-    const url = new URL(raw);
-    if (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'mailto:') return url.href;
-  } catch {
-    // not a URL
-  }
-  return null;
-}
+export const safeHref = safeExternalHref;
 
-/** Direction overrides and invisible characters that can make a link read as something else. */
-const DECEPTIVE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/u;
+/** Direction controls and invisible characters (soft hyphens, tags) that can make a link read as something else. */
+const DECEPTIVE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]|[\u{E0000}-\u{E007F}]/u;
 
 export function splitLinks(text: string): TextPart[] {
   const parts: TextPart[] = [];

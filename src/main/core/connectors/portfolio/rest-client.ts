@@ -4,11 +4,58 @@ import type { z } from 'zod';
 import { ConnectorError } from '../connector';
 import { Envelope } from './wire';
 
+/** The longest a server may park us with Retry-After; a reply should not wait for hours. */
+export const MAX_RETRY_AFTER_MS = 15 * 60 * 1000;
+/**
+ * The largest answer read, counted after decompression: a page of 100 long messages fits many
+ * times over, and a gzip bomb (a few KB that inflate to gigabytes) is refused at this size.
+ */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/** Retry-After in seconds or as an HTTP date, clamped to (0, MAX_RETRY_AFTER_MS]; undefined when absent or unusable. */
+export function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  const ms = /^\s*[\d.e+]+\s*$/i.test(header) ? seconds * 1000 : Date.parse(header) - now;
+  if (!(ms > 0)) return undefined;
+  return Math.min(ms, MAX_RETRY_AFTER_MS);
+}
+
+class TooLarge extends Error {}
+
+/** The body as text, refusing to hold more than `limit` bytes of it. */
+async function readCapped(res: Response, limit: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length'));
+  // Content-Length counts the compressed bytes; the decoded ones are counted while reading.
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body?.cancel().catch(() => {});
+    throw new TooLarge();
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new TooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export interface RestClientOptions {
   baseUrl: string;
   token: () => string | undefined;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** Defaults to MAX_BODY_BYTES. */
+  maxBodyBytes?: number;
+  clock?: () => number;
 }
 
 export class RestClient {
@@ -48,8 +95,11 @@ export class RestClient {
     }
     let json: unknown;
     try {
-      json = await res.json();
-    } catch {
+      json = JSON.parse(await readCapped(res, this.options.maxBodyBytes ?? MAX_BODY_BYTES));
+    } catch (error) {
+      if (error instanceof TooLarge) {
+        throw new ConnectorError('rejected', `The answer from ${path.split('?')[0]} is too large (over ${Math.round((this.options.maxBodyBytes ?? MAX_BODY_BYTES) / 1024 / 1024)} MB); refused.`);
+      }
       json = undefined;
     }
     const serverMessage =
@@ -58,8 +108,7 @@ export class RestClient {
         : `HTTP ${res.status}`;
     if (res.status === 401) throw new ConnectorError('auth', serverMessage);
     if (res.status === 429 || res.status >= 500) {
-      const retryAfter = Number(res.headers.get('retry-after'));
-      throw new ConnectorError('transient', serverMessage, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+      throw new ConnectorError('transient', serverMessage, retryAfterMs(res.headers.get('retry-after'), (this.options.clock ?? Date.now)()));
     }
     if (!res.ok) throw new ConnectorError('rejected', serverMessage);
     const parsed = Envelope(schema).safeParse(json);

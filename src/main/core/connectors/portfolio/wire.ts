@@ -10,7 +10,9 @@ const Status = z.enum(['active', 'resolved', 'closed']);
 export const WireMessage = z.object({
   id: Id,
   conversationId: Id.optional(),
-  content: z.string().max(100_000),
+  // Any length (the REST answer is capped as a whole): the mirror keeps a long text's beginning
+  // in the row and the whole of it aside, instead of this message being skipped for good.
+  content: z.string(),
   senderType: z.enum(['visitor', 'admin']),
   senderId: z.union([z.number(), z.string()]).nullable().optional(),
   isRead: z.boolean().optional(),
@@ -54,7 +56,7 @@ export const ConversationsResult = z.object({
 export const SendResult = WireMessage.extend({ id: Id.optional(), messageId: Id, conversationId: Id });
 
 // Realtime payloads.
-export const NewConversationEvent = z.object({ conversationId: Id, visitorName: z.string().nullable().optional(), firstMessage: z.string().optional(), createdAt: IsoTime });
+export const NewConversationEvent = z.object({ conversationId: Id, visitorName: z.string().max(1000).nullable().optional(), firstMessage: z.string().optional(), createdAt: IsoTime });
 export const MessageAlertEvent = z.object({ conversationId: Id });
 export const ConversationUpdatedEvent = z.object({ conversationId: Id, status: Status, updatedAt: IsoTime.optional() });
 export const VisitorOnlineEvent = z.object({ conversationId: Id, online: z.boolean() });
