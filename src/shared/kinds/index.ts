@@ -5,18 +5,20 @@ import { z } from 'zod';
 import type { AccountKind } from '../domain';
 import type { KindForm } from './fields';
 import { DjangoChatConnect, DjangoChatSignIn, djangoChatForm } from './django-chat';
+import { DjangoNotificationsConnect, DjangoNotificationsSignIn, djangoNotificationsForm } from './django-notifications';
 import { PortfolioConnect, PortfolioSignIn, portfolioForm } from './portfolio';
 
-export const ConnectInput = z.discriminatedUnion('kind', [PortfolioConnect, DjangoChatConnect]);
+export const ConnectInput = z.discriminatedUnion('kind', [PortfolioConnect, DjangoChatConnect, DjangoNotificationsConnect]);
 export type ConnectInput = z.infer<typeof ConnectInput>;
 
-export const SignInInput = z.discriminatedUnion('kind', [PortfolioSignIn, DjangoChatSignIn]);
+export const SignInInput = z.discriminatedUnion('kind', [PortfolioSignIn, DjangoChatSignIn, DjangoNotificationsSignIn]);
 export type SignInInput = z.infer<typeof SignInInput>;
 
 /** The kinds "Add a site" offers, in the order it offers them. */
 export const kindForms: Partial<Record<AccountKind, KindForm>> = {
   portfolio: portfolioForm,
   'django-chat': djangoChatForm,
+  'django-notifications': djangoNotificationsForm,
 };
 
 export type ConnectInputOf<K extends AccountKind> = Extract<ConnectInput, { kind: K }>;
