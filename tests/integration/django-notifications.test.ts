@@ -10,6 +10,7 @@ import { builtInKinds } from '../../src/main/core/connectors/kinds';
 import type { ShownNotification } from '../../src/main/core/notifications/types';
 import { startTestCore, waitFor, type TestCore } from '../support/portfolio-harness';
 import { tempDir } from '../support/temp-db';
+import { startWsDropProxy } from '../support/ws-drop-proxy';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -92,4 +93,30 @@ it('do-not-disturb holds the OS notification; the entry still waits unread', asy
   expect(log.ok && log.value.find((d) => d.kind === 'feed-entry')?.reason).toBe('dnd');
   expect(shown).toHaveLength(0);
   expect(t.core.attention.badge.current().unread).toBe(1);
+});
+
+it('a refused Origin says "unavailable" with the reason, and recovers by itself once the site accepts it', async () => {
+  const b = await startDjangoBackend({ seedDemo: true, students: 5, anonThrottle: '10000/hour' });
+  cleanups.push(() => b.stop());
+  const proxy = await startWsDropProxy(b.port);
+  cleanups.push(() => proxy.close());
+  proxy.forgeOrigin('http://proxy.example');
+  const ahmad = new SiteClient(b.url);
+  await ahmad.login('ahmad', b.seed!.students.find((s) => s.username === 'ahmad')!.password);
+  await ahmad.json('POST', '/en/api/v1/challenges/challenges/', { opponent_username: 'eko', challenge_type: 'quick_quant_10' });
+  const temp = tempDir('switchboard-django-notifications-');
+  cleanups.push(() => temp.cleanup());
+  const kinds = builtInKinds.map((k) => (k.kind === 'django-notifications' ? createDjangoNotificationsKind({ retryMs: 100, maxRetryMs: 1000 }) : k));
+  const t = await startTestCore(temp.dir, { kinds });
+  cleanups.push(() => t.close());
+  const r = await t.core.dispatch('accounts.connect', { kind: 'django-notifications', siteUrl: proxy.url, login: 'eko', password: b.seed!.students.find((s) => s.username === 'eko')!.password });
+  if (!r.ok) throw new Error(r.error.message);
+  const accountId = (r.value as { id: number }).id;
+  await waitFor(() => t.core.accounts.connectionOf(accountId)?.state === 'unavailable', 15_000, 'unavailable');
+  expect(t.core.accounts.connectionOf(accountId)?.detail).toMatch(/allowed hosts/);
+  expect(titles(t, accountId)).toHaveLength(0);
+  // The site accepts the address again: the console finds out by itself and catches up.
+  proxy.forgeOrigin(null);
+  await waitFor(() => t.core.accounts.connectionOf(accountId)?.state === 'live', 20_000, 'live once the Origin is accepted');
+  await waitFor(() => titles(t, accountId).length === 1, 10_000, 'caught up');
 });

@@ -9,6 +9,8 @@ export interface WsDropProxy {
   url: string;
   drop(): void;
   restore(): void;
+  /** From now on, upgrades carry this Origin instead of the console's (a site behind a host it does not know). */
+  forgeOrigin(origin: string | null): void;
   /** Sends `text` as one unmasked text frame to every open upgraded socket. */
   inject(text: string): number;
   close(): Promise<void>;
@@ -16,6 +18,7 @@ export interface WsDropProxy {
 
 export async function startWsDropProxy(targetPort: number): Promise<WsDropProxy> {
   let down = false;
+  let forged: string | null = null;
   const upgraded = new Set<Socket>();
   const all = new Set<Socket>();
   const server = createServer((client) => {
@@ -32,6 +35,7 @@ export async function startWsDropProxy(targetPort: number): Promise<WsDropProxy>
             return;
           }
           upgraded.add(client);
+          if (forged) chunk = Buffer.from(chunk.toString('latin1').replace(/^origin:[^\r\n]*/im, `Origin: ${forged}`), 'latin1');
         }
       }
       upstream.write(chunk);
@@ -59,6 +63,9 @@ export async function startWsDropProxy(targetPort: number): Promise<WsDropProxy>
     },
     restore() {
       down = false;
+    },
+    forgeOrigin(origin) {
+      forged = origin;
     },
     inject(text) {
       const payload = Buffer.from(text, 'utf8');

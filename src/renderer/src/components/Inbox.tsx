@@ -5,6 +5,7 @@ import type { Settings, SettingsPatch } from '../../../shared/settings';
 import { api } from '../api';
 import { useApiEvent } from '../hooks/useApiEvent';
 import { useConversations } from '../hooks/useConversations';
+import { useFeed } from '../hooks/useFeed';
 import { useFocusReport } from '../hooks/useFocusReport';
 import { useVisitorName } from '../lib/names';
 import { AttentionBridge } from './AttentionBridge';
@@ -15,6 +16,7 @@ import { PaneSplitter } from './PaneSplitter';
 import { SearchDialog } from './SearchDialog';
 import { SettingsDialog } from './SettingsDialog';
 import { ShortcutSheet } from './ShortcutSheet';
+import { NotificationsView } from './NotificationsView';
 import { Sidebar } from './Sidebar';
 import { SignInDialog } from './SignInDialog';
 import { StatusBanner } from './StatusBanner';
@@ -60,6 +62,14 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
   const typingTimers = useRef(new Map<number, ReturnType<typeof setTimeout>>());
   const [drafts, setDrafts] = useState<Record<number, string>>({});
   const [undo, setUndo] = useState<Undo | null>(null);
+  // The Notifications view (accounts of shape 'feed') instead of the conversation panes.
+  const hasFeed = accounts.some((a) => a.capabilities.shape === 'feed');
+  const feed = useFeed(hasFeed);
+  const [chosenView, setView] = useState<'inbox' | 'notifications' | null>(null);
+  // With feeds only, there is no inbox to show first.
+  const view = chosenView ?? (hasFeed && accounts.every((a) => a.capabilities.shape === 'feed') ? 'notifications' : 'inbox');
+  const [feedFocus, setFeedFocus] = useState<number | null>(null);
+  const showFeed = hasFeed && view === 'notifications';
   const [dialog, setDialog] = useState<'search' | 'keys' | 'settings' | null>(null);
   const [mode, setMode] = useState<'electron' | 'web' | null>(null);
   const [signIn, setSignIn] = useState<Account | null>(null);
@@ -224,12 +234,16 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
         accounts={accounts}
         counts={list.counts}
         filter={filter}
-        onFilter={setFilter}
+        onFilter={(f) => {
+          setView('inbox');
+          setFilter(f);
+        }}
         settings={settings}
         onSettings={onSettings}
         onAddAccount={onAddAccount}
         onOpenSettings={() => setDialog('settings')}
         demoVisitorUrl={demoUrl}
+        notifications={hasFeed ? { unread: feed.unread, active: showFeed, onOpen: () => setView('notifications') } : null}
       />
       <AttentionBridge onOpen={(id) => open(id)} />
       <main className="main">
@@ -245,7 +259,8 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
             </button>
           </div>
         )}
-        <div className="panes" style={{ gridTemplateColumns: openConversation ? `${listWidth}% auto minmax(0, 1fr) auto ${detailsWidth}%` : `${listWidth}% auto minmax(0, 1fr)` }}>
+        {showFeed && <NotificationsView feed={feed} accounts={accounts} now={now} focusEntryId={feedFocus} />}
+        <div className="panes" hidden={showFeed} style={{ gridTemplateColumns: openConversation ? `${listWidth}% auto minmax(0, 1fr) auto ${detailsWidth}%` : `${listWidth}% auto minmax(0, 1fr)` }}>
           <ConversationList
             conversations={list.items}
             loading={list.loading}
@@ -317,7 +332,13 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
           onClose={() => setDialog(null)}
           onOpen={(conversationId, messageId) => {
             setDialog(null);
+            setView('inbox');
             open(conversationId, messageId);
+          }}
+          onOpenFeedEntry={(entryId) => {
+            setDialog(null);
+            setView('notifications');
+            setFeedFocus(entryId);
           }}
         />
       )}

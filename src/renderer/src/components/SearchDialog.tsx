@@ -7,10 +7,11 @@ import { useVisitorName } from '../lib/names';
 interface Props {
   onClose: () => void;
   onOpen: (conversationId: number, messageId: number | null) => void;
+  onOpenFeedEntry: (entryId: number) => void;
 }
 
 /** Ctrl/Cmd+K: one box over every mirrored message and visitor; works offline. */
-export function SearchDialog({ onClose, onOpen }: Props) {
+export function SearchDialog({ onClose, onOpen, onOpenFeedEntry }: Props) {
   const { t, i18n } = useTranslation();
   const visitorName = useVisitorName();
   const [query, setQuery] = useState('');
@@ -38,9 +39,10 @@ export function SearchDialog({ onClose, onOpen }: Props) {
   const shown = useMemo(() => (active ? hits : []), [active, hits]);
   const groups = useMemo(() => {
     const map = new Map<number, SearchHit[]>();
-    for (const h of shown) map.set(h.conversationId, [...(map.get(h.conversationId) ?? []), h]);
+    for (const h of shown) if (h.conversationId !== null) map.set(h.conversationId, [...(map.get(h.conversationId) ?? []), h]);
     return [...map.entries()];
   }, [shown]);
+  const feedHits = useMemo(() => shown.filter((h) => h.feedEntryId !== undefined), [shown]);
 
   return (
     <div className="overlay" role="presentation" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
@@ -66,6 +68,23 @@ export function SearchDialog({ onClose, onOpen }: Props) {
               </ul>
             </li>
           ))}
+          {feedHits.length > 0 && (
+            <li className="search-group">
+              <h3>{t('feed.title')}</h3>
+              <ul>
+                {feedHits.map((hit) => (
+                  <li key={`feed-${hit.feedEntryId}`}>
+                    <button type="button" className="search-hit" onClick={() => onOpenFeedEntry(hit.feedEntryId!)}>
+                      <span className="snippet">
+                        {hit.snippet.map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
+                      </span>
+                      {hit.createdAt && <span className="muted small">{new Date(hit.createdAt).toLocaleString(i18n.language)}</span>}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </li>
+          )}
         </ul>
       </div>
     </div>

@@ -129,13 +129,16 @@ export class DjangoNotificationsConnector implements Connector {
       const session = await this.rest.sessionValid(CHALLENGES_PATH);
       if (generation !== this.generation) return;
       if (session) {
-        sink.link('unavailable', 'The site refuses live notifications from this console (its allowed hosts do not include the site address).');
+        // The site's owner may fix its allowed hosts: ask again now and then.
+        sink.link('unavailable', 'The site refuses live notifications from this console (its allowed hosts do not include the site address); trying again now and then.');
+        this.retry(generation);
       } else {
         sink.link('auth-expired', 'The site’s session expired: sign in again for live notifications.');
       }
     } catch (error) {
       if (generation !== this.generation) return;
-      sink.link('unavailable', `The site refused the notification socket (HTTP ${status}) and could not be asked why: ${error instanceof Error ? error.message : String(error)}`);
+      sink.link('unavailable', `The site refused the notification socket (HTTP ${status}) and could not be asked why: ${error instanceof Error ? error.message : String(error)}; retrying.`);
+      this.retry(generation);
     }
   }
 
