@@ -259,7 +259,7 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
             </button>
           </div>
         )}
-        {showFeed && <NotificationsView feed={feed} accounts={accounts} now={now} focusEntryId={feedFocus} />}
+        {showFeed && <NotificationsView key={feedFocus ?? 'feed'} feed={feed} accounts={accounts} now={now} focusEntryId={feedFocus} />}
         <div className="panes" hidden={showFeed} style={{ gridTemplateColumns: openConversation ? `${listWidth}% auto minmax(0, 1fr) auto ${detailsWidth}%` : `${listWidth}% auto minmax(0, 1fr)` }}>
           <ConversationList
             conversations={list.items}

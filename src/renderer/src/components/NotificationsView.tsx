@@ -8,14 +8,14 @@ interface Props {
   feed: FeedState;
   accounts: Account[];
   now: number;
-  /** An entry to open (from the search): scrolled to, opened and marked read. */
+  /** An entry to open (from the search): scrolled to, opened and marked read. The parent remounts the view when it changes. */
   focusEntryId: number | null;
 }
 
 /** The notification feeds (accounts of shape 'feed'): newest first, read kept on this computer. */
 export function NotificationsView({ feed, accounts, now, focusEntryId }: Props) {
   const { t, i18n } = useTranslation();
-  const [openId, setOpenId] = useState<number | null>(null);
+  const [openId, setOpenId] = useState<number | null>(focusEntryId);
   const list = useRef<HTMLUListElement>(null);
   const names = new Map(accounts.map((a) => [a.id, a.name]));
   const { items, markRead } = feed;
@@ -28,7 +28,6 @@ export function NotificationsView({ feed, accounts, now, focusEntryId }: Props) 
 
   useEffect(() => {
     if (focusEntryId === null) return;
-    setOpenId(focusEntryId);
     const entry = items.find((e) => e.id === focusEntryId);
     if (entry?.readAt === null) void markRead([focusEntryId]);
     list.current?.querySelector<HTMLElement>(`[data-entry="${focusEntryId}"]`)?.scrollIntoView({ block: 'nearest' });
