@@ -8,6 +8,8 @@ import { SiteClient } from '../../backends/django/launcher/site-client';
 import { createDjangoNotificationsKind } from '../../src/main/core/connectors/django-notifications/kind';
 import { builtInKinds } from '../../src/main/core/connectors/kinds';
 import type { ShownNotification } from '../../src/main/core/notifications/types';
+import type { NotificationDecision } from '../../src/shared/attention';
+import type { SearchHit } from '../../src/shared/domain';
 import { startTestCore, waitFor, type TestCore } from '../support/portfolio-harness';
 import { tempDir } from '../support/temp-db';
 import { startWsDropProxy } from '../support/ws-drop-proxy';
@@ -76,7 +78,7 @@ it('a decline closes the socket with 1011: reconnected calmly, nothing lost, the
   expect(t.core.attention.badge.current().unread).toBe(3);
   expect(shown.map((n) => n.title)).toEqual(expect.arrayContaining([expect.stringMatching(/invited you to a challenge$/), expect.stringMatching(/accepted your challenge$/)]));
   const hits = await t.core.dispatch('search', { query: 'declined', limit: 10 });
-  expect(hits.ok && hits.value.some((h) => h.feedEntryId !== undefined && h.conversationId === null)).toBe(true);
+  expect(hits.ok && (hits.value as SearchHit[]).some((h) => h.feedEntryId !== undefined && h.conversationId === null)).toBe(true);
   const marked = await t.core.dispatch('feed.markAllRead', { accountId });
   expect(marked.ok).toBe(true);
   await waitFor(() => t.core.attention.badge.current().unread === 0, 5_000, 'badge cleared');
@@ -90,7 +92,7 @@ it('do-not-disturb holds the OS notification; the entry still waits unread', asy
   await citra.json('POST', '/en/api/v1/challenges/challenges/', { opponent_username: 'eko', challenge_type: 'quick_quant_10' });
   await waitFor(() => titles(t, accountId).length === 1, 10_000, 'invite live');
   const log = await t.core.dispatch('notifications.log', { limit: 10 });
-  expect(log.ok && log.value.find((d) => d.kind === 'feed-entry')?.reason).toBe('dnd');
+  expect(log.ok && (log.value as NotificationDecision[]).find((d) => d.kind === 'feed-entry')?.reason).toBe('dnd');
   expect(shown).toHaveLength(0);
   expect(t.core.attention.badge.current().unread).toBe(1);
 });

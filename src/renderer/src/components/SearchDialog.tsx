@@ -10,6 +10,16 @@ interface Props {
   onOpenFeedEntry: (entryId: number) => void;
 }
 
+/** One hit: its highlighted snippet (plain text, never HTML) and when. */
+function HitButton({ hit, lang, onClick }: { hit: SearchHit; lang: string; onClick: () => void }) {
+  return (
+    <button type="button" className="search-hit" onClick={onClick}>
+      <span className="snippet">{hit.snippet.map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}</span>
+      {hit.createdAt && <span className="muted small">{new Date(hit.createdAt).toLocaleString(lang)}</span>}
+    </button>
+  );
+}
+
 /** Ctrl/Cmd+K: one box over every mirrored message and visitor; works offline. */
 export function SearchDialog({ onClose, onOpen, onOpenFeedEntry }: Props) {
   const { t, i18n } = useTranslation();
@@ -57,12 +67,7 @@ export function SearchDialog({ onClose, onOpen, onOpenFeedEntry }: Props) {
               <ul>
                 {group.map((hit) => (
                   <li key={`${hit.messageId ?? 'c'}-${conversationId}`}>
-                    <button type="button" className="search-hit" onClick={() => onOpen(conversationId, hit.messageId)}>
-                      <span className="snippet">
-                        {hit.snippet.map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
-                      </span>
-                      {hit.createdAt && <span className="muted small">{new Date(hit.createdAt).toLocaleString(i18n.language)}</span>}
-                    </button>
+                    <HitButton hit={hit} lang={i18n.language} onClick={() => onOpen(conversationId, hit.messageId)} />
                   </li>
                 ))}
               </ul>
@@ -74,12 +79,7 @@ export function SearchDialog({ onClose, onOpen, onOpenFeedEntry }: Props) {
               <ul>
                 {feedHits.map((hit) => (
                   <li key={`feed-${hit.feedEntryId}`}>
-                    <button type="button" className="search-hit" onClick={() => onOpenFeedEntry(hit.feedEntryId!)}>
-                      <span className="snippet">
-                        {hit.snippet.map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
-                      </span>
-                      {hit.createdAt && <span className="muted small">{new Date(hit.createdAt).toLocaleString(i18n.language)}</span>}
-                    </button>
+                    <HitButton hit={hit} lang={i18n.language} onClick={() => onOpenFeedEntry(hit.feedEntryId!)} />
                   </li>
                 ))}
               </ul>

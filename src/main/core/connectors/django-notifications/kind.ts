@@ -1,13 +1,10 @@
 // The django-notifications kind: the same sign-in as django-chat (site URL, "Email or username",
 // password → JWTs for REST and the session cookie for the socket), a feed instead of an inbox.
+import { djangoLogin, djangoRefresh, djangoSignInAgain } from '../django-common/sign-in';
 import type { KindDefinition } from '../registry';
-import { signInError } from '../sign-in-errors';
 import { normalizeSiteUrl, siteName } from '../site-url';
-import { refreshDjango, signInDjango } from '../django-chat/session';
 import { djangoNotificationsCapabilities } from './capabilities';
 import { DjangoNotificationsConnector, type DjangoNotificationsOptions } from './notifications-connector';
-
-const WRONG = 'Wrong email, username or password.';
 
 export type DjangoNotificationsTuning = Pick<DjangoNotificationsOptions, 'retryMs' | 'maxRetryMs'>;
 
@@ -18,35 +15,16 @@ export const createDjangoNotificationsKind = (tuning: DjangoNotificationsTuning 
 
   async connect(input, ctx) {
     const baseUrl = normalizeSiteUrl(input.siteUrl);
-    try {
-      const credentials = await signInDjango(baseUrl, input.login, input.password, ctx.fetch);
-      return { name: `${siteName(baseUrl)} notifications`, baseUrl, config: {}, credentials };
-    } catch (error) {
-      throw signInError(error, WRONG);
-    }
+    const credentials = await djangoLogin(baseUrl, input, ctx);
+    return { name: `${siteName(baseUrl)} notifications`, baseUrl, config: {}, credentials };
   },
 
-  async signIn(account, input, ctx) {
-    try {
-      return await signInDjango(account.baseUrl, input.login, input.password, ctx.fetch);
-    } catch (error) {
-      throw signInError(error, WRONG);
-    }
-  },
+  signIn: djangoSignInAgain,
 
-  refresh: (account, current, ctx) => refreshDjango(account.baseUrl, current, ctx.fetch),
+  refresh: djangoRefresh,
 
   create(account, credentials, ctx) {
-    return new DjangoNotificationsConnector({
-      baseUrl: account.baseUrl,
-      credentials,
-      fetch: ctx.fetch,
-      clock: ctx.clock,
-      random: ctx.random,
-      timers: ctx.timers,
-      log: ctx.log,
-      ...tuning,
-    });
+    return new DjangoNotificationsConnector({ ...ctx, baseUrl: account.baseUrl, credentials, ...tuning });
   },
 });
 
