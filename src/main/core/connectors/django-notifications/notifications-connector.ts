@@ -10,6 +10,7 @@ import { backoffDelay } from '../../sync/backoff';
 import type { Timers } from '../../sync/timers';
 import { ConnectorError, type Connector, type ConnectorSink, type Page } from '../connector';
 import { credentialString, type CredentialsPort } from '../credentials';
+import type { KindContext } from '../registry';
 import { DjangoRest } from '../django-chat/rest-client';
 import { API } from '../django-chat/session';
 import { djangoNotificationsCapabilities } from './capabilities';
@@ -19,14 +20,10 @@ export const CHALLENGES_PATH = `${API}/challenges/challenges/`;
 const SOCKET_PATH = '/ws/challenges/notifications/';
 const PAGE_SIZE = 50;
 
-export interface DjangoNotificationsOptions {
+/** The kind's context (fetch, clock, random, timers, log) plus the account. */
+export interface DjangoNotificationsOptions extends KindContext {
   baseUrl: string;
   credentials: CredentialsPort;
-  fetch: typeof fetch;
-  clock: () => number;
-  random: () => number;
-  timers: Timers;
-  log: (message: string) => void;
   /** First reconnect delay (doubles up to maxRetryMs). */
   retryMs?: number;
   maxRetryMs?: number;
