@@ -8,7 +8,7 @@ export const BadgeLook = z.enum(['ok', 'disconnected', 'sign-in']);
 export type BadgeLook = z.infer<typeof BadgeLook>;
 
 export const BadgeState = z.object({
-  /** Unread visitor messages over every account, muted conversations left out. */
+  /** Unread visitor messages over every account (muted conversations left out) plus unread notification feed entries. */
   unread: z.number().int().nonnegative(),
   look: BadgeLook,
 });

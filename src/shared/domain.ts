@@ -179,7 +179,10 @@ export const StatusCounts = z.object({
 export type StatusCounts = z.infer<typeof StatusCounts>;
 
 export const SearchHit = z.object({
-  conversationId: LocalId,
+  /** The conversation of a message or visitor hit; null for a notification feed entry. */
+  conversationId: LocalId.nullable(),
+  /** A notification feed entry (shape 'feed'): the search opens the Notifications view. */
+  feedEntryId: LocalId.optional(),
   messageId: LocalId.nullable(),
   visitorName: z.string().nullable(),
   /** Matched text split into plain and highlighted parts: rendered as text, never HTML. */

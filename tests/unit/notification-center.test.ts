@@ -641,3 +641,45 @@ describe('lifecycle', () => {
     expect(t.store.saved).toHaveLength(1);
   });
 });
+
+describe('notification feed entries (accounts of shape feed)', () => {
+  const invite = { title: 'Budi invited you to a challenge', body: 'Quick Quant Challenge (10 Q)' };
+
+  it('a new entry notifies with its title and body, with sound, keyed per account', () => {
+    const t = setup();
+    t.center.feedEntries(4, [invite]);
+    expect(t.shown).toEqual([{ key: 'feed:4', conversationId: null, accountId: 4, title: invite.title, body: invite.body, silent: false }]);
+    expect(t.sounds).toHaveLength(1);
+    expect(t.last()).toMatchObject({ kind: 'feed-entry', conversationId: null, shown: true, sound: true, reason: 'shown' });
+  });
+
+  it('several at once: one notification with the newest title and the count', () => {
+    const t = setup();
+    t.center.feedEntries(4, [invite, { title: 'Citra accepted your challenge', body: '' }]);
+    expect(t.shown.map((n) => [n.title, n.body])).toEqual([['Citra accepted your challenge', '2 new notifications']]);
+  });
+
+  it.each([
+    [{ doNotDisturb: true }, 'dnd'],
+    [{ quietHours: { enabled: true, start: '11:00', end: '13:00' } }, 'quiet-hours'],
+    [{ enabled: false }, 'disabled'],
+    [{ availability: 'offline' as const }, 'offline'],
+  ])('%o: not shown (%s), logged', (prefs, reason) => {
+    const t = setup({ prefs });
+    t.center.feedEntries(4, [invite]);
+    expect(t.shown).toEqual([]);
+    expect(t.sounds).toEqual([]);
+    expect(t.last()).toMatchObject({ kind: 'feed-entry', shown: false, reason });
+  });
+
+  it('Away and OS do-not-disturb: shown without sound', () => {
+    const t = setup({ prefs: { availability: 'away' } });
+    t.center.feedEntries(4, [invite]);
+    t.state.osDnd = true;
+    t.setPrefs({ availability: 'online' });
+    t.center.feedEntries(4, [invite]);
+    expect(t.shown.map((n) => n.silent)).toEqual([true, true]);
+    expect(t.sounds).toEqual([]);
+    expect(t.decisions().map((d) => d.silencedBy)).toEqual(['away', 'os-dnd']);
+  });
+});

@@ -5,20 +5,22 @@ import { z } from 'zod';
 import type { AccountKind } from '../domain';
 import type { KindForm } from './fields';
 import { DjangoChatConnect, DjangoChatSignIn, djangoChatForm } from './django-chat';
+import { DjangoNotificationsConnect, DjangoNotificationsSignIn, djangoNotificationsForm } from './django-notifications';
 import { JwtWsConnect, JwtWsSignIn, jwtWsForm } from './jwt-ws';
 import { OpenManusConnect, OpenManusSignIn, openmanusForm } from './openmanus';
 import { PortfolioConnect, PortfolioSignIn, portfolioForm } from './portfolio';
 
-export const ConnectInput = z.discriminatedUnion('kind', [PortfolioConnect, DjangoChatConnect, JwtWsConnect, OpenManusConnect]);
+export const ConnectInput = z.discriminatedUnion('kind', [PortfolioConnect, DjangoChatConnect, DjangoNotificationsConnect, JwtWsConnect, OpenManusConnect]);
 export type ConnectInput = z.infer<typeof ConnectInput>;
 
-export const SignInInput = z.discriminatedUnion('kind', [PortfolioSignIn, DjangoChatSignIn, JwtWsSignIn, OpenManusSignIn]);
+export const SignInInput = z.discriminatedUnion('kind', [PortfolioSignIn, DjangoChatSignIn, DjangoNotificationsSignIn, JwtWsSignIn, OpenManusSignIn]);
 export type SignInInput = z.infer<typeof SignInInput>;
 
 /** The kinds "Add a site" offers, in the order it offers them. */
 export const kindForms: Partial<Record<AccountKind, KindForm>> = {
   portfolio: portfolioForm,
   'django-chat': djangoChatForm,
+  'django-notifications': djangoNotificationsForm,
   'jwt-ws': jwtWsForm,
   openmanus: openmanusForm,
 };

@@ -3,7 +3,7 @@
 // kind supplies one, with its real reference backend; fakes cover capability combinations that
 // no reference backend has.
 import type { Core, CoreOptions } from '../../../src/main/core/core';
-import type { Capabilities } from '../../../src/shared/domain';
+import type { Capabilities, FeedEntry } from '../../../src/shared/domain';
 import type { SignInInput } from '../../../src/shared/kinds';
 
 export interface SiteMessage {
@@ -38,6 +38,11 @@ export interface ConformanceSite {
   /** Every credential the console holds becomes invalid. */
   expireCredentials(): Promise<void>;
   signInInput(accountId: number): SignInInput;
+  /**
+   * Feed kinds whose titles are not the text written (a title names the sender): the text the
+   * suite wrote for this entry, when the entry is right. Default: the entry's title.
+   */
+  feedLabel?(entry: FeedEntry): string;
   /** A malformed realtime event reaches the console (kinds with a realtime channel). */
   sendMalformed?(conversationRemoteId: string): Promise<void>;
   close(): Promise<void>;

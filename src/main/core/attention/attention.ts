@@ -13,6 +13,7 @@ import type { Timers } from '../sync/timers';
 import { BadgeTracker } from './badge';
 import { EventNotifier, EventSoundPlayer } from './event-ports';
 import { FocusTracker } from './focus';
+import { FeedNotices } from './feed-notices';
 import { VisitorFeed } from './visitor-feed';
 
 export type UiLanguage = 'en' | 'id';
@@ -54,12 +55,14 @@ export class Attention {
   readonly center: NotificationCenter;
   readonly decisions: DecisionLog;
   private readonly feed: VisitorFeed;
+  private readonly feedNotices: FeedNotices;
 
   constructor(private readonly options: AttentionOptions) {
     const { mirror, events } = options;
     this.badge = new BadgeTracker({
       sources: {
-        unreadTotal: () => mirror.attention.unreadTotal(),
+        // Unread visitor messages and unread notification feed entries.
+        unreadTotal: () => mirror.attention.unreadTotal() + mirror.feed.unread(),
         connectionStates: () => mirror.accounts.list().map((a) => options.accounts.connectionOf(a.id)?.state ?? 'offline'),
       },
       events,
@@ -93,16 +96,24 @@ export class Attention {
       visitorMessages: (id, messages, opts) => this.center.visitorMessages(id, messages, opts),
       log: options.log,
     });
+    this.feedNotices = new FeedNotices({
+      events,
+      accountAddedAt: (accountId) => mirror.accounts.get(accountId)?.createdAt ?? null,
+      feedEntries: (accountId, entries) => this.center.feedEntries(accountId, entries),
+      log: options.log,
+    });
   }
 
   start(): void {
     this.badge.start();
     this.feed.start();
+    this.feedNotices.start();
     this.center.start();
   }
 
   stop(): void {
     this.feed.stop();
+    this.feedNotices.stop();
     this.badge.stop();
     this.center.stop();
   }

@@ -36,7 +36,7 @@ export class BadgeTracker {
 
   start(): void {
     this.unsubscribe = this.deps.events.subscribe((name) => {
-      if (name === 'conversations.changed' || name === 'connection.state' || name === 'messages.updated') this.schedule();
+      if (name === 'conversations.changed' || name === 'connection.state' || name === 'messages.updated' || name === 'feed.changed') this.schedule();
     });
     this.recompute();
   }

@@ -58,8 +58,15 @@ interface ConversationHitRow {
   last_message_at: number;
 }
 
+interface FeedHitRow {
+  id: number;
+  created_at: number;
+  snip: string;
+}
+
 export class SearchRepo {
   private readonly messageHits;
+  private readonly feedHits;
   private readonly conversationHits;
   private readonly conversationHighlight;
 
@@ -74,6 +81,15 @@ export class SearchRepo {
          JOIN conversations c ON c.id = m.conversation_id
         WHERE messages_fts MATCH ?
         ORDER BY messages_fts.rowid DESC
+        LIMIT ?`,
+    );
+    // Notification feed entries (title and body), newest first like messages.
+    this.feedHits = sqlite.prepare<[string, number], FeedHitRow>(
+      `SELECT f.id, f.created_at, snippet(feed_fts, -1, '${OPEN}', '${CLOSE}', '…', 16) AS snip
+         FROM feed_fts
+         JOIN feed_entries f ON f.id = feed_fts.rowid
+        WHERE feed_fts MATCH ?
+        ORDER BY feed_fts.rowid DESC
         LIMIT ?`,
     );
     // Visitors by latest activity: every match is sorted, so the highlight is made afterwards
@@ -112,6 +128,9 @@ export class SearchRepo {
     const texts = this.messageHits.all(query, limit).map(
       (r): SearchHit => ({ conversationId: r.conversation_id, messageId: r.id, visitorName: r.visitor_name, snippet: splitSnippet(r.snip), createdAt: r.created_at }),
     );
-    return [...people, ...texts];
+    const feed = this.feedHits.all(query, Math.min(limit, 20)).map(
+      (r): SearchHit => ({ conversationId: null, feedEntryId: r.id, messageId: null, visitorName: null, snippet: splitSnippet(r.snip), createdAt: r.created_at }),
+    );
+    return [...people, ...texts, ...feed];
   }
 }

@@ -135,6 +135,16 @@ export class NotificationCenter {
     this.guarded(kind, conversationId, () => this.onVisitorMessages(kind, conversationId, messages));
   }
 
+  /**
+   * New entries of a notification feed (accounts of shape 'feed'), committed to the mirror. The
+   * same rules apply minus the conversation ones (a feed has nothing to mute or focus); held by
+   * quiet hours or DND they are not summarised: they wait unread under Notifications and in the badge.
+   */
+  feedEntries(accountId: number, entries: Array<{ title: string; body: string }>): void {
+    if (entries.length === 0) return;
+    this.guarded('feed-entry', null, () => this.onFeedEntries(accountId, entries));
+  }
+
   /** The owner opened or read the conversation: its notification goes, its streak restarts. */
   conversationSeen(conversationId: number): void {
     this.guarded('visitor-message', conversationId, () => this.markSeen(conversationId));
@@ -202,6 +212,31 @@ export class NotificationCenter {
     this.deps.log.record({ ...base, ...delivered(delivery, reason, silencedBy, `${burst}; ${plural(count, 'unseen message')}`) });
     if (delivery.sound) this.repeat.soundPlayed();
     else this.repeat.nudge();
+  }
+
+  private onFeedEntries(accountId: number, entries: Array<{ title: string; body: string }>): void {
+    const now = this.deps.clock();
+    this.releaseHeldIfDue(now);
+    const context = this.context(now);
+    const outcome = decide({ kind: 'feed-entry', conversation: null }, context);
+    const base = { at: now, kind: 'feed-entry' as const, conversationId: null };
+    const detail = plural(entries.length, 'notification');
+    if (!outcome.show) {
+      const held = outcome.reason === 'quiet-hours' || outcome.reason === 'dnd';
+      this.deps.log.record({ ...base, ...this.suppressed(outcome), detail: held ? `${detail}; kept unread under Notifications` : detail });
+      return;
+    }
+    const texts = textsFor(context.prefs.language);
+    const latest = entries[entries.length - 1]!;
+    const notification = {
+      key: `feed:${accountId}`,
+      conversationId: null,
+      accountId,
+      title: previewText(latest.title) || texts.feedMore(entries.length),
+      body: entries.length > 1 ? texts.feedMore(entries.length) : previewText(latest.body),
+    };
+    const delivery = deliver(this.deps.notifier, this.deps.sound, notification, outcome.sound, context.prefs);
+    this.deps.log.record({ ...base, ...delivered(delivery, 'shown', outcome.silencedBy, detail) });
   }
 
   /** The mirror's unread count agrees with the badge and survives restarts; prefer it when sane. */

@@ -15,6 +15,8 @@ export interface NotificationTexts {
   summaryTitle(cause: HoldCause): string;
   summaryBody(messages: number, visitors: number): string;
   testTitle: string;
+  /** The body of one notification standing for several new feed entries. */
+  feedMore(count: number): string;
   testBody: string;
 }
 
@@ -28,6 +30,7 @@ const en: NotificationTexts = {
   summaryTitle: (cause) => (cause === 'quiet-hours' ? 'While quiet hours were on' : 'While do not disturb was on'),
   summaryBody: (messages, visitors) => `${plural(messages, 'message', 'messages')} from ${plural(visitors, 'visitor', 'visitors')}`,
   testTitle: 'Notifications work',
+  feedMore: (count) => `${count} new notifications`,
   testBody: 'This is how a visitor’s message will look and sound.',
 };
 
@@ -40,6 +43,7 @@ const id: NotificationTexts = {
   summaryTitle: (cause) => (cause === 'quiet-hours' ? 'Selama jam tenang aktif' : 'Selama mode jangan ganggu aktif'),
   summaryBody: (messages, visitors) => `${messages} pesan dari ${visitors} pengunjung`,
   testTitle: 'Notifikasi berfungsi',
+  feedMore: (count) => `${count} notifikasi baru`,
   testBody: 'Seperti inilah tampilan dan bunyi pesan dari pengunjung.',
 };
 

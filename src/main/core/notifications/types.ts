@@ -85,7 +85,7 @@ export interface ConversationFacts {
   waiting(): Array<{ conversationId: number; since: number }>;
 }
 
-export const decisionKinds = ['new-conversation', 'visitor-message', 'quiet-hours-summary', 'repeat-sound', 'test'] as const;
+export const decisionKinds = ['new-conversation', 'visitor-message', 'quiet-hours-summary', 'repeat-sound', 'test', 'feed-entry'] as const;
 export type DecisionKind = (typeof decisionKinds)[number];
 
 /**

@@ -150,7 +150,8 @@ export class AccountSync {
     if (this.linkDetail) return this.linkDetail;
     if (this.syncError) return this.syncError;
     if (this.inconsistency) return this.inconsistency;
-    if (this.deps.connector.capabilities.catchUp === 'page-back') {
+    // A feed has no replies to deduplicate, and its list is the whole catch-up: nothing is limited.
+    if (this.deps.connector.capabilities.catchUp === 'page-back' && this.deps.connector.capabilities.shape !== 'feed') {
       return 'Limited sync: this backend has no catch-up cursor or reply deduplication; gaps are filled by paging back through history.';
     }
     if (this.deps.connector.capabilities.catchUp === 'poll') {

@@ -6,6 +6,7 @@ import type { Settings, SettingsPatch } from '../../../shared/settings';
 import { api } from '../api';
 import { useApiEvent } from '../hooks/useApiEvent';
 import { useConversations } from '../hooks/useConversations';
+import { useFeed } from '../hooks/useFeed';
 import { useFocusReport } from '../hooks/useFocusReport';
 import { useInboxKeys } from '../hooks/useInboxKeys';
 import { logFailure } from '../lib/errors';
@@ -22,6 +23,7 @@ import { useNotices } from './Notices';
 import { SearchField, SearchResults } from './SearchPanel';
 import { SettingsDialog } from './SettingsDialog';
 import { ShortcutSheet } from './ShortcutSheet';
+import { NotificationsView } from './NotificationsView';
 import { Sidebar } from './Sidebar';
 import { SignInDialog } from './SignInDialog';
 import { StatusBanner } from './StatusBanner';
@@ -73,6 +75,14 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
   const [dialog, setDialog] = useState<'keys' | 'settings' | 'export' | 'stats' | null>(null);
   const [printing, setPrinting] = useState<{ text: string; title: string } | null>(null);
   const stopPrinting = useCallback(() => setPrinting(null), []);
+  // The Notifications view (accounts of shape 'feed') instead of the conversation panes.
+  const hasFeed = accounts.some((a) => a.capabilities.shape === 'feed');
+  const feed = useFeed(hasFeed);
+  const [chosenView, setView] = useState<'inbox' | 'notifications' | null>(null);
+  // With feeds only, there is no inbox to show first.
+  const view = chosenView ?? (hasFeed && accounts.every((a) => a.capabilities.shape === 'feed') ? 'notifications' : 'inbox');
+  const [feedFocus, setFeedFocus] = useState<number | null>(null);
+  const showFeed = hasFeed && view === 'notifications';
   const [mode, setMode] = useState<'electron' | 'web' | null>(null);
   const [signIn, setSignIn] = useState<Account | null>(null);
   const [demoUrl, setDemoUrl] = useState<string | null>(null);
@@ -226,12 +236,16 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
         accounts={accounts}
         counts={list.counts}
         filter={filter}
-        onFilter={setFilter}
+        onFilter={(f) => {
+          setView('inbox');
+          setFilter(f);
+        }}
         settings={settings}
         onSettings={onSettings}
         onAddAccount={onAddAccount}
         onOpenSettings={() => setDialog('settings')}
         demoVisitorUrl={demoUrl}
+        notifications={hasFeed ? { unread: feed.unread, active: showFeed, onOpen: () => setView('notifications') } : null}
       />
       <AttentionBridge onOpen={(id) => open(id)} />
       <main className="main">
@@ -247,7 +261,8 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
             </button>
           </div>
         )}
-        <div className="panes" style={{ gridTemplateColumns: openConversation ? `${listWidth}% auto minmax(0, 1fr) auto ${detailsWidth}%` : `${listWidth}% auto minmax(0, 1fr)` }}>
+        {showFeed && <NotificationsView key={feedFocus ?? 'feed'} feed={feed} accounts={accounts} now={now} focusEntryId={feedFocus} />}
+        <div className="panes" hidden={showFeed} style={{ gridTemplateColumns: openConversation ? `${listWidth}% auto minmax(0, 1fr) auto ${detailsWidth}%` : `${listWidth}% auto minmax(0, 1fr)` }}>
           <section className="list-pane" aria-label={t('list.label')}>
             <div className="list-tools">
               <SearchField ref={searchRef} query={query} onQuery={setQuery} />
@@ -265,7 +280,15 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
             </div>
             <div className="list-body">
               {query.trim() ? (
-                <SearchResults query={query.trim()} onOpen={(conversationId, messageId) => open(conversationId, messageId)} />
+                <SearchResults
+                  query={query.trim()}
+                  onOpen={(conversationId, messageId) => open(conversationId, messageId)}
+                  onOpenFeedEntry={(entryId) => {
+                    setQuery('');
+                    setView('notifications');
+                    setFeedFocus(entryId);
+                  }}
+                />
               ) : (
                 <ConversationList
                   conversations={list.items}

@@ -51,10 +51,22 @@ export const SearchField = forwardRef<HTMLInputElement, FieldProps>(function Sea
 interface ResultsProps {
   query: string;
   onOpen: (conversationId: number, messageId: number | null) => void;
+  /** A notification feed entry was chosen (accounts of shape 'feed'). */
+  onOpenFeedEntry: (entryId: number) => void;
+}
+
+/** One hit: its highlighted snippet (plain text, never HTML) and when. */
+function HitButton({ hit, lang, onClick }: { hit: SearchHit; lang: string; onClick: () => void }) {
+  return (
+    <button type="button" className="search-hit" onClick={onClick}>
+      <span className="snippet">{hit.snippet.map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}</span>
+      {hit.createdAt && <span className="muted small">{new Date(hit.createdAt).toLocaleString(lang)}</span>}
+    </button>
+  );
 }
 
 /** One box over every mirrored message and visitor; works offline. Shown in place of the list. */
-export function SearchResults({ query, onOpen }: ResultsProps) {
+export function SearchResults({ query, onOpen, onOpenFeedEntry }: ResultsProps) {
   const visitorName = useVisitorName();
   const { t, i18n } = useTranslation();
   const [answer, setAnswer] = useState<{ query: string; hits: SearchHit[] } | null>(null);
@@ -80,9 +92,10 @@ export function SearchResults({ query, onOpen }: ResultsProps) {
   const hits = useMemo(() => (answer?.query === query ? answer.hits : []), [answer, query]);
   const groups = useMemo(() => {
     const map = new Map<number, SearchHit[]>();
-    for (const h of hits) map.set(h.conversationId, [...(map.get(h.conversationId) ?? []), h]);
+    for (const h of hits) if (h.conversationId !== null) map.set(h.conversationId, [...(map.get(h.conversationId) ?? []), h]);
     return [...map.entries()];
   }, [hits]);
+  const feedHits = useMemo(() => hits.filter((h) => h.feedEntryId !== undefined), [hits]);
   const done = answer?.query === query;
 
   const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
@@ -110,17 +123,24 @@ export function SearchResults({ query, onOpen }: ResultsProps) {
             <ul>
               {group.map((hit) => (
                 <li key={`${hit.messageId ?? 'c'}-${conversationId}`}>
-                  <button type="button" className="search-hit" onClick={() => onOpen(conversationId, hit.messageId)}>
-                    <span className="snippet">
-                      {hit.snippet.map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
-                    </span>
-                    {hit.createdAt && <span className="muted small">{new Date(hit.createdAt).toLocaleString(i18n.language)}</span>}
-                  </button>
+                  <HitButton hit={hit} lang={i18n.language} onClick={() => onOpen(conversationId, hit.messageId)} />
                 </li>
               ))}
             </ul>
           </li>
         ))}
+        {feedHits.length > 0 && (
+          <li className="search-group">
+            <h3>{t('feed.title')}</h3>
+            <ul>
+              {feedHits.map((hit) => (
+                <li key={`feed-${hit.feedEntryId}`}>
+                  <HitButton hit={hit} lang={i18n.language} onClick={() => onOpenFeedEntry(hit.feedEntryId!)} />
+                </li>
+              ))}
+            </ul>
+          </li>
+        )}
       </ul>
     </div>
   );

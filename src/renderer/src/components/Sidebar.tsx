@@ -14,9 +14,11 @@ interface Props {
   onAddAccount: () => void;
   onOpenSettings: () => void;
   demoVisitorUrl: string | null;
+  /** Shown when an account of shape 'feed' exists. */
+  notifications: { unread: number; active: boolean; onOpen: () => void } | null;
 }
 
-export function Sidebar({ accounts, counts, filter, onFilter, settings, onSettings, onAddAccount, onOpenSettings, demoVisitorUrl }: Props) {
+export function Sidebar({ accounts, counts, filter, onFilter, settings, onSettings, onAddAccount, onOpenSettings, demoVisitorUrl, notifications }: Props) {
   const { t } = useTranslation();
   return (
     <nav className="sidebar" aria-label={t('app.title')}>
@@ -58,7 +60,7 @@ export function Sidebar({ accounts, counts, filter, onFilter, settings, onSettin
         <h2>{t('sidebar.filters')}</h2>
         <div className="filters" role="group" aria-label={t('sidebar.filters')}>
           {filters.map((f) => (
-            <button key={f} type="button" aria-label={t(`filter.${f}`)} aria-pressed={filter === f} className="filter" onClick={() => onFilter(f)}>
+            <button key={f} type="button" aria-label={t(`filter.${f}`)} aria-pressed={!notifications?.active && filter === f} className="filter" onClick={() => onFilter(f)}>
               <span>{t(`filter.${f}`)}</span>
               <span className="count" aria-hidden="true">
                 {counts[f]}
@@ -67,6 +69,16 @@ export function Sidebar({ accounts, counts, filter, onFilter, settings, onSettin
           ))}
         </div>
       </section>
+      {notifications && (
+        <section className="filters">
+          <button type="button" aria-label={t('feed.entry', { count: notifications.unread })} aria-pressed={notifications.active} className="filter" onClick={notifications.onOpen}>
+            <span>{t('feed.title')}</span>
+            <span className={`count${notifications.unread > 0 ? ' unread-count' : ''}`} aria-hidden="true">
+              {notifications.unread}
+            </span>
+          </button>
+        </section>
+      )}
       {settings && (
         <section className="prefs">
           <h2>{t('sidebar.you')}</h2>
