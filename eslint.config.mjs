@@ -40,7 +40,7 @@ export default tseslint.config(
       'node_modules/**',
       'out/**',
       'dist/**',
-      '.stryker-tmp/**',
+      '.stryker-tmp*/**',
       'reports/**',
       'build/**',
       'test-results/**',

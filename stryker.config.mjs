@@ -25,5 +25,7 @@ export default {
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   tempDirName: '.stryker-tmp',
+  // Another run's sandbox (a second --tempDirName) and old reports are not part of the project.
+  ignorePatterns: ['.stryker-tmp*', 'reports'],
   cleanTempDir: 'always',
 };

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Mirror } from '../../src/main/core/mirror/mirror';
+import { mergeApplied } from '../../src/main/core/mirror/messages-repo';
 import { splitSnippet, toFtsQuery } from '../../src/main/core/mirror/search-repo';
 import type { RemoteMessage } from '../../src/main/core/mirror/types';
 import { openTempMirror } from '../support/temp-db';
@@ -241,5 +242,55 @@ describe('mirror repositories (real SQLite file)', () => {
     const people = mirror.searchIndex.search('ana', 10).filter((h) => h.messageId === null);
     expect(people.map((h) => h.conversationId)).toEqual([newest, middle, oldest]);
     expect(people.map((h) => h.createdAt)).toEqual([9000, 5000, 1000]);
+  });
+
+  // Killing what `npm run mutate` left alive (TESTING.md).
+  it('a fetched read time reaches a visitor message too, and an echo takes the server order', () => {
+    const c = conversation('1');
+    mirror.transaction(() => mirror.messages.apply(c.id, [visitorMsg(1, 'hi')]));
+    mirror.conversations.recountUnreadFor(c.id);
+    expect(mirror.conversations.get(c.id)?.unreadCount).toBe(1);
+    const read = mirror.transaction(() => mirror.messages.apply(c.id, [{ ...visitorMsg(1, 'hi'), readAt: 1500 }]));
+    mirror.conversations.recountUnreadFor(c.id);
+    expect(read.updated.map((m) => [m.readAt, m.delivery])).toEqual([[1500, 'sent']]);
+    expect(mirror.conversations.get(c.id)?.unreadCount).toBe(0);
+    mirror.transaction(() => mirror.messages.apply(c.id, [{ ...visitorMsg(2, 'read already'), readAt: 2500 }]));
+    expect(mirror.messages.findByRemote(c.id, '2')?.delivery).toBe('sent');
+    const clientId = '7d1f2c9e-3b7a-4c55-9d6e-0a1b2c3d4e5f';
+    mirror.messages.insertPending({ conversationId: c.id, clientId, senderType: 'admin', senderName: null, content: 'ours', createdAt: 3000 });
+    mirror.transaction(() => mirror.messages.apply(c.id, [{ remoteId: '3', clientId, seq: 3, senderType: 'admin', content: 'ours', createdAt: 3000 }]));
+    expect(mirror.messages.findByRemote(c.id, '3')?.seq).toBe(3);
+    expect(mirror.messages.remove(999_999)).toBe(false);
+  });
+
+  it('merges applied changes as the renderer should hear them', () => {
+    const m = (id: number) => ({ id }) as never;
+    const into = { added: [m(1), m(2)], updated: [m(3)], removed: [] as number[] };
+    mergeApplied(into, { added: [m(4)], updated: [], removed: [2, 3, 9] });
+    expect(into).toEqual({ added: [m(1), m(4)], updated: [], removed: [3, 9] });
+  });
+
+  it('search input: compatibility forms normalised, short last words matched whole', () => {
+    expect(toFtsQuery('ｃａｆｅ')).toBe('"cafe"*');
+    expect(toFtsQuery('ok')).toBe('"ok"');
+    expect(toFtsQuery('di pasar ok')).toBe('"di" "pasar" "ok"');
+  });
+
+  it('splits highlighted snippets, unclosed and empty marks included', () => {
+    const [O, C] = ['\uE000', '\uE001'];
+    expect(splitSnippet('plain')).toEqual([{ text: 'plain', match: false }]);
+    expect(splitSnippet(`${O}abc`)).toEqual([{ text: 'abc', match: true }]);
+    expect(splitSnippet(`x${O}abc`)).toEqual([{ text: 'x', match: false }, { text: 'abc', match: true }]);
+    expect(splitSnippet(`${O}a${C}b`)).toEqual([{ text: 'a', match: true }, { text: 'b', match: false }]);
+    expect(splitSnippet(`a${O}${C}b`)).toEqual([{ text: 'a', match: false }, { text: 'b', match: false }]);
+  });
+
+  it('shows at most 20 visitors, each with its name highlighted exactly', () => {
+    const zoe = conversation('z', 1000, 'Zoë Ardiansyah');
+    for (let i = 0; i < 25; i++) conversation(`a${i}`, 2000 + i, `Ana ${i}`);
+    expect(mirror.searchIndex.search('ana', 50).filter((h) => h.messageId === null)).toHaveLength(20);
+    const [hit] = mirror.searchIndex.search('zoe', 5);
+    expect(hit).toMatchObject({ conversationId: zoe.id, messageId: null });
+    expect(hit!.snippet).toEqual([{ text: 'Zoë', match: true }, { text: ' Ardiansyah', match: false }]);
   });
 });

@@ -114,4 +114,86 @@ describe('outbox', () => {
     expect(outbox.counts()).toEqual({ pending: 0, failed: 0 });
     expect(ctx.mirror.outbox.next(accountId)).toBeUndefined();
   });
+
+  // Killing what `npm run mutate` left alive (TESTING.md).
+  it('sends a read mark with its ids, and skips an empty one', async () => {
+    outbox.enqueueRead(conversation.id, [], '00000000-0000-4000-8000-0000000000b1');
+    expect(outbox.counts()).toEqual({ pending: 0, failed: 0 });
+    outbox.enqueueRead(conversation.id, ['7', '8'], '00000000-0000-4000-8000-0000000000b2');
+    await waitFor(() => connector.count('markRead', 'ok') === 1 && outbox.counts().pending === 0, 5000, 'read sent');
+    expect(connector.calls.filter((c) => c.method === 'markRead').map((c) => c.args)).toEqual([['a', ['7', '8']]]);
+  });
+
+  it('Retry only takes a failed reply, not one still queued', async () => {
+    const held = connector.hold('sendReply');
+    outbox.enqueueReply(conversation.id, 'slow', CLIENT);
+    await held.reached;
+    expect(outbox.retry(CLIENT)).toBe(false); // in flight
+    expect(outbox.retry('00000000-0000-4000-8000-00000000ffff')).toBe(false); // unknown
+    held.release();
+    await waitFor(() => outbox.counts().pending === 0, 5000, 'sent');
+    expect(connector.count('sendReply')).toBe(1);
+  });
+
+  it('an auth failure pauses the queue until resume(), with nothing dropped', async () => {
+    const expired: string[] = [];
+    outbox.stop();
+    outbox = new Outbox({
+      accountId, mirror: ctx.mirror, connector, events: new EventBus(), clock: () => timers.now, random, timers, log: () => {},
+      onAuthExpired: (reason) => expired.push(reason),
+    });
+    connector.next('sendReply', () => {
+      throw new ConnectorError('auth', 'Token expired');
+    });
+    outbox.enqueueReply(conversation.id, 'one', CLIENT);
+    outbox.enqueueReply(conversation.id, 'two', '00000000-0000-4000-8000-000000000002');
+    await waitFor(() => expired.length === 1, 5000, 'auth failure');
+    outbox.kick();
+    timers.advance(120_000);
+    await settle();
+    expect(connector.count('sendReply')).toBe(1);
+    expect(outbox.counts()).toEqual({ pending: 2, failed: 0 });
+    outbox.resume();
+    await waitFor(() => outbox.counts().pending === 0, 5000, 'sent after resume');
+    expect(connector.contents('a')).toEqual(['one', 'two']);
+  });
+
+  it('sends nothing once stopped, and leaves a send that was in flight to the next start', async () => {
+    const held = connector.hold('sendReply');
+    const reply = outbox.enqueueReply(conversation.id, 'in flight', CLIENT);
+    await held.reached;
+    outbox.stop();
+    held.release();
+    await settle();
+    // Its answer is not applied (the database may be closed): the row stays in flight, the message pending.
+    expect(ctx.mirror.outbox.byClientId(CLIENT)?.state).toBe('in-flight');
+    expect(message(reply.id).delivery).toBe('pending');
+    outbox.enqueueReply(conversation.id, 'after stop', '00000000-0000-4000-8000-000000000002');
+    outbox.kick();
+    timers.advance(60_000);
+    await settle();
+    expect(connector.count('sendReply')).toBe(1);
+  });
+
+  it("shows a reply at once as the list's preview (200 characters) and reports its delivery", async () => {
+    const updates: { id: number; delivery: string }[] = [];
+    const events = new EventBus();
+    events.subscribe((name, payload) => {
+      if (name === 'messages.updated') for (const m of (payload as { messages: { id: number; delivery: string }[] }).messages) updates.push({ id: m.id, delivery: m.delivery });
+    });
+    outbox.stop();
+    outbox = new Outbox({ accountId, mirror: ctx.mirror, connector, events, clock: () => timers.now, random, timers, log: () => {}, onAuthExpired: () => {} });
+    refuse('sendReply');
+    const long = 'x'.repeat(300);
+    const reply = outbox.enqueueReply(conversation.id, long, CLIENT);
+    expect(ctx.mirror.conversations.get(conversation.id)?.lastMessagePreview).toBe('x'.repeat(200));
+    await waitFor(() => message(reply.id).delivery === 'failed', 5000, 'failed');
+    outbox.retry(CLIENT);
+    await waitFor(() => message(reply.id).delivery === 'sent', 5000, 'sent');
+    expect(updates).toEqual([
+      { id: reply.id, delivery: 'failed' },
+      { id: reply.id, delivery: 'pending' },
+      { id: reply.id, delivery: 'sent' },
+    ]);
+  });
 });
