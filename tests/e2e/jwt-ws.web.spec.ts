@@ -74,3 +74,23 @@ test('a member writes, the owner replies; the reply reaches the server once and 
   await expect(messages).not.toContainText('Are you there?');
   aliceSock.close();
 });
+
+test('with the demo site added too, two accounts of different kinds share one list, each row names its account, and Accounts filters to one', async () => {
+  await page.getByRole('button', { name: 'Add a site' }).click();
+  await page.getByRole('button', { name: 'Try the demo' }).click();
+  const conversations = page.getByRole('list', { name: 'Conversations' });
+  const demoRows = conversations.getByRole('listitem', { name: /Demo site \(on this computer\)/ });
+  await expect(demoRows.first()).toBeVisible({ timeout: 30_000 });
+  const jwtHost = new URL(backend.url).host;
+  await expect(conversations.getByRole('listitem', { name: new RegExp(`^Support team, ${jwtHost.replace(/\./g, '\\.')}`) })).toBeVisible();
+  await page.screenshot({ path: 'test-results/two-accounts.png' });
+
+  // One account only, then all of them again.
+  await page.getByRole('button', { name: /^Demo site \(on this computer\)/ }).click();
+  await expect(conversations.getByRole('listitem', { name: /^Support team/ })).toHaveCount(0);
+  // One account shown: rows no longer name it.
+  await expect(conversations.getByRole('listitem').first()).toBeVisible();
+  await expect(demoRows).toHaveCount(0);
+  await page.getByRole('button', { name: 'All accounts' }).click();
+  await expect(conversations.getByRole('listitem', { name: /^Support team/ })).toBeVisible();
+});

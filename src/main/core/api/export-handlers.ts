@@ -14,7 +14,7 @@ export function exportHandlers(deps: { mirror: Mirror; clock: () => number }) {
     'export.ids': (input) => {
       const ids: number[] = [];
       if ('query' in input) {
-        for (const hit of mirror.searchIndex.search(input.query, 200)) if (!ids.includes(hit.conversationId)) ids.push(hit.conversationId);
+        for (const hit of mirror.searchIndex.search(input.query, 200)) if (hit.conversationId !== null && !ids.includes(hit.conversationId)) ids.push(hit.conversationId);
         return { ids };
       }
       let cursor: string | undefined;

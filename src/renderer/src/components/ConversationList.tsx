@@ -17,6 +17,8 @@ interface Props {
   /** Opens a conversation (click, Enter, Space). */
   onOpen: (id: number) => void;
   now: number;
+  /** Account names by id, when the list shows more than one account (rows then name theirs). */
+  accountNames?: ReadonlyMap<number, string> | null;
 }
 
 const ROW = 68;
@@ -25,7 +27,7 @@ const ROW = 68;
  * The rows of the inbox, virtualized. One row is in the Tab order (the selected one, else the
  * first shown: a roving tabindex); arrows move the selection and focus along with it.
  */
-export function ConversationList({ conversations, loading, selectedId, typing, hasMore, onLoadMore, onSelect, onOpen, now }: Props) {
+export function ConversationList({ conversations, loading, selectedId, typing, hasMore, onLoadMore, onSelect, onOpen, now, accountNames = null }: Props) {
   const { t, i18n } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
@@ -83,9 +85,11 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
     event.stopPropagation();
   };
 
+  const accountOf = (c: ConversationSummary) => accountNames?.get(c.accountId) ?? null;
   const labelOf = (c: ConversationSummary) =>
     [
       visitorName(c.visitorName),
+      accountOf(c),
       c.unreadCount > 0 ? t('list.unread', { count: c.unreadCount }) : null,
       t(`status.${c.status}`),
       c.muted ? t('pane.muted') : null,
@@ -127,6 +131,7 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
                 <div className="row-top">
                   <span className={`presence${c.visitorOnline ? ' online' : ''}`} aria-hidden="true" />
                   <span className="name">{name}</span>
+                  {accountOf(c) && <span className="row-account muted small">{displayText(accountOf(c))}</span>}
                   <span className="time">{c.lastMessageAt ? relativeTime(c.lastMessageAt, now, i18n.language) : ''}</span>
                 </div>
                 <div className="row-bottom">

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { Account, ConversationFilter, ConversationStatus, ConversationSummary } from '../../../shared/domain';
@@ -52,7 +52,11 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
   // Without the core nothing here is live, whatever the accounts said last.
   const accounts = connected ? reported : reported.map((a) => ({ ...a, connectionState: 'unavailable' as const }));
   const [filter, setFilter] = useState<ConversationFilter>('active');
-  const list = useConversations(filter);
+  // Every account's conversations in one list, or one account's (the sidebar's Accounts).
+  const [accountFilter, setAccountFilter] = useState<number | null>(null);
+  const shownAccount = accountFilter !== null && accounts.some((a) => a.id === accountFilter) ? accountFilter : null;
+  const list = useConversations(filter, shownAccount ?? undefined);
+  const accountNames = useMemo(() => (accounts.length > 1 && shownAccount === null ? new Map(accounts.map((a) => [a.id, a.name])) : null), [accounts, shownAccount]);
   const { run } = useNotices();
   const [query, setQuery] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
@@ -245,6 +249,11 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
         onAddAccount={onAddAccount}
         onOpenSettings={() => setDialog('settings')}
         demoVisitorUrl={demoUrl}
+        accountFilter={shownAccount}
+        onAccountFilter={(id) => {
+          setView('inbox');
+          setAccountFilter(id);
+        }}
         notifications={hasFeed ? { unread: feed.unread, active: showFeed, onOpen: () => setView('notifications') } : null}
       />
       <AttentionBridge onOpen={(id) => open(id)} />
@@ -300,6 +309,7 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
                   onSelect={setSelectedId}
                   onOpen={(id) => open(id)}
                   now={now}
+                  accountNames={accountNames}
                 />
               )}
             </div>

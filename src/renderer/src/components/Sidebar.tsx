@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { displayText } from '../../../shared/display-text';
 import type { Account, Availability, ConversationFilter, StatusCounts } from '../../../shared/domain';
 import type { Settings, SettingsPatch } from '../../../shared/settings';
 
@@ -12,13 +13,16 @@ interface Props {
   settings: Settings | null;
   onSettings: (patch: SettingsPatch) => void;
   onAddAccount: () => void;
+  /** The one account the list shows, or null for all of them. */
+  accountFilter: number | null;
+  onAccountFilter: (accountId: number | null) => void;
   onOpenSettings: () => void;
   demoVisitorUrl: string | null;
   /** Shown when an account of shape 'feed' exists. */
   notifications: { unread: number; active: boolean; onOpen: () => void } | null;
 }
 
-export function Sidebar({ accounts, counts, filter, onFilter, settings, onSettings, onAddAccount, onOpenSettings, demoVisitorUrl, notifications }: Props) {
+export function Sidebar({ accounts, counts, filter, onFilter, settings, onSettings, onAddAccount, onOpenSettings, demoVisitorUrl, notifications, accountFilter, onAccountFilter }: Props) {
   const { t } = useTranslation();
   return (
     <nav className="sidebar" aria-label={t('app.title')}>
@@ -29,11 +33,27 @@ export function Sidebar({ accounts, counts, filter, onFilter, settings, onSettin
           <p className="muted">{t('sidebar.noAccounts')}</p>
         ) : (
           <ul className="accounts">
+            {accounts.length > 1 && (
+              <li>
+                <button type="button" className="account-filter" aria-pressed={accountFilter === null} onClick={() => onAccountFilter(null)}>
+                  <span className="account-name">{t('sidebar.allAccounts')}</span>
+                </button>
+              </li>
+            )}
             {accounts.map((a) => (
               <li key={a.id} title={a.stateDetail ?? undefined}>
-                <span className={`dot state-${a.connectionState}`} aria-hidden="true" />
-                <span className="account-name">{a.name}</span>
-                <span className="muted small">{t(`sidebar.state.${a.connectionState}`)}</span>
+                {/* One account's conversations only (and back to all): the inbox is shared by every account. */}
+                <button
+                  type="button"
+                  className="account-filter"
+                  aria-pressed={accountFilter === a.id}
+                  disabled={accounts.length < 2}
+                  onClick={() => onAccountFilter(accountFilter === a.id ? null : a.id)}
+                >
+                  <span className={`dot state-${a.connectionState}`} aria-hidden="true" />
+                  <span className="account-name">{displayText(a.name)}</span>
+                  <span className="muted small">{t(`sidebar.state.${a.connectionState}`)}</span>
+                </button>
               </li>
             ))}
           </ul>
