@@ -4,24 +4,20 @@
 // (unless its socket is live) and given a socket while it stays among the most recent.
 import { z } from 'zod';
 import type { RemoteConversation, RemoteMessage } from '../../mirror/types';
-import type { Timers } from '../../sync/timers';
 import { backoffDelay } from '../../sync/backoff';
 import { ConnectorError, type Connector, type ConnectorCapabilities, type ConnectorSink, type Page } from '../connector';
 import { credentialString, type CredentialsPort } from '../credentials';
+import type { KindContext } from '../registry';
 import { djangoChatCapabilities } from './capabilities';
 import { DjangoRest } from './rest-client';
 import { API } from './session';
 import { SocketPool } from './socket-pool';
 import { WireConversation, WireMessage, WirePage, toRemoteConversation, toRemoteMessage } from './wire';
 
-export interface DjangoChatConnectorOptions {
+/** The kind's context (fetch, clock, random, timers, log) and this account's settings. */
+export interface DjangoChatConnectorOptions extends KindContext {
   baseUrl: string;
   credentials: CredentialsPort;
-  fetch: typeof fetch;
-  clock: () => number;
-  random: () => number;
-  timers: Timers;
-  log: (message: string) => void;
   /** How often the list is polled (default 10 s). */
   pollMs?: number;
   /** Sockets kept open at most (default 20; see README for the measured cost). */

@@ -40,13 +40,9 @@ export const createDjangoChatKind = (tuning: DjangoChatTuning = {}): KindDefinit
 
   create(account, credentials, ctx) {
     return new DjangoChatConnector({
+      ...ctx,
       baseUrl: account.baseUrl,
       credentials,
-      fetch: ctx.fetch,
-      clock: ctx.clock,
-      random: ctx.random,
-      timers: ctx.timers,
-      log: ctx.log,
       ...tuning,
     });
   },

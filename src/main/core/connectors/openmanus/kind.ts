@@ -79,13 +79,9 @@ export const openmanusKind: KindDefinition<'openmanus'> = {
 
   create(account, credentials, ctx) {
     return new OpenManusConnector({
+      ...ctx,
       apiBase: account.baseUrl + apiPathOf(accountConfig(account)),
       credentials,
-      fetch: ctx.fetch,
-      clock: ctx.clock,
-      random: ctx.random,
-      timers: ctx.timers,
-      log: ctx.log,
     });
   },
 };

@@ -4,9 +4,9 @@
 // marks its conversation stale so the engine pages back through the history it missed.
 import { randomUUID } from 'node:crypto';
 import type { RemoteConversation, RemoteMessage } from '../../mirror/types';
-import type { Timers } from '../../sync/timers';
 import { ConnectorError, type Connector, type ConnectorSink, type Page } from '../connector';
 import { credentialString, type Credentials, type CredentialsPort } from '../credentials';
+import type { KindContext } from '../registry';
 import { openmanusCapabilities } from './capabilities';
 import { ConversationSocket, type OpenSocket, type SocketState } from './conversation-socket';
 import { FrameParser } from './frames';
@@ -16,15 +16,11 @@ import { messageItem, type TimelineItem } from './timeline';
 import type { ConversationDetail, WireConversation } from './wire';
 import { openWs } from './ws-opener';
 
-export interface OpenManusConnectorOptions {
+/** The kind's context (fetch, clock, random, timers, log) and this account's settings. */
+export interface OpenManusConnectorOptions extends KindContext {
   /** http(s)://host/…/api */
   apiBase: string;
   credentials: CredentialsPort;
-  fetch: typeof fetch;
-  clock: () => number;
-  random: () => number;
-  timers: Timers;
-  log: (message: string) => void;
   openSocket?: OpenSocket;
   /** How often the list is polled for conversations started elsewhere. */
   pollMs?: number;
