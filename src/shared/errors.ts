@@ -1,7 +1,8 @@
 // Errors as they travel from the core to the renderer. No zod here, so the sandboxed preload and
 // the renderer can use these without bundling the contract's schemas.
 
-export const consoleErrorCodes = ['bad-request', 'not-found', 'forbidden', 'unavailable', 'internal'] as const;
+/** 'insecure': a plain http:// site off this computer; the user must confirm before anything is sent. */
+export const consoleErrorCodes = ['bad-request', 'not-found', 'forbidden', 'unavailable', 'internal', 'insecure'] as const;
 export type ConsoleErrorCode = (typeof consoleErrorCodes)[number];
 
 export const isConsoleErrorCode = (code: unknown): code is ConsoleErrorCode =>

@@ -11,3 +11,9 @@ export const PastedSecret = z.string().trim().min(1).max(8000);
 
 /** Every sign-in input names the account it is for. */
 export const signInBase = { accountId: LocalId } as const;
+
+/**
+ * A plain http:// site that is not on this computer: the password and every message would cross
+ * the network unencrypted. Connecting needs this set, after the user has confirmed it.
+ */
+export const insecureOptIn = { allowInsecure: z.literal(true).optional() } as const;

@@ -1,12 +1,12 @@
 // A JWT WebSocket chat server (backends.md §4): what "Add a site" asks and what the core accepts.
 import { z } from 'zod';
-import { AccountName, Email, Password, SiteUrl, signInBase } from './common';
+import { AccountName, Email, Password, SiteUrl, signInBase, insecureOptIn } from './common';
 import { emailField, passwordField, siteUrlField, type KindForm } from './fields';
 
 export const JwtWsConnect = z
   .object({
     kind: z.literal('jwt-ws'),
-    siteUrl: SiteUrl,
+    siteUrl: SiteUrl, ...insecureOptIn,
     email: Email,
     password: Password,
     name: AccountName.optional(),

@@ -2,7 +2,7 @@
 // The base URL includes `/api`; the user pastes a Bearer token (a short-lived Clerk JWT) or,
 // under Advanced, the Django `sessionid` cookie.
 import { z } from 'zod';
-import { AccountName, PastedSecret, SiteUrl, signInBase } from './common';
+import { AccountName, PastedSecret, SiteUrl, signInBase, insecureOptIn } from './common';
 import { siteUrlField, type KindField, type KindForm } from './fields';
 
 const hasCredential = (v: { token?: string; sessionCookie?: string }) => Boolean(v.token || v.sessionCookie);
@@ -11,7 +11,7 @@ const credentialMissing = { message: 'Paste a token (or, under Advanced, a sessi
 export const OpenManusConnect = z
   .object({
     kind: z.literal('openmanus'),
-    siteUrl: SiteUrl,
+    siteUrl: SiteUrl, ...insecureOptIn,
     token: PastedSecret.optional(),
     sessionCookie: PastedSecret.optional(),
     name: AccountName.optional(),

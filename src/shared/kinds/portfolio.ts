@@ -1,6 +1,6 @@
 // The portfolio site's live chat (backends.md §1): what "Add a site" asks and what the core accepts.
 import { z } from 'zod';
-import { AccountName, Email, Password, PastedSecret, SiteUrl, signInBase } from './common';
+import { AccountName, Email, Password, PastedSecret, SiteUrl, signInBase, insecureOptIn } from './common';
 import { emailField, passwordField, siteUrlField, type KindField, type KindForm } from './fields';
 
 export const PusherSettings = z
@@ -27,7 +27,7 @@ const deployedSignIn = {
 export const PortfolioConnect = z
   .object({
     kind: z.literal('portfolio'),
-    siteUrl: SiteUrl,
+    siteUrl: SiteUrl, ...insecureOptIn,
     /** The plan's sites: the admin's email and password (POST /api/admin/login). */
     email: Email.optional(),
     password: Password.optional(),

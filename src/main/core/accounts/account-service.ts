@@ -6,6 +6,7 @@ import type { Availability, Capabilities, ConnectionStatus, ConversationStatus, 
 import type { ConnectInput, SignInInput } from '../../../shared/kinds';
 import type { Connector } from '../connectors/connector';
 import { CredentialsVault, type CredentialsPort } from '../connectors/credentials';
+import { assertTransportAllowed } from '../connectors/site-url';
 import { builtInKinds } from '../connectors/kinds';
 import { KindRegistry, accountConfig, type KindContext } from '../connectors/registry';
 import type { EventBus } from '../events';
@@ -163,6 +164,7 @@ export class AccountService {
   /** Adds an account of any registered kind: the kind signs in and discovers, then syncing starts. */
   async connect(input: ConnectInput, extraConfig: Record<string, unknown> = {}): Promise<AccountRow> {
     const kind = this.kinds.get(input.kind);
+    assertTransportAllowed(input.siteUrl, input.allowInsecure === true);
     const connected = await kind.connect(input, this.ctx);
     // Twice the same site: every message would show twice, and replies sent from one account
     // would be echoed into the other. Signing in again is what the existing account offers.

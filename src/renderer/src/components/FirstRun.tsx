@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountKind } from '../../../shared/domain';
 import { kindForms, type ConnectInput } from '../../../shared/kinds';
+import { ConsoleError } from '../../../shared/errors';
 import { api } from '../api';
 import { KindFields, kindInput, missingFields } from './KindFields';
 
@@ -36,7 +37,10 @@ export function FirstRun({ onConnected, onCancel }: Props) {
     }
   };
 
-  const connect = async (event: FormEvent) => {
+  // A plain http:// site off this computer: the core refuses until the user confirms (code 'insecure').
+  const [insecure, setInsecure] = useState<string | null>(null);
+
+  const connect = async (event: FormEvent, allowInsecure = false) => {
     event.preventDefault();
     if (!form) return;
     const missing = missingFields(form.connect, values);
@@ -46,12 +50,15 @@ export function FirstRun({ onConnected, onCancel }: Props) {
     }
     setBusy('connect');
     setError(null);
+    setInsecure(null);
     try {
       // The core checks the input against the kind's schema (src/shared/kinds).
-      await api().invoke('accounts.connect', kindInput(kind, form.connect, values) as unknown as ConnectInput);
+      const input = { ...kindInput(kind, form.connect, values), ...(allowInsecure ? { allowInsecure: true } : {}) };
+      await api().invoke('accounts.connect', input as unknown as ConnectInput);
       onConnected();
     } catch (e) {
-      setError(errorText(e));
+      if (e instanceof ConsoleError && e.code === 'insecure') setInsecure(e.message);
+      else setError(errorText(e));
     } finally {
       setBusy(null);
     }
@@ -101,6 +108,15 @@ export function FirstRun({ onConnected, onCancel }: Props) {
         <p className="form-error" role="alert">
           {error}
         </p>
+      )}
+      {insecure && (
+        <div className="form-error" role="alert">
+          <strong>{t('firstRun.insecureTitle')}</strong>
+          <p>{insecure}</p>
+          <button type="button" onClick={(e) => void connect(e, true)} disabled={busy !== null}>
+            {t('firstRun.insecureConfirm')}
+          </button>
+        </div>
       )}
       {onCancel && (
         <button type="button" className="link" onClick={onCancel}>
