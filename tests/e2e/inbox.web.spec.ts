@@ -32,13 +32,21 @@ test('the token opens the first-run screen, read through the contract', async ({
   for (const name of ['Site URL', 'Email', 'Password']) await expect(page.getByRole('textbox', { name })).toBeVisible();
   // Validation before anything is sent.
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
-  await expect(page.getByRole('alert')).toContainText('Fill in: Site URL, Email, Password.');
+  await expect(page.getByRole('alert')).toContainText('Fill in: Site URL.');
   // An unreachable site gets a clear error.
   await page.getByRole('textbox', { name: 'Site URL' }).fill('http://127.0.0.1:9');
   await page.getByRole('textbox', { name: 'Email' }).fill('admin@example.com');
   await page.getByRole('textbox', { name: 'Password' }).fill('whatever');
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('cannot be reached');
+  // A plain http:// site off this computer: nothing is sent until the user confirms.
+  await page.getByRole('textbox', { name: 'Site URL' }).fill('http://chat.example.com');
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('This site is not encrypted');
+  await expect(page.getByRole('alert')).toContainText('chat.example.com is not encrypted (http://)');
+  await expect(page.getByRole('button', { name: 'Connect anyway' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/insecure-site.png' });
+  await page.getByRole('textbox', { name: 'Site URL' }).fill('http://127.0.0.1:9');
 
   // The same typed contract answers in the page. Every call resolves to { ok, value | error }
   // (as over Electron's contextBridge); bad arguments get a clear error with its code.
