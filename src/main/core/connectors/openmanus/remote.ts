@@ -17,7 +17,7 @@ export interface OpenManusEventPayload {
 }
 
 export function toRemoteMessage(item: TimelineItem, clientId: string | null = null): RemoteMessage {
-  const base = { remoteId: item.remoteId, clientId, seq: 0, senderType: SENDERS[item.sender], content: item.text, createdAt: item.createdAt };
+  const base = { remoteId: item.remoteId, clientId, seq: item.seq ?? 0, senderType: SENDERS[item.sender], content: item.text, createdAt: item.createdAt };
   if (item.kind === 'event') {
     const payload: OpenManusEventPayload = { event: item.event, error: item.isError, run: item.runState, truncated: item.payloadTruncated, data: item.payload };
     return { ...base, kind: 'event', payload };

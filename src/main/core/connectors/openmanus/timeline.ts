@@ -22,6 +22,12 @@ export interface TimelineItem {
   payloadTruncated: boolean;
   isError: boolean;
   runState: RunState | null;
+  /**
+   * The order within one millisecond: the stored time's microseconds past the millisecond. The
+   * mirror orders by (createdAt in ms, seq); an agent writes a tool call and its result within
+   * the same millisecond, and without this the two could show swapped.
+   */
+  seq?: number;
   createdAt: number;
 }
 
@@ -92,11 +98,17 @@ function storedRunState(role: WireMessage['role'], content: string): RunState | 
   return null;
 }
 
+/** The microseconds past the millisecond of an ISO time ("…:38.123456Z" → 456); 0 without them. */
+export function subMillisecond(iso: string): number {
+  const fraction = /\.(\d+)/.exec(iso)?.[1] ?? '';
+  return fraction.length > 3 ? Number(fraction.slice(3, 6).padEnd(3, '0')) : 0;
+}
+
 /** A stored message as a timeline item: assistant tool calls and tool results are step rows. */
 export function messageItem(m: WireMessage, conversationRemoteId: string): TimelineItem {
   const createdAt = Date.parse(m.created_at);
   const content = m.content ?? '';
-  const base = { remoteId: m.id, conversationRemoteId: m.conversation_id ?? conversationRemoteId, createdAt, payloadTruncated: false };
+  const base = { remoteId: m.id, conversationRemoteId: m.conversation_id ?? conversationRemoteId, createdAt, seq: subMillisecond(m.created_at), payloadTruncated: false };
   if (m.role === 'assistant' && m.tool_calls && m.tool_calls.length > 0) {
     const names = m.tool_calls.map((c) => c.function?.name ?? 'a tool').join(', ');
     const p = keptPayload({ tool_calls: m.tool_calls });
