@@ -174,7 +174,7 @@ export const fakeSubject = (name: string, patch: Partial<Capabilities>): Conform
       capabilities: caps,
       coreOptions: { kinds: [fakeKind(site)], pollIntervals: { focusedMs: 100, backgroundMs: 100, maxFocusedMs: 200, maxBackgroundMs: 200 } },
       async addAccount(core) {
-        const r = await core.dispatch('accounts.connect', { kind: 'portfolio', siteUrl: 'http://fake.test', email: 'owner@example.com', password: 'pw' });
+        const r = await core.dispatch('accounts.connect', { kind: 'portfolio', siteUrl: 'https://fake.test', email: 'owner@example.com', password: 'pw' });
         if (!r.ok) throw new Error(r.error.message);
         return (r.value as { id: number }).id;
       },

@@ -213,8 +213,12 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
   );
 
   const focusSearch = useCallback(() => {
-    // A dialog closes first: while it is open the list behind it is inert.
-    flushSync(() => setDialog(null));
+    // A dialog closes first: while it is open the list behind it is inert. The search field sits
+    // on top of the conversation list, so the Notifications view gives way to the inbox.
+    flushSync(() => {
+      setDialog(null);
+      setView('inbox');
+    });
     searchRef.current?.focus();
     searchRef.current?.select();
   }, []);
