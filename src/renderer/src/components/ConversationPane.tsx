@@ -166,10 +166,10 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
               {t('actions.reopen')}
             </button>
           )}
-          <button type="button" className="icon-button" aria-label={t('pane.leave')} title={`${t('pane.leave')} (Esc)`} onClick={onLeave}>
-            ×
-          </button>
         </div>
+        <button type="button" className="icon-button pane-leave" aria-label={t('pane.leave')} title={`${t('pane.leave')} (Esc)`} onClick={onLeave}>
+          ×
+        </button>
       </header>
       <div className="messages-scroll" ref={scroller} onScroll={() => void onScroll()}>
         {loading && messages.length === 0 && <p className="muted center">{t('pane.loading')}</p>}
