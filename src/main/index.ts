@@ -32,6 +32,8 @@ import { findNativeBinding } from './shell/native-binding';
 import { ElectronNotifier } from './shell/notifier';
 import { isAppUrl, rendererLocation } from './shell/renderer-location';
 import { SafeStorageSecretStore } from './shell/safe-storage-secret-store';
+import { createSignInSession, createSignInWindow } from './shell/sign-in-window';
+import { SiteSignInFlow } from './shell/site-sign-in';
 import { applySessionPolicy } from './shell/session-policy';
 import { shellTexts } from './shell/texts';
 import { TrayController, type MenuItem } from './shell/tray';
@@ -98,6 +100,16 @@ const policy = new ContentsPolicy({
   },
   openExternal: (url) => shell.openExternal(url),
   log,
+});
+
+// "Sign in with the site's page": its own window and session, and its own origin-limited policy.
+const siteSignIn = new SiteSignInFlow({
+  createSession: createSignInSession,
+  createWindow: (signInSession, title) => createSignInWindow(signInSession, title, windows.current),
+  timers: realTimers,
+  clock: Date.now,
+  log,
+  newId: randomUUID,
 });
 
 const windows = new MainWindowController<BrowserWindow>({
@@ -213,6 +225,7 @@ function start(): void {
     notifier,
     ...(osDnd ? { osDnd } : {}),
     systemLanguage,
+    siteSignIn: siteSignIn.run,
   });
   // The mirror just opened: its files too.
   makeProfilePrivate(dataDir, log);
@@ -241,7 +254,9 @@ const lifecycle = new AppLifecycle<Electron.WebContents>({
   platform: process.platform,
   log,
   start,
-  attachContents: (contents) => policy.attach(contents),
+  attachContents: (contents) => {
+    if (!siteSignIn.attachIfSignIn(contents)) policy.attach(contents);
+  },
   onSecondInstance: (argv) => {
     const link = findDeepLink(argv);
     if (link) followLink(link);
