@@ -14,8 +14,12 @@ export interface WsDropProxy {
   forgeOrigin(origin: string | null): void;
   /** Sends `text` as one unmasked text frame to every open upgraded socket. */
   inject(text: string): number;
-  /** From now on, what the site sends down upgraded sockets is kept back; release() lets it through. */
-  hold(): void;
+  /**
+   * From now on, what the site sends down upgraded sockets is kept back; release() lets it
+   * through. With `from`, a socket is held only from the first chunk holding that text (the
+   * site's frames are plain text: it negotiates no compression).
+   */
+  hold(from?: string): void;
   release(): void;
   /** Upgraded sockets open now. */
   readonly sockets: number;
@@ -26,6 +30,7 @@ export async function startWsDropProxy(targetPort: number): Promise<WsDropProxy>
   let down = false;
   let forged: string | null = null;
   let held: Map<Socket, Buffer[]> | null = null;
+  let holdFrom: Buffer | null = null;
   const upgraded = new Set<Socket>();
   const all = new Set<Socket>();
   const server = createServer((client) => {
@@ -48,7 +53,7 @@ export async function startWsDropProxy(targetPort: number): Promise<WsDropProxy>
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (held && upgraded.has(client)) held.set(client, [...(held.get(client) ?? []), chunk]);
+      if (held && upgraded.has(client) && (held.has(client) || !holdFrom || chunk.includes(holdFrom))) held.set(client, [...(held.get(client) ?? []), chunk]);
       else client.write(chunk);
     });
     const end = () => {
@@ -83,8 +88,9 @@ export async function startWsDropProxy(targetPort: number): Promise<WsDropProxy>
       for (const s of upgraded) s.write(Buffer.concat([Buffer.from([0x81, payload.length]), payload]));
       return upgraded.size;
     },
-    hold() {
+    hold(from) {
       held = new Map();
+      holdFrom = from === undefined ? null : Buffer.from(from, 'utf8');
     },
     release() {
       const kept = held;
