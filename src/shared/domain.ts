@@ -103,6 +103,8 @@ export const ConversationSummary = z.object({
   remoteId: z.string(),
   visitorName: z.string().nullable(),
   visitorEmail: z.string().nullable(),
+  /** The visitor's account name on the site, where it has one besides the display name (django-chat). */
+  visitorUsername: z.string().nullable().optional(),
   status: ConversationStatus,
   /** True when the status is kept only on this machine (the backend has none). */
   statusIsLocal: z.boolean(),
