@@ -99,6 +99,7 @@ test('an invite appears under Notifications, notifies, and Mark all read clears 
   await expect(region).toBeVisible();
   await expect(newest.getByRole('button')).toHaveAttribute('aria-expanded', 'true');
   await expect(newest).not.toHaveClass(/unread/);
+  await page.screenshot({ path: 'test-results/django-notifications-from-notification.png' });
   await expect(entry).toHaveAccessibleName('Notifications, 1 unread');
   await region.getByRole('button', { name: 'Mark all read' }).click();
   await expect(entry).toHaveAccessibleName('Notifications, 0 unread');
