@@ -39,11 +39,7 @@ export const djangoChatSubject = (): ConformanceSubject => ({
     return {
       capabilities: djangoChatCapabilities(),
       coreOptions: { kinds },
-      async addAccount(core) {
-        const r = await core.dispatch('accounts.connect', { kind: 'django-chat', siteUrl: proxy.url, login: TEACHER, password });
-        if (!r.ok) throw new Error(`connect failed: ${r.error.message}`);
-        return (r.value as { id: number }).id;
-      },
+      addAccount: (core) => site.addAccount(core, 'django-chat', TEACHER),
       async visitorWrites(text, remoteId) {
         const username = remoteId ? students.get(remoteId) : unused.shift();
         if (!username) throw new Error(remoteId ? `no student writes in ${remoteId}` : 'every seeded student has a conversation in this test');

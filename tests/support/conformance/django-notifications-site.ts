@@ -26,11 +26,7 @@ export const djangoNotificationsSubject = (): ConformanceSubject => ({
     return {
       capabilities: djangoNotificationsCapabilities(),
       coreOptions: { kinds },
-      async addAccount(core) {
-        const r = await core.dispatch('accounts.connect', { kind: 'django-notifications', siteUrl: proxy.url, login: USER, password });
-        if (!r.ok) throw new Error(`connect failed: ${r.error.message}`);
-        return (r.value as { id: number }).id;
-      },
+      addAccount: (core) => site.addAccount(core, 'django-notifications', USER),
       async visitorWrites(text) {
         const username = CHALLENGERS[turn++ % CHALLENGERS.length]!;
         const res = await site.as(username, 'POST', '/en/api/v1/challenges/challenges/', { opponent_username: USER, challenge_type: 'quick_quant_10' });

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDjangoBackend, type DjangoBackend } from '../../../backends/django/launcher/backend';
+import type { Core } from '../../../src/main/core/core';
 import { SiteClient } from '../../../backends/django/launcher/site-client';
 import { startWsDropProxy, type WsDropProxy } from '../ws-drop-proxy';
 
@@ -18,6 +19,8 @@ export interface DjangoSite {
   user(username: string, fresh?: boolean): Promise<SiteClient>;
   /** A request as `username` that signs in again once when its session was voided (401). */
   as(username: string, method: string, path: string, body?: unknown): Promise<Response>;
+  /** Adds the console's account as `login` through the contract (via the proxy), as the UI does; returns its id. */
+  addAccount(core: Core, kind: 'django-chat' | 'django-notifications', login: string): Promise<number>;
   /** A new signing key: every JWT and every session anyone holds is void. */
   expireCredentials(): Promise<void>;
   close(): Promise<void>;
@@ -49,6 +52,11 @@ export async function startDjangoSite(students: number): Promise<DjangoSite> {
     async as(username, method, path, body) {
       const res = await (await user(username)).request(method, path, body);
       return res.status === 401 ? (await user(username, true)).request(method, path, body) : res;
+    },
+    async addAccount(core, kind, login) {
+      const r = await core.dispatch('accounts.connect', { kind, siteUrl: proxy.url, login, password: password(login) });
+      if (!r.ok) throw new Error(`connect failed: ${r.error.message}`);
+      return (r.value as { id: number }).id;
     },
     async expireCredentials() {
       writeFileSync(join(b.dataDir, 'secret_key'), randomBytes(32).toString('hex'));
