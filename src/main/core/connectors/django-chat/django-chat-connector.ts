@@ -156,8 +156,9 @@ export class DjangoChatConnector implements Connector {
 
   /**
    * A refused handshake is not retried blindly: a cookie-only GET tells an expired session (sign
-   * in again) from a refused Origin (the site's allowed hosts). Either way the sockets stop until
-   * the next connect; polling keeps bringing messages while Bearer still works.
+   * in again) from a refused Origin (the site's allowed hosts). The sockets stop: until the next
+   * connect (sign in again), or, for a refused Origin, until a retry with backoff is accepted.
+   * Polling keeps bringing messages while Bearer still works.
    */
   private async onRefused(remoteId: string, status: number): Promise<void> {
     const sink = this.sink;
@@ -172,20 +173,27 @@ export class DjangoChatConnector implements Connector {
         sink.warn(`The site refused the live connection for conversation ${remoteId} (HTTP ${status}).`);
         sink.link('unavailable', 'The site refuses live connections from this console (its allowed hosts do not include the site address); messages arrive by polling, replies wait; trying again now and then.');
         // The site's owner may fix its allowed hosts: the sockets are tried again with backoff.
-        this.originRefused = true;
-        this.originTimer = this.o.timers.setTimeout(() => {
-          this.originTimer = null;
-          if (generation !== this.generation) return;
-          this.refused = -1;
-          this.pool.start();
-        }, backoffDelay(++this.originRetries, this.o.random, 1000, 60_000));
+        this.retrySockets(generation);
       } else {
         sink.link('auth-expired', 'The site’s session expired: sign in again for live messages and replies.');
       }
     } catch (error) {
       sink.warn(`Could not check the session after a refused socket: ${error instanceof Error ? error.message : String(error)}`);
-      sink.link('unavailable', `The site refused the live connection (HTTP ${status}).`);
+      if (generation !== this.generation) return;
+      sink.link('unavailable', `The site refused the live connection (HTTP ${status}); trying again now and then.`);
+      this.retrySockets(generation);
     }
+  }
+
+  /** After a refusal that signing in again would not fix: the sockets are tried again with backoff (1 s to 60 s). */
+  private retrySockets(generation: number): void {
+    this.originRefused = true;
+    this.originTimer = this.o.timers.setTimeout(() => {
+      this.originTimer = null;
+      if (generation !== this.generation) return;
+      this.refused = -1;
+      this.pool.start();
+    }, backoffDelay(++this.originRetries, this.o.random, 1000, 60_000));
   }
 
   private onEstablished(remoteId: string): void {
