@@ -49,6 +49,13 @@ test('add a Django mentor chat site, receive a student message, reply over the s
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: 'test-results/django-chat-inbox-dark.png' });
     await page.emulateMedia({ colorScheme: 'light' });
+    // The same in Indonesian (then back: the rest of the test reads English names).
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('id');
+    await expect(page.getByRole('navigation').getByText(/menandai pesan siswa sudah dibaca di server/)).toBeVisible();
+    await expect(page.getByRole('complementary', { name: 'Detail pengunjung' }).getByRole('term').nth(1)).toHaveText('Nama pengguna');
+    await page.screenshot({ path: 'test-results/django-chat-inbox-id.png' });
+    await page.getByRole('combobox', { name: 'Bahasa' }).selectOption('en');
+    await expect(details.getByRole('term').nth(1)).toHaveText('Username');
 
     const from = socket.frames.length;
     const reply = page.getByRole('textbox', { name: 'Reply' });
