@@ -129,6 +129,7 @@ const windows = new MainWindowController<BrowserWindow>({
     void core?.dispatch('settings.update', { hints: { closeToTray: true } });
   },
   sendOpenConversation: (conversationId) => core?.events.emit('app.openConversation', { conversationId }),
+  sendOpenFeedEntry: (feedEntryId) => core?.events.emit('app.openFeedEntry', { feedEntryId }),
 });
 
 function followLink(link: DeepLink | null): void {
@@ -204,6 +205,7 @@ function start(): void {
     platform: process.platform,
     replyPlaceholder: () => shellTexts(systemLanguage()).replyPlaceholder,
     onOpen: (conversationId) => windows.openConversation(conversationId),
+    onOpenFeedEntry: (feedEntryId) => windows.openFeedEntry(feedEntryId),
     onReply: (conversationId, content) => {
       void core?.dispatch('messages.send', { conversationId, content, clientId: randomUUID() }).then((result) => {
         if (!result.ok) log(`notification reply failed: ${result.error.message}`);

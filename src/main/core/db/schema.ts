@@ -24,6 +24,8 @@ export const conversations = sqliteTable(
     remoteId: text('remote_id').notNull(),
     visitorName: text('visitor_name'),
     visitorEmail: text('visitor_email'),
+    /** The visitor's account name on the site, where it has one besides the display name (django-chat). */
+    visitorUsername: text('visitor_username'),
     /** Status as the server reports it; null for backends without server-side status. */
     serverStatus: text('server_status'),
     /** Triage status kept only on this machine (django-chat and other status-less kinds). */

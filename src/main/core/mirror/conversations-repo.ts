@@ -15,7 +15,7 @@ export type RemoteSource = 'server' | 'sync';
 
 type ConversationInsert = typeof conversations.$inferInsert;
 /** What an upsert may change on a known conversation. */
-type Patch = Partial<Pick<ConversationInsert, 'visitorName' | 'visitorEmail' | 'serverStatus' | 'visitorOnline' | 'lastMessageAt' | 'lastMessagePreview' | 'createdAt'>>;
+type Patch = Partial<Pick<ConversationInsert, 'visitorName' | 'visitorEmail' | 'visitorUsername' | 'serverStatus' | 'visitorOnline' | 'lastMessageAt' | 'lastMessagePreview' | 'createdAt'>>;
 
 export interface ConversationPage {
   items: ConversationSummary[];
@@ -95,6 +95,7 @@ export class ConversationsRepo {
         remoteId: p('remoteId'),
         visitorName: p('visitorName'),
         visitorEmail: p('visitorEmail'),
+        visitorUsername: p('visitorUsername'),
         serverStatus: p('serverStatus'),
         lastMessageAt: p('lastMessageAt'),
         lastMessagePreview: p('lastMessagePreview'),
@@ -193,6 +194,7 @@ export class ConversationsRepo {
         remoteId: remote.remoteId,
         visitorName: remote.visitorName ?? null,
         visitorEmail: remote.visitorEmail ?? null,
+        visitorUsername: remote.visitorUsername ?? null,
         serverStatus: remote.serverStatus === undefined ? 'active' : remote.serverStatus,
         lastMessageAt: remote.lastMessageAt ?? remote.createdAt,
         lastMessagePreview: remote.lastMessagePreview ?? null,
@@ -208,6 +210,7 @@ export class ConversationsRepo {
     const patch: Patch = {};
     if (remote.visitorName !== undefined && remote.visitorName !== existing.visitorName) patch.visitorName = remote.visitorName;
     if (remote.visitorEmail !== undefined && remote.visitorEmail !== existing.visitorEmail) patch.visitorEmail = remote.visitorEmail;
+    if (remote.visitorUsername !== undefined && remote.visitorUsername !== existing.visitorUsername) patch.visitorUsername = remote.visitorUsername;
     if (remote.serverStatus !== undefined && remote.serverStatus !== existing.serverStatus) patch.serverStatus = remote.serverStatus;
     if (remote.visitorOnline !== undefined && remote.visitorOnline !== existing.visitorOnline) patch.visitorOnline = remote.visitorOnline;
     // A placeholder (created from a message before the conversation itself was fetched) holds a

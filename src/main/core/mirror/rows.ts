@@ -12,6 +12,7 @@ export const toConversation = (row: ConversationRow): ConversationSummary => ({
   remoteId: row.remoteId,
   visitorName: row.visitorName,
   visitorEmail: row.visitorEmail,
+  visitorUsername: row.visitorUsername,
   status: row.status as ConversationStatus,
   statusIsLocal: row.serverStatus === null,
   lastMessageAt: row.lastMessageAt,

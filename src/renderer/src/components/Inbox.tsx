@@ -87,6 +87,10 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
   const view = chosenView ?? (hasFeed && accounts.every((a) => a.capabilities.shape === 'feed') ? 'notifications' : 'inbox');
   const [feedFocus, setFeedFocus] = useState<number | null>(null);
   const showFeed = hasFeed && view === 'notifications';
+  const openFeedEntry = useCallback((entryId: number) => {
+    setView('notifications');
+    setFeedFocus(entryId);
+  }, []);
   const [mode, setMode] = useState<'electron' | 'web' | null>(null);
   const [signIn, setSignIn] = useState<Account | null>(null);
   const [demoUrl, setDemoUrl] = useState<string | null>(null);
@@ -260,7 +264,7 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
         }}
         notifications={hasFeed ? { unread: feed.unread, active: showFeed, onOpen: () => setView('notifications') } : null}
       />
-      <AttentionBridge onOpen={(id) => open(id)} />
+      <AttentionBridge onOpen={(id) => open(id)} onOpenFeedEntry={openFeedEntry} />
       <main className="main">
         {!connected && <TransportBanner />}
         {connected && accounts.map((a) => (
@@ -298,8 +302,7 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
                   onOpen={(conversationId, messageId) => open(conversationId, messageId)}
                   onOpenFeedEntry={(entryId) => {
                     setQuery('');
-                    setView('notifications');
-                    setFeedFocus(entryId);
+                    openFeedEntry(entryId);
                   }}
                 />
               ) : (
