@@ -80,7 +80,7 @@ export function createCore(options: CoreOptions): Core {
     options.clock ?? Date.now,
     log,
   );
-  const mirror = new Mirror(database);
+  const mirror = new Mirror(database, { timers: options.timers ?? realTimers, log });
   const events = new EventBus();
   const accounts = new AccountService({
     mirror,

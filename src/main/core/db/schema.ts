@@ -167,6 +167,17 @@ export const messageBodies = sqliteTable('message_bodies', {
   content: text('content').notNull(),
 });
 
+/**
+ * How far each deferred search index has been brought. `messages`: every message with
+ * id <= indexed_up_to is in messages_fts (unless deleted); later ones are added in batches after
+ * their transaction commits (mirror/message-index.ts), so a crash leaves them to be indexed on
+ * the next start, never lost and never indexed twice.
+ */
+export const searchIndexProgress = sqliteTable('search_index_progress', {
+  name: text('name').primaryKey(),
+  indexedUpTo: integer('indexed_up_to').notNull(),
+});
+
 export const outbox = sqliteTable(
   'outbox',
   {

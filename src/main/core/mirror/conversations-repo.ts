@@ -105,11 +105,10 @@ export class ConversationsRepo {
       })
       .returning()
       .prepare();
-    this.touchStmt = db
-      .update(conversations)
-      .set(placeholderSet<ConversationInsert>({ lastMessageAt: p('at'), lastMessagePreview: p('preview'), updatedAt: p('now') }))
-      .where(and(eq(conversations.id, p('id')), sql`${conversations.lastMessageAt} <= ${p('at')}`))
-      .prepare();
+    // Every applied page moves the preview: plain SQL, no placeholders to fill per call.
+    this.touchStmt = sqlite.prepare<[number, string, number, number, number]>(
+      'UPDATE conversations SET last_message_at = ?, last_message_preview = ?, updated_at = ? WHERE id = ? AND last_message_at <= ?',
+    );
     const counts = (withAccount: boolean) =>
       db
         .select({ status: conversations.status, n: sql<number>`count(*)` })
@@ -243,7 +242,7 @@ export class ConversationsRepo {
 
   /** Moves lastMessageAt/preview forward only; an older message never changes the preview. */
   touch(id: number, at: number, preview: string, now: number): void {
-    this.touchStmt.run({ id, at, preview, now });
+    this.touchStmt.run(at, preview, now, id, at);
   }
 
   /**

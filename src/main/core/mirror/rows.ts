@@ -42,7 +42,7 @@ export const toMessage = (row: MessageRow): Message => ({
 });
 
 /** Payloads are stored as the JSON they came as; an unreadable one reads as null, never throws. */
-function parsePayload(payload: string | null): unknown {
+export function parsePayload(payload: string | null): unknown {
   if (payload === null) return null;
   try {
     return JSON.parse(payload) as unknown;
