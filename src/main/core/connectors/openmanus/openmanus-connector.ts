@@ -25,6 +25,8 @@ export interface OpenManusConnectorOptions extends KindContext {
   /** How often the list is polled for conversations started elsewhere. */
   pollMs?: number;
   newId?: () => string;
+  /** Models seen when the account was added (the account's config). */
+  models?: string[];
 }
 
 /** A history fetched moments ago serves the engine's page-back right after a list fetch. */
@@ -57,11 +59,14 @@ export class OpenManusConnector implements Connector {
   private readonly known = new Set<string>();
   private readonly histories = new Map<string, { at: number; items: TimelineItem[]; detail: ConversationDetail }>();
   private lastModel: string | null = null;
+  /** Models seen, most recent first (config, the list, conversations started here). */
+  private readonly models: string[] = [];
   private pollTimer: unknown = null;
   private renewing: Promise<boolean> | null = null;
   private unavailable = false;
 
   constructor(private readonly options: OpenManusConnectorOptions) {
+    for (const m of options.models ?? []) this.noteModel(m, false);
     this.rest = new OpenManusRest({
       baseUrl: options.apiBase,
       credentials: () => wireCredentials(options.credentials.current()),
@@ -100,6 +105,7 @@ export class OpenManusConnector implements Connector {
     };
     await Promise.all(Array.from({ length: Math.min(DETAIL_FETCHES, list.length) }, worker));
     for (const c of list) this.known.add(c.id);
+    for (const c of [...list].reverse()) if (c.llm_model) this.noteModel(c.llm_model);
     if (list[0]?.llm_model) this.lastModel = list[0].llm_model;
     this.reconcileSockets();
     return { items, next: null, watermark: null };
@@ -141,9 +147,28 @@ export class OpenManusConnector implements Connector {
     const created = await this.withAuth(() => this.rest.createConversation({ model, content: input.content }));
     this.known.add(created.id);
     this.lastModel = model;
+    this.noteModel(model);
     const conversation = (await this.describe(created)) ?? toRemoteConversation(created, null, [], this.options.clock());
     this.setRunning(created.id, true);
+    // The engine mirrors it the usual way: the conversation, then its history fetched.
+    this.sink?.conversation(conversation);
+    this.sink?.stale(created.id);
     return { conversation, messages: (this.histories.get(created.id)?.items ?? []).map((i) => toRemoteMessage(i)) };
+  }
+
+  knownModels(): string[] {
+    return [...this.models];
+  }
+
+  /** Newest first, each once, at most 50. */
+  private noteModel(model: string, newest = true): void {
+    const m = model.trim();
+    if (!m) return;
+    const at = this.models.indexOf(m);
+    if (at >= 0) this.models.splice(at, 1);
+    if (newest) this.models.unshift(m);
+    else this.models.push(m);
+    this.models.length = Math.min(this.models.length, 50);
   }
 
   // The backend keeps no status, read receipts, typing or presence: the engine keeps those here.
