@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ConversationSummary } from '../../../shared/domain';
 import { relativeTime } from '../lib/format';
 import { displayText, useVisitorName } from '../lib/names';
+import { AgentRunChip } from './AgentRunChip';
 
 interface Props {
   conversations: ConversationSummary[];
@@ -94,6 +95,7 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
       t(`status.${c.status}`),
       c.muted ? t('pane.muted') : null,
       typing.has(c.id) ? t('list.typing') : null,
+      c.agentRun && c.agentRun !== 'finished' ? t(`agentRun.${c.agentRun}`) : null,
     ]
       .filter(Boolean)
       .join(', ');
@@ -136,6 +138,7 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
                 </div>
                 <div className="row-bottom">
                   <span className="preview">{typing.has(c.id) ? <em>{t('list.typing')}</em> : displayText(c.lastMessagePreview)}</span>
+                  {c.agentRun && c.agentRun !== 'finished' && <AgentRunChip run={c.agentRun} compact />}
                   {c.muted && <span className="chip chip-muted">{t('pane.muted')}</span>}
                   {c.status !== 'active' && <span className={`chip chip-${c.status}`}>{t(`status.${c.status}`)}</span>}
                   {c.unreadCount > 0 && <span className={`badge${c.muted ? ' badge-muted' : ''}`}>{c.unreadCount}</span>}

@@ -105,6 +105,23 @@ export function SettingsDialog({ settings, mode, onSettings, onClose }: Props) {
                 />
               </label>
             </div>
+            {/* When an agent finishes, fails or gets stuck (agent accounts): its own sound. */}
+            <div className="row">
+              <label>
+                {t('notifications.agentSound')}
+                <select aria-label={t('notifications.agentSound')} value={n.agentSound} onChange={(e) => notify({ agentSound: e.target.value as Settings['notifications']['agentSound'] })}>
+                  {soundIds.map((id) => (
+                    <option key={id} value={id}>
+                      {t(`notifications.sounds.${id}`, { defaultValue: id })}
+                    </option>
+                  ))}
+                  <option value="none">{t('notifications.sounds.none')}</option>
+                </select>
+              </label>
+              <button type="button" aria-label={t('notifications.playAgent')} onClick={() => playSound(n.agentSound, n.volume)} disabled={n.agentSound === 'none'}>
+                {t('notifications.play')}
+              </button>
+            </div>
             <label>
               {t('notifications.repeat')}
               <select aria-label={t('notifications.repeat')} value={n.repeatSeconds} onChange={(e) => notify({ repeatSeconds: Number(e.target.value) })}>
