@@ -97,12 +97,13 @@ export class AgentRuns {
     for (const m of [...stating].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)) {
       if (!newer(m, now)) continue;
       const run = runOf(m)!;
-      if (run !== 'running' && now?.run === 'running') endedBy = m;
-      else if (run === 'running') endedBy = null;
+      if (run !== 'running' && now?.run === 'running') endedBy ??= m;
       now = { run, createdAt: m.createdAt, id: m.id };
     }
     this.tracked.set(conversationId, now);
-    if (!added || !endedBy || !now || now.run === 'running') return;
+    // Only a run that was running before this burst ends here: a whole finished run arriving at
+    // once (the first sync of an account, a conversation first seen) is history, not news.
+    if (!added || before?.run !== 'running' || !endedBy || !now || now.run === 'running') return;
     // The answer reads better than "Agent finished": the newest text the agent wrote in this burst.
     const answer = now.run === 'finished' ? messages.filter((m) => m.senderType === 'agent' && m.kind === 'text').at(-1) : undefined;
     this.deps.ended(conversationId, now.run, (answer ?? endedBy).content);
