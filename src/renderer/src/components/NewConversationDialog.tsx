@@ -115,7 +115,7 @@ export function NewConversationDialog({ accounts, preferredAccountId, onClose, o
         )}
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
-            {t('newConversation.cancel')}
+            {t('actions.cancel')}
           </button>
           <button type="submit" className="primary" disabled={busy || !content.trim() || content.length > MAX_FIRST_MESSAGE}>
             {busy ? t('newConversation.starting') : t('newConversation.start')}

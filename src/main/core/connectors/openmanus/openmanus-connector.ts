@@ -269,8 +269,12 @@ export class OpenManusConnector implements Connector {
       timers: this.options.timers,
       random: this.options.random,
       onFrame: (text) => this.onFrame(conversationRemoteId, parser, text),
-      // Whatever happened before this (re)open is only in the stored history.
-      onOpen: () => this.sink?.stale(conversationRemoteId),
+      // Whatever happened before this (re)open is only in the stored history, and a copy cached by
+      // the list fetch a moment ago may predate it: fetch afresh.
+      onOpen: () => {
+        this.histories.delete(conversationRemoteId);
+        this.sink?.stale(conversationRemoteId);
+      },
       onState: (state, detail) => this.onSocketState(conversationRemoteId, state, detail),
     });
     this.live.set(conversationRemoteId, { socket, parser });
