@@ -34,6 +34,8 @@ const HISTORY_FRESH_MS = 3000;
 const DETAIL_FETCHES = 4;
 const RUN_END_GRACE_MS = 3000;
 const UNAVAILABLE_POLL_MS = 5000;
+/** Known conversations without a socket re-read per poll: the newest few, and one more in turn. */
+const RECHECK_NEWEST = 5;
 
 export function wireCredentials(c: Credentials | undefined): OpenManusCredentials | undefined {
   const token = credentialString(c, 'token');
@@ -62,6 +64,9 @@ export class OpenManusConnector implements Connector {
   /** Models seen, most recent first (config, the list, conversations started here). */
   private readonly models: string[] = [];
   private pollTimer: unknown = null;
+  /** Stored messages per conversation when last read, to see one continued elsewhere. */
+  private readonly storedCounts = new Map<string, number>();
+  private recheckTurn = 0;
   private renewing: Promise<boolean> | null = null;
   private unavailable = false;
 
@@ -208,6 +213,7 @@ export class OpenManusConnector implements Connector {
     const { detail, messages } = await this.withAuth(() => this.rest.conversation(conversationRemoteId));
     const items = messages.map((m) => messageItem(m, conversationRemoteId)).filter((i) => i.conversationRemoteId === conversationRemoteId);
     this.histories.set(conversationRemoteId, { at: this.options.clock(), items, detail });
+    this.storedCounts.set(conversationRemoteId, messages.length);
     const newest = items.at(-1);
     if (newest) this.live.get(conversationRemoteId)?.parser.observeServerTime(newest.createdAt);
     return items;
@@ -347,6 +353,24 @@ export class OpenManusConnector implements Connector {
     }, ms);
   }
 
+  /**
+   * Conversations continued elsewhere (the web front end) while no socket of ours listens: the
+   * list has no change times (newest created first), so the newest few and one older one in turn
+   * are read again; one with more stored messages than we last read is fetched by the engine.
+   */
+  private async recheckIdle(list: WireConversation[]): Promise<void> {
+    const idle = list.filter((c) => this.known.has(c.id) && !this.live.has(c.id) && this.storedCounts.has(c.id));
+    const older = idle.slice(RECHECK_NEWEST);
+    const picked = [...idle.slice(0, RECHECK_NEWEST), ...(older.length ? [older[this.recheckTurn++ % older.length]!] : [])];
+    for (const c of picked) {
+      const before = this.storedCounts.get(c.id);
+      const items = await this.fetchHistory(c.id);
+      if (this.storedCounts.get(c.id) === before) continue;
+      if (items.at(-1)?.runState === 'running') this.running.add(c.id);
+      this.sink?.stale(c.id);
+    }
+  }
+
   /** New conversations (started elsewhere) are described and fetched; known ones have their sockets. */
   private async poll(): Promise<void> {
     try {
@@ -361,6 +385,7 @@ export class OpenManusConnector implements Connector {
           this.sink.stale(c.id);
         }
       }
+      await this.recheckIdle(list);
       this.reconcileSockets();
     } catch (error) {
       if (error instanceof ConnectorError && error.kind === 'auth') this.sink?.link('auth-expired', error.message);
