@@ -6,7 +6,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
 import { startOpenManus, type OpenManusProcess } from '../../backends/openmanus/testing';
 import { startWebApp, type WebApp } from './support/web-app';
 
@@ -36,6 +37,12 @@ const record = () => {
     return play.call(this).catch(() => undefined);
   };
 };
+
+/** Serious and critical axe violations (the accessibility spec's bar), with where they were found. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 test('start an agent conversation, watch its steps, get notified, search a tool result offline', async ({ browser }) => {
   test.setTimeout(180_000);
@@ -72,6 +79,7 @@ test('start an agent conversation, watch its steps, get notified, search a tool 
     await model.fill('gpt-4o');
     await dialog.getByRole('textbox', { name: 'First message' }).fill('Compare tamarind prices in Jakarta #ok #steps=4');
     await page.screenshot({ path: 'test-results/openmanus-new-conversation.png' });
+    expect(await seriousViolations(page), 'New conversation dialog').toEqual([]);
     await dialog.getByRole('button', { name: 'Start' }).click();
     await expect(dialog).toBeHidden({ timeout: 30_000 });
 
@@ -101,12 +109,21 @@ test('start an agent conversation, watch its steps, get notified, search a tool 
     await expect(result).toHaveAttribute('aria-expanded', 'true');
     await expect(messages.locator('.timeline-details').first()).toBeVisible();
     await page.screenshot({ path: 'test-results/openmanus-timeline-light.png' });
+    expect(await seriousViolations(page), 'timeline, light').toEqual([]);
     await page.evaluate(async () => {
       const r = await window.switchboard.invoke('settings.update', { theme: 'dark' });
       if (!r.ok) throw new Error(r.error.message);
     });
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
     await page.screenshot({ path: 'test-results/openmanus-timeline-dark.png' });
+    expect(await seriousViolations(page), 'timeline, dark').toEqual([]);
+    // The Agent sound has its own picker in Settings.
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const settingsDialog = page.getByRole('dialog', { name: 'Settings' });
+    await expect(settingsDialog.getByRole('combobox', { name: 'Agent sound' })).toHaveValue('bell');
+    await page.screenshot({ path: 'test-results/openmanus-settings-dark.png' });
+    await page.keyboard.press('Escape');
+    await expect(settingsDialog).toBeHidden();
     // Keyboard: Enter on the focused row closes it again.
     await result.focus();
     await page.keyboard.press('Enter');
