@@ -95,6 +95,13 @@ export const methods = {
   /** The site's AI auto-reply switch (accounts whose capabilities have aiReplies). */
   'accounts.aiReplies': method(z.object({ accountId: LocalId }).strict(), z.object({ enabled: z.boolean() })),
   'accounts.setAiReplies': method(z.object({ accountId: LocalId, enabled: z.boolean() }).strict(), z.object({ enabled: z.boolean() })),
+  /** Agent kinds (capabilities.startConversations): the models this account has used, for "New conversation". */
+  'accounts.models': method(z.object({ accountId: LocalId }).strict(), z.object({ models: z.array(z.string()) })),
+  /** Agent kinds: starts a conversation (an agent run) with a model and a first message; answers with it once mirrored. */
+  'conversations.start': method(
+    z.object({ accountId: LocalId, model: z.string().trim().max(200).optional(), content: z.string().trim().min(1).max(2000) }).strict(),
+    ConversationSummary,
+  ),
   /** Starts the reference backend on loopback with demo data and simulated visitors, and connects to it. */
   'demo.start': method(NoInput, z.object({ account: Account, visitorUrl: z.string() })),
   'demo.status': method(NoInput, z.object({ visitorUrl: z.string().nullable() })),

@@ -97,6 +97,13 @@ export const Account = z.object({
 });
 export type Account = z.infer<typeof Account>;
 
+/**
+ * What an agent is doing in a conversation (agent kinds): the `run` of its newest message that
+ * carries one in its payload (`payload.run`), see src/main/core/agents.
+ */
+export const AgentRun = z.enum(['running', 'finished', 'failed', 'stuck']);
+export type AgentRun = z.infer<typeof AgentRun>;
+
 export const ConversationSummary = z.object({
   id: LocalId,
   accountId: LocalId,
@@ -115,6 +122,8 @@ export const ConversationSummary = z.object({
   visitorOnline: z.boolean(),
   /** When the conversation started, as the backend reports it. */
   createdAt: Timestamp,
+  /** Agent kinds: the state of the conversation's agent run; absent or null elsewhere. */
+  agentRun: AgentRun.nullable().optional(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 

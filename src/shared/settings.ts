@@ -21,6 +21,8 @@ const NotificationSettings = z.object({
   enabled: z.boolean().default(true),
   /** A sound id from src/shared/sounds.ts, or 'none'; a sound that no longer exists falls back to the default. */
   sound: NotificationSoundSetting.default(defaultNotificationSound).catch(defaultNotificationSound),
+  /** The sound when an agent finishes, fails or gets stuck (agent kinds); 'none' = silent. */
+  agentSound: NotificationSoundSetting.default('bell').catch('bell'),
   volume: z.number().min(0).max(1).default(0.8),
   /** Repeat the sound every N seconds while a visitor waits unanswered; 0 = never. */
   repeatSeconds: z.number().int().min(0).max(3600).default(0),
@@ -60,6 +62,7 @@ export const SettingsPatch = z
       .object({
         enabled: z.boolean().optional(),
         sound: NotificationSoundSetting.optional(),
+        agentSound: NotificationSoundSetting.optional(),
         volume: NotificationSettings.shape.volume.unwrap().optional(),
         repeatSeconds: NotificationSettings.shape.repeatSeconds.unwrap().optional(),
         quietHours: z.object({ enabled: z.boolean().optional(), start: ClockTime.optional(), end: ClockTime.optional() }).strict().optional(),

@@ -7,6 +7,7 @@ import type { Core } from '../../src/main/core/core';
 import { djangoChatSubject } from '../support/conformance/django-chat-site';
 import { djangoNotificationsSubject } from '../support/conformance/django-notifications-site';
 import { fakeSubject } from '../support/conformance/fake-site';
+import { openmanusSubject } from '../support/conformance/openmanus-site';
 import { portfolioDeployedSubject } from '../support/conformance/portfolio-deployed-site';
 import { portfolioSubject } from '../support/conformance/portfolio-site';
 import type { ConformanceSite, ConformanceSubject, SiteMessage } from '../support/conformance/site';
@@ -19,6 +20,7 @@ const subjects: ConformanceSubject[] = [
   portfolioDeployedSubject(),
   djangoNotificationsSubject(),
   djangoChatSubject(),
+  openmanusSubject(),
   fakeSubject('no server status, not idempotent, page-back', { serverStatus: false, idempotentSend: false, catchUp: 'page-back', readReceipts: false }),
   fakeSubject('poll-only (no account-wide realtime)', { serverStatus: false, idempotentSend: false, catchUp: 'poll', readReceipts: false, typing: false }),
   fakeSubject('cursor, idempotent, no typing', { typing: false }),
@@ -77,7 +79,8 @@ async function world(subject: ConformanceSubject, before?: (site: ConformanceSit
 
 const mirrorMessages = (w: World, remoteId: string): SiteMessage[] => {
   const row = w.core().mirror.conversations.findByRemote(w.accountId, remoteId);
-  return row ? w.core().mirror.messages.all(row.id).map((m) => ({ content: m.content, from: m.senderType === 'admin' ? 'owner' : 'other' })) : [];
+  // Events (an agent's steps, kind 'event') are not the site's messages: the kind's own tests compare them.
+  return row ? w.core().mirror.messages.all(row.id).filter((m) => m.kind !== 'event').map((m) => ({ content: m.content, from: m.senderType === 'admin' ? 'owner' : 'other' })) : [];
 };
 
 async function mirrorMatches(w: World, remoteId: string, what: string): Promise<void> {

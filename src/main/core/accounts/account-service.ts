@@ -18,6 +18,7 @@ import type { ConversationRow } from '../mirror/rows';
 import type { SecretStore } from '../settings/settings-store';
 import { AccountSync } from '../sync/account-sync';
 import { Outbox } from '../sync/outbox';
+import { startConversation } from './start-conversation';
 import type { PollIntervals } from '../sync/poller';
 import type { Timers } from '../sync/timers';
 
@@ -156,6 +157,18 @@ export class AccountService {
       throw new ConsoleError('bad-request', 'This site has no AI replies to switch.');
     }
     return { enabled: enabled === undefined ? await connector.aiReplies() : await connector.setAiReplies(enabled) };
+  }
+
+  /** Agent kinds: starts a conversation on the backend; resolves with its row once the engine mirrored it. */
+  startConversation(accountId: number, input: { content: string; model?: string }): Promise<ConversationRow> {
+    const { connector } = this.runtime(accountId);
+    const { mirror, events, timers } = this.deps;
+    return startConversation({ accountId, connector, mirror, events, timers }, input);
+  }
+
+  /** Agent kinds: the models the account has used, newest first (empty for other kinds). */
+  knownModels(accountId: number): string[] {
+    return this.runtime(accountId).connector.knownModels?.() ?? [];
   }
 
   private runtime(accountId: number): Runtime {

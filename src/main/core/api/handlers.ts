@@ -1,7 +1,7 @@
 // The ConsoleApi implementation. Transport-agnostic: no IPC, no sockets here. Reads come from
 // the mirror; actions go through the account service (outbox, connectors).
 import { ConsoleError, type ConsoleApiHandlers, type MirrorRecovery } from '../../../shared/contract';
-import type { Account, FeedEntry } from '../../../shared/domain';
+import type { Account, ConversationSummary, FeedEntry } from '../../../shared/domain';
 import type { AccountService } from '../accounts/account-service';
 import type { Attention } from '../attention/attention';
 import type { Demo } from '../demo/demo';
@@ -62,6 +62,10 @@ export function createHandlers(deps: HandlerDeps) {
     for (const [accountId, list] of byAccount) events.emit('feed.changed', { accountId, entries: list });
   };
 
+  // Summaries carry their agent's run state (agent kinds), derived from the mirrored events.
+  const summary = (s: ConversationSummary) => deps.attention.agentRuns.decorate(s);
+  const summaryOf = (id: number) => summary(mirror.conversations.get(id)!);
+
   const changed = (accountId: number, conversationIds: number[]) => events.emit('conversations.changed', { accountId, conversationIds });
 
   return {
@@ -89,6 +93,14 @@ export function createHandlers(deps: HandlerDeps) {
       return result;
     },
 
+    'accounts.models': ({ accountId }) => ({ models: accounts.knownModels(accountId) }),
+
+    'conversations.start': async ({ accountId, model, content }) => {
+      if (!mirror.accounts.get(accountId)) throw new ConsoleError('not-found', `Account ${accountId} does not exist.`);
+      const row = await accounts.startConversation(accountId, { content, ...(model ? { model } : {}) });
+      return summaryOf(row.id);
+    },
+
     'demo.start': async () => {
       const { accountId, visitorUrl } = await deps.demo.start();
       changed(accountId, []);
@@ -103,12 +115,15 @@ export function createHandlers(deps: HandlerDeps) {
       return null;
     },
 
-    'conversations.page': ({ filter, cursor, limit, accountId }) => ({
-      ...mirror.conversations.page(filter, limit, cursor, accountId),
-      counts: mirror.conversations.counts(accountId),
-    }),
+    'conversations.page': ({ filter, cursor, limit, accountId }) => {
+      const page = mirror.conversations.page(filter, limit, cursor, accountId);
+      return { ...page, items: page.items.map(summary), counts: mirror.conversations.counts(accountId) };
+    },
 
-    'conversations.get': ({ conversationId }) => mirror.conversations.get(conversationId) ?? null,
+    'conversations.get': ({ conversationId }) => {
+      const found = mirror.conversations.get(conversationId);
+      return found ? summary(found) : null;
+    },
 
     'conversations.details': ({ conversationId }) => {
       const details = mirror.conversations.details(conversationId);
@@ -120,7 +135,7 @@ export function createHandlers(deps: HandlerDeps) {
       const row = conversationOrThrow(conversationId);
       accounts.setStatus(row, status);
       changed(row.accountId, [conversationId]);
-      return mirror.conversations.get(conversationId)!;
+      return summaryOf(conversationId);
     },
 
     'conversations.markRead': ({ conversationId }) => {
@@ -129,7 +144,7 @@ export function createHandlers(deps: HandlerDeps) {
       deps.attention.center.conversationSeen(conversationId);
       if (updated.length > 0) events.emit('messages.updated', { conversationId, messages: updated });
       changed(row.accountId, [conversationId]);
-      return mirror.conversations.get(conversationId)!;
+      return summaryOf(conversationId);
     },
 
     'conversations.watch': ({ conversationIds }) => {
@@ -185,7 +200,7 @@ export function createHandlers(deps: HandlerDeps) {
       mirror.conversations.setMuted(conversationId, muted, Date.now());
       if (muted) deps.attention.center.conversationSeen(conversationId);
       changed(row.accountId, [conversationId]);
-      return mirror.conversations.get(conversationId)!;
+      return summaryOf(conversationId);
     },
 
     'notifications.log': (input) => deps.attention.log(input?.limit ?? 200),

@@ -10,6 +10,7 @@ import { NotificationCenter } from '../notifications/notification-center';
 import type { Notifier, NotificationPrefs, OsDndProbe } from '../notifications/types';
 import type { SettingsStore } from '../settings/settings-store';
 import type { Timers } from '../sync/timers';
+import { AgentRuns } from './agent-runs';
 import { BadgeTracker } from './badge';
 import { EventNotifier, EventSoundPlayer } from './event-ports';
 import { FocusTracker } from './focus';
@@ -40,6 +41,7 @@ export function notificationPrefs(settings: Settings, systemLanguage: () => UiLa
   return {
     enabled: n.enabled,
     sound: n.sound,
+    agentSound: n.agentSound,
     volume: n.volume,
     repeatSeconds: n.repeatSeconds,
     quietHours: { ...n.quietHours },
@@ -54,6 +56,8 @@ export class Attention {
   readonly focus: FocusTracker;
   readonly center: NotificationCenter;
   readonly decisions: DecisionLog;
+  /** What each agent is doing (the list's running indicator) and the "agent finished" trigger. */
+  readonly agentRuns: AgentRuns;
   private readonly feed: VisitorFeed;
   private readonly feedNotices: FeedNotices;
 
@@ -96,6 +100,17 @@ export class Attention {
       visitorMessages: (id, messages, opts) => this.center.visitorMessages(id, messages, opts),
       log: options.log,
     });
+    this.agentRuns = new AgentRuns({
+      events,
+      recentMessages: (id) => mirror.messages.page(id, 50).items,
+      runsAgents: (id) => {
+        const row = mirror.conversations.getRow(id);
+        const account = row ? mirror.accounts.get(row.accountId) : undefined;
+        return account ? options.accounts.capabilitiesOf(account).startConversations === true : false;
+      },
+      ended: (id, end, text) => this.center.agentRunEnded(id, end, text),
+      log: options.log,
+    });
     this.feedNotices = new FeedNotices({
       events,
       accountAddedAt: (accountId) => mirror.accounts.get(accountId)?.createdAt ?? null,
@@ -108,12 +123,14 @@ export class Attention {
     this.badge.start();
     this.feed.start();
     this.feedNotices.start();
+    this.agentRuns.start();
     this.center.start();
   }
 
   stop(): void {
     this.feed.stop();
     this.feedNotices.stop();
+    this.agentRuns.stop();
     this.badge.stop();
     this.center.stop();
   }

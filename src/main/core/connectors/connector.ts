@@ -93,6 +93,11 @@ export interface Connector {
   /** Kinds with aiReplies: read and switch the site's AI auto-reply. */
   aiReplies?(): Promise<boolean>;
   setAiReplies?(enabled: boolean): Promise<boolean>;
-  /** Kinds with startConversations: starts one (an agent run) and returns it. */
+  /**
+   * Kinds with startConversations: starts one (an agent run) and returns it. The connector also
+   * announces it to its sink (`conversation` + `stale`), so the engine mirrors it the usual way.
+   */
   startConversation?(input: { content: string; model?: string }): Promise<{ conversation: RemoteConversation; messages: RemoteMessage[] }>;
+  /** Kinds with startConversations: the models this account has used (newest first), for "New conversation". */
+  knownModels?(): string[];
 }

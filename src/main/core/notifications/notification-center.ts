@@ -54,6 +54,7 @@ export interface IncomingVisitorMessage {
 export const TEST_KEY = 'test';
 export const SUMMARY_KEY = 'quiet-summary';
 export const conversationKey = (conversationId: number): string => `conversation:${conversationId}`;
+export const agentKey = (conversationId: number): string => `agent:${conversationId}`;
 
 const VISITOR_NAME_MAX_CHARS = 60;
 /** A timer for the end of quiet hours never fires sooner than this after it is set. */
@@ -79,6 +80,8 @@ export class NotificationCenter {
   private readonly warn: (message: string) => void;
   private quietTimer: unknown = null;
   private started = false;
+  /** Conversations whose "agent finished/failed/stuck" notification may still be on screen. */
+  private readonly agentShown = new Set<number>();
   /** The conversation the last summary opens, so reading it closes the summary too. */
   private summaryConversationId: number | null = null;
 
@@ -143,6 +146,15 @@ export class NotificationCenter {
   feedEntries(accountId: number, entries: Array<{ id?: number; title: string; body: string }>): void {
     if (entries.length === 0) return;
     this.guarded('feed-entry', null, () => this.onFeedEntries(accountId, entries));
+  }
+
+  /**
+   * An agent's run ended (finished, failed, stuck), committed to the mirror. The conversation rules
+   * apply (muted, focused); quiet hours and DND suppress it without a summary (the timeline keeps
+   * it); its sound is the Agent sound. One notification per conversation, replaced by the next.
+   */
+  agentRunEnded(conversationId: number, end: 'finished' | 'failed' | 'stuck', text: string): void {
+    this.guarded('agent-run', conversationId, () => this.onAgentRunEnded(conversationId, end, text));
   }
 
   /** The owner opened or read the conversation: its notification goes, its streak restarts. */
@@ -241,6 +253,32 @@ export class NotificationCenter {
     this.deps.log.record({ ...base, ...delivered(delivery, 'shown', outcome.silencedBy, detail) });
   }
 
+  private onAgentRunEnded(conversationId: number, end: 'finished' | 'failed' | 'stuck', text: string): void {
+    const now = this.deps.clock();
+    this.releaseHeldIfDue(now);
+    const fact = this.deps.conversations.get(conversationId);
+    const base = this.context(now);
+    // The Agent sound decides audibility (and "sound-off") for these.
+    const prefs = { ...base.prefs, sound: base.prefs.agentSound ?? base.prefs.sound };
+    const context = { ...base, prefs };
+    const conversation = { id: conversationId, muted: fact?.muted ?? false, status: fact?.status ?? 'active' };
+    const outcome = decide({ kind: 'agent-run', conversation }, context);
+    const entry = { at: now, kind: 'agent-run' as const, conversationId };
+    if (!outcome.show) {
+      this.deps.log.record({ ...entry, ...this.suppressed(outcome), detail: `agent ${end}` });
+      return;
+    }
+    const texts = textsFor(prefs.language);
+    const name = previewText(displayName(fact?.visitorName, { anonymous: texts.visitorFallback, visitorTag: texts.visitorTag }), VISITOR_NAME_MAX_CHARS);
+    const notification = { key: agentKey(conversationId), conversationId, accountId: fact?.accountId ?? null, title: texts.agentEnd(end, name), body: previewText(text) || texts.agentNoText };
+    const audible = outcome.sound && this.gate.allows(conversationId, now);
+    const delivery = deliver(this.deps.notifier, this.deps.sound, notification, audible, prefs);
+    if (delivery.sound) this.gate.played(conversationId, now);
+    const reason = this.agentShown.has(conversationId) ? 'updated' : 'shown';
+    if (delivery.shown) this.agentShown.add(conversationId);
+    this.deps.log.record({ ...entry, ...delivered(delivery, reason, outcome.sound && !audible ? 'coalesced' : outcome.silencedBy, `agent ${end}`) });
+  }
+
   /** The mirror's unread count agrees with the badge and survives restarts; prefer it when sane. */
   private newMessageCount(fact: ConversationFact | null, unseen: number, burst: number): number {
     const unread = fact?.unreadCount;
@@ -276,6 +314,7 @@ export class NotificationCenter {
     const streak = this.streaks.get(conversationId);
     this.streaks.delete(conversationId);
     if (streak?.open) this.close(conversationKey(conversationId));
+    if (this.agentShown.delete(conversationId)) this.close(agentKey(conversationId));
     if (this.summaryConversationId === conversationId) {
       this.summaryConversationId = null;
       this.close(SUMMARY_KEY);

@@ -18,6 +18,10 @@ export interface NotificationTexts {
   /** The body of one notification standing for several new feed entries. */
   feedMore(count: number): string;
   testBody: string;
+  /** Titles of an agent's run ending, before the conversation's name. */
+  agentEnd(end: 'finished' | 'failed' | 'stuck', name: string): string;
+  /** An agent finished with no answer text. */
+  agentNoText: string;
 }
 
 const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
@@ -32,6 +36,8 @@ const en: NotificationTexts = {
   testTitle: 'Notifications work',
   feedMore: (count) => `${count} new notifications`,
   testBody: 'This is how a visitor’s message will look and sound.',
+  agentEnd: (end, name) => (end === 'finished' ? `Agent finished: ${name}` : end === 'failed' ? `Agent failed: ${name}` : `Agent is stuck: ${name}`),
+  agentNoText: 'The agent has stopped.',
 };
 
 // Indonesian nouns do not inflect for number after a numeral.
@@ -45,6 +51,8 @@ const id: NotificationTexts = {
   testTitle: 'Notifikasi berfungsi',
   feedMore: (count) => `${count} notifikasi baru`,
   testBody: 'Seperti inilah tampilan dan bunyi pesan dari pengunjung.',
+  agentEnd: (end, name) => (end === 'finished' ? `Agen selesai: ${name}` : end === 'failed' ? `Agen gagal: ${name}` : `Agen macet: ${name}`),
+  agentNoText: 'Agen telah berhenti.',
 };
 
 export function textsFor(language: NotificationPrefs['language']): NotificationTexts {

@@ -17,6 +17,8 @@ export interface NotificationPrefs {
   enabled: boolean;
   /** Sound id, e.g. 'chime' | 'bell' | 'pop'; 'none' = silent. */
   sound: string;
+  /** The sound of an agent's run ending (finished, failed, stuck); 'none' = silent; `sound` when absent. */
+  agentSound?: string;
   /** 0..1; 0 is treated like sound 'none'. */
   volume: number;
   /** 0 = off; else repeat the sound every N s (at least 5) while a visitor waits unanswered. */
@@ -87,7 +89,7 @@ export interface ConversationFacts {
   waiting(): Array<{ conversationId: number; since: number }>;
 }
 
-export const decisionKinds = ['new-conversation', 'visitor-message', 'quiet-hours-summary', 'repeat-sound', 'test', 'feed-entry'] as const;
+export const decisionKinds = ['new-conversation', 'visitor-message', 'quiet-hours-summary', 'repeat-sound', 'test', 'feed-entry', 'agent-run'] as const;
 export type DecisionKind = (typeof decisionKinds)[number];
 
 /**

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ConversationSummary } from '../../../shared/domain';
 import { relativeTime } from '../lib/format';
 import { displayText, useVisitorName } from '../lib/names';
+import { AgentRunChip } from './AgentRunChip';
 
 interface Props {
   conversations: ConversationSummary[];
@@ -110,6 +111,7 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
       words.status[c.status],
       c.muted ? words.muted : null,
       typing.has(c.id) ? words.typing : null,
+      c.agentRun && c.agentRun !== 'finished' ? t(`agentRun.${c.agentRun}`) : null,
     ]
       .filter(Boolean)
       .join(', ');
@@ -152,6 +154,7 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
                 </div>
                 <div className="row-bottom">
                   <span className="preview">{typing.has(c.id) ? <em>{words.typing}</em> : displayText(c.lastMessagePreview)}</span>
+                  {c.agentRun && c.agentRun !== 'finished' && <AgentRunChip run={c.agentRun} compact />}
                   {c.muted && <span className="chip chip-muted">{words.muted}</span>}
                   {c.status !== 'active' && <span className={`chip chip-${c.status}`}>{words.status[c.status]}</span>}
                   {c.unreadCount > 0 && <span className={`badge${c.muted ? ' badge-muted' : ''}`}>{c.unreadCount}</span>}

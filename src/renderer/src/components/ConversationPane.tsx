@@ -8,6 +8,8 @@ import { errorMeaning, logFailure } from '../lib/errors';
 import { dayLabel, sameDay, timeOfDay } from '../lib/format';
 import { useVisitorName } from '../lib/names';
 import { MessageText } from './MessageText';
+import { TimelineStep } from './TimelineStep';
+import { AgentRunChip } from './AgentRunChip';
 import { useNotices } from './Notices';
 import { SavedReplyPicker, optionId, useSavedReplyPicker } from './SavedReplyPicker';
 
@@ -139,6 +141,7 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
             {conversation.statusIsLocal ? ` · ${t('pane.localStatus')}` : ''}
           </span>
           {conversation.visitorOnline && <span className="online-text">{t('pane.online')}</span>}
+          {conversation.agentRun && <AgentRunChip run={conversation.agentRun} />}
         </div>
         <div className="actions">
           {aiReplies && <AiRepliesSwitch accountId={conversation.accountId} />}
@@ -242,16 +245,38 @@ function MessageItem({ message: m, showDay, lang, confirmLinksInPage, visitor }:
   const { run } = useNotices();
   const visitorName = useVisitorName();
   const mine = m.senderType === 'admin';
-  // The site's AI auto-responder: neither the owner nor the visitor.
-  const ai = m.senderType === 'ai';
-  const who = mine ? t('pane.you') : ai ? t('pane.assistant') : visitorName(m.senderName ?? visitor);
+  // The site's AI auto-responder or an agent: neither the owner nor the visitor.
+  const ai = m.senderType === 'ai' || m.senderType === 'agent';
+  const who = mine ? t('pane.you') : m.senderType === 'agent' ? t('pane.agent') : ai ? t('pane.assistant') : visitorName(m.senderName ?? visitor);
+  const day = showDay && (
+    <li className="day" aria-hidden="true">
+      <span>{dayLabel(m.createdAt, lang)}</span>
+    </li>
+  );
+  // An agent's steps, tool calls and results: compact rows of the timeline, not bubbles.
+  if (m.kind === 'event') {
+    return (
+      <>
+        {day}
+        <TimelineStep message={m} lang={lang} />
+      </>
+    );
+  }
+  if (m.kind === 'system') {
+    const failed = (m.payload as { run?: unknown } | null)?.run;
+    return (
+      <>
+        {day}
+        <li className={`system-note${failed === 'failed' || failed === 'stuck' ? ' error' : ''}`} data-message-id={m.id}>
+          <MessageText text={m.content} confirmInPage={confirmLinksInPage} />
+          <span className="timeline-time">{timeOfDay(m.createdAt, lang)}</span>
+        </li>
+      </>
+    );
+  }
   return (
     <>
-      {showDay && (
-        <li className="day" aria-hidden="true">
-          <span>{dayLabel(m.createdAt, lang)}</span>
-        </li>
-      )}
+      {day}
       <li className={`message ${mine ? 'mine' : 'theirs'}${ai ? ' ai' : ''} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${who}, ${timeOfDay(m.createdAt, lang)}`}>
         {ai && <div className="sender">{who}</div>}
         <div className="bubble">
@@ -277,3 +302,4 @@ function MessageItem({ message: m, showDay, lang, confirmLinksInPage, visitor }:
     </>
   );
 }
+

@@ -31,6 +31,7 @@ const PrintView = lazy(() => import('./PrintView').then((m) => ({ default: m.Pri
 const SettingsDialog = lazy(() => import('./SettingsDialog').then((m) => ({ default: m.SettingsDialog })));
 const ShortcutSheet = lazy(() => import('./ShortcutSheet').then((m) => ({ default: m.ShortcutSheet })));
 const NotificationsView = lazy(() => import('./NotificationsView').then((m) => ({ default: m.NotificationsView })));
+const NewConversationDialog = lazy(() => import('./NewConversationDialog').then((m) => ({ default: m.NewConversationDialog })));
 const SignInDialog = lazy(() => import('./SignInDialog').then((m) => ({ default: m.SignInDialog })));
 
 interface Props {
@@ -80,7 +81,9 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
   const [aiTyping, setAiTyping] = useState<Set<number>>(new Set());
   const [drafts, setDrafts] = useState<Record<number, string>>({});
   const [undo, setUndo] = useState<Undo | null>(null);
-  const [dialog, setDialog] = useState<'keys' | 'settings' | 'export' | 'stats' | null>(null);
+  const [dialog, setDialog] = useState<'keys' | 'settings' | 'export' | 'stats' | 'new' | null>(null);
+  // Agent accounts (capabilities.startConversations) can start a conversation from here.
+  const starters = accounts.filter((a) => a.capabilities.startConversations === true);
   const [printing, setPrinting] = useState<{ text: string; title: string } | null>(null);
   const stopPrinting = useCallback(() => setPrinting(null), []);
   // The Notifications view (accounts of shape 'feed') instead of the conversation panes.
@@ -303,6 +306,13 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
                 ?
               </button>
             </div>
+            {starters.length > 0 && (
+              <div className="list-actions">
+                <button type="button" className="primary" onClick={() => setDialog('new')}>
+                  {t('newConversation.open')}
+                </button>
+              </div>
+            )}
             <div className="list-body">
               {query.trim() ? (
                 <SearchResults
@@ -401,6 +411,19 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
           onPrint={(text, title) => {
             setDialog(null);
             setPrinting({ text, title });
+          }}
+        />
+      )}
+      {dialog === 'new' && starters.length > 0 && (
+        <NewConversationDialog
+          accounts={starters}
+          preferredAccountId={shownAccount}
+          onClose={() => setDialog(null)}
+          onStarted={(c) => {
+            setDialog(null);
+            setFetched(c);
+            open(c.id);
+            void list.refresh();
           }}
         />
       )}

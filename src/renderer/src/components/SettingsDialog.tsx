@@ -78,20 +78,7 @@ export function SettingsDialog({ settings, mode, onSettings, onClose }: Props) {
               {t('notifications.doNotDisturb')}
             </label>
             <div className="row">
-              <label>
-                {t('notifications.sound')}
-                <select aria-label={t('notifications.sound')} value={n.sound} onChange={(e) => notify({ sound: e.target.value as Settings['notifications']['sound'] })}>
-                  {soundIds.map((id) => (
-                    <option key={id} value={id}>
-                      {t(`notifications.sounds.${id}`, { defaultValue: id })}
-                    </option>
-                  ))}
-                  <option value="none">{t('notifications.sounds.none')}</option>
-                </select>
-              </label>
-              <button type="button" onClick={() => playSound(n.sound, n.volume)} disabled={n.sound === 'none'}>
-                {t('notifications.play')}
-              </button>
+              <SoundChoice label={t('notifications.sound')} value={n.sound} volume={n.volume} onChange={(sound) => notify({ sound })} />
               <label>
                 {t('notifications.volume')}
                 <input
@@ -104,6 +91,10 @@ export function SettingsDialog({ settings, mode, onSettings, onClose }: Props) {
                   aria-valuetext={`${Math.round(n.volume * 100)}%`}
                 />
               </label>
+            </div>
+            {/* When an agent finishes, fails or gets stuck (agent accounts): its own sound. */}
+            <div className="row">
+              <SoundChoice label={t('notifications.agentSound')} playLabel={t('notifications.playAgent')} value={n.agentSound} volume={n.volume} onChange={(agentSound) => notify({ agentSound })} />
             </div>
             <label>
               {t('notifications.repeat')}
@@ -216,5 +207,30 @@ export function SettingsDialog({ settings, mode, onSettings, onClose }: Props) {
         </button>
       </div>
     </Modal>
+  );
+}
+
+type SoundSetting = Settings['notifications']['sound'];
+
+/** A sound picker with its Play button (the visitor sound, the Agent sound). */
+function SoundChoice({ label, playLabel, value, volume, onChange }: { label: string; playLabel?: string; value: SoundSetting; volume: number; onChange: (sound: SoundSetting) => void }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <label>
+        {label}
+        <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value as SoundSetting)}>
+          {soundIds.map((id) => (
+            <option key={id} value={id}>
+              {t(`notifications.sounds.${id}`, { defaultValue: id })}
+            </option>
+          ))}
+          <option value="none">{t('notifications.sounds.none')}</option>
+        </select>
+      </label>
+      <button type="button" aria-label={playLabel} onClick={() => playSound(value, volume)} disabled={value === 'none'}>
+        {t('notifications.play')}
+      </button>
+    </>
   );
 }

@@ -82,8 +82,10 @@ export const openmanusKind: KindDefinition<'openmanus'> = {
       ...ctx,
       apiBase: account.baseUrl + apiPathOf(accountConfig(account)),
       credentials,
+      models: modelsOf(accountConfig(account)),
     });
   },
 };
 
+const modelsOf = (config: Record<string, unknown>) => (Array.isArray(config.models) ? config.models.filter((m): m is string => typeof m === 'string') : []);
 const apiPathOf = (config: Record<string, unknown>) => (typeof config.apiPath === 'string' ? config.apiPath : '/api');

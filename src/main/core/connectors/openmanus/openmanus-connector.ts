@@ -25,6 +25,8 @@ export interface OpenManusConnectorOptions extends KindContext {
   /** How often the list is polled for conversations started elsewhere. */
   pollMs?: number;
   newId?: () => string;
+  /** Models seen when the account was added (the account's config). */
+  models?: string[];
 }
 
 /** A history fetched moments ago serves the engine's page-back right after a list fetch. */
@@ -32,6 +34,8 @@ const HISTORY_FRESH_MS = 3000;
 const DETAIL_FETCHES = 4;
 const RUN_END_GRACE_MS = 3000;
 const UNAVAILABLE_POLL_MS = 5000;
+/** Known conversations without a socket re-read per poll: the newest few, and one more in turn. */
+const RECHECK_NEWEST = 5;
 
 export function wireCredentials(c: Credentials | undefined): OpenManusCredentials | undefined {
   const token = credentialString(c, 'token');
@@ -57,11 +61,17 @@ export class OpenManusConnector implements Connector {
   private readonly known = new Set<string>();
   private readonly histories = new Map<string, { at: number; items: TimelineItem[]; detail: ConversationDetail }>();
   private lastModel: string | null = null;
+  /** Models seen, most recent first (config, the list, conversations started here). */
+  private readonly models: string[] = [];
   private pollTimer: unknown = null;
+  /** Stored messages per conversation when last read, to see one continued elsewhere. */
+  private readonly storedCounts = new Map<string, number>();
+  private recheckTurn = 0;
   private renewing: Promise<boolean> | null = null;
   private unavailable = false;
 
   constructor(private readonly options: OpenManusConnectorOptions) {
+    for (const m of options.models ?? []) this.noteModel(m, false);
     this.rest = new OpenManusRest({
       baseUrl: options.apiBase,
       credentials: () => wireCredentials(options.credentials.current()),
@@ -100,6 +110,7 @@ export class OpenManusConnector implements Connector {
     };
     await Promise.all(Array.from({ length: Math.min(DETAIL_FETCHES, list.length) }, worker));
     for (const c of list) this.known.add(c.id);
+    for (const c of [...list].reverse()) if (c.llm_model) this.noteModel(c.llm_model);
     if (list[0]?.llm_model) this.lastModel = list[0].llm_model;
     this.reconcileSockets();
     return { items, next: null, watermark: null };
@@ -141,9 +152,28 @@ export class OpenManusConnector implements Connector {
     const created = await this.withAuth(() => this.rest.createConversation({ model, content: input.content }));
     this.known.add(created.id);
     this.lastModel = model;
+    this.noteModel(model);
     const conversation = (await this.describe(created)) ?? toRemoteConversation(created, null, [], this.options.clock());
     this.setRunning(created.id, true);
+    // The engine mirrors it the usual way: the conversation, then its history fetched.
+    this.sink?.conversation(conversation);
+    this.sink?.stale(created.id);
     return { conversation, messages: (this.histories.get(created.id)?.items ?? []).map((i) => toRemoteMessage(i)) };
+  }
+
+  knownModels(): string[] {
+    return [...this.models];
+  }
+
+  /** Newest first, each once, at most 50. */
+  private noteModel(model: string, newest = true): void {
+    const m = model.trim();
+    if (!m) return;
+    const at = this.models.indexOf(m);
+    if (at >= 0) this.models.splice(at, 1);
+    if (newest) this.models.unshift(m);
+    else this.models.push(m);
+    this.models.length = Math.min(this.models.length, 50);
   }
 
   // The backend keeps no status, read receipts, typing or presence: the engine keeps those here.
@@ -183,6 +213,7 @@ export class OpenManusConnector implements Connector {
     const { detail, messages } = await this.withAuth(() => this.rest.conversation(conversationRemoteId));
     const items = messages.map((m) => messageItem(m, conversationRemoteId)).filter((i) => i.conversationRemoteId === conversationRemoteId);
     this.histories.set(conversationRemoteId, { at: this.options.clock(), items, detail });
+    this.storedCounts.set(conversationRemoteId, messages.length);
     const newest = items.at(-1);
     if (newest) this.live.get(conversationRemoteId)?.parser.observeServerTime(newest.createdAt);
     return items;
@@ -244,8 +275,12 @@ export class OpenManusConnector implements Connector {
       timers: this.options.timers,
       random: this.options.random,
       onFrame: (text) => this.onFrame(conversationRemoteId, parser, text),
-      // Whatever happened before this (re)open is only in the stored history.
-      onOpen: () => this.sink?.stale(conversationRemoteId),
+      // Whatever happened before this (re)open is only in the stored history, and a copy cached by
+      // the list fetch a moment ago may predate it: fetch afresh.
+      onOpen: () => {
+        this.histories.delete(conversationRemoteId);
+        this.sink?.stale(conversationRemoteId);
+      },
       onState: (state, detail) => this.onSocketState(conversationRemoteId, state, detail),
     });
     this.live.set(conversationRemoteId, { socket, parser });
@@ -318,6 +353,24 @@ export class OpenManusConnector implements Connector {
     }, ms);
   }
 
+  /**
+   * Conversations continued elsewhere (the web front end) while no socket of ours listens: the
+   * list has no change times (newest created first), so the newest few and one older one in turn
+   * are read again; one with more stored messages than we last read is fetched by the engine.
+   */
+  private async recheckIdle(list: WireConversation[]): Promise<void> {
+    const idle = list.filter((c) => this.known.has(c.id) && !this.live.has(c.id) && this.storedCounts.has(c.id));
+    const older = idle.slice(RECHECK_NEWEST);
+    const picked = [...idle.slice(0, RECHECK_NEWEST), ...(older.length ? [older[this.recheckTurn++ % older.length]!] : [])];
+    for (const c of picked) {
+      const before = this.storedCounts.get(c.id);
+      const items = await this.fetchHistory(c.id);
+      if (this.storedCounts.get(c.id) === before) continue;
+      if (items.at(-1)?.runState === 'running') this.running.add(c.id);
+      this.sink?.stale(c.id);
+    }
+  }
+
   /** New conversations (started elsewhere) are described and fetched; known ones have their sockets. */
   private async poll(): Promise<void> {
     try {
@@ -332,6 +385,7 @@ export class OpenManusConnector implements Connector {
           this.sink.stale(c.id);
         }
       }
+      await this.recheckIdle(list);
       this.reconcileSockets();
     } catch (error) {
       if (error instanceof ConnectorError && error.kind === 'auth') this.sink?.link('auth-expired', error.message);

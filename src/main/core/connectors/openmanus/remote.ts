@@ -22,7 +22,10 @@ export function toRemoteMessage(item: TimelineItem, clientId: string | null = nu
     const payload: OpenManusEventPayload = { event: item.event, error: item.isError, run: item.runState, truncated: item.payloadTruncated, data: item.payload };
     return { ...base, kind: 'event', payload };
   }
-  return { ...base, kind: item.sender === 'system' ? 'system' : 'text' };
+  // A message that starts or ends a run says so too (the console derives "running" from it, see
+  // src/main/core/agents): a user message starts one, an answer or a system note ends it.
+  const kind = item.sender === 'system' ? 'system' : 'text';
+  return item.runState ? { ...base, kind, payload: { run: item.runState } } : { ...base, kind };
 }
 
 /** The list gives id, title and model only; the detail adds the times and the messages. */

@@ -1,0 +1,151 @@
+// Browser mode against the REAL openmanus reference backend (Django Channels, scripted agent):
+// add the account with a pasted token, start a conversation from "New conversation", watch the
+// agent's steps arrive in the timeline, the answer raises a notification (Agent sound), and
+// search finds a tool result, also once the backend is stopped. Screenshots: the dialog and
+// the timeline in light and dark (test-results/openmanus-*.png).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { startOpenManus, type OpenManusProcess } from '../../backends/openmanus/testing';
+import { startWebApp, type WebApp } from './support/web-app';
+
+interface Shown {
+  title: string;
+  body: string;
+  tag: string;
+}
+
+// The page's Notification and HTMLMediaElement.play are wrapped (they still run) so the test can
+// see what was shown and played: headless Chromium has no notification centre to look at.
+const record = () => {
+  const w = window as unknown as { __shown: Shown[]; __sounds: string[] };
+  w.__shown = [];
+  w.__sounds = [];
+  const Real = window.Notification;
+  class Recording extends Real {
+    constructor(title: string, options?: NotificationOptions) {
+      super(title, options);
+      w.__shown.push({ title, body: options?.body ?? '', tag: options?.tag ?? '' });
+    }
+  }
+  Object.defineProperty(window, 'Notification', { value: Recording, configurable: true, writable: true });
+  const play = HTMLMediaElement.prototype.play;
+  HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+    w.__sounds.push(this.src);
+    return play.call(this).catch(() => undefined);
+  };
+};
+
+/** Serious and critical axe violations (the accessibility spec's bar), with where they were found. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('start an agent conversation, watch its steps, get notified, search a tool result offline', async ({ browser }) => {
+  test.setTimeout(180_000);
+  let backend: OpenManusProcess | null = await startOpenManus({ dataDir: mkdtempSync(join(tmpdir(), 'om-e2e-')), seedDemo: true, tickMs: 400 });
+  let app: WebApp | null = null;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    app = await startWebApp();
+    await context.grantPermissions(['notifications'], { origin: app.origin });
+    const page = await context.newPage();
+    await page.addInitScript(record);
+    const shown = () => page.evaluate(() => (window as unknown as { __shown: Shown[] }).__shown);
+    const sounds = () => page.evaluate(() => (window as unknown as { __sounds: string[] }).__sounds);
+
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Connect your site' }).click();
+    await page.getByRole('combobox', { name: 'Backend' }).selectOption({ label: 'OpenManus agents' });
+    await page.getByRole('textbox', { name: 'Base URL (with /api)' }).fill(backend.api);
+    await page.getByRole('textbox', { name: 'Token' }).fill(await backend.mint(900));
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    const conversations = page.getByRole('list', { name: 'Conversations' });
+    await expect(conversations.getByRole('listitem')).toHaveCount(4, { timeout: 30_000 });
+
+    // The owner is in another window while the agent works (a focused conversation never notifies).
+    await page.evaluate(() => {
+      document.hasFocus = () => false;
+      window.dispatchEvent(new Event('blur'));
+    });
+
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New conversation' });
+    const model = dialog.getByRole('combobox', { name: 'Model' });
+    await expect(model).not.toHaveValue('');
+    await model.fill('gpt-4o');
+    await dialog.getByRole('textbox', { name: 'First message' }).fill('Compare tamarind prices in Jakarta #ok #steps=4');
+    await page.screenshot({ path: 'test-results/openmanus-new-conversation.png' });
+    expect(await seriousViolations(page), 'New conversation dialog').toEqual([]);
+    await dialog.getByRole('button', { name: 'Start' }).click();
+    await expect(dialog).toBeHidden({ timeout: 30_000 });
+
+    // It opens selected, the user's message on the owner's side, and the steps arrive live.
+    const pane = page.getByRole('region', { name: /^Conversation with Compare tamarind/ });
+    await expect(pane).toBeVisible();
+    const messages = pane.getByRole('list', { name: 'Messages' });
+    await expect(messages.locator('.message.mine').first()).toContainText('Compare tamarind prices');
+    await expect(conversations.getByRole('listitem', { name: /Compare tamarind.*Agent running/ })).toBeVisible({ timeout: 20_000 });
+    await expect(messages.getByRole('button', { name: /^Step: Step 1 of 20/ })).toBeVisible({ timeout: 20_000 });
+    await expect(messages.getByRole('button', { name: /^Step: Step 3 of 20/ })).toBeVisible({ timeout: 20_000 });
+    await expect(pane.locator('.chip.agent-running')).toBeVisible();
+
+    // The answer: an agent message, the run ends, and the notification comes with the Agent sound.
+    await expect(messages.locator('.message.ai').last()).toContainText('Here is what I found', { timeout: 30_000 });
+    await expect.poll(async () => (await shown()).find((n) => n.tag.startsWith('agent:'))?.title, { timeout: 20_000 }).toMatch(/^Agent finished: Compare tamarind/);
+    const note = (await shown()).find((n) => n.tag.startsWith('agent:'))!;
+    expect(note.body).toContain('Here is what I found');
+    await expect.poll(async () => (await sounds()).some((s) => /bell.*\.wav$/.test(s))).toBe(true);
+    await expect(pane.locator('.chip.agent-finished')).toBeVisible();
+    await expect(conversations.getByRole('listitem', { name: /Compare tamarind.*Agent running/ })).toHaveCount(0);
+
+    // A tool result row expands to its text and payload, as text.
+    const result = messages.getByRole('button', { name: / result: / }).first();
+    await expect(result).toHaveAttribute('aria-expanded', 'false');
+    await result.click();
+    await expect(result).toHaveAttribute('aria-expanded', 'true');
+    await expect(messages.locator('.timeline-details').first()).toBeVisible();
+    await page.screenshot({ path: 'test-results/openmanus-timeline-light.png' });
+    expect(await seriousViolations(page), 'timeline, light').toEqual([]);
+    await page.evaluate(async () => {
+      const r = await window.switchboard.invoke('settings.update', { theme: 'dark' });
+      if (!r.ok) throw new Error(r.error.message);
+    });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await page.screenshot({ path: 'test-results/openmanus-timeline-dark.png' });
+    expect(await seriousViolations(page), 'timeline, dark').toEqual([]);
+    // The Agent sound has its own picker in Settings.
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const settingsDialog = page.getByRole('dialog', { name: 'Settings' });
+    await expect(settingsDialog.getByRole('combobox', { name: 'Agent sound' })).toHaveValue('bell');
+    await page.screenshot({ path: 'test-results/openmanus-settings-dark.png' });
+    await page.keyboard.press('Escape');
+    await expect(settingsDialog).toBeHidden();
+    // Keyboard: Enter on the focused row closes it again.
+    await result.focus();
+    await page.keyboard.press('Enter');
+    await expect(result).toHaveAttribute('aria-expanded', 'false');
+
+    // Search finds a tool result (only tool results say "result:" in their row text), online and with the backend stopped.
+    const search = page.getByRole('searchbox', { name: 'Search' });
+    const results = page.getByRole('list', { name: 'Search results' });
+    const word = (await result.getAttribute('aria-label'))!.includes('web_search') ? 'overview' : (await result.getAttribute('aria-label'))!.includes('browser_use') ? 'Navigated' : 'observation';
+    await search.fill(word);
+    await expect(results.locator('.search-hit').filter({ hasText: word }).first()).toBeVisible();
+    await search.fill('');
+    await backend.stop();
+    backend = null;
+    await expect(page.getByRole('navigation').getByText('Unavailable')).toBeVisible({ timeout: 30_000 });
+    await search.fill(word);
+    const hit = results.locator('.search-hit').filter({ hasText: word }).first();
+    await expect(hit).toBeVisible();
+    await page.screenshot({ path: 'test-results/openmanus-search-offline.png' });
+  } finally {
+    await context.close();
+    await app?.stop();
+    await backend?.stop();
+  }
+});
