@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core/core';
 import { djangoNotificationsSubject } from '../support/conformance/django-notifications-site';
 import { fakeSubject } from '../support/conformance/fake-site';
+import { jwtWsSubject } from '../support/conformance/jwt-ws-site';
 import { portfolioDeployedSubject } from '../support/conformance/portfolio-deployed-site';
 import { portfolioSubject } from '../support/conformance/portfolio-site';
 import type { ConformanceSite, ConformanceSubject, SiteMessage } from '../support/conformance/site';
@@ -17,6 +18,7 @@ const subjects: ConformanceSubject[] = [
   portfolioSubject(false),
   portfolioDeployedSubject(),
   djangoNotificationsSubject(),
+  jwtWsSubject(),
   fakeSubject('no server status, not idempotent, page-back', { serverStatus: false, idempotentSend: false, catchUp: 'page-back', readReceipts: false }),
   fakeSubject('poll-only (no account-wide realtime)', { serverStatus: false, idempotentSend: false, catchUp: 'poll', readReceipts: false, typing: false }),
   fakeSubject('cursor, idempotent, no typing', { typing: false }),
