@@ -227,8 +227,16 @@ describe('jwt-ws sync against the reference server', () => {
     expect(events.some((e) => e.name === 'conversations.changed' && (e.payload as { conversationIds: number[] }).conversationIds.includes(team.id))).toBe(true);
 
     // The owner's availability reaches the members as user_status_change.
-    await call(c, 'settings.update', { availability: 'away' });
-    await dewiSock.next('user_status_change', (f) => f.data?.user_id === b.owner!.id && f.data?.status === 'away');
+    // Away goes out as away (never busy); offline as invisible, which the others see as offline.
+    const ownerStatus = async (availability: string, seen: string) => {
+      const from = dewiSock.frames.length;
+      await call(c, 'settings.update', { availability });
+      await dewiSock.next('user_status_change', (f) => f.data?.user_id === b.owner!.id, from);
+      expect(dewiSock.frames.slice(from).filter((f) => f.type === 'user_status_change' && f.data?.user_id === b.owner!.id).map((f) => f.data?.status)).toEqual([seen]);
+    };
+    await ownerStatus('away', 'away');
+    await ownerStatus('offline', 'offline');
+    await ownerStatus('online', 'online');
 
     // A reply: once on the server, pushed to the other members.
     const reply = await call<Message>(c, 'messages.send', { conversationId: team.id, content: 'reply from the console', clientId: randomUUID() });

@@ -21,7 +21,7 @@ export const jwtWsSubject = (): ConformanceSubject => ({
     const hold = await startHoldProxy(b.url);
     const drop = await startWsDropProxy(Number(new URL(hold.url).port));
     const ownerId = b.owner!.id;
-    let password = DEMO_OWNER.password;
+    let password: string = DEMO_OWNER.password;
     /** Room id → the member writing there, with their own socket (to see the owner typing). */
     const members = new Map<string, { id: string; socket: FrameSocket }>();
     const svc = () => b.server.service;
