@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { DEMO_OWNER, startJwtWsBackend, type JwtWsBackendHandle } from '../../backends/jwt-ws/src/index';
 import { FrameSocket, api } from '../../backends/jwt-ws/tests/helpers';
+import { seriousViolations } from './support/axe';
 import { startWebApp, type WebApp } from './support/web-app';
 
 test.describe.configure({ mode: 'serial' });
@@ -148,6 +149,8 @@ test('a group room: members named above their bubbles when the sender changes, a
     await expect(other.getByRole('list', { name: id ? '3 anggota lain' : '3 other members' }).getByRole('listitem', { name: id ? 'Dewi Lestari, Sedang pergi' : 'Dewi Lestari, Away' })).toBeVisible();
     if (id) await expect(other.getByRole('list', { name: 'Pesan' }).getByRole('listitem').nth(-2).locator('.edited')).toHaveText('disunting');
     await other.screenshot({ path: `test-results/${file}` });
+    // axe runs in contexts of its own (browser.newContext), so here rather than on the first page.
+    expect(await seriousViolations(other)).toEqual([]);
     await context.close();
   }
   chenSock.close();

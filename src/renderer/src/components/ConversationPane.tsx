@@ -180,7 +180,8 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
           </button>
         </div>
       </header>
-      <div className="messages-scroll" ref={scroller} onScroll={() => void onScroll()}>
+      {/* Focusable so a long history scrolls from the keyboard too (axe: scrollable-region-focusable). */}
+      <div className="messages-scroll" ref={scroller} onScroll={() => void onScroll()} tabIndex={0}>
         {loading && messages.length === 0 && <p className="muted center">{t('pane.loading')}</p>}
         <ul className="messages" aria-label={t('pane.messages')}>
           {messages.map((m, i) => (
