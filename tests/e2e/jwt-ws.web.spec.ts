@@ -87,10 +87,15 @@ test('a member writes, the owner replies; the reply reaches the server once and 
   await expect(edited.locator('.edited')).toHaveAttribute('title', /^Edited .*\d/);
   await expect(edited).toHaveAccessibleName(/, edited$/);
   await page.screenshot({ path: 'test-results/jwt-ws-conversation.png' });
-  // Alice's newest message is deleted: gone from the view, the list's preview and search.
+  // Deleted messages: gone from the view and search; the newest one from the list's preview too.
   await rest.call('DELETE', `/api/v1/messages/${sent.id}`, { token: alice.token });
   await expect(messages).not.toContainText('Are you there?');
-  await expect(conversations.getByRole('listitem', { name: /^Alice Rahman/ }).locator('.preview')).not.toContainText('Are you there?');
+  const preview = conversations.getByRole('listitem', { name: /^Alice Rahman/ }).locator('.preview');
+  const last = (await rest.call<{ id: string }>('POST', '/api/v1/messages', { token: alice.token, json: { room_id: room.id, content: 'Never mind, found it.' } })).body.data;
+  await expect(preview).toHaveText('Never mind, found it.');
+  await rest.call('DELETE', `/api/v1/messages/${last.id}`, { token: alice.token });
+  await expect(messages).not.toContainText('Never mind');
+  await expect(preview).toHaveText('Yes, how can I help?');
   aliceSock.close();
   // Her last socket closed: offline.
   await expect(header).toHaveText('Offline');
