@@ -1,7 +1,7 @@
 // 6. Catch-up: 10,000 messages arrive while the console is closed (in 100 conversations, some
 // busy, most not). The core starts on its offline mirror, connects, and fetches and mirrors the
 // gap through the real connector and sync engine; the figure is the time from its first REST
-// request to "live", against the time to only download the very same pages (the requests the
+// request to "live" with every message searchable, against the time to only download the very same pages (the requests the
 // connector made, replayed with fetch in the same pattern (the list, then each conversation's
 // pages in order, as many conversations at once as the engine fetches), bodies read, nothing
 // parsed or stored).
@@ -43,6 +43,8 @@ async function catchUp(ctx: BenchContext, dataDir: string, agent: Agent): Promis
   const cpu = process.cpuUsage();
   core.events.subscribe((name, payload) => {
     if (name === 'connection.state' && (payload as { state: ConnectionState }).state === 'live' && !liveAt) {
+      // Caught up means searchable too: what the search index still has to add counts.
+      core.mirror.messageIndex.catchUp();
       liveAt = nowMs();
       const used = process.cpuUsage(cpu);
       cpuMs = (used.user + used.system) / 1000;
@@ -144,8 +146,8 @@ export const bench: Bench = {
             name: `catch-up ${missed.toLocaleString('en')} msgs, fetched + mirrored`,
             value: round(catchUpMs),
             unit: 'ms',
-            limit: round(1.5 * downloadMs),
-            limitNote: `1.5 × download only ${Math.round(downloadMs)} ms`,
+            limit: round(1.3 * downloadMs),
+            limitNote: `1.3 × download only ${Math.round(downloadMs)} ms`,
           }),
           figure({ id: 'catchup.download', name: 'download only (same requests)', value: round(downloadMs), unit: 'ms' }),
         ],

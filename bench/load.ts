@@ -3,13 +3,16 @@
 // browser mode's transport and a renderer connected, one conversation open as in the inbox)
 // must mirror every message exactly once, and its event loop must keep answering: its delay is
 // sampled the whole time (Node's monitorEventLoopDelay). The backend and the visitors run in
-// helper processes.
+// helper processes; the burst comes from the visitors' process, written into the backend's
+// database and announced to its Pusher server in batches (bench/lib/burst.ts), so the backend's
+// chat API is not what limits the rate.
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { sized, type Bench } from './lib/context';
 import { Agent } from './lib/agent-client';
 import type { BackendInfo, SendResult } from './lib/agent';
+import type { BurstResult } from './lib/burst';
 import { benchCore } from './lib/core';
 import { compare } from './lib/mirror-read';
 import { figure, lagOf, nowMs, round, sleep, waitFor } from './lib/report';
@@ -53,11 +56,12 @@ export const bench: Bench = {
       const steadyLag = lag(phase);
       phase.reset();
       ctx.log(`burst: ${burstRate} msgs/s for ${burstMs / 1000} s`);
-      const burst = await visitors.call<SendResult>('visitors.run', { phases: [{ rate: burstRate, durationMs: burstMs, sequential: false, maxInFlight: 512 }] });
+      const burst = await visitors.call<BurstResult>('burst.run', { ...info.burst, rate: burstRate, durationMs: burstMs });
       const burstLag = lag(phase);
       phase.reset();
       // Until the mirror holds everything the backend acknowledged.
-      const expected = visitorsCount + steady.sent + burst.sent;
+      // Committed in the backend, announced or not: the console must end up with every one.
+      const expected = visitorsCount + steady.sent + burst.sent + burst.failed;
       const settleStart = nowMs();
       await waitFor(() => mirror.count(account.id) >= expected && connectionState() === 'live', 180_000, `the mirror to hold all ${expected} messages`, 250).catch(() => undefined);
       const settleMs = nowMs() - settleStart;
@@ -69,14 +73,13 @@ export const bench: Bench = {
 
       const counts = compare(await backend.call<Record<string, number[]>>('backend.snapshot'), mirror.snapshot(account.id));
       const renderer = await visitors.call<{ frames: number }>('renderer.take');
-      const burstPhase = burst.phases[0]!;
       return {
         figures: [
           figure({ id: 'load.lost', name: `lost of ${counts.backend.toLocaleString('en')} msgs`, value: counts.lost, unit: 'msgs', limit: 0 }),
           figure({ id: 'load.duplicated', name: 'duplicated (or not in the backend)', value: counts.duplicated + counts.extra, unit: 'msgs', limit: 0 }),
           figure({ id: 'load.lag.p99', name: 'core event-loop delay p99 (steady+burst+settle)', value: overall.p99, unit: 'ms', limit: 20 }),
           figure({ id: 'load.lag.max', name: 'core event-loop delay max', value: overall.max, unit: 'ms' }),
-          figure({ id: 'load.burst.rate', name: 'burst rate the harness achieved', value: burstPhase.rate, unit: 'msg/s', limit: burstRate, direction: 'min' }),
+          figure({ id: 'load.burst.rate', name: 'burst rate the harness achieved', value: burst.rate, unit: 'msg/s', limit: burstRate, direction: 'min' }),
           figure({ id: 'load.settle', name: 'mirror complete after the last send', value: round(settleMs), unit: 'ms' }),
         ],
         info: {
@@ -85,7 +88,7 @@ export const bench: Bench = {
           mirrorMessages: counts.mirror,
           counts,
           steady: { sent: steady.sent, failed: steady.failed, phase: steady.phases[0], errors: steady.errors },
-          burst: { sent: burst.sent, failed: burst.failed, phase: burstPhase, errors: burst.errors, offered: burstRate },
+          burst: { sent: burst.sent, failed: burst.failed, ms: burst.ms, rate: burst.rate, writeRate: burst.writeRate, triggerRequests: burst.triggerRequests, errors: burst.errors, offered: burstRate },
           eventLoopDelayMs: { overall, steady: steadyLag, burst: burstLag, settle: settleLag },
           settleMs: Math.round(settleMs),
           rendererFrames: renderer.frames,

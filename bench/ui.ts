@@ -2,10 +2,13 @@
 // (110,000 in all):
 //   - mount: from the first inbox page arriving on the renderer's WebSocket to its rows in the
 //     DOM with style and layout done (a MutationObserver forces layout on the first row), on
-//     the first load in a fresh browser and over several reloads;
+//     the first load in a fresh browser and over several reloads; beside it, the JavaScript the
+//     first mount loaded, the time its scripts took to run, and the wait for the first page;
 //   - a 2 s fast scroll (20,000 px/s, driven from requestAnimationFrame, pages loading as the
 //     end comes near): the longest frame (rAF to rAF) and the long-animation-frame entries.
 // Measured in the page with the Performance API (performance.now, PerformanceObserver).
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { builtWebEntry, sized, type Bench } from './lib/context';
 import { inboxSpec, profile } from './lib/fixtures';
@@ -17,7 +20,14 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'
 
 /** Runs in the page before its own scripts. */
 function instrument(): void {
-  const bench = { pageAt: null as number | null, rowsAt: null as number | null, loaf: [] as { start: number; duration: number; blocking: number }[] };
+  const bench = {
+    pageAt: null as number | null,
+    rowsAt: null as number | null,
+    scriptsAt: null as number | null,
+    loaf: [] as { start: number; duration: number; blocking: number }[],
+  };
+  // Module scripts have run (parsed, compiled, evaluated) by DOMContentLoaded.
+  document.addEventListener('DOMContentLoaded', () => (bench.scriptsAt = performance.now()));
   Object.defineProperty(window, '__bench', { value: bench });
   // Our listener is added in the constructor, so it runs before the web bridge's own.
   const Native = window.WebSocket;
@@ -43,15 +53,45 @@ function instrument(): void {
 }
 
 interface BenchWindow {
-  __bench: { pageAt: number | null; rowsAt: number | null; loaf: { start: number; duration: number; blocking: number }[] };
+  __bench: { pageAt: number | null; rowsAt: number | null; scriptsAt: number | null; loaf: { start: number; duration: number; blocking: number }[] };
 }
 
-async function mount(page: Page): Promise<{ mountMs: number; navigationToRowsMs: number }> {
+interface Mount {
+  mountMs: number;
+  navigationToRowsMs: number;
+  /** Breakdown, from navigation start: the JS fetched, parsed, compiled and run, then the first page asked for and answered. */
+  scriptsFetchedMs: number;
+  scriptsRunMs: number;
+  firstPageMs: number;
+  /** JavaScript loaded before the rows were shown (bytes, decoded) and in how many files. */
+  jsBytes: number;
+  jsFiles: number;
+}
+
+async function mount(page: Page): Promise<Mount> {
   await page.waitForFunction(() => (window as unknown as BenchWindow).__bench.rowsAt !== null, undefined, { timeout: 30_000 });
   return page.evaluate(() => {
     const b = (window as unknown as BenchWindow).__bench;
-    return { mountMs: b.rowsAt! - b.pageAt!, navigationToRowsMs: b.rowsAt! };
+    const js = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.endsWith('.js') && e.startTime < b.rowsAt!);
+    const fetched = Math.max(0, ...js.map((e) => e.responseEnd));
+    return {
+      mountMs: b.rowsAt! - b.pageAt!,
+      navigationToRowsMs: b.rowsAt!,
+      scriptsFetchedMs: fetched,
+      scriptsRunMs: (b.scriptsAt ?? fetched) - fetched,
+      firstPageMs: b.pageAt! - (b.scriptsAt ?? fetched),
+      jsBytes: js.reduce((sum, e) => sum + e.decodedBodySize, 0),
+      jsFiles: js.length,
+    };
   });
+}
+
+/** Every JavaScript file of the built renderer, and the total (the first mount loads only some). */
+function bundleBytes(root: string): number {
+  const dir = join(root, 'out', 'renderer', 'assets');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }
 
 export const bench: Bench = {
@@ -70,7 +110,7 @@ export const bench: Bench = {
       const page = await context.newPage();
       await page.goto(app.url);
       const loads = sized(ctx, 6, 2);
-      const mounts: { mountMs: number; navigationToRowsMs: number }[] = [await mount(page)];
+      const mounts: Mount[] = [await mount(page)];
       for (let i = 1; i < loads; i++) {
         await page.reload();
         mounts.push(await mount(page));
@@ -119,12 +159,23 @@ export const bench: Bench = {
           figure({ id: 'ui.mount', name: `mount inbox (${inbox.spec.active.toLocaleString('en')} active rows), median of ${loads} loads`, value: round(mountMs), unit: 'ms', limit: 20 }),
           // The first load after the browser starts: nothing compiled or cached yet.
           figure({ id: 'ui.mount.first', name: 'mount inbox, first load in a fresh browser', value: round(mounts[0]!.mountMs), unit: 'ms', limit: 20 }),
+          figure({ id: 'ui.bundle.first', name: `renderer JS loaded for the first mount (${mounts[0]!.jsFiles} files)`, value: round(mounts[0]!.jsBytes / 1024), unit: 'KB' }),
+          figure({ id: 'ui.bundle.all', name: 'renderer JS, all chunks', value: round(bundleBytes(ctx.root) / 1024), unit: 'KB' }),
+          figure({ id: 'ui.first.scripts', name: 'first load: scripts parsed, compiled and run', value: round(mounts[0]!.scriptsRunMs), unit: 'ms' }),
+          figure({ id: 'ui.first.data', name: 'first load: scripts run → first inbox page', value: round(mounts[0]!.firstPageMs), unit: 'ms' }),
           figure({ id: 'ui.scroll.maxFrame', name: `${durationMs / 1000} s fast scroll, longest frame`, value: frames.max, unit: 'ms', limit: 32 }),
           figure({ id: 'ui.scroll.over32', name: 'frames over 32 ms', value: scroll.frames.filter((f) => f > 32).length, unit: 'frames', limit: 0 }),
           figure({ id: 'ui.scroll.p99', name: 'scroll frame p99', value: round(percentile(scroll.frames, 99)), unit: 'ms' }),
         ],
         info: {
-          mounts: mounts.map((m) => ({ mountMs: round(m.mountMs), navigationToRowsMs: Math.round(m.navigationToRowsMs) })),
+          mounts: mounts.map((m) => ({
+            mountMs: round(m.mountMs),
+            navigationToRowsMs: Math.round(m.navigationToRowsMs),
+            scriptsFetchedMs: round(m.scriptsFetchedMs),
+            scriptsRunMs: round(m.scriptsRunMs),
+            firstPageMs: round(m.firstPageMs),
+            jsBytes: m.jsBytes,
+          })),
           allButton: shownCount,
           frames,
           frameCount: scroll.frames.length,

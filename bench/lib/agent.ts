@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { DEMO_ADMIN, startChatApi, startPusherServer, type ChatApiHandle, type PusherServerHandle } from '../../backends/portfolio/src/index';
+import { runBurst, type BurstOptions, type BurstTarget } from './burst';
 import { Rng, language, messageText, visitor, type Language } from './data';
 import { nowMs, sleep } from './report';
 import { openBrowserModeSocket } from './web-client';
@@ -20,6 +21,8 @@ export interface BackendInfo {
   apiUrl: string;
   admin: { email: string; password: string };
   pusher: { key: string; cluster: string; wsHost: string; wsPort: number; forceTLS: boolean };
+  /** For the burst generator (bench/lib/burst.ts), which writes and triggers from its own process. */
+  burst: BurstTarget;
 }
 
 export interface Frames {
@@ -137,6 +140,7 @@ function state() {
         apiUrl: api.url,
         admin: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password },
         pusher: { key: app.key, cluster: 'mt1', wsHost: '127.0.0.1', wsPort: pusher.port, forceTLS: false },
+        burst: { dbFile: join(dir, 'portfolio.sqlite'), pusher: { appId: app.id, key: app.key, secret: app.secret, host: '127.0.0.1', port: pusher.port } },
       };
       return info;
     },
@@ -258,6 +262,12 @@ function state() {
         result.phases.push({ acked, ms: Math.round(ms), rate: Math.round((acked / Math.max(ms, 1)) * 1000), lateStartsMs: Math.round(lateStarts) });
       }
       return result;
+    },
+
+    /** A burst into the conversations the visitors opened, straight to the backend's database and Pusher server. */
+    'burst.run': (options: Omit<BurstOptions, 'conversationIds'>) => {
+      const conversationIds = sessions.flatMap((s) => (s.conversationId === null ? [] : [s.conversationId]));
+      return runBurst({ ...options, conversationIds });
     },
 
     'renderer.connect': async ({ url }: { url: string }) => {

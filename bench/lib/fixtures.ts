@@ -37,7 +37,7 @@ export interface Profile {
   bytes: number;
 }
 
-const GENERATOR_VERSION = 3;
+const GENERATOR_VERSION = 4;
 const YEAR = 365 * 24 * 3600 * 1000;
 const UNREACHABLE = 'http://127.0.0.1:9';
 
@@ -217,6 +217,8 @@ function build(dir: string, spec: ProfileSpec, migrationsDir: string): Omit<Prof
       }
     })();
   }
+  // Every message above is in the search index, as the mirror's indexer leaves it (search_index_progress).
+  sqlite.prepare("UPDATE search_index_progress SET indexed_up_to = (SELECT coalesce(max(id), 0) FROM messages) WHERE name = 'messages'").run();
   const finish = sqlite.prepare('UPDATE conversations SET last_message_at = ?, last_message_preview = ?, unread_count = ? WHERE id = ?');
   sqlite.transaction(() => {
     for (let k = 0; k < C; k++) finish.run(Math.round(lastTime[k]!), lastPreview[k] ?? null, unread[k]!, localId[k]!);

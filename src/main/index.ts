@@ -32,6 +32,8 @@ import { findNativeBinding } from './shell/native-binding';
 import { ElectronNotifier } from './shell/notifier';
 import { isAppUrl, rendererLocation } from './shell/renderer-location';
 import { SafeStorageSecretStore } from './shell/safe-storage-secret-store';
+import { createSignInSession, createSignInWindow } from './shell/sign-in-window';
+import { SiteSignInFlow } from './shell/site-sign-in';
 import { applySessionPolicy } from './shell/session-policy';
 import { shellTexts } from './shell/texts';
 import { TrayController, type MenuItem } from './shell/tray';
@@ -100,6 +102,16 @@ const policy = new ContentsPolicy({
   log,
 });
 
+// "Sign in with the site's page": its own window and session, and its own origin-limited policy.
+const siteSignIn = new SiteSignInFlow({
+  createSession: createSignInSession,
+  createWindow: (signInSession, title) => createSignInWindow(signInSession, title, windows.current),
+  timers: realTimers,
+  clock: Date.now,
+  log,
+  newId: randomUUID,
+});
+
 const windows = new MainWindowController<BrowserWindow>({
   create: (hidden) => {
     const workAreas = screen.getAllDisplays().map((d) => d.workArea);
@@ -117,6 +129,7 @@ const windows = new MainWindowController<BrowserWindow>({
     void core?.dispatch('settings.update', { hints: { closeToTray: true } });
   },
   sendOpenConversation: (conversationId) => core?.events.emit('app.openConversation', { conversationId }),
+  sendOpenFeedEntry: (feedEntryId) => core?.events.emit('app.openFeedEntry', { feedEntryId }),
 });
 
 function followLink(link: DeepLink | null): void {
@@ -192,6 +205,7 @@ function start(): void {
     platform: process.platform,
     replyPlaceholder: () => shellTexts(systemLanguage()).replyPlaceholder,
     onOpen: (conversationId) => windows.openConversation(conversationId),
+    onOpenFeedEntry: (feedEntryId) => windows.openFeedEntry(feedEntryId),
     onReply: (conversationId, content) => {
       void core?.dispatch('messages.send', { conversationId, content, clientId: randomUUID() }).then((result) => {
         if (!result.ok) log(`notification reply failed: ${result.error.message}`);
@@ -213,6 +227,7 @@ function start(): void {
     notifier,
     ...(osDnd ? { osDnd } : {}),
     systemLanguage,
+    siteSignIn: siteSignIn.run,
   });
   // The mirror just opened: its files too.
   makeProfilePrivate(dataDir, log);
@@ -241,7 +256,9 @@ const lifecycle = new AppLifecycle<Electron.WebContents>({
   platform: process.platform,
   log,
   start,
-  attachContents: (contents) => policy.attach(contents),
+  attachContents: (contents) => {
+    if (!siteSignIn.attachIfSignIn(contents)) policy.attach(contents);
+  },
   onSecondInstance: (argv) => {
     const link = findDeepLink(argv);
     if (link) followLink(link);

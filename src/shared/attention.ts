@@ -20,6 +20,8 @@ export const ShownNotification = z.object({
   key: z.string().max(100),
   conversationId: LocalId.nullable(),
   accountId: LocalId.nullable(),
+  /** A notification feed entry: a click opens the Notifications view with it selected. */
+  feedEntryId: LocalId.nullable().optional(),
   title: z.string().max(500),
   body: z.string().max(1000),
   silent: z.boolean(),

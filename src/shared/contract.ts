@@ -198,6 +198,8 @@ export const events = {
   'app.badge': BadgeState,
   /** Open this conversation (a notification or the tray was clicked, or a switchboard:// link). */
   'app.openConversation': z.object({ conversationId: LocalId }),
+  /** Open the Notifications view with this feed entry selected (its OS notification was clicked). */
+  'app.openFeedEntry': z.object({ feedEntryId: LocalId }),
   'notifications.show': ShownNotification,
   'notifications.close': z.object({ key: z.string().max(100) }),
   'notifications.sound': z.object({ sound: z.string().max(40), volume: z.number().min(0).max(1) }),

@@ -63,6 +63,11 @@ export const Capabilities = z.object({
   serverReadState: z.boolean().optional(),
   /** The site has an AI auto-responder the owner can switch (accounts.aiReplies); false when absent. */
   aiReplies: z.boolean().optional(),
+  /**
+   * Reading a conversation's history on the site marks the visitor's messages read there (the
+   * Django mentor chat): the account says so, since syncing reads history; false when absent.
+   */
+  historyReadMarksRead: z.boolean().optional(),
 });
 export type Capabilities = z.infer<typeof Capabilities>;
 
@@ -107,6 +112,8 @@ export const ConversationSummary = z.object({
   remoteId: z.string(),
   visitorName: z.string().nullable(),
   visitorEmail: z.string().nullable(),
+  /** The visitor's account name on the site, where it has one besides the display name (django-chat). */
+  visitorUsername: z.string().nullable().optional(),
   status: ConversationStatus,
   /** True when the status is kept only on this machine (the backend has none). */
   statusIsLocal: z.boolean(),

@@ -1,8 +1,11 @@
 // Errors as they travel from the core to the renderer. No zod here, so the sandboxed preload and
 // the renderer can use these without bundling the contract's schemas.
 
-/** 'insecure': a plain http:// site off this computer; the user must confirm before anything is sent. */
-export const consoleErrorCodes = ['bad-request', 'not-found', 'forbidden', 'unavailable', 'internal', 'insecure'] as const;
+/**
+ * 'insecure': a plain http:// site off this computer; the user must confirm before anything is sent.
+ * 'cancelled': the user closed a window the action waited for (the site's sign-in page); nothing changed.
+ */
+export const consoleErrorCodes = ['bad-request', 'not-found', 'forbidden', 'unavailable', 'internal', 'insecure', 'cancelled'] as const;
 export type ConsoleErrorCode = (typeof consoleErrorCodes)[number];
 
 export const isConsoleErrorCode = (code: unknown): code is ConsoleErrorCode =>

@@ -1,29 +1,14 @@
 // The real Electron app: built main + sandboxed preload + renderer, on a throwaway profile.
 // Needs the Electron binary; where it was never downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD) the
-// whole file is skipped. The check reads node_modules/electron/path.txt and never requires
-// 'electron', because electron 45's index.js downloads the binary on first require.
+// whole file is skipped (support/electron.ts).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
-
-const root = resolve(__dirname, '../..');
-
-function electronExecutable(): string | undefined {
-  const dir = join(root, 'node_modules', 'electron');
-  const pathFile = join(dir, 'path.txt');
-  if (!existsSync(pathFile)) return undefined;
-  const relative = readFileSync(pathFile, 'utf8').trim();
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  const executable = override ? join(override, relative) : join(dir, 'dist', relative);
-  return existsSync(executable) ? executable : undefined;
-}
+import { SKIP_WITHOUT_ELECTRON, electronExecutable, repoRoot as root } from './support/electron';
 
 const executablePath = electronExecutable();
-test.skip(
-  executablePath === undefined,
-  'Electron binary not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD); this suite runs where Electron is installed',
-);
+test.skip(executablePath === undefined, SKIP_WITHOUT_ELECTRON);
 
 let app: ElectronApplication;
 let page: Page;

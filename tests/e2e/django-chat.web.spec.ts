@@ -1,6 +1,7 @@
 // Browser mode against the REAL Django Channels reference backend: add the Django site through
 // "Add a site", a student writes over the site's socket → it appears; the teacher's reply
-// reaches the student's socket live.
+// reaches the student's socket live. The account says that opening a history marks the
+// student's messages read on the server; the details pane names the student in full.
 import { expect, test } from '@playwright/test';
 import { startDjangoBackend } from '../../backends/django/launcher/backend';
 import { SiteClient } from '../../backends/django/launcher/site-client';
@@ -37,7 +38,24 @@ test('add a Django mentor chat site, receive a student message, reply over the s
     await socket.next((f) => f.type === 'connection_established');
     socket.send('Is the quiz on Friday? <b>not bold</b>');
     await expect(messages.getByRole('listitem').last()).toContainText('Is the quiz on Friday? <b>not bold</b>', { timeout: 20_000 });
+    // The read side effect is said on the account; the student's full name, username and email in the details.
+    await expect(page.getByRole('navigation').getByText(/opening a conversation’s history on this site marks the student’s messages read on the server/i)).toBeVisible();
+    const details = page.getByRole('complementary', { name: 'Visitor details' });
+    await expect(details.getByRole('definition').nth(0)).toHaveText('Ahmad Student');
+    await expect(details.getByRole('term').nth(1)).toHaveText('Username');
+    await expect(details.getByRole('definition').nth(1)).toHaveText(cred.username);
+    await expect(details.getByRole('definition').nth(2)).toHaveText(cred.email);
     await page.screenshot({ path: 'test-results/django-chat-inbox.png' });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: 'test-results/django-chat-inbox-dark.png' });
+    await page.emulateMedia({ colorScheme: 'light' });
+    // The same in Indonesian (then back: the rest of the test reads English names).
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('id');
+    await expect(page.getByRole('navigation').getByText(/menandai pesan siswa sudah dibaca di server/)).toBeVisible();
+    await expect(page.getByRole('complementary', { name: 'Detail pengunjung' }).getByRole('term').nth(1)).toHaveText('Nama pengguna');
+    await page.screenshot({ path: 'test-results/django-chat-inbox-id.png' });
+    await page.getByRole('combobox', { name: 'Bahasa' }).selectOption('en');
+    await expect(details.getByRole('term').nth(1)).toHaveText('Username');
 
     const from = socket.frames.length;
     const reply = page.getByRole('textbox', { name: 'Reply' });

@@ -1,8 +1,10 @@
 // The Django challenge notifications in browser mode, against the real Django Channels backend
 // (daphne) in real Chromium: the account is added through "Add a site", a student's invite
 // appears under Notifications (bold while unread) and raises a notification with its title, the
-// sidebar counts it, opening an entry marks it read and "Mark all read" clears the count.
-// The page's Notification constructor is wrapped (it still runs) so the test can see what was shown.
+// sidebar counts it; clicking that notification from the inbox opens the entry under
+// Notifications (read); "Mark all read" clears the count. The page's Notification constructor is
+// wrapped (it still runs) so the test can see what was shown and click it (Chromium headless has
+// no notification centre to click in).
 import { expect, test } from '@playwright/test';
 import { startDjangoBackend, type DjangoBackend } from '../../backends/django/launcher/backend';
 import { SiteClient } from '../../backends/django/launcher/site-client';
@@ -17,13 +19,15 @@ test.afterAll(async () => {
 });
 
 const record = () => {
-  const w = window as unknown as { __shown: Array<{ title: string; body: string }> };
+  const w = window as unknown as { __shown: Array<{ title: string; body: string }>; __notes: Notification[] };
   w.__shown = [];
+  w.__notes = [];
   const Real = window.Notification;
   class Recording extends Real {
     constructor(title: string, options?: NotificationOptions) {
       super(title, options);
       w.__shown.push({ title, body: options?.body ?? '' });
+      w.__notes.push(this);
     }
   }
   Object.defineProperty(window, 'Notification', { value: Recording, configurable: true, writable: true });
@@ -85,9 +89,17 @@ test('an invite appears under Notifications, notifies, and Mark all read clears 
   await page.screenshot({ path: 'test-results/django-notifications-dark.png' });
   await page.emulateMedia({ colorScheme: 'light' });
 
-  // Opening an entry marks it read; Mark all read clears the rest.
-  await newest.getByRole('button').click();
+  // From the inbox, a click on that notification opens the Notifications view with the entry selected, and reads it.
+  await page.getByRole('group', { name: 'Status' }).getByRole('button', { name: 'Active' }).click();
+  await expect(region).toBeHidden();
+  await page.evaluate(() => {
+    const note = (window as unknown as { __notes: Notification[] }).__notes.at(-1)!;
+    note.onclick?.(new Event('click'));
+  });
+  await expect(region).toBeVisible();
+  await expect(newest.getByRole('button')).toHaveAttribute('aria-expanded', 'true');
   await expect(newest).not.toHaveClass(/unread/);
+  await page.screenshot({ path: 'test-results/django-notifications-from-notification.png' });
   await expect(entry).toHaveAccessibleName('Notifications, 1 unread');
   await region.getByRole('button', { name: 'Mark all read' }).click();
   await expect(entry).toHaveAccessibleName('Notifications, 0 unread');

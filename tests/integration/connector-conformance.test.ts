@@ -4,6 +4,7 @@
 // does; the truth is read from the site itself.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core/core';
+import { djangoChatSubject } from '../support/conformance/django-chat-site';
 import { djangoNotificationsSubject } from '../support/conformance/django-notifications-site';
 import { fakeSubject } from '../support/conformance/fake-site';
 import { jwtWsSubject } from '../support/conformance/jwt-ws-site';
@@ -18,6 +19,7 @@ const subjects: ConformanceSubject[] = [
   portfolioSubject(false),
   portfolioDeployedSubject(),
   djangoNotificationsSubject(),
+  djangoChatSubject(),
   jwtWsSubject(),
   fakeSubject('no server status, not idempotent, page-back', { serverStatus: false, idempotentSend: false, catchUp: 'page-back', readReceipts: false }),
   fakeSubject('poll-only (no account-wide realtime)', { serverStatus: false, idempotentSend: false, catchUp: 'poll', readReceipts: false, typing: false }),

@@ -64,7 +64,7 @@ describe('django-chat against the Django Channels reference backend', () => {
     expect(account?.kind).toBe('django-chat');
   });
 
-  it('first sync: the mirror equals the backend, students named, status local', async () => {
+  it('first sync: the mirror equals the backend, students named (full name, username, email), status local', async () => {
     const b = await backend();
     const c = await core();
     const accountId = await connectDjango(c.core, b);
@@ -72,6 +72,11 @@ describe('django-chat against the Django Channels reference backend', () => {
     await mirrorEquals(c, accountId, b);
     const rows = c.core.mirror.conversations.page('all', 50, undefined, accountId).items;
     expect(rows.map((r) => r.visitorName).sort()).toEqual(['Ahmad Student', 'Budi Student']);
+    // Full name, username and email, as the details pane shows them.
+    expect(rows.map((r) => [r.visitorName, r.visitorUsername, r.visitorEmail]).sort()).toEqual([
+      ['Ahmad Student', 'ahmad', 'ahmad@example.com'],
+      ['Budi Student', 'budi', 'budi@example.com'],
+    ]);
   });
 
   it('a student writing over the socket appears in the mirror; a reply goes over the socket, reaches the student live and is stored once', async () => {

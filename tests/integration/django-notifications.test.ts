@@ -77,6 +77,9 @@ it('a decline closes the socket with 1011: reconnected calmly, nothing lost, the
   // Counted in the badge, notified with its title, searchable, Mark all read clears the count.
   await waitFor(() => t.core.attention.badge.current().unread === 3, 5_000, 'badge counts the entries');
   expect(shown.map((n) => n.title)).toEqual(expect.arrayContaining([expect.stringMatching(/invited you to a challenge$/), expect.stringMatching(/accepted your challenge$/)]));
+  // Each names the mirrored entry its click opens (the one whose title it shows).
+  const entries = t.core.mirror.feed.page(100, undefined, accountId).items;
+  for (const n of shown) expect(entries.find((e) => e.id === n.feedEntryId)?.title).toBe(n.title);
   const hits = await t.core.dispatch('search', { query: 'declined', limit: 10 });
   expect(hits.ok && (hits.value as SearchHit[]).some((h) => h.feedEntryId !== undefined && h.conversationId === null)).toBe(true);
   const marked = await t.core.dispatch('feed.markAllRead', { accountId });

@@ -136,9 +136,9 @@ describe('migrations', () => {
     after.close();
   });
 
-  it('0006_room_members: conversations written under 0005 have no presence word and no members; members go with their conversation', () => {
+  it('0008_room_members: conversations written under 0007 have no presence word and no members; members go with their conversation', () => {
     temp = tempDir();
-    const before = openDatabase({ file: temp.file, migrationsDir, migrateTo: 6 });
+    const before = openDatabase({ file: temp.file, migrationsDir, migrateTo: 8 });
     before.sqlite.exec(`
       INSERT INTO accounts (kind, name, base_url, created_at) VALUES ('jwt-ws', 'Rooms', 'http://x', 1);
       INSERT INTO conversations (account_id, remote_id, visitor_online, last_message_at, created_at, updated_at) VALUES (1, 'room-1', 1, 1, 1, 1);
@@ -146,7 +146,7 @@ describe('migrations', () => {
     expect(tables(before.sqlite)).not.toContain('conversation_members');
     before.close();
 
-    const after = openDatabase({ file: temp.file, migrationsDir, migrateTo: 7 });
+    const after = openDatabase({ file: temp.file, migrationsDir, migrateTo: 9 });
     expect(after.sqlite.prepare('SELECT visitor_online, visitor_presence FROM conversations').get()).toEqual({ visitor_online: 1, visitor_presence: null });
     after.sqlite.prepare("INSERT INTO conversation_members (conversation_id, member_id, name, updated_at) VALUES (1, 'u1', 'Alice', 2)").run();
     expect(after.sqlite.prepare('SELECT presence FROM conversation_members').get()).toEqual({ presence: 'offline' });

@@ -4,12 +4,14 @@
 // session, and a bounded number of requests for 500 conversations. Real HTTP, real pusher-js,
 // real SQLite files.
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDeployedBackend, startPortfolioBackend, type DeployedBackendHandle } from '../../backends/portfolio/src/index';
 import { DeployedPortfolioConnector } from '../../src/main/core/connectors/portfolio/deployed/deployed-connector';
 import { detectPortfolioFlavour } from '../../src/main/core/connectors/portfolio/deployed/detect';
 import { mintSessionToken } from '../../src/main/core/connectors/portfolio/deployed/session-token';
+import { ConsoleError } from '../../src/shared/errors';
 import type { Message } from '../../src/shared/domain';
 import { mirrorSnapshot, sortKeys, startTestCore, waitFor, type Snapshot, type TestCore } from '../support/portfolio-harness';
 import { tempDir } from '../support/temp-db';
@@ -221,6 +223,63 @@ describe('portfolio kind against the as-deployed site', () => {
     expect(await connector.setAiEnabled(true)).toEqual({ aiEnabled: true });
     expect(s.api.store.settings()?.ai_enabled).toBe(1);
     expect(renewals).toBe(1);
+  });
+
+  it("signs in with the site's page (desktop app): the window's cookie is kept like a pasted one; closed window, browser mode and a plan site say so", async () => {
+    const s = await site({ seedDemo: true });
+    const opened: string[] = [];
+    let outcome: 'sign in' | 'close' = 'close';
+    // Stands in for the Electron window (tests/unit/shell-site-sign-in.test.ts, tests/e2e/sign-in-window.electron.spec.ts):
+    // the user fills in the site's own form; the site's Set-Cookie is what the window hands over.
+    const siteSignIn = async (request: { url: string; cookieName: string }) => {
+      opened.push(request.url);
+      if (outcome === 'close') throw new ConsoleError('cancelled', 'The sign-in window was closed before you signed in.');
+      expect(request.cookieName).toBe('admin_session');
+      return formCookie(s);
+    };
+    const d = tempDir('switchboard-core-');
+    const c = await startTestCore(d.dir, { siteSignIn });
+    cleanups.push(async () => {
+      await c.close();
+      rmSync(d.dir, { recursive: true, force: true });
+    });
+    // The rest of the form is checked before the window opens: a missing Pusher key wastes no sign-in.
+    const noPusher = await c.core.dispatch('accounts.connect', { kind: 'portfolio', siteUrl: s.apiUrl, signInWindow: true });
+    expect(noPusher.ok ? '' : noPusher.error.message).toMatch(/Pusher key and cluster/);
+    expect(opened).toEqual([]);
+    // The user closes the window: nothing is stored, no account.
+    const closed = await c.core.dispatch('accounts.connect', { kind: 'portfolio', siteUrl: s.apiUrl, signInWindow: true, ...realtime(s) });
+    expect(closed).toEqual({ ok: false, error: { code: 'cancelled', message: 'The sign-in window was closed before you signed in.' } });
+    expect(opened).toEqual([`${s.apiUrl}/admin/login`]);
+    expect(await call<unknown[]>(c, 'accounts.list', undefined)).toEqual([]);
+
+    outcome = 'sign in';
+    const account = await call<{ id: number }>(c, 'accounts.connect', { kind: 'portfolio', siteUrl: s.apiUrl, signInWindow: true, ...realtime(s) });
+    await live(c);
+    await waitSame(c, account.id, s, 'first sync after the sign-in window');
+    // Kept through the secrets interface exactly like a pasted cookie: the token and its expiry, no secret.
+    const stored = JSON.parse(readFileSync(join(d.dir, 'secrets.json'), 'utf8')) as Record<string, string>;
+    const credentials = JSON.parse(stored[`account:${account.id}:credentials`]!) as Record<string, unknown>;
+    expect(Object.keys(credentials).sort()).toEqual(['expiresAt', 'token']);
+    expect(credentials.expiresAt).toBeGreaterThan(Date.now() + 23 * 3600_000);
+    // "Sign in again" offers the same window.
+    await call(c, 'accounts.signIn', { kind: 'portfolio', accountId: account.id, signInWindow: true });
+    expect(opened).toHaveLength(3);
+
+    // Browser mode has no window: the form is told to paste the cookie instead.
+    const web = await core();
+    const refused = await web.core.dispatch('accounts.connect', { kind: 'portfolio', siteUrl: s.apiUrl, signInWindow: true, ...realtime(s) });
+    expect(refused.ok ? '' : refused.error.message).toMatch(/needs the desktop app/);
+    // A plan site signs in with email and password.
+    const d2 = tempDir('switchboard-plan-');
+    const plan = await startPortfolioBackend({ port: 0, pusherPort: 0, dataDir: d2.dir, extensions: false, presenceSyncMs: 0 });
+    cleanups.push(async () => {
+      await plan.close();
+      d2.cleanup();
+    });
+    const onPlan = await c.core.dispatch('accounts.connect', { kind: 'portfolio', siteUrl: plan.apiUrl, signInWindow: true });
+    expect(onPlan.ok ? '' : onPlan.error.message).toMatch(/email and password/);
+    expect(opened).toHaveLength(3);
   });
 
   it('catches up 500 conversations in a bounded number of requests, and a reconnect fetches only what changed', async () => {

@@ -2,9 +2,7 @@
 // start and catch-up nothing is missing and nothing is doubled. The core runs in a child process
 // (node --import tsx tests/support/core-child.ts). Every third restart is killed again inside its
 // catch-up. SWITCHBOARD_CRASH_ITERATIONS sets the count (default 20).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../src/main/core/core';
 import { openDatabase } from '../../src/main/core/db/open';
@@ -12,43 +10,16 @@ import { Mirror } from '../../src/main/core/mirror/mirror';
 import { Visitor, backendSnapshot, countMessages, sleep, sortKeys, startTestBackend, waitFor, type Snapshot } from '../support/portfolio-harness';
 import { migrationsDir, tempDir } from '../support/temp-db';
 import { startHoldProxy } from '../support/hold-proxy';
+import { replyOutcome, startCoreChild } from '../support/core-child-process';
 
 const ITERATIONS = Number(process.env.SWITCHBOARD_CRASH_ITERATIONS ?? 20);
-const root = resolve(__dirname, '../..');
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-interface Child {
-  proc: ChildProcess;
-  lines: { event: string; state?: string; n?: number; ok?: boolean }[];
-  exited: Promise<number | null>;
-}
-
-function startChild(args: string[], env: Record<string, string> = {}): Child {
-  // tsx as a loader in this very process: the tsx CLI would fork, and SIGKILL would hit only the wrapper.
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'tests/support/core-child.ts'), ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines: Child['lines'] = [];
-  createInterface({ input: proc.stdout! }).on('line', (line) => {
-    try {
-      lines.push(JSON.parse(line) as Child['lines'][number]);
-    } catch {
-      if (process.env.SWITCHBOARD_TEST_LOG) console.log(`child ${proc.pid}: ${line}`);
-    }
-  });
-  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-  cleanups.push(async () => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-    await exited;
-  });
-  return { proc, lines, exited };
-}
+const startChild = (args: string[], env: Record<string, string> = {}) => startCoreChild(cleanups, args, env);
 
 function readMirror(dataDir: string): Snapshot {
   const database = openDatabase({ file: join(dataDir, DATABASE_FILE), migrationsDir });
@@ -146,16 +117,7 @@ describe('portfolio sync survives being killed', () => {
     proxy.release();
     child = startChild([t.dir]);
     await waitFor(() => child.lines.some((l) => l.state === 'live'), 30_000, 'restarted child live');
-    const database = () => {
-      const db = openDatabase({ file: join(t.dir, DATABASE_FILE), migrationsDir });
-      const mirror = new Mirror(db);
-      try {
-        const [account] = mirror.accounts.list();
-        return { pending: mirror.outbox.counts(account!.id).pending, mine: mirror.conversations.page('all', 500, undefined, account!.id).items.flatMap((c) => mirror.messages.all(c.id)).filter((m) => m.content === text) };
-      } finally {
-        mirror.close();
-      }
-    };
+    const database = () => replyOutcome(t.dir, text);
     await waitFor(() => database().pending === 0, 30_000, 'outbox settled after restart');
     child.proc.kill('SIGTERM');
     await child.exited;

@@ -72,7 +72,8 @@ describe('Inbox', () => {
     renderInbox();
     const button = screen.getByRole('button', { name: 'Keyboard shortcuts' });
     await user.click(button);
-    const sheet = screen.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    // Loaded when first opened (a chunk of its own).
+    const sheet = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' });
     await user.click(within(sheet).getByRole('button', { name: 'Done' }));
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(button).toHaveFocus();
@@ -83,7 +84,7 @@ describe('Inbox', () => {
     const user = userEvent.setup();
     renderInbox();
     await user.keyboard('{Control>},{/Control}');
-    expect(screen.getByRole('dialog', { name: 'Settings' })).toBeVisible();
+    expect(await screen.findByRole('dialog', { name: 'Settings' })).toBeVisible();
     await user.keyboard('{Control>}k{/Control}');
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(screen.getByRole('searchbox', { name: 'Search' })).toHaveFocus();

@@ -1,7 +1,8 @@
 // A TCP proxy in front of a real site that lets plain HTTP through and controls WebSocket
 // upgrades: drop() cuts every open socket and refuses new ones (REST keeps working), restore()
-// lets them through again, and inject() writes a raw server frame into the open sockets (a
-// malformed notification the real server would never send).
+// lets them through again, inject() writes a raw server frame into the open sockets (a
+// malformed notification the real server would never send), and hold() keeps what the site
+// sends down the open sockets from reaching the console (a reply stored, its echo lost).
 import { createServer, connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
@@ -13,12 +14,23 @@ export interface WsDropProxy {
   forgeOrigin(origin: string | null): void;
   /** Sends `text` as one unmasked text frame to every open upgraded socket. */
   inject(text: string): number;
+  /**
+   * From now on, what the site sends down upgraded sockets is kept back; release() lets it
+   * through. With `from`, a socket is held only from the first chunk holding that text (the
+   * site's frames are plain text: it negotiates no compression).
+   */
+  hold(from?: string): void;
+  release(): void;
+  /** Upgraded sockets open now. */
+  readonly sockets: number;
   close(): Promise<void>;
 }
 
 export async function startWsDropProxy(targetPort: number): Promise<WsDropProxy> {
   let down = false;
   let forged: string | null = null;
+  let held: Map<Socket, Buffer[]> | null = null;
+  let holdFrom: Buffer | null = null;
   const upgraded = new Set<Socket>();
   const all = new Set<Socket>();
   const server = createServer((client) => {
@@ -40,7 +52,10 @@ export async function startWsDropProxy(targetPort: number): Promise<WsDropProxy>
       }
       upstream.write(chunk);
     });
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      if (held && upgraded.has(client) && (held.has(client) || !holdFrom || chunk.includes(holdFrom))) held.set(client, [...(held.get(client) ?? []), chunk]);
+      else client.write(chunk);
+    });
     const end = () => {
       upgraded.delete(client);
       all.delete(client);
@@ -71,6 +86,18 @@ export async function startWsDropProxy(targetPort: number): Promise<WsDropProxy>
       const payload = Buffer.from(text, 'utf8');
       if (payload.length > 125) throw new Error('inject: keep test frames short');
       for (const s of upgraded) s.write(Buffer.concat([Buffer.from([0x81, payload.length]), payload]));
+      return upgraded.size;
+    },
+    hold(from) {
+      held = new Map();
+      holdFrom = from === undefined ? null : Buffer.from(from, 'utf8');
+    },
+    release() {
+      const kept = held;
+      held = null;
+      for (const [client, chunks] of kept ?? []) if (!client.destroyed) for (const c of chunks) client.write(c);
+    },
+    get sockets() {
       return upgraded.size;
     },
     async close() {

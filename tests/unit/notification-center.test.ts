@@ -643,20 +643,20 @@ describe('lifecycle', () => {
 });
 
 describe('notification feed entries (accounts of shape feed)', () => {
-  const invite = { title: 'Budi invited you to a challenge', body: 'Quick Quant Challenge (10 Q)' };
+  const invite = { id: 31, title: 'Budi invited you to a challenge', body: 'Quick Quant Challenge (10 Q)' };
 
-  it('a new entry notifies with its title and body, with sound, keyed per account', () => {
+  it('a new entry notifies with its title and body, with sound, keyed per account, naming the entry a click opens', () => {
     const t = setup();
     t.center.feedEntries(4, [invite]);
-    expect(t.shown).toEqual([{ key: 'feed:4', conversationId: null, accountId: 4, title: invite.title, body: invite.body, silent: false }]);
+    expect(t.shown).toEqual([{ key: 'feed:4', conversationId: null, accountId: 4, feedEntryId: 31, title: invite.title, body: invite.body, silent: false }]);
     expect(t.sounds).toHaveLength(1);
     expect(t.last()).toMatchObject({ kind: 'feed-entry', conversationId: null, shown: true, sound: true, reason: 'shown' });
   });
 
   it('several at once: one notification with the newest title and the count', () => {
     const t = setup();
-    t.center.feedEntries(4, [invite, { title: 'Citra accepted your challenge', body: '' }]);
-    expect(t.shown.map((n) => [n.title, n.body])).toEqual([['Citra accepted your challenge', '2 new notifications']]);
+    t.center.feedEntries(4, [invite, { id: 32, title: 'Citra accepted your challenge', body: '' }]);
+    expect(t.shown.map((n) => [n.title, n.body, n.feedEntryId])).toEqual([['Citra accepted your challenge', '2 new notifications', 32]]);
   });
 
   it.each([

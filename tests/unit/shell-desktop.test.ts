@@ -33,6 +33,7 @@ class FakeNotification implements NativeNotification {
 function notifier(platform: NodeJS.Platform) {
   const created: FakeNotification[] = [];
   const opened: Array<number | null> = [];
+  const entries: number[] = [];
   const replies: Array<[number, string]> = [];
   const n = new ElectronNotifier({
     create: (options) => {
@@ -44,10 +45,11 @@ function notifier(platform: NodeJS.Platform) {
     platform,
     replyPlaceholder: () => 'Reply…',
     onOpen: (id) => opened.push(id),
+    onOpenFeedEntry: (id) => entries.push(id),
     onReply: (id, text) => replies.push([id, text]),
     log: () => {},
   });
-  return { n, created, opened, replies };
+  return { n, created, opened, entries, replies };
 }
 
 const sample = { key: 'conversation:4', conversationId: 4, accountId: 1, title: 'Ana <admin>', body: '<b>hi</b> & <a href="x">bye</a>', silent: false };
@@ -75,6 +77,14 @@ describe('native notifications', () => {
     n.show(sample);
     created[0]!.emit('click');
     expect(opened).toEqual([4]);
+  });
+
+  it('a click on a feed entry’s notification opens that entry (the Notifications view), not a conversation', () => {
+    const { n, created, opened, entries } = notifier('linux');
+    n.show({ key: 'feed:2', conversationId: null, accountId: 2, feedEntryId: 17, title: 'Budi invited you to a challenge', body: 'Quick Quant', silent: false });
+    created[0]!.emit('click');
+    expect(entries).toEqual([17]);
+    expect(opened).toEqual([]);
   });
 
   it('the same key replaces the earlier notification (coalescing)', () => {

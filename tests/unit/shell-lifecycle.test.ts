@@ -183,6 +183,7 @@ class FakeWindow extends Emitter implements ControlledWindow {
 function windows(options: { closeToTray?: boolean; quitting?: boolean } = {}) {
   const created: FakeWindow[] = [];
   const sent: number[] = [];
+  const entries: number[] = [];
   let hints = 0;
   const state = { quitting: options.quitting ?? false, closeToTray: options.closeToTray ?? true };
   const controller = new MainWindowController<FakeWindow>({
@@ -195,9 +196,10 @@ function windows(options: { closeToTray?: boolean; quitting?: boolean } = {}) {
     isQuitting: () => state.quitting,
     onHiddenToTray: () => void hints++,
     sendOpenConversation: (id) => sent.push(id),
+    sendOpenFeedEntry: (id) => entries.push(id),
     setTimer: (fn) => fn(),
   });
-  return { controller, created, sent, state, hints: () => hints };
+  return { controller, created, sent, entries, state, hints: () => hints };
 }
 
 describe('MainWindowController', () => {
@@ -244,6 +246,20 @@ describe('MainWindowController', () => {
     controller.openConversation(8);
     controller.openConversation(null);
     expect(sent).toEqual([7, 8]);
+  });
+
+  it('a feed entry opened from its notification shows the window and is sent once the page has loaded', () => {
+    const { controller, sent, entries } = windows();
+    const window = controller.open(true);
+    controller.openFeedEntry(12);
+    expect(window.visible).toBe(true);
+    expect(entries).toEqual([]);
+    window.webContents.emit('did-finish-load');
+    expect(entries).toEqual([12]);
+    window.loading = false;
+    controller.openFeedEntry(13);
+    expect(entries).toEqual([12, 13]);
+    expect(sent).toEqual([]);
   });
 });
 

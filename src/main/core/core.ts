@@ -8,6 +8,7 @@ import { AccountService, type ConnectorFactory } from './accounts/account-servic
 import { Attention, type UiLanguage } from './attention/attention';
 import { builtInKinds } from './connectors/kinds';
 import { KindRegistry, type AnyKindDefinition } from './connectors/registry';
+import type { SiteSignIn } from './connectors/site-sign-in';
 import type { PollIntervals } from './sync/poller';
 import { realTimers, type Timers } from './sync/timers';
 import { Demo, type DemoBackendLauncher } from './demo/demo';
@@ -47,6 +48,8 @@ export interface CoreOptions {
   systemLanguage?: () => UiLanguage;
   /** Minutes since local midnight, for quiet hours; the machine's time zone when omitted. */
   localMinutes?: (at: number) => number;
+  /** The desktop app's sign-in window (src/main/shell/site-sign-in.ts); browser mode has none. */
+  siteSignIn?: SiteSignIn;
 }
 
 export interface Core {
@@ -77,7 +80,7 @@ export function createCore(options: CoreOptions): Core {
     options.clock ?? Date.now,
     log,
   );
-  const mirror = new Mirror(database);
+  const mirror = new Mirror(database, { timers: options.timers ?? realTimers, log });
   const events = new EventBus();
   const accounts = new AccountService({
     mirror,
@@ -91,6 +94,7 @@ export function createCore(options: CoreOptions): Core {
     timers: options.timers ?? realTimers,
     log,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.siteSignIn ? { siteSignIn: options.siteSignIn } : {}),
   });
   const attention = new Attention({
     mirror,

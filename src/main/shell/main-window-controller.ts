@@ -23,6 +23,8 @@ export interface MainWindowControllerOptions<W extends ControlledWindow> {
   onHiddenToTray: () => void;
   /** Asks the page to open a conversation. */
   sendOpenConversation: (conversationId: number) => void;
+  /** Asks the page to open the Notifications view with this feed entry selected. */
+  sendOpenFeedEntry: (feedEntryId: number) => void;
   setTimer?: (fn: () => void, ms: number) => unknown;
 }
 
@@ -59,9 +61,16 @@ export class MainWindowController<W extends ControlledWindow> {
   }
 
   openConversation(conversationId: number | null): void {
+    if (conversationId === null) this.show();
+    else this.showAndSend(() => this.options.sendOpenConversation(conversationId));
+  }
+
+  openFeedEntry(feedEntryId: number): void {
+    this.showAndSend(() => this.options.sendOpenFeedEntry(feedEntryId));
+  }
+
+  private showAndSend(send: () => void): void {
     const window = this.show();
-    if (conversationId === null) return;
-    const send = () => this.options.sendOpenConversation(conversationId);
     const setTimer = this.options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     // A window still loading has not subscribed yet: send once it has.
     if (window.webContents.isLoading()) window.webContents.once('did-finish-load', () => setTimer(send, 300));

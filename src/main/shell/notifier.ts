@@ -29,6 +29,8 @@ export interface ElectronNotifierDeps {
   icon?: string;
   replyPlaceholder: () => string;
   onOpen(conversationId: number | null): void;
+  /** A notification feed entry's notification was clicked. */
+  onOpenFeedEntry(feedEntryId: number): void;
   onReply(conversationId: number, text: string): void;
   log(message: string): void;
 }
@@ -63,7 +65,8 @@ export class ElectronNotifier implements Notifier {
     });
     notification.on('click', () => {
       this.forget(n.key, notification);
-      this.deps.onOpen(n.conversationId);
+      if (n.feedEntryId != null) this.deps.onOpenFeedEntry(n.feedEntryId);
+      else this.deps.onOpen(n.conversationId);
     });
     notification.on('reply', (_event, reply) => {
       this.forget(n.key, notification);

@@ -1,8 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Settings, SettingsPatch } from '../../shared/settings';
 import { api } from './api';
-import { FirstRun } from './components/FirstRun';
 import { Inbox } from './components/Inbox';
 import { NoticesProvider, useNotices } from './components/Notices';
 import { MirrorRecoveryBanner } from './components/MirrorRecoveryBanner';
@@ -11,6 +10,9 @@ import { useApiEvent } from './hooks/useApiEvent';
 import { useTransportConnected } from './hooks/useTransportConnected';
 import { systemLanguage } from './i18n';
 import { errorText } from './lib/errors';
+
+// Shown once per account added: loaded when needed, with the connection forms' schemas (zod).
+const FirstRun = lazy(() => import('./components/FirstRun').then((m) => ({ default: m.FirstRun })));
 
 export function App() {
   return (
@@ -85,13 +87,15 @@ function Screens() {
         </div>
       )}
       {accounts.length === 0 || adding ? (
-        <FirstRun
-          onConnected={() => {
-            setAdding(false);
-            void reload();
-          }}
-          {...(accounts.length > 0 ? { onCancel: () => setAdding(false) } : {})}
-        />
+        <Suspense fallback={<p className="muted center">{t('pane.loading')}</p>}>
+          <FirstRun
+            onConnected={() => {
+              setAdding(false);
+              void reload();
+            }}
+            {...(accounts.length > 0 ? { onCancel: () => setAdding(false) } : {})}
+          />
+        </Suspense>
       ) : (
         <Inbox accounts={accounts} connected={connected} outbox={outbox} progress={progress} settings={settings} onSettings={updateSettings} onAddAccount={() => setAdding(true)} />
       )}

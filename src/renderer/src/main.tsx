@@ -1,7 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import './i18n';
+import i18n from './i18n';
+import { warmFormatters } from './lib/format';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -9,3 +10,6 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+
+// While the first inbox page is on its way (the render above only asks for it).
+setTimeout(() => warmFormatters(i18n.language), 0);

@@ -24,6 +24,11 @@ export interface KindForm {
   description: string;
   connect: KindField[];
   signIn: KindField[];
+  /**
+   * The site signs in on a page of its own: the desktop app offers "Sign in with the site's page"
+   * (a separate window), sent as `signInWindow: true` in place of the pasted fields.
+   */
+  siteSignIn?: boolean;
 }
 
 export const siteUrlField: KindField = { name: 'siteUrl', input: 'url', label: 'kinds.fields.siteUrl', required: true, autoComplete: 'url', placeholder: 'https://example.com' };

@@ -22,6 +22,8 @@ const deployedSignIn = {
   sessionCookie: PastedSecret.optional(),
   siteSecret: PastedSecret.optional(),
   adminUserId: z.string().trim().regex(/^\d{1,15}$/, 'The admin user id is a number.').optional(),
+  /** Desktop app only: sign in on the site's own /admin/login page in a separate window (KindForm.siteSignIn). */
+  signInWindow: z.literal(true).optional(),
 };
 
 export const PortfolioConnect = z
@@ -66,4 +68,5 @@ export const portfolioForm: KindForm = {
     { name: 'pusherServer', input: 'text', label: 'kinds.fields.pusherServer', help: 'kinds.fields.pusherServerHelp', required: false, advanced: true, placeholder: 'wss://ws.example.com:443' },
   ],
   signIn: [optional(emailField), optional(passwordField), sessionCookieField, siteSecretField, adminUserIdField],
+  siteSignIn: true,
 };

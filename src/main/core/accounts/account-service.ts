@@ -9,6 +9,7 @@ import { CredentialsVault, type CredentialsPort } from '../connectors/credential
 import { assertTransportAllowed } from '../connectors/site-url';
 import { builtInKinds } from '../connectors/kinds';
 import { KindRegistry, accountConfig, type KindContext } from '../connectors/registry';
+import type { SiteSignIn } from '../connectors/site-sign-in';
 import type { EventBus } from '../events';
 import type { AccountRow } from '../mirror/accounts-repo';
 import { UNREAD_SENDERS } from '../mirror/messages-repo';
@@ -38,6 +39,8 @@ export interface AccountServiceDeps {
   timers: Timers;
   log: (message: string) => void;
   fetch?: typeof fetch;
+  /** The desktop app's sign-in window (sites that sign in on their own page). */
+  siteSignIn?: SiteSignIn;
 }
 
 interface Runtime {
@@ -58,7 +61,7 @@ export class AccountService {
     this.kinds = deps.kinds ?? new KindRegistry(builtInKinds);
     this.vault = new CredentialsVault(deps.secrets);
     const fetchFn = deps.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
-    this.ctx = { fetch: fetchFn, clock: deps.clock, random: deps.random, timers: deps.timers, log: deps.log };
+    this.ctx = { fetch: fetchFn, clock: deps.clock, random: deps.random, timers: deps.timers, log: deps.log, ...(deps.siteSignIn ? { siteSignIn: deps.siteSignIn } : {}) };
   }
 
   /** What an account's kind can do (from its definition and stored config). */

@@ -8,7 +8,7 @@ export interface FeedNoticesDeps {
   events: EventBus;
   /** When the account was added here; null if it no longer exists. */
   accountAddedAt(accountId: number): number | null;
-  feedEntries(accountId: number, entries: Array<{ title: string; body: string }>): void;
+  feedEntries(accountId: number, entries: Array<{ id: number; title: string; body: string }>): void;
   log(message: string): void;
 }
 
@@ -41,6 +41,6 @@ export class FeedNotices {
     const fresh = entries.filter((e) => e.readAt === null && e.createdAt >= addedAt && !this.notified.has(e.id));
     if (fresh.length === 0) return;
     for (const e of fresh) this.notified.add(e.id);
-    this.deps.feedEntries(accountId, fresh.map((e) => ({ title: e.title, body: e.body })));
+    this.deps.feedEntries(accountId, fresh.map((e) => ({ id: e.id, title: e.title, body: e.body })));
   }
 }

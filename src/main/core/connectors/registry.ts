@@ -9,6 +9,7 @@ import type { AccountRow } from '../mirror/accounts-repo';
 import type { Timers } from '../sync/timers';
 import type { Connector } from './connector';
 import type { Credentials, CredentialsPort } from './credentials';
+import type { SiteSignIn } from './site-sign-in';
 
 /** What a kind may use from the outside world; tests pass fakes. */
 export interface KindContext {
@@ -17,6 +18,8 @@ export interface KindContext {
   random: () => number;
   timers: Timers;
   log: (message: string) => void;
+  /** The desktop app's sign-in window for sites that sign in on their own page; absent in browser mode. */
+  siteSignIn?: SiteSignIn;
 }
 
 /** What connecting produced: the account row's fields and the credentials to keep. */

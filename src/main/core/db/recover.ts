@@ -322,8 +322,8 @@ function restoreRows(sqlite: Database.Database, s: Salvaged, log: (m: string) =>
   }
   for (const row of s.messages) {
     try {
+      // Searchable once the mirror opens: the fresh file's search index starts below every row.
       insert('messages', row);
-      sqlite.prepare('INSERT INTO messages_fts (rowid, content) VALUES (?, ?)').run(row.id, row.content);
     } catch (error) {
       log(`mirror: message ${String(row.id)} could not be restored: ${describe(error)}`);
     }

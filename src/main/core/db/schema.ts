@@ -24,6 +24,8 @@ export const conversations = sqliteTable(
     remoteId: text('remote_id').notNull(),
     visitorName: text('visitor_name'),
     visitorEmail: text('visitor_email'),
+    /** The visitor's account name on the site, where it has one besides the display name (django-chat). */
+    visitorUsername: text('visitor_username'),
     /** Status as the server reports it; null for backends without server-side status. */
     serverStatus: text('server_status'),
     /** Triage status kept only on this machine (django-chat and other status-less kinds). */
@@ -181,6 +183,17 @@ export const messageBodies = sqliteTable('message_bodies', {
     .primaryKey()
     .references(() => messages.id, { onDelete: 'cascade' }),
   content: text('content').notNull(),
+});
+
+/**
+ * How far each deferred search index has been brought. `messages`: every message with
+ * id <= indexed_up_to is in messages_fts (unless deleted); later ones are added in batches after
+ * their transaction commits (mirror/message-index.ts), so a crash leaves them to be indexed on
+ * the next start, never lost and never indexed twice.
+ */
+export const searchIndexProgress = sqliteTable('search_index_progress', {
+  name: text('name').primaryKey(),
+  indexedUpTo: integer('indexed_up_to').notNull(),
 });
 
 export const outbox = sqliteTable(

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { AccountKind } from '../../../shared/domain';
 import type { Db } from '../db/open';
 import { accounts } from '../db/schema';
@@ -7,12 +7,15 @@ export type AccountRow = typeof accounts.$inferSelect;
 
 export class AccountsRepo {
   private readonly listAll;
+  private readonly byId;
 
   constructor(
     private readonly db: Db,
     private readonly onRemoved: () => void = () => {},
   ) {
     this.listAll = db.select().from(accounts).orderBy(accounts.id).prepare();
+    // Prepared once: the notification rules ask for the account with every batch of new messages.
+    this.byId = db.select().from(accounts).where(eq(accounts.id, sql.placeholder('id'))).prepare();
   }
 
   create(input: { kind: AccountKind; name: string; baseUrl: string; config?: unknown }, now: number): AccountRow {
@@ -33,7 +36,7 @@ export class AccountsRepo {
   }
 
   get(id: number): AccountRow | undefined {
-    return this.db.select().from(accounts).where(eq(accounts.id, id)).get();
+    return this.byId.get({ id });
   }
 
   update(id: number, patch: { baseUrl?: string; config?: unknown; name?: string }): void {

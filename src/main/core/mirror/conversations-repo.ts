@@ -16,7 +16,7 @@ export type RemoteSource = 'server' | 'sync';
 
 type ConversationInsert = typeof conversations.$inferInsert;
 /** What an upsert may change on a known conversation. */
-type Patch = Partial<Pick<ConversationInsert, 'visitorName' | 'visitorEmail' | 'serverStatus' | 'visitorOnline' | 'visitorPresence' | 'lastMessageAt' | 'lastMessagePreview' | 'createdAt'>>;
+type Patch = Partial<Pick<ConversationInsert, 'visitorName' | 'visitorEmail' | 'visitorUsername' | 'serverStatus' | 'visitorOnline' | 'visitorPresence' | 'lastMessageAt' | 'lastMessagePreview' | 'createdAt'>>;
 
 export interface ConversationPage {
   items: ConversationSummary[];
@@ -99,6 +99,7 @@ export class ConversationsRepo {
         remoteId: p('remoteId'),
         visitorName: p('visitorName'),
         visitorEmail: p('visitorEmail'),
+        visitorUsername: p('visitorUsername'),
         serverStatus: p('serverStatus'),
         lastMessageAt: p('lastMessageAt'),
         lastMessagePreview: p('lastMessagePreview'),
@@ -109,11 +110,10 @@ export class ConversationsRepo {
       })
       .returning()
       .prepare();
-    this.touchStmt = db
-      .update(conversations)
-      .set(placeholderSet<ConversationInsert>({ lastMessageAt: p('at'), lastMessagePreview: p('preview'), updatedAt: p('now') }))
-      .where(and(eq(conversations.id, p('id')), sql`${conversations.lastMessageAt} <= ${p('at')}`))
-      .prepare();
+    // Every applied page moves the preview: plain SQL, no placeholders to fill per call.
+    this.touchStmt = sqlite.prepare<[number, string, number, number, number]>(
+      'UPDATE conversations SET last_message_at = ?, last_message_preview = ?, updated_at = ? WHERE id = ? AND last_message_at <= ?',
+    );
     const counts = (withAccount: boolean) =>
       db
         .select({ status: conversations.status, n: sql<number>`count(*)` })
@@ -199,6 +199,7 @@ export class ConversationsRepo {
         remoteId: remote.remoteId,
         visitorName: remote.visitorName ?? null,
         visitorEmail: remote.visitorEmail ?? null,
+        visitorUsername: remote.visitorUsername ?? null,
         serverStatus: remote.serverStatus === undefined ? 'active' : remote.serverStatus,
         lastMessageAt: remote.lastMessageAt ?? remote.createdAt,
         lastMessagePreview: remote.lastMessagePreview ?? null,
@@ -216,6 +217,7 @@ export class ConversationsRepo {
     const patch: Patch = {};
     if (remote.visitorName !== undefined && remote.visitorName !== existing.visitorName) patch.visitorName = remote.visitorName;
     if (remote.visitorEmail !== undefined && remote.visitorEmail !== existing.visitorEmail) patch.visitorEmail = remote.visitorEmail;
+    if (remote.visitorUsername !== undefined && remote.visitorUsername !== existing.visitorUsername) patch.visitorUsername = remote.visitorUsername;
     if (remote.serverStatus !== undefined && remote.serverStatus !== existing.serverStatus) patch.serverStatus = remote.serverStatus;
     if (remote.visitorOnline !== undefined && remote.visitorOnline !== existing.visitorOnline) patch.visitorOnline = remote.visitorOnline;
     if (remote.visitorPresence !== undefined && remote.visitorPresence !== existing.visitorPresence) patch.visitorPresence = remote.visitorPresence;
@@ -250,7 +252,7 @@ export class ConversationsRepo {
 
   /** Moves lastMessageAt/preview forward only; an older message never changes the preview. */
   touch(id: number, at: number, preview: string, now: number): void {
-    this.touchStmt.run({ id, at, preview, now });
+    this.touchStmt.run(at, preview, now, id, at);
   }
 
   /**

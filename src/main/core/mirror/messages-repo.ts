@@ -3,8 +3,13 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm
 import type { DeliveryState, Message, SenderType } from '../../../shared/domain';
 import type { Db } from '../db/open';
 import { messageBodies, messages } from '../db/schema';
-import { decodeCursor, encodeCursor, placeholderSet, toMessage, type MessageRow } from './rows';
+import type { MessageIndex } from './message-index';
+import { decodeCursor, encodeCursor, parsePayload, placeholderSet, toMessage, type MessageRow } from './rows';
 import { PENDING_SEQ, type RemoteEdit, type RemoteMessage } from './types';
+
+/** Every column of a message row, named as drizzle names them (MessageRow). */
+const ROW_COLUMNS =
+  'id, conversation_id AS conversationId, remote_id AS remoteId, client_id AS clientId, seq, sender_type AS senderType, sender_id AS senderId, sender_name AS senderName, content, created_at AS createdAt, read_at AS readAt, delivery, failure_reason AS failureReason, kind, payload, edited_at AS editedAt, deleted_at AS deletedAt';
 
 /** The JSON text a payload is stored as; null for none. */
 const payloadText = (payload: unknown): string | null => (payload === undefined || payload === null ? null : JSON.stringify(payload));
@@ -64,10 +69,13 @@ export class MessagesRepo {
   private readonly ftsDelete;
   private readonly editStmt;
   private readonly deleteStmt;
+  private readonly knownByRemote;
+  private readonly knownByClient;
 
   constructor(
     private readonly db: Db,
     sqlite: BetterSqlite3.Database,
+    private readonly index: MessageIndex,
   ) {
     this.byRemote = db
       .select()
@@ -98,30 +106,21 @@ export class MessagesRepo {
       .orderBy(desc(messages.createdAt), desc(messages.seq), desc(messages.id))
       .limit(sql.placeholder('limit'))
       .prepare();
-    // Prepared once, and without RETURNING: building and preparing the statement per message, then
-    // reading the row back, cost more than the insert and its FTS row together (bench: ingest
-    // ran at 0.1x the raw insert rate). The row is made from the values inserted instead.
+    // Prepared once, without RETURNING, and in plain SQL with positional parameters: building the
+    // statement per message, then reading the row back, cost more than the insert and its FTS row
+    // together (bench: ingest ran at 0.1x the raw insert rate), and drizzle's filling of named
+    // placeholders was still a sixth of a catch-up's time. The row is made from the values inserted.
     const p = sql.placeholder;
-    this.insertStmt = db
-      .insert(messages)
-      .values({
-        conversationId: p('conversationId'),
-        remoteId: p('remoteId'),
-        clientId: p('clientId'),
-        seq: p('seq'),
-        senderType: p('senderType'),
-        senderId: p('senderId'),
-        senderName: p('senderName'),
-        content: p('content'),
-        createdAt: p('createdAt'),
-        readAt: p('readAt'),
-        delivery: p('delivery'),
-        kind: p('kind'),
-        payload: p('payload'),
-        editedAt: p('editedAt'),
-        deletedAt: p('deletedAt'),
-      })
-      .prepare();
+    this.insertStmt = sqlite.prepare<[number, string | null, string | null, number, string, string | null, string | null, string, number, number | null, string, string, string | null, number | null, number | null]>(
+      'INSERT INTO messages (conversation_id, remote_id, client_id, seq, sender_type, sender_id, sender_name, content, created_at, read_at, delivery, kind, payload, edited_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    // The rows a page already has here, in one statement per page instead of one or two per message.
+    this.knownByRemote = sqlite.prepare<[number, string], MessageRow>(
+      `SELECT ${ROW_COLUMNS} FROM messages WHERE conversation_id = ? AND remote_id IN (SELECT value FROM json_each(?))`,
+    );
+    this.knownByClient = sqlite.prepare<[number, string], MessageRow>(
+      `SELECT ${ROW_COLUMNS} FROM messages WHERE conversation_id = ? AND client_id IN (SELECT value FROM json_each(?))`,
+    );
     this.editStmt = db
       .update(messages)
       .set(placeholderSet<typeof messages.$inferInsert>({ content: p('content'), editedAt: p('editedAt'), payload: p('payload') }))
@@ -183,7 +182,23 @@ export class MessagesRepo {
    */
   apply(conversationId: number, remote: RemoteMessage[]): AppliedMessages {
     const result: AppliedMessages = { added: [], updated: [], removed: [] };
+    // Most of a fetched page is new: those are inserted straight away. A message known here (by
+    // remote or client id), or met twice in the page, takes the careful path below, whose
+    // lookups see everything written so far.
+    const knownRemote = new Set<string>();
+    const knownClient = new Set<string>();
+    if (remote.length > 0) {
+      for (const row of this.knownByRemote.all(conversationId, JSON.stringify(remote.map((m) => m.remoteId)))) knownRemote.add(row.remoteId!);
+      const clientIds = remote.flatMap((m) => (m.clientId ? [m.clientId] : []));
+      if (clientIds.length > 0) for (const row of this.knownByClient.all(conversationId, JSON.stringify(clientIds))) knownClient.add(row.clientId!);
+    }
     for (const m of remote) {
+      if (!knownRemote.has(m.remoteId) && !(m.clientId && knownClient.has(m.clientId))) {
+        knownRemote.add(m.remoteId);
+        if (m.clientId) knownClient.add(m.clientId);
+        this.insertRemote(conversationId, m, result);
+        continue;
+      }
       const byRemote = this.byRemote.get({ conversationId, remoteId: m.remoteId });
       const byClient = m.clientId ? this.byClient.get({ conversationId, clientId: m.clientId }) : undefined;
       let known = byRemote ?? byClient;
@@ -213,27 +228,47 @@ export class MessagesRepo {
         result.updated.push(toMessage(row));
         continue;
       }
-      const row = this.insert({
-        conversationId,
-        remoteId: m.remoteId,
-        clientId: m.clientId ?? null,
-        seq: m.seq ?? 0,
-        senderType: m.senderType,
-        senderId: m.senderId ?? null,
-        senderName: m.senderName ?? null,
-        content: m.content,
-        createdAt: m.createdAt,
-        readAt: m.readAt ?? null,
-        delivery: m.senderType === 'admin' && m.readAt ? 'read' : 'sent',
-        kind: m.kind ?? 'text',
-        payload: payloadText(m.payload),
-        editedAt: m.editedAt ?? null,
-        deletedAt: m.deletedAt ?? null,
-      });
-      // A message first seen already deleted is kept (the history is complete) but never shown.
-      if (row.deletedAt === null) result.added.push(toMessage(row));
+      this.insertRemote(conversationId, m, result);
     }
     return result;
+  }
+
+  /** A message new here. The event's Message is made straight from the values (no row object in between: bench, ingest). */
+  private insertRemote(conversationId: number, m: RemoteMessage, result: AppliedMessages): void {
+    const content = shortened(m.content);
+    const payload = payloadText(m.payload);
+    const readAt = m.readAt ?? null;
+    const delivery: DeliveryState = m.senderType === 'admin' && m.readAt ? 'read' : 'sent';
+    const kind = m.kind ?? 'text';
+    const remoteId = m.remoteId;
+    const clientId = m.clientId ?? null;
+    const senderId = m.senderId ?? null;
+    const senderName = m.senderName ?? null;
+    const editedAt = m.editedAt ?? null;
+    const deletedAt = m.deletedAt ?? null;
+    const id = Number(
+      this.insertStmt.run(conversationId, remoteId, clientId, m.seq ?? 0, m.senderType, senderId, senderName, content, m.createdAt, readAt, delivery, kind, payload, editedAt, deletedAt).lastInsertRowid,
+    );
+    this.afterInsert(id, content, m.content);
+    // A message first seen already deleted is kept (the history is complete) but never shown.
+    if (deletedAt !== null) return;
+    result.added.push({
+      id,
+      conversationId,
+      remoteId,
+      clientId,
+      senderType: m.senderType,
+      senderId,
+      senderName,
+      content,
+      createdAt: m.createdAt,
+      readAt,
+      delivery,
+      failureReason: null,
+      kind,
+      payload: parsePayload(payload),
+      editedAt,
+    });
   }
 
   /** A fetched copy whose text differs from ours: the backend edited it. Re-indexes the text. */
@@ -246,8 +281,11 @@ export class MessagesRepo {
   /** Replaces a message's text (an edit): its search entry, and its whole text where it is too long for the row. */
   private setContent(known: MessageRow, full: string, editedAt: number | null, payload: string | null): MessageRow {
     const content = shortened(full);
-    this.ftsDelete.run(known.id, known.content);
-    this.ftsInsert.run(known.id, content);
+    // A row not yet indexed is indexed with its new text when its turn comes.
+    if (this.index.covers(known.id)) {
+      this.ftsDelete.run(known.id, known.content);
+      this.ftsInsert.run(known.id, content);
+    }
     this.db.delete(messageBodies).where(eq(messageBodies.messageId, known.id)).run();
     if (content !== full) this.db.insert(messageBodies).values({ messageId: known.id, content: full }).run();
     return this.editStmt.get({ id: known.id, content, editedAt, payload })!;
@@ -279,7 +317,7 @@ export class MessagesRepo {
   }
 
   private hide(known: MessageRow, at: number): void {
-    this.ftsDelete.run(known.id, known.content);
+    if (this.index.covers(known.id)) this.ftsDelete.run(known.id, known.content);
     this.deleteStmt.run({ id: known.id, deletedAt: at });
   }
 
@@ -288,13 +326,22 @@ export class MessagesRepo {
     return toMessage(this.insert({ ...input, remoteId: null, senderId: null, seq: PENDING_SEQ, readAt: null, delivery: 'pending', kind: 'text', payload: null, editedAt: null, deletedAt: null }));
   }
 
-  /** Inserts a message and its FTS row; the returned row is what a SELECT would read back. */
+  /** Inserts a message (its FTS row follows, see MessageIndex); the returned row is what a SELECT would read back. */
   private insert(input: Omit<MessageRow, 'id' | 'failureReason'>): MessageRow {
-    const values = { ...input, content: shortened(input.content) };
-    const id = Number(this.insertStmt.run(values).lastInsertRowid);
-    if (values.deletedAt === null) this.ftsInsert.run(id, values.content);
-    if (values.content !== input.content) this.db.insert(messageBodies).values({ messageId: id, content: input.content }).run();
-    return { ...values, id, failureReason: null };
+    const content = shortened(input.content);
+    const v = input;
+    const id = Number(
+      this.insertStmt.run(v.conversationId, v.remoteId, v.clientId, v.seq, v.senderType, v.senderId, v.senderName, content, v.createdAt, v.readAt, v.delivery, v.kind, v.payload, v.editedAt, v.deletedAt)
+        .lastInsertRowid,
+    );
+    this.afterInsert(id, content, input.content);
+    return { ...input, content, id, failureReason: null };
+  }
+
+  /** A new row: indexed for search after the commit; the whole text kept apart when it was shortened. */
+  private afterInsert(id: number, content: string, full: string): void {
+    this.index.added(id);
+    if (content !== full) this.db.insert(messageBodies).values({ messageId: id, content: full }).run();
   }
 
   setDelivery(id: number, delivery: DeliveryState, failureReason: string | null = null): Message | undefined {
@@ -306,7 +353,7 @@ export class MessagesRepo {
   remove(id: number): boolean {
     const row = this.byId.get({ id });
     if (!row) return false;
-    if (row.deletedAt === null) this.ftsDelete.run(row.id, row.content);
+    if (row.deletedAt === null && this.index.covers(row.id)) this.ftsDelete.run(row.id, row.content);
     this.db.delete(messages).where(eq(messages.id, id)).run();
     return true;
   }

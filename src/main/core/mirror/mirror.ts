@@ -4,6 +4,7 @@ import { AccountsRepo } from './accounts-repo';
 import { AttentionRepo } from './attention-repo';
 import { ConversationsRepo } from './conversations-repo';
 import { FeedRepo } from './feed-repo';
+import { MessageIndex, type MessageIndexOptions } from './message-index';
 import { MessagesRepo } from './messages-repo';
 import { OutboxRepo } from './outbox-repo';
 import { SavedRepliesRepo } from './saved-replies-repo';
@@ -22,15 +23,22 @@ export class Mirror {
   readonly savedReplies: SavedRepliesRepo;
   readonly stats: StatsRepo;
   readonly feed: FeedRepo;
+  /** The message search index, brought up to date after commits (see MessageIndex). */
+  readonly messageIndex: MessageIndex;
 
-  constructor(private readonly database: OpenedDatabase) {
+  /** `options.timers`: when to index new messages; without them, search indexes what it needs. */
+  constructor(
+    private readonly database: OpenedDatabase,
+    options: MessageIndexOptions = {},
+  ) {
+    this.messageIndex = new MessageIndex(database.sqlite, options);
     this.conversations = new ConversationsRepo(database.db, database.sqlite);
     // Removing an account removes its conversations (ON DELETE CASCADE): their counts go too.
     this.accounts = new AccountsRepo(database.db, () => this.conversations.forgetCounts());
-    this.messages = new MessagesRepo(database.db, database.sqlite);
-    this.searchIndex = new SearchRepo(database.sqlite);
+    this.messages = new MessagesRepo(database.db, database.sqlite, this.messageIndex);
+    this.searchIndex = new SearchRepo(database.sqlite, this.messageIndex);
     this.outbox = new OutboxRepo(database.db, database.sqlite);
-    this.cursors = new SyncCursorsRepo(database.db);
+    this.cursors = new SyncCursorsRepo(database.sqlite);
     this.attention = new AttentionRepo(database.sqlite);
     this.savedReplies = new SavedRepliesRepo(database.db);
     this.stats = new StatsRepo(database.sqlite);
@@ -49,6 +57,7 @@ export class Mirror {
   }
 
   close(): void {
+    this.messageIndex.close();
     this.database.close();
   }
 }

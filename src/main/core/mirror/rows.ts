@@ -12,6 +12,7 @@ export const toConversation = (row: ConversationRow): ConversationSummary => ({
   remoteId: row.remoteId,
   visitorName: row.visitorName,
   visitorEmail: row.visitorEmail,
+  visitorUsername: row.visitorUsername,
   status: row.status as ConversationStatus,
   statusIsLocal: row.serverStatus === null,
   lastMessageAt: row.lastMessageAt,
@@ -42,7 +43,7 @@ export const toMessage = (row: MessageRow): Message => ({
 });
 
 /** Payloads are stored as the JSON they came as; an unreadable one reads as null, never throws. */
-function parsePayload(payload: string | null): unknown {
+export function parsePayload(payload: string | null): unknown {
   if (payload === null) return null;
   try {
     return JSON.parse(payload) as unknown;

@@ -2,6 +2,7 @@
 // quoted phrase, the last one a prefix (from three letters on), so any text is a valid query.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SearchHit } from '../../../shared/domain';
+import type { MessageIndex } from './message-index';
 
 // Private-use markers for snippet(); message text cannot forge a highlight that matters,
 // because the snippet is rendered as text either way.
@@ -70,7 +71,10 @@ export class SearchRepo {
   private readonly conversationHits;
   private readonly conversationHighlight;
 
-  constructor(sqlite: BetterSqlite3.Database) {
+  constructor(
+    sqlite: BetterSqlite3.Database,
+    private readonly index: MessageIndex,
+  ) {
     // Newest first by rowid: FTS5 walks its doclists backwards and stops at the limit, instead of
     // sorting every match. Message ids grow with arrival, so rowid order is recency order.
     this.messageHits = sqlite.prepare<[string, number], MessageHitRow>(
@@ -116,6 +120,8 @@ export class SearchRepo {
   search(input: string, limit: number): SearchHit[] {
     const query = toFtsQuery(input);
     if (!query) return [];
+    // Messages committed since the index last caught up are found too.
+    this.index.catchUp();
     const people = this.conversationHits.all(query, Math.min(limit, 20)).map(
       (r): SearchHit => ({
         conversationId: r.id,

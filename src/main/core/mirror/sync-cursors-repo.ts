@@ -1,33 +1,23 @@
-import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/open';
-import { syncCursors } from '../db/schema';
-import { placeholderSet } from './rows';
+import type BetterSqlite3 from 'better-sqlite3';
 
 /** Where each catch-up resumes: 'account' for the conversation list, 'conversation:<id>' per conversation. */
 export class SyncCursorsRepo {
-  // Prepared once: a catch-up reads and moves a cursor for every page it fetches.
+  // Prepared once, in plain SQL: a catch-up reads and moves a cursor for every page it fetches.
   private readonly getStmt;
   private readonly setStmt;
 
-  constructor(db: Db) {
-    const p = sql.placeholder;
-    this.getStmt = db
-      .select({ value: syncCursors.value })
-      .from(syncCursors)
-      .where(and(eq(syncCursors.accountId, p('accountId')), eq(syncCursors.scope, p('scope'))))
-      .prepare();
-    this.setStmt = db
-      .insert(syncCursors)
-      .values({ accountId: p('accountId'), scope: p('scope'), value: p('value'), updatedAt: p('now') })
-      .onConflictDoUpdate({ target: [syncCursors.accountId, syncCursors.scope], set: placeholderSet<typeof syncCursors.$inferInsert>({ value: p('value'), updatedAt: p('now') }) })
-      .prepare();
+  constructor(sqlite: BetterSqlite3.Database) {
+    this.getStmt = sqlite.prepare<[number, string], string>('SELECT value FROM sync_cursors WHERE account_id = ? AND scope = ?').pluck();
+    this.setStmt = sqlite.prepare<[number, string, string, number]>(
+      'INSERT INTO sync_cursors (account_id, scope, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, scope) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    );
   }
 
   get(accountId: number, scope: string): string | null {
-    return this.getStmt.get({ accountId, scope })?.value ?? null;
+    return this.getStmt.get(accountId, scope) ?? null;
   }
 
   set(accountId: number, scope: string, value: string, now: number): void {
-    this.setStmt.run({ accountId, scope, value, now });
+    this.setStmt.run(accountId, scope, value, now);
   }
 }

@@ -6,6 +6,8 @@ export interface RemoteConversation {
   remoteId: string;
   visitorName?: string | null;
   visitorEmail?: string | null;
+  /** The visitor's account name on the site, besides the display name (undefined: leave as is). */
+  visitorUsername?: string | null;
   /** Undefined: leave as is. Null: the backend has no server-side status. */
   serverStatus?: ConversationStatus | null;
   createdAt: number;

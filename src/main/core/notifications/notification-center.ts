@@ -140,7 +140,7 @@ export class NotificationCenter {
    * same rules apply minus the conversation ones (a feed has nothing to mute or focus); held by
    * quiet hours or DND they are not summarised: they wait unread under Notifications and in the badge.
    */
-  feedEntries(accountId: number, entries: Array<{ title: string; body: string }>): void {
+  feedEntries(accountId: number, entries: Array<{ id?: number; title: string; body: string }>): void {
     if (entries.length === 0) return;
     this.guarded('feed-entry', null, () => this.onFeedEntries(accountId, entries));
   }
@@ -214,7 +214,7 @@ export class NotificationCenter {
     else this.repeat.nudge();
   }
 
-  private onFeedEntries(accountId: number, entries: Array<{ title: string; body: string }>): void {
+  private onFeedEntries(accountId: number, entries: Array<{ id?: number; title: string; body: string }>): void {
     const now = this.deps.clock();
     this.releaseHeldIfDue(now);
     const context = this.context(now);
@@ -232,6 +232,8 @@ export class NotificationCenter {
       key: `feed:${accountId}`,
       conversationId: null,
       accountId,
+      // A click opens the entry the notification names (the newest of the burst).
+      ...(latest.id !== undefined ? { feedEntryId: latest.id } : {}),
       title: previewText(latest.title) || texts.feedMore(entries.length),
       body: entries.length > 1 ? texts.feedMore(entries.length) : previewText(latest.body),
     };

@@ -35,6 +35,8 @@ export interface ShownNotification {
   /** What a click opens: this conversation, or the inbox when null. */
   conversationId: number | null;
   accountId: number | null;
+  /** A notification feed entry: a click opens the Notifications view with it selected instead. */
+  feedEntryId?: number | null;
   /** Plain text. Escaping for the platform (Linux notification markup) is the shell's job. */
   title: string;
   body: string;

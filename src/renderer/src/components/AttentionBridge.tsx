@@ -7,6 +7,8 @@ import { playSound } from '../lib/sounds';
 
 interface Props {
   onOpen: (conversationId: number) => void;
+  /** Opens the Notifications view with this feed entry selected. */
+  onOpenFeedEntry: (feedEntryId: number) => void;
 }
 
 /**
@@ -15,12 +17,12 @@ interface Props {
  * in browser mode the notifications themselves through the Web Notification API. Renders
  * nothing.
  */
-export function AttentionBridge({ onOpen }: Props) {
+export function AttentionBridge({ onOpen, onOpenFeedEntry }: Props) {
   const { t } = useTranslation();
   const shown = useRef(new Map<string, Notification>());
-  const openRef = useRef(onOpen);
+  const openRef = useRef({ onOpen, onOpenFeedEntry });
   useEffect(() => {
-    openRef.current = onOpen;
+    openRef.current = { onOpen, onOpenFeedEntry };
   });
 
   useEffect(() => {
@@ -42,7 +44,8 @@ export function AttentionBridge({ onOpen }: Props) {
     notification.onclick = () => {
       window.focus();
       notification.close();
-      if (n.conversationId !== null) openRef.current(n.conversationId);
+      if (n.feedEntryId != null) openRef.current.onOpenFeedEntry(n.feedEntryId);
+      else if (n.conversationId !== null) openRef.current.onOpen(n.conversationId);
     };
     notification.onclose = () => {
       if (shown.current.get(n.key) === notification) shown.current.delete(n.key);
@@ -55,7 +58,9 @@ export function AttentionBridge({ onOpen }: Props) {
     shown.current.delete(key);
   });
 
-  useApiEvent('app.openConversation', ({ conversationId }) => openRef.current(conversationId));
+  // The desktop shell's notification clicks (and the tray, and links) arrive as events.
+  useApiEvent('app.openConversation', ({ conversationId }) => openRef.current.onOpen(conversationId));
+  useApiEvent('app.openFeedEntry', ({ feedEntryId }) => openRef.current.onOpenFeedEntry(feedEntryId));
 
   return null;
 }

@@ -175,10 +175,10 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
               {t('actions.reopen')}
             </button>
           )}
-          <button type="button" className="icon-button" aria-label={t('pane.leave')} title={`${t('pane.leave')} (Esc)`} onClick={onLeave}>
-            ×
-          </button>
         </div>
+        <button type="button" className="icon-button pane-leave" aria-label={t('pane.leave')} title={`${t('pane.leave')} (Esc)`} onClick={onLeave}>
+          ×
+        </button>
       </header>
       {/* Focusable so a long history scrolls from the keyboard too (axe: scrollable-region-focusable). */}
       <div className="messages-scroll" ref={scroller} onScroll={() => void onScroll()} tabIndex={0}>

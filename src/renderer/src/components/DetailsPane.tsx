@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { displayText } from '../../../shared/display-text';
 import type { ConversationSummary } from '../../../shared/domain';
 import { useConversationDetails } from '../hooks/useConversationDetails';
 import { dateTime } from '../lib/format';
@@ -15,6 +16,12 @@ export function DetailsPane({ conversation, lang }: { conversation: Conversation
       <dl>
         <dt>{t('details.name')}</dt>
         <dd>{visitorName(conversation.visitorName)}</dd>
+        {conversation.visitorUsername && (
+          <>
+            <dt>{t('details.username')}</dt>
+            <dd>{displayText(conversation.visitorUsername)}</dd>
+          </>
+        )}
         <dt>{t('details.email')}</dt>
         <dd>{conversation.visitorEmail ?? '—'}</dd>
         <dt>{t('details.firstSeen')}</dt>

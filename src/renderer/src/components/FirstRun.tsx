@@ -5,6 +5,7 @@ import { kindForms, type ConnectInput } from '../../../shared/kinds';
 import { ConsoleError } from '../../../shared/errors';
 import { api } from '../api';
 import { KindFields, kindInput, missingFields } from './KindFields';
+import { SiteSignInButton, useSiteSignInOffered } from './SiteSignInButton';
 
 const offeredKinds = Object.keys(kindForms) as AccountKind[];
 
@@ -20,9 +21,12 @@ export function FirstRun({ onConnected, onCancel }: Props) {
   const [kind, setKind] = useState<AccountKind>(offeredKinds[0] ?? 'portfolio');
   const [values, setValues] = useState<Record<string, string>>({});
   const form = kindForms[kind];
-  const [busy, setBusy] = useState<'demo' | 'connect' | null>(null);
+  const [busy, setBusy] = useState<'demo' | 'connect' | 'window' | null>(null);
+  const siteSignIn = useSiteSignInOffered(form);
   const [error, setError] = useState<string | null>(null);
   const [showForm, setShowForm] = useState(false);
+
+  const onField = (name: string, value: string) => setValues((v) => ({ ...v, [name]: value }));
 
   const startDemo = async () => {
     setBusy('demo');
@@ -38,26 +42,28 @@ export function FirstRun({ onConnected, onCancel }: Props) {
   };
 
   // A plain http:// site off this computer: the core refuses until the user confirms (code 'insecure').
-  const [insecure, setInsecure] = useState<string | null>(null);
+  const [insecure, setInsecure] = useState<{ message: string; signInWindow: boolean } | null>(null);
 
-  const connect = async (event: FormEvent, allowInsecure = false) => {
-    event.preventDefault();
+  /** `signInWindow`: the site's own sign-in page in the desktop app's window instead of the pasted fields. */
+  const connect = async (event: FormEvent | null, allowInsecure = false, signInWindow = false) => {
+    event?.preventDefault();
     if (!form) return;
     const missing = missingFields(form.connect, values);
     if (missing.length) {
       setError(t('firstRun.fillAll', { fields: missing.map((f) => t(f.label)).join(', ') }));
       return;
     }
-    setBusy('connect');
+    setBusy(signInWindow ? 'window' : 'connect');
     setError(null);
     setInsecure(null);
     try {
       // The core checks the input against the kind's schema (src/shared/kinds).
-      const input = { ...kindInput(kind, form.connect, values), ...(allowInsecure ? { allowInsecure: true } : {}) };
+      const input = { ...kindInput(kind, form.connect, values), ...(allowInsecure ? { allowInsecure: true } : {}), ...(signInWindow ? { signInWindow: true } : {}) };
       await api().invoke('accounts.connect', input as unknown as ConnectInput);
       onConnected();
     } catch (e) {
-      if (e instanceof ConsoleError && e.code === 'insecure') setInsecure(e.message);
+      if (e instanceof ConsoleError && e.code === 'insecure') setInsecure({ message: e.message, signInWindow });
+      else if (e instanceof ConsoleError && e.code === 'cancelled') setError(t('siteSignIn.cancelled'));
       else setError(errorText(e));
     } finally {
       setBusy(null);
@@ -89,7 +95,16 @@ export function FirstRun({ onConnected, onCancel }: Props) {
                 </select>
               </label>
               {form && <p className="muted small">{t(form.description)}</p>}
-              {form && <KindFields fields={form.connect} values={values} onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} autoFocus />}
+              {form && siteSignIn ? (
+                <>
+                  {/* The Site URL first, then the site's own sign-in page, then signing in by hand. */}
+                  <KindFields fields={form.connect.filter((f) => f.name === 'siteUrl')} values={values} onChange={onField} autoFocus />
+                  <SiteSignInButton waiting={busy === 'window'} disabled={busy !== null} onClick={() => void connect(null, false, true)} />
+                  <KindFields fields={form.connect.filter((f) => f.name !== 'siteUrl')} values={values} onChange={onField} />
+                </>
+              ) : (
+                form && <KindFields fields={form.connect} values={values} onChange={onField} autoFocus />
+              )}
               <button type="submit" className="primary" disabled={busy !== null}>
                 {busy === 'connect' ? t('firstRun.connecting') : t('firstRun.connect')}
               </button>
@@ -112,8 +127,8 @@ export function FirstRun({ onConnected, onCancel }: Props) {
       {insecure && (
         <div className="form-error" role="alert">
           <strong>{t('firstRun.insecureTitle')}</strong>
-          <p>{insecure}</p>
-          <button type="button" onClick={(e) => void connect(e, true)} disabled={busy !== null}>
+          <p>{insecure.message}</p>
+          <button type="button" onClick={(e) => void connect(e, true, insecure.signInWindow)} disabled={busy !== null}>
             {t('firstRun.insecureConfirm')}
           </button>
         </div>

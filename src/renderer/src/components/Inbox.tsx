@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { Account, ConversationFilter, ConversationStatus, ConversationSummary } from '../../../shared/domain';
@@ -15,19 +15,23 @@ import { AttentionBridge } from './AttentionBridge';
 import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
 import { DetailsPane } from './DetailsPane';
-import { ExportDialog } from './ExportDialog';
-import { StatsDialog } from './StatsDialog';
 import { PaneSplitter } from './PaneSplitter';
-import { PrintView } from './PrintView';
 import { useNotices } from './Notices';
 import { SearchField, SearchResults } from './SearchPanel';
-import { SettingsDialog } from './SettingsDialog';
-import { ShortcutSheet } from './ShortcutSheet';
-import { NotificationsView } from './NotificationsView';
 import { Sidebar } from './Sidebar';
-import { SignInDialog } from './SignInDialog';
 import { StatusBanner } from './StatusBanner';
 import { TransportBanner } from './TransportBanner';
+
+// Views opened now and then load when first opened: the inbox's first mount in a fresh window
+// parses and compiles none of them (bench: ui, first mount; Stats brings uPlot, Settings and
+// Export the contract's zod schemas).
+const ExportDialog = lazy(() => import('./ExportDialog').then((m) => ({ default: m.ExportDialog })));
+const StatsDialog = lazy(() => import('./StatsDialog').then((m) => ({ default: m.StatsDialog })));
+const PrintView = lazy(() => import('./PrintView').then((m) => ({ default: m.PrintView })));
+const SettingsDialog = lazy(() => import('./SettingsDialog').then((m) => ({ default: m.SettingsDialog })));
+const ShortcutSheet = lazy(() => import('./ShortcutSheet').then((m) => ({ default: m.ShortcutSheet })));
+const NotificationsView = lazy(() => import('./NotificationsView').then((m) => ({ default: m.NotificationsView })));
+const SignInDialog = lazy(() => import('./SignInDialog').then((m) => ({ default: m.SignInDialog })));
 
 interface Props {
   accounts: Account[];
@@ -87,6 +91,10 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
   const view = chosenView ?? (hasFeed && accounts.every((a) => a.capabilities.shape === 'feed') ? 'notifications' : 'inbox');
   const [feedFocus, setFeedFocus] = useState<number | null>(null);
   const showFeed = hasFeed && view === 'notifications';
+  const openFeedEntry = useCallback((entryId: number) => {
+    setView('notifications');
+    setFeedFocus(entryId);
+  }, []);
   const [mode, setMode] = useState<'electron' | 'web' | null>(null);
   const [signIn, setSignIn] = useState<Account | null>(null);
   const [demoUrl, setDemoUrl] = useState<string | null>(null);
@@ -260,7 +268,7 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
         }}
         notifications={hasFeed ? { unread: feed.unread, active: showFeed, onOpen: () => setView('notifications') } : null}
       />
-      <AttentionBridge onOpen={(id) => open(id)} />
+      <AttentionBridge onOpen={(id) => open(id)} onOpenFeedEntry={openFeedEntry} />
       <main className="main">
         {!connected && <TransportBanner />}
         {connected && accounts.map((a) => (
@@ -274,7 +282,11 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
             </button>
           </div>
         )}
-        {showFeed && <NotificationsView key={feedFocus ?? 'feed'} feed={feed} accounts={accounts} now={now} focusEntryId={feedFocus} />}
+        {showFeed && (
+          <Suspense fallback={null}>
+            <NotificationsView key={feedFocus ?? 'feed'} feed={feed} accounts={accounts} now={now} focusEntryId={feedFocus} />
+          </Suspense>
+        )}
         <div className="panes" hidden={showFeed} style={{ gridTemplateColumns: openConversation ? `${listWidth}% auto minmax(0, 1fr) auto ${detailsWidth}%` : `${listWidth}% auto minmax(0, 1fr)` }}>
           <section className="list-pane" aria-label={t('list.label')}>
             <div className="list-tools">
@@ -298,8 +310,7 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
                   onOpen={(conversationId, messageId) => open(conversationId, messageId)}
                   onOpenFeedEntry={(entryId) => {
                     setQuery('');
-                    setView('notifications');
-                    setFeedFocus(entryId);
+                    openFeedEntry(entryId);
                   }}
                 />
               ) : (
@@ -378,6 +389,7 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
           </button>
         </div>
       )}
+      <Suspense fallback={null}>
       {dialog === 'keys' && <ShortcutSheet onClose={() => setDialog(null)} />}
       {dialog === 'export' && (
         <ExportDialog
@@ -396,6 +408,7 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
       {printing && <PrintView text={printing.text} title={printing.title} onDone={stopPrinting} />}
       {dialog === 'settings' && settings && <SettingsDialog settings={settings} mode={mode} onSettings={onSettings} onClose={() => setDialog(null)} />}
       {signIn && <SignInDialog account={signIn} onClose={() => setSignIn(null)} />}
+      </Suspense>
     </div>
   );
 }

@@ -54,6 +54,7 @@ export function Sidebar({ accounts, counts, filter, onFilter, settings, onSettin
                   <span className="account-name">{displayText(a.name)}</span>
                   <span className="muted small">{t(`sidebar.state.${a.connectionState}`)}</span>
                 </button>
+                {a.capabilities.historyReadMarksRead && <p className="account-note">{t('sidebar.historyReadMarksRead')}</p>}
               </li>
             ))}
           </ul>

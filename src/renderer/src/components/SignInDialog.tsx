@@ -6,25 +6,30 @@ import { api } from '../api';
 import { errorMeaning } from '../lib/errors';
 import { Modal } from './Modal';
 import { KindFields, kindInput, missingFields } from './KindFields';
+import { SiteSignInButton, useSiteSignInOffered } from './SiteSignInButton';
 
 export function SignInDialog({ account, onClose }: { account: Account; onClose: () => void }) {
   const { t } = useTranslation();
-  const fields = kindForms[account.kind]?.signIn ?? [];
+  const form = kindForms[account.kind];
+  const fields = form?.signIn ?? [];
+  const siteSignIn = useSiteSignInOffered(form);
   const [values, setValues] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
+  const [busy, setBusy] = useState<'form' | 'window' | null>(null);
+  /** `signInWindow`: the site's own sign-in page in the desktop app's window instead of the fields. */
+  const submit = async (event: FormEvent | null, signInWindow = false) => {
+    event?.preventDefault();
+    setBusy(signInWindow ? 'window' : 'form');
+    setError(null);
     try {
-      const input = { ...kindInput(account.kind, fields, values), accountId: account.id };
+      const input = { ...kindInput(account.kind, fields, values), accountId: account.id, ...(signInWindow ? { signInWindow: true } : {}) };
       // The core checks the input against the kind's schema (src/shared/kinds).
       await api().invoke('accounts.signIn', input as unknown as SignInInput);
       onClose();
     } catch (e) {
       setError(`${errorMeaning(e, t)} ${e instanceof Error ? e.message : String(e)}`);
     } finally {
-      setBusy(false);
+      setBusy(null);
     }
   };
   return (
@@ -32,7 +37,8 @@ export function SignInDialog({ account, onClose }: { account: Account; onClose: 
       <form className="dialog-form" onSubmit={submit}>
         <h2>{t('signIn.title', { name: account.name })}</h2>
         <p className="muted">{t('signIn.text')}</p>
-        <KindFields fields={fields} values={values} onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} autoFocus />
+        {siteSignIn && <SiteSignInButton waiting={busy === 'window'} disabled={busy !== null} onClick={() => void submit(null, true)} />}
+        <KindFields fields={fields} values={values} onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} autoFocus={!siteSignIn} />
         {error && (
           <p className="form-error" role="alert">
             {error}
@@ -42,7 +48,7 @@ export function SignInDialog({ account, onClose }: { account: Account; onClose: 
           <button type="button" onClick={onClose}>
             {t('actions.cancel')}
           </button>
-          <button type="submit" className="primary" disabled={busy || missingFields(fields, values).length > 0}>
+          <button type="submit" className="primary" disabled={busy !== null || missingFields(fields, values).length > 0}>
             {t('actions.signIn')}
           </button>
         </div>

@@ -13,4 +13,5 @@ export const djangoChatCapabilities = (): Capabilities => ({
   typing: false,
   shape: 'inbox',
   startConversations: false,
+  historyReadMarksRead: true,
 });

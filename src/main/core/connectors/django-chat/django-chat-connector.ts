@@ -46,8 +46,12 @@ export class DjangoChatConnector implements Connector {
   private readonly seen = new Map<string, number>();
   private linked = false;
   private generation = 0;
-  /** The generation whose socket refusal was handled (once per connect). */
+  /** The generation whose socket refusal is being handled (once per connect, or per re-probe). */
   private refused = -1;
+  /** The site refused our Origin: sockets are tried again now and then (`originRetries` so far). */
+  private originRefused = false;
+  private originRetries = 0;
+  private originTimer: unknown = null;
 
   constructor(private readonly o: DjangoChatConnectorOptions) {
     this.rest = new DjangoRest({ baseUrl: o.baseUrl, credentials: o.credentials, fetch: o.fetch, clock: o.clock });
@@ -58,7 +62,7 @@ export class DjangoChatConnector implements Connector {
       echoTimeoutMs: o.echoTimeoutMs ?? 15_000,
       timers: o.timers,
       random: o.random,
-      onEstablished: (remoteId) => this.sink?.stale(remoteId),
+      onEstablished: (remoteId) => this.onEstablished(remoteId),
       onMessage: (remoteId, m) => this.sink?.messages(remoteId, [toRemoteMessage(m)]),
       onRefused: (remoteId, status) => void this.onRefused(remoteId, status),
       warn: (m) => this.sink?.warn(m),
@@ -78,6 +82,10 @@ export class DjangoChatConnector implements Connector {
     this.generation++;
     if (this.pollTimer) this.o.timers.clearTimeout(this.pollTimer);
     this.pollTimer = null;
+    if (this.originTimer) this.o.timers.clearTimeout(this.originTimer);
+    this.originTimer = null;
+    this.originRefused = false;
+    this.originRetries = 0;
     this.pool.stop();
     this.linked = false;
     this.sink?.link('offline');
@@ -148,8 +156,9 @@ export class DjangoChatConnector implements Connector {
 
   /**
    * A refused handshake is not retried blindly: a cookie-only GET tells an expired session (sign
-   * in again) from a refused Origin (the site's allowed hosts). Either way the sockets stop until
-   * the next connect; polling keeps bringing messages while Bearer still works.
+   * in again) from a refused Origin (the site's allowed hosts). The sockets stop: until the next
+   * connect (sign in again), or, for a refused Origin, until a retry with backoff is accepted.
+   * Polling keeps bringing messages while Bearer still works.
    */
   private async onRefused(remoteId: string, status: number): Promise<void> {
     const sink = this.sink;
@@ -162,14 +171,42 @@ export class DjangoChatConnector implements Connector {
       if (generation !== this.generation) return;
       if (session) {
         sink.warn(`The site refused the live connection for conversation ${remoteId} (HTTP ${status}).`);
-        sink.link('unavailable', 'The site refuses live connections from this console (its allowed hosts do not include the site address); messages arrive by polling, replies wait.');
+        sink.link('unavailable', 'The site refuses live connections from this console (its allowed hosts do not include the site address); messages arrive by polling, replies wait; trying again now and then.');
+        // The site's owner may fix its allowed hosts: the sockets are tried again with backoff.
+        this.retrySockets(generation);
       } else {
         sink.link('auth-expired', 'The site’s session expired: sign in again for live messages and replies.');
       }
     } catch (error) {
       sink.warn(`Could not check the session after a refused socket: ${error instanceof Error ? error.message : String(error)}`);
-      sink.link('unavailable', `The site refused the live connection (HTTP ${status}).`);
+      if (generation !== this.generation) return;
+      sink.link('unavailable', `The site refused the live connection (HTTP ${status}); trying again now and then.`);
+      this.retrySockets(generation);
     }
+  }
+
+  /** After a refusal that signing in again would not fix: the sockets are tried again with backoff (1 s to 60 s). */
+  private retrySockets(generation: number): void {
+    this.originRefused = true;
+    this.originTimer = this.o.timers.setTimeout(() => {
+      this.originTimer = null;
+      if (generation !== this.generation) return;
+      this.refused = -1;
+      this.pool.start();
+    }, backoffDelay(++this.originRetries, this.o.random, 1000, 60_000));
+  }
+
+  private onEstablished(remoteId: string): void {
+    const sink = this.sink;
+    if (!sink) return;
+    if (this.originRefused) {
+      // Accepted again after a refused Origin: live, and whatever waited is caught up.
+      this.originRefused = false;
+      this.originRetries = 0;
+      sink.link('connected');
+      sink.gap('the site accepts live connections again');
+    }
+    sink.stale(remoteId);
   }
 
   private async listPage(page: number, size: number): Promise<{ items: RemoteConversation[]; stamps: number[]; next: boolean }> {

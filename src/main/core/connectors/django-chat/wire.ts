@@ -84,6 +84,7 @@ export function toRemoteConversation(c: WireConversation, log: (m: string) => vo
     remoteId: String(c.id),
     visitorName: name(student),
     visitorEmail: student?.email ?? null,
+    visitorUsername: student?.username?.trim() || null,
     serverStatus: null,
     createdAt: Date.parse(c.created_at),
     lastMessageAt: lastMessage ? Date.parse(lastMessage.timestamp) : null,

@@ -11,7 +11,7 @@ import { normalizeSiteUrl, siteName } from '../site-url';
 import { portfolioCapabilities } from './capabilities';
 import { DeployedPortfolioConnector, deployedCapabilities } from './deployed/deployed-connector';
 import { detectPortfolioFlavour, type PortfolioFlavour } from './deployed/detect';
-import { deployedCredentialsFrom, pusherSettingsFrom, renewDeployedSession, verifyDeployedSession } from './deployed/sign-in';
+import { deployedCredentialsFrom, pusherSettingsFrom, renewDeployedSession, signInOnSitePage, verifyDeployedSession } from './deployed/sign-in';
 import { PortfolioConnector, discoverPortfolio, signInPortfolio, type PusherSettings } from './portfolio-connector';
 
 /** The account's stored config. */
@@ -41,11 +41,12 @@ export const portfolioKind: KindDefinition<'portfolio'> = {
       const flavour = await detectPortfolioFlavour(baseUrl, ctx.fetch);
       if (flavour === 'deployed') {
         const pusher = pusherSettingsFrom(input);
-        const credentials = await deployedCredentialsFrom(input, ctx.clock());
+        const credentials = await deployedCredentialsFrom(await signInOnSitePage(baseUrl, input, ctx), ctx.clock());
         await verifyDeployedSession(baseUrl, credentials.token, ctx);
         const config: PortfolioAccountConfig = { pusher, extensions: false, flavour };
         return { name: siteName(baseUrl), baseUrl, config: { ...config }, credentials };
       }
+      if (input.signInWindow) throw new ConsoleError('bad-request', 'This site signs in with the admin email and password: enter them instead.');
       const { email, password } = emailAndPassword(input);
       const discovered = input.pusher ? null : await discoverPortfolio(baseUrl, ctx.fetch);
       const pusher = input.pusher ?? discovered ?? (input.pusherKey ? pusherSettingsFrom(input) : null);
@@ -61,7 +62,7 @@ export const portfolioKind: KindDefinition<'portfolio'> = {
   async signIn(account, input, ctx) {
     try {
       if (isDeployed(accountConfig(account))) {
-        const credentials = await deployedCredentialsFrom(input, ctx.clock());
+        const credentials = await deployedCredentialsFrom(await signInOnSitePage(account.baseUrl, input, ctx), ctx.clock());
         await verifyDeployedSession(account.baseUrl, credentials.token, ctx);
         return credentials;
       }

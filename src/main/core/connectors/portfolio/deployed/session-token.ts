@@ -4,6 +4,8 @@
 import { SignJWT, decodeJwt } from 'jose';
 
 export const SESSION_TTL_SECONDS = 24 * 3600;
+/** The cookie the site's /admin/login sets. */
+export const SESSION_COOKIE = 'admin_session';
 /** A minted token is renewed this long before it ends. */
 export const RENEW_BEFORE_MS = 60 * 60 * 1000;
 

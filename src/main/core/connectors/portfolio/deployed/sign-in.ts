@@ -7,11 +7,24 @@ import type { ConnectInputOf, SignInInputOf } from '../../../../../shared/kinds'
 import { ConnectorError } from '../../connector';
 import type { Credentials } from '../../credentials';
 import type { KindContext } from '../../registry';
+import { requireSiteSignIn } from '../../site-sign-in';
 import type { PusherSettings } from '../portfolio-connector';
 import { RestClient } from '../rest-client';
-import { cookieTokenFrom, mintSessionToken, readSessionToken } from './session-token';
+import { SESSION_COOKIE, cookieTokenFrom, mintSessionToken, readSessionToken } from './session-token';
 
-type DeployedInput = Pick<ConnectInputOf<'portfolio'>, 'sessionCookie' | 'siteSecret' | 'adminUserId'> | Pick<SignInInputOf<'portfolio'>, 'sessionCookie' | 'siteSecret' | 'adminUserId'>;
+type DeployedFields = 'sessionCookie' | 'siteSecret' | 'adminUserId';
+type DeployedInput = Pick<ConnectInputOf<'portfolio'>, DeployedFields> | Pick<SignInInputOf<'portfolio'>, DeployedFields>;
+
+/**
+ * Where the user chose "Sign in with the site's page" (desktop app): opens the site's own
+ * /admin/login in the sign-in window and takes the admin_session cookie it sets as if it had
+ * been pasted (the rest of the form is already checked, so a mistake there cannot waste a sign-in).
+ */
+export async function signInOnSitePage(baseUrl: string, input: DeployedInput & { signInWindow?: true | undefined }, ctx: Pick<KindContext, 'siteSignIn'>): Promise<DeployedInput> {
+  if (!input.signInWindow) return input;
+  const cookie = await requireSiteSignIn(ctx.siteSignIn)({ url: new URL('/admin/login', baseUrl).href, cookieName: SESSION_COOKIE });
+  return { sessionCookie: cookie };
+}
 
 /** The credentials a deployed-site account keeps (in the SecretStore). */
 export interface DeployedCredentials extends Credentials {
