@@ -78,6 +78,15 @@ export type DeliveryState = z.infer<typeof DeliveryState>;
 export const Availability = z.enum(['online', 'away', 'offline']);
 export type Availability = z.infer<typeof Availability>;
 
+/** Another person's presence where the backend tells these apart (jwt-ws room members). */
+export const presenceStates = ['online', 'away', 'busy', 'offline'] as const;
+export const Presence = z.enum(presenceStates);
+export type Presence = z.infer<typeof Presence>;
+
+/** Another member of a room (the owner is not listed), with their last known presence. */
+export const RoomMember = z.object({ id: z.string(), name: z.string().nullable(), presence: Presence });
+export type RoomMember = z.infer<typeof RoomMember>;
+
 /** Local database ids are positive integers; remote ids are opaque strings. */
 export const LocalId = z.number().int().positive();
 export const Timestamp = z.number().int().nonnegative(); // epoch milliseconds
@@ -120,6 +129,8 @@ export const ConversationSummary = z.object({
   unreadCount: z.number().int().nonnegative(),
   muted: z.boolean(),
   visitorOnline: z.boolean(),
+  /** The other person's presence where the kind tells away and busy apart (a direct room); null or absent otherwise. */
+  visitorPresence: Presence.nullable().optional(),
   /** When the conversation started, as the backend reports it. */
   createdAt: Timestamp,
   /** Agent kinds: the state of the conversation's agent run; absent or null elsewhere. */
@@ -148,6 +159,8 @@ export const ConversationDetails = z.object({
   conversationCount: z.number().int().positive(),
   /** Newest first, at most 100. */
   statusHistory: z.array(StatusChange),
+  /** The room's other members (kinds with rooms), most present first; absent or empty otherwise. */
+  members: z.array(RoomMember).optional(),
 });
 export type ConversationDetails = z.infer<typeof ConversationDetails>;
 

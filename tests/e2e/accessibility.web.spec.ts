@@ -1,8 +1,8 @@
 // axe-core on the main screens (first run, inbox, conversation, search, settings, shortcuts),
 // light and dark: no serious or critical violations. And the keyboard in a real browser: rows
 // in the Tab order with arrows, dialogs that keep focus inside and give it back.
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { seriousViolations } from './support/axe';
 import { startBackend } from './support/backend';
 import { connectThroughUi, visitorSession } from './support/connect';
 import { startWebApp, type WebApp } from './support/web-app';
@@ -31,14 +31,6 @@ test.afterAll(async () => {
   await app?.stop();
   await backend?.cleanup();
 });
-
-/** Serious and critical violations, each with the elements it was found on. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`axe: inbox, conversation, search, settings, shortcuts, export and stats (${scheme})`, async ({ browser }) => {

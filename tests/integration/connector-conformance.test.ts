@@ -8,6 +8,7 @@ import { djangoChatSubject } from '../support/conformance/django-chat-site';
 import { djangoNotificationsSubject } from '../support/conformance/django-notifications-site';
 import { fakeSubject } from '../support/conformance/fake-site';
 import { openmanusSubject } from '../support/conformance/openmanus-site';
+import { jwtWsSubject } from '../support/conformance/jwt-ws-site';
 import { portfolioDeployedSubject } from '../support/conformance/portfolio-deployed-site';
 import { portfolioSubject } from '../support/conformance/portfolio-site';
 import type { ConformanceSite, ConformanceSubject, SiteMessage } from '../support/conformance/site';
@@ -21,6 +22,7 @@ const subjects: ConformanceSubject[] = [
   djangoNotificationsSubject(),
   djangoChatSubject(),
   openmanusSubject(),
+  jwtWsSubject(),
   fakeSubject('no server status, not idempotent, page-back', { serverStatus: false, idempotentSend: false, catchUp: 'page-back', readReceipts: false }),
   fakeSubject('poll-only (no account-wide realtime)', { serverStatus: false, idempotentSend: false, catchUp: 'poll', readReceipts: false, typing: false }),
   fakeSubject('cursor, idempotent, no typing', { typing: false }),

@@ -73,6 +73,15 @@ async function connect(c: TestCore, b: Backend, password: string = DEMO_OWNER.pa
   return a.id;
 }
 
+/** Waits for an async condition (waitFor takes sync ones). */
+async function until(fn: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const start = Date.now();
+  while (!(await fn())) {
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 const live = (c: TestCore, ms = 20_000) => waitFor(() => c.state() === 'live', ms, `live (now ${c.state()}: ${c.states.at(-1)?.detail})`);
 
 type Snap = Record<string, { id: string; content: string; senderType: string; senderName: string | null; at: number }[]>;
@@ -139,6 +148,13 @@ describe('jwt-ws sync against the reference server', () => {
     expect(msgs.find((m) => m.content.endsWith('(fixed)'))?.editedAt).not.toBeNull();
     const budi = conversationByName(c, accountId, 'Budi Santoso')!;
     expect(c.core.mirror.messages.all(budi.id).map((m) => m.content)).not.toContain('oops wrong chat');
+    expect((await call<{ messageId: number }[]>(c, 'search', { query: 'oops' })).length).toBe(0);
+    // The room's other members, with their names, for the details pane; nobody has a socket yet.
+    const details = await call<{ members: { name: string; presence: string }[] }>(c, 'conversations.details', { conversationId: team!.id });
+    expect(details.members.map((m) => m.name).sort()).toEqual(['Alice Rahman', 'Chen Wei', 'Dewi Lestari']);
+    expect(details.members.every((m) => m.presence === 'offline')).toBe(true);
+    expect(alice.visitorPresence).toBe('offline');
+    expect(team!.visitorPresence).toBeNull();
     expect(team!.statusIsLocal).toBe(true);
     const account = (await call<{ capabilities: { catchUp: string; idempotentSend: boolean } }[]>(c, 'accounts.list', undefined))[0]!;
     expect(account.capabilities).toMatchObject({ catchUp: 'page-back', idempotentSend: false, serverStatus: false, typing: true });
@@ -174,6 +190,8 @@ describe('jwt-ws sync against the reference server', () => {
     expect((await call<{ messageId: number }[]>(c, 'search', { query: 'edited' })).length).toBeGreaterThan(0);
     await rest.call('DELETE', `/api/v1/messages/${sent.id}`, { token: chen.token });
     await waitFor(() => !c.core.mirror.messages.all(team.id).some((m) => m.remoteId === sent.id), 10_000, 'delete');
+    // Gone from the list's preview too: it shows the message before it again.
+    expect(c.core.mirror.conversations.get(team.id)!.lastMessagePreview).not.toContain('new from chen');
     const hits = await call<{ messageId: number; snippet?: string }[]>(c, 'search', { query: 'chen' });
     expect(hits.filter((h) => h.messageId === got.id)).toEqual([]);
 
@@ -184,17 +202,40 @@ describe('jwt-ws sync against the reference server', () => {
     await call(c, 'typing.send', { conversationId: team.id, isTyping: true });
     await dewiSock.next('typing_start', (f) => f.data?.user_id === b.owner!.id);
 
-    // Presence: chen's socket made chen online; away still counts as there, offline does not.
+    // Presence: online, away, busy and offline told apart — a direct room's other member in the
+    // summary, every member in the room's list; away and busy still count as "there".
     const chenDirect = await rest.call<{ id: string }>('POST', `/api/v1/rooms/direct/${b.owner!.id}`, { token: chen.token });
-    await waitFor(() => c.core.mirror.conversations.findByRemote(accountId, chenDirect.body.data.id), 10_000, 'new direct room');
+    const direct = () => c.core.mirror.conversations.findByRemote(accountId, chenDirect.body.data.id);
+    await waitFor(() => direct(), 10_000, 'new direct room');
+    await waitFor(() => c.core.mirror.conversations.get(direct()!.id)?.visitorPresence === 'online', 10_000, 'chen online');
+    for (const status of ['away', 'busy'] as const) {
+      chenSock.send({ type: 'user_status_change', data: { status } });
+      await waitFor(() => c.core.mirror.conversations.get(direct()!.id)?.visitorPresence === status, 10_000, `chen ${status}`);
+      expect(direct()!.visitorOnline).toBe(true);
+    }
     chenSock.close();
+    await waitFor(() => c.core.mirror.conversations.get(direct()!.id)?.visitorPresence === 'offline', 10_000, 'chen offline');
+    expect(direct()!.visitorOnline).toBe(false);
     dewiSock.send({ type: 'user_status_change', data: { status: 'busy' } });
-    await waitFor(() => c.core.mirror.conversations.findByRemote(accountId, chenDirect.body.data.id)?.visitorOnline === false, 10_000, 'chen offline');
+    const memberPresence = async (name: string) =>
+      (await call<{ members: { name: string; presence: string }[] }>(c, 'conversations.details', { conversationId: team.id })).members.find((m) => m.name === name)?.presence;
+    await until(async () => (await memberPresence('Dewi Lestari')) === 'busy', 10_000, 'dewi busy in the member list');
+    expect(await memberPresence('Chen Wei')).toBe('offline');
     expect(c.core.mirror.conversations.findByRemote(accountId, team.remoteId)?.visitorOnline).toBe(true);
+    expect(c.core.mirror.conversations.get(team.id)?.visitorPresence).toBeNull();
+    expect(events.some((e) => e.name === 'conversations.changed' && (e.payload as { conversationIds: number[] }).conversationIds.includes(team.id))).toBe(true);
 
     // The owner's availability reaches the members as user_status_change.
-    await call(c, 'settings.update', { availability: 'away' });
-    await dewiSock.next('user_status_change', (f) => f.data?.user_id === b.owner!.id && f.data?.status === 'away');
+    // Away goes out as away (never busy); offline as invisible, which the others see as offline.
+    const ownerStatus = async (availability: string, seen: string) => {
+      const from = dewiSock.frames.length;
+      await call(c, 'settings.update', { availability });
+      await dewiSock.next('user_status_change', (f) => f.data?.user_id === b.owner!.id, from);
+      expect(dewiSock.frames.slice(from).filter((f) => f.type === 'user_status_change' && f.data?.user_id === b.owner!.id).map((f) => f.data?.status)).toEqual([seen]);
+    };
+    await ownerStatus('away', 'away');
+    await ownerStatus('offline', 'offline');
+    await ownerStatus('online', 'online');
 
     // A reply: once on the server, pushed to the other members.
     const reply = await call<Message>(c, 'messages.send', { conversationId: team.id, content: 'reply from the console', clientId: randomUUID() });

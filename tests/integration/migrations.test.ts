@@ -136,6 +136,27 @@ describe('migrations', () => {
     after.close();
   });
 
+  it('0008_room_members: conversations written under 0007 have no presence word and no members; members go with their conversation', () => {
+    temp = tempDir();
+    const before = openDatabase({ file: temp.file, migrationsDir, migrateTo: 8 });
+    before.sqlite.exec(`
+      INSERT INTO accounts (kind, name, base_url, created_at) VALUES ('jwt-ws', 'Rooms', 'http://x', 1);
+      INSERT INTO conversations (account_id, remote_id, visitor_online, last_message_at, created_at, updated_at) VALUES (1, 'room-1', 1, 1, 1, 1);
+    `);
+    expect(tables(before.sqlite)).not.toContain('conversation_members');
+    before.close();
+
+    const after = openDatabase({ file: temp.file, migrationsDir, migrateTo: 9 });
+    expect(after.sqlite.prepare('SELECT visitor_online, visitor_presence FROM conversations').get()).toEqual({ visitor_online: 1, visitor_presence: null });
+    after.sqlite.prepare("INSERT INTO conversation_members (conversation_id, member_id, name, updated_at) VALUES (1, 'u1', 'Alice', 2)").run();
+    expect(after.sqlite.prepare('SELECT presence FROM conversation_members').get()).toEqual({ presence: 'offline' });
+    expect(() => after.sqlite.prepare("INSERT INTO conversation_members (conversation_id, member_id, name, updated_at) VALUES (1, 'u1', 'Again', 3)").run()).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => after.sqlite.prepare("INSERT INTO conversation_members (conversation_id, member_id, name, updated_at) VALUES (99, 'u2', 'Nobody', 3)").run()).toThrow(/FOREIGN KEY/);
+    after.sqlite.prepare('DELETE FROM conversations WHERE id = 1').run();
+    expect(after.sqlite.prepare('SELECT count(*) AS n FROM conversation_members').get()).toEqual({ n: 0 });
+    after.close();
+  });
+
   it('refuses a database written by a newer version, leaving it untouched', () => {
     temp = tempDir();
     openDatabase({ file: temp.file, migrationsDir }).close();

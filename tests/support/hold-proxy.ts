@@ -2,7 +2,7 @@
 // backend does the work (a reply is stored) but the console never hears back, as when the
 // network drops after the request went out or the app dies while a reply is in flight.
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 
 export interface HoldProxy {
   url: string;
@@ -44,6 +44,30 @@ export async function startHoldProxy(target: string): Promise<HoldProxy> {
     });
     req.pipe(upstream);
   });
+  // WebSocket upgrades pass through untouched (a backend with its socket on the same port, jwt-ws).
+  const tunnels = new Set<{ destroy(): void }>();
+  server.on('upgrade', (req: IncomingMessage, client, head: Buffer) => {
+    tunnels.add(client);
+    const upstream = connect(Number(to.port), to.hostname, () => {
+      const headers: string[] = [];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        const name = req.rawHeaders[i]!;
+        headers.push(`${name}: ${name.toLowerCase() === 'host' ? to.host : req.rawHeaders[i + 1]}`);
+      }
+      upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
+      if (head.length) upstream.write(head);
+      client.pipe(upstream).pipe(client);
+    });
+    const end = () => {
+      tunnels.delete(client);
+      client.destroy();
+      upstream.destroy();
+    };
+    upstream.on('error', end);
+    upstream.on('close', end);
+    client.on('error', end);
+    client.on('close', end);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const proxy: HoldProxy = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -58,6 +82,7 @@ export async function startHoldProxy(target: string): Promise<HoldProxy> {
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
+        for (const t of tunnels) t.destroy();
         server.close(() => r());
       }),
   };

@@ -131,7 +131,7 @@ describe('ConsoleApi dispatch', () => {
   it('answers conversations.details through the contract, and not-found for a missing conversation', async () => {
     expect(await dispatch('conversations.details', { conversationId })).toEqual({
       ok: true,
-      value: { conversationId, firstSeenAt: 1, conversationCount: 1, statusHistory: [{ status: 'active', at: 1, source: 'initial' }] },
+      value: { conversationId, firstSeenAt: 1, conversationCount: 1, statusHistory: [{ status: 'active', at: 1, source: 'initial' }], members: [] },
     });
     await dispatch('conversations.setStatus', { conversationId, status: 'closed' });
     const after = await dispatch('conversations.details', { conversationId });

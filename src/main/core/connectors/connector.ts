@@ -30,6 +30,9 @@ export class ConnectorError extends Error {
   }
 }
 
+/** What a live event changes on a known conversation (presence: members' and the other side's). */
+export type ConversationPatch = Pick<RemoteConversation, 'serverStatus' | 'visitorOnline' | 'visitorPresence' | 'members'> & { serverStatus?: ConversationStatus };
+
 /** What a connector reports to the engine. Everything is keyed by the backend's ids. */
 export interface ConnectorSink {
   /** Realtime link state; 'live' only ever comes from the engine after a catch-up. */
@@ -38,7 +41,7 @@ export interface ConnectorSink {
   gap(reason: string): void;
   conversation(conversation: RemoteConversation): void;
   /** A change to a known conversation; unknown ones are fetched. */
-  patch(conversationRemoteId: string, patch: { serverStatus?: ConversationStatus; visitorOnline?: boolean }): void;
+  patch(conversationRemoteId: string, patch: ConversationPatch): void;
   /** Something changed in this conversation that the event did not carry: fetch what is new. */
   stale(conversationRemoteId: string): void;
   messages(conversationRemoteId: string, messages: RemoteMessage[]): void;

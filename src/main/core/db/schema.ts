@@ -40,6 +40,8 @@ export const conversations = sqliteTable(
     unreadCount: integer('unread_count').notNull().default(0),
     muted: integer('muted', { mode: 'boolean' }).notNull().default(false),
     visitorOnline: integer('visitor_online', { mode: 'boolean' }).notNull().default(false),
+    /** online | away | busy | offline where the kind tells them apart (a jwt-ws direct room's other member); null otherwise. */
+    visitorPresence: text('visitor_presence'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -51,6 +53,22 @@ export const conversations = sqliteTable(
     // The visitor details pane finds the same visitor's other conversations by email.
     index('conversations_account_visitor_email').on(t.accountId, sql`lower(${t.visitorEmail})`),
   ],
+);
+
+/** The other members of a room (jwt-ws), owner excluded, with their last known presence. */
+export const conversationMembers = sqliteTable(
+  'conversation_members',
+  {
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    memberId: text('member_id').notNull(),
+    name: text('name'),
+    /** online | away | busy | offline */
+    presence: text('presence').notNull().default('offline'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.memberId] })],
 );
 
 /**

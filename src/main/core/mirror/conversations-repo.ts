@@ -3,6 +3,7 @@ import { and, desc, eq, sql, type Placeholder } from 'drizzle-orm';
 import type { ConversationDetails, ConversationFilter, ConversationStatus, ConversationSummary, StatusCounts, StatusSource } from '../../../shared/domain';
 import type { Db } from '../db/open';
 import { conversations, conversationStatusHistory } from '../db/schema';
+import { MembersRepo } from './members-repo';
 import { decodeCursor, encodeCursor, placeholderSet, toConversation, type ConversationRow } from './rows';
 import type { RemoteConversation } from './types';
 
@@ -15,7 +16,7 @@ export type RemoteSource = 'server' | 'sync';
 
 type ConversationInsert = typeof conversations.$inferInsert;
 /** What an upsert may change on a known conversation. */
-type Patch = Partial<Pick<ConversationInsert, 'visitorName' | 'visitorEmail' | 'visitorUsername' | 'serverStatus' | 'visitorOnline' | 'lastMessageAt' | 'lastMessagePreview' | 'createdAt'>>;
+type Patch = Partial<Pick<ConversationInsert, 'visitorName' | 'visitorEmail' | 'visitorUsername' | 'serverStatus' | 'visitorOnline' | 'visitorPresence' | 'lastMessageAt' | 'lastMessagePreview' | 'createdAt'>>;
 
 export interface ConversationPage {
   items: ConversationSummary[];
@@ -47,11 +48,14 @@ export class ConversationsRepo {
   private readonly historyPage;
   private readonly sameVisitor;
   private readonly newestMessage;
+  /** The rooms' other members, written with their conversation. */
+  readonly members: MembersRepo;
 
   constructor(
     private readonly db: Db,
     private readonly sqlite: BetterSqlite3.Database,
   ) {
+    this.members = new MembersRepo(sqlite);
     this.byRemote = db
       .select()
       .from(conversations)
@@ -100,6 +104,7 @@ export class ConversationsRepo {
         lastMessageAt: p('lastMessageAt'),
         lastMessagePreview: p('lastMessagePreview'),
         visitorOnline: p('visitorOnline'),
+        visitorPresence: p('visitorPresence'),
         createdAt: p('createdAt'),
         updatedAt: p('updatedAt'),
       })
@@ -164,6 +169,7 @@ export class ConversationsRepo {
         at: h.at,
         source: h.source as StatusSource,
       })),
+      members: this.members.list(id),
     };
   }
 
@@ -198,9 +204,11 @@ export class ConversationsRepo {
         lastMessageAt: remote.lastMessageAt ?? remote.createdAt,
         lastMessagePreview: remote.lastMessagePreview ?? null,
         visitorOnline: remote.visitorOnline ?? false,
+        visitorPresence: remote.visitorPresence ?? null,
         createdAt: remote.createdAt,
         updatedAt: now,
       })!;
+      if (remote.members) this.members.replace(row.id, remote.members, now);
       this.ftsInsert.run(row.id, row.visitorName ?? '', row.visitorEmail ?? '');
       this.recordStatus(null, row, 'initial', now);
       this.moveCounts(accountId, null, row.status);
@@ -212,6 +220,8 @@ export class ConversationsRepo {
     if (remote.visitorUsername !== undefined && remote.visitorUsername !== existing.visitorUsername) patch.visitorUsername = remote.visitorUsername;
     if (remote.serverStatus !== undefined && remote.serverStatus !== existing.serverStatus) patch.serverStatus = remote.serverStatus;
     if (remote.visitorOnline !== undefined && remote.visitorOnline !== existing.visitorOnline) patch.visitorOnline = remote.visitorOnline;
+    if (remote.visitorPresence !== undefined && remote.visitorPresence !== existing.visitorPresence) patch.visitorPresence = remote.visitorPresence;
+    if (remote.members) this.members.replace(existing.id, remote.members, now);
     // A placeholder (created from a message before the conversation itself was fetched) holds a
     // guessed start time; the backend's own creation time is earlier and replaces it.
     if (Number.isFinite(remote.createdAt) && remote.createdAt < existing.createdAt) patch.createdAt = remote.createdAt;

@@ -1,5 +1,5 @@
 // Row → domain mapping, in one place for every repository.
-import type { ConversationStatus, ConversationSummary, DeliveryState, Message, MessageKind, SenderType } from '../../../shared/domain';
+import { Presence, type ConversationStatus, type ConversationSummary, type DeliveryState, type Message, type MessageKind, type SenderType } from '../../../shared/domain';
 import type { Placeholder } from 'drizzle-orm';
 import type { conversations, messages } from '../db/schema';
 
@@ -20,6 +20,7 @@ export const toConversation = (row: ConversationRow): ConversationSummary => ({
   unreadCount: row.unreadCount,
   muted: row.muted,
   visitorOnline: row.visitorOnline,
+  visitorPresence: row.visitorPresence === null ? null : (Presence.safeParse(row.visitorPresence).data ?? null),
   createdAt: row.createdAt,
 });
 

@@ -1,6 +1,6 @@
 // What connectors hand to the mirror: the backend's view of a conversation or a message,
 // already translated from the wire format of its kind.
-import type { ConversationStatus, MessageKind, SenderType } from '../../../shared/domain';
+import type { ConversationStatus, MessageKind, Presence, SenderType } from '../../../shared/domain';
 
 export interface RemoteConversation {
   remoteId: string;
@@ -16,6 +16,17 @@ export interface RemoteConversation {
   /** The newest message's remote id where the list says it: page-back catch-up walks when we lack it. */
   lastMessageRemoteId?: string | null;
   visitorOnline?: boolean;
+  /** Where the kind tells away and busy apart (a jwt-ws direct room's other member). Undefined: leave as is. */
+  visitorPresence?: Presence | null;
+  /** The room's other members (the owner not among them). Undefined: leave as is; a list replaces the stored one. */
+  members?: RemoteMember[];
+}
+
+/** Another member of a room, as its connector knows them. */
+export interface RemoteMember {
+  remoteId: string;
+  name: string | null;
+  presence: Presence;
 }
 
 export interface RemoteMessage {

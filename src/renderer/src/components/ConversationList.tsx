@@ -5,6 +5,7 @@ import type { ConversationSummary } from '../../../shared/domain';
 import { relativeTime } from '../lib/format';
 import { displayText, useVisitorName } from '../lib/names';
 import { AgentRunChip } from './AgentRunChip';
+import { PresenceDot, presenceOf } from './PresenceDot';
 
 interface Props {
   conversations: ConversationSummary[];
@@ -147,7 +148,7 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
                 onFocus={() => c.id !== selectedId && onSelect(c.id)}
               >
                 <div className="row-top">
-                  <span className={`presence${c.visitorOnline ? ' online' : ''}`} aria-hidden="true" />
+                  <PresenceDot presence={presenceOf(c)} />
                   <span className="name">{name}</span>
                   {accountOf(c) && <span className="row-account muted small">{displayText(accountOf(c))}</span>}
                   <span className="time">{c.lastMessageAt ? relativeTime(c.lastMessageAt, now, i18n.language) : ''}</span>

@@ -5,11 +5,12 @@ import { api } from '../api';
 import { AiRepliesSwitch } from './AiRepliesSwitch';
 import { useMessages } from '../hooks/useMessages';
 import { errorMeaning, logFailure } from '../lib/errors';
-import { dayLabel, sameDay, timeOfDay } from '../lib/format';
+import { dateTime, dayLabel, sameDay, timeOfDay } from '../lib/format';
 import { useVisitorName } from '../lib/names';
 import { MessageText } from './MessageText';
 import { TimelineStep } from './TimelineStep';
 import { AgentRunChip } from './AgentRunChip';
+import { PresenceDot } from './PresenceDot';
 import { useNotices } from './Notices';
 import { SavedReplyPicker, optionId, useSavedReplyPicker } from './SavedReplyPicker';
 
@@ -140,7 +141,15 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
             {t(`status.${conversation.status}`)}
             {conversation.statusIsLocal ? ` · ${t('pane.localStatus')}` : ''}
           </span>
-          {conversation.visitorOnline && <span className="online-text">{t('pane.online')}</span>}
+          {conversation.visitorPresence ? (
+            // A direct room's other member: online, away, busy or offline, as a dot and in words.
+            <span className={`presence-text presence-text-${conversation.visitorPresence}`} data-testid="header-presence">
+              <PresenceDot presence={conversation.visitorPresence} />
+              {t(`presence.${conversation.visitorPresence}`)}
+            </span>
+          ) : (
+            conversation.visitorOnline && <span className="online-text">{t('pane.online')}</span>
+          )}
           {conversation.agentRun && <AgentRunChip run={conversation.agentRun} />}
         </div>
         <div className="actions">
@@ -174,7 +183,8 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
           ×
         </button>
       </header>
-      <div className="messages-scroll" ref={scroller} onScroll={() => void onScroll()}>
+      {/* Focusable so a long history scrolls from the keyboard too (axe: scrollable-region-focusable). */}
+      <div className="messages-scroll" ref={scroller} onScroll={() => void onScroll()} tabIndex={0}>
         {loading && messages.length === 0 && <p className="muted center">{t('pane.loading')}</p>}
         <ul className="messages" aria-label={t('pane.messages')}>
           {messages.map((m, i) => (
@@ -182,6 +192,7 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
               key={m.id}
               message={m}
               showDay={i === 0 || !sameDay(messages[i - 1]!.createdAt, m.createdAt)}
+              newSender={i === 0 || messages[i - 1]!.senderType !== m.senderType || messages[i - 1]!.senderId !== m.senderId}
               lang={i18n.language}
               confirmLinksInPage={confirmLinksInPage}
               visitor={conversation.visitorName}
@@ -240,7 +251,22 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
   );
 }
 
-function MessageItem({ message: m, showDay, lang, confirmLinksInPage, visitor }: { message: Message; showDay: boolean; lang: string; confirmLinksInPage: boolean; visitor: string | null }) {
+function MessageItem({
+  message: m,
+  showDay,
+  newSender,
+  lang,
+  confirmLinksInPage,
+  visitor,
+}: {
+  message: Message;
+  showDay: boolean;
+  /** The previous message is someone else's: a room member's name is shown above this one. */
+  newSender: boolean;
+  lang: string;
+  confirmLinksInPage: boolean;
+  visitor: string | null;
+}) {
   const { t } = useTranslation();
   const { run } = useNotices();
   const visitorName = useVisitorName();
@@ -248,6 +274,9 @@ function MessageItem({ message: m, showDay, lang, confirmLinksInPage, visitor }:
   // The site's AI auto-responder or an agent: neither the owner nor the visitor.
   const ai = m.senderType === 'ai' || m.senderType === 'agent';
   const who = mine ? t('pane.you') : m.senderType === 'agent' ? t('pane.agent') : ai ? t('pane.assistant') : visitorName(m.senderName ?? visitor);
+  // Another member of a room: named above the bubble whenever the sender changes.
+  const member = m.senderType === 'member';
+  const edited = m.editedAt !== null ? t('pane.editedAt', { time: dateTime(m.editedAt, lang) }) : null;
   const day = showDay && (
     <li className="day" aria-hidden="true">
       <span>{dayLabel(m.createdAt, lang)}</span>
@@ -277,13 +306,18 @@ function MessageItem({ message: m, showDay, lang, confirmLinksInPage, visitor }:
   return (
     <>
       {day}
-      <li className={`message ${mine ? 'mine' : 'theirs'}${ai ? ' ai' : ''} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${who}, ${timeOfDay(m.createdAt, lang)}`}>
-        {ai && <div className="sender">{who}</div>}
+      <li className={`message ${mine ? 'mine' : 'theirs'}${ai ? ' ai' : ''} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${who}, ${timeOfDay(m.createdAt, lang)}${edited ? `, ${t('pane.edited')}` : ''}`}>
+        {(ai || (member && (newSender || showDay))) && <div className={`sender${member ? ' member' : ''}`}>{who}</div>}
         <div className="bubble">
           <MessageText text={m.content} confirmInPage={confirmLinksInPage} />
         </div>
         <div className="meta">
           <span>{timeOfDay(m.createdAt, lang)}</span>
+          {edited && (
+            <span className="edited" title={edited}>
+              {t('pane.edited')}
+            </span>
+          )}
           {mine && <span className={`delivery ${m.delivery}`}>{t(`delivery.${m.delivery}`)}</span>}
           {mine && m.delivery === 'failed' && (
             <>

@@ -4,6 +4,7 @@ import type { ConversationSummary } from '../../../shared/domain';
 import { useConversationDetails } from '../hooks/useConversationDetails';
 import { dateTime } from '../lib/format';
 import { useVisitorName } from '../lib/names';
+import { PresenceDot, presenceOf } from './PresenceDot';
 
 export function DetailsPane({ conversation, lang }: { conversation: ConversationSummary; lang: string }) {
   const { t } = useTranslation();
@@ -33,10 +34,24 @@ export function DetailsPane({ conversation, lang }: { conversation: Conversation
           {conversation.statusIsLocal ? ` (${t('pane.localStatus')})` : ''}
         </dd>
         <dt>{t('details.presence')}</dt>
-        <dd>{conversation.visitorOnline ? t('pane.online') : t('details.away')}</dd>
+        <dd>{conversation.visitorPresence ? t(`presence.${presenceOf(conversation)}`) : conversation.visitorOnline ? t('pane.online') : t('details.away')}</dd>
         <dt>{t('details.lastActivity')}</dt>
         <dd>{conversation.lastMessageAt ? dateTime(conversation.lastMessageAt, lang) : '—'}</dd>
       </dl>
+      {details?.members && details.members.length > 0 && (
+        <>
+          <h3 id="members-title">{t('details.members', { count: details.members.length })}</h3>
+          <ul className="members" aria-labelledby="members-title">
+            {details.members.map((m) => (
+              <li key={m.id} aria-label={`${visitorName(m.name)}, ${t(`presence.${m.presence}`)}`}>
+                <PresenceDot presence={m.presence} />
+                <span className="member-name">{visitorName(m.name)}</span>
+                <span className="member-presence">{t(`presence.${m.presence}`)}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h3 id="status-history-title">{t('details.history')}</h3>
       {details && details.statusHistory.length === 0 ? (
         <p className="muted">{t('details.historyEmpty')}</p>

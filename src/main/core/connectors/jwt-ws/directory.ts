@@ -1,12 +1,18 @@
 // What the connector remembers about rooms and people: members per room (live message frames
 // carry only a user id, so names come from here), everyone's last known status, and the
 // translation of rooms and messages into the mirror's RemoteConversation / RemoteMessage.
-import type { RemoteConversation, RemoteMessage } from '../../mirror/types';
+import type { Presence } from '../../../../shared/domain';
+import type { RemoteConversation, RemoteMember, RemoteMessage } from '../../mirror/types';
 import type { MessageFrameData } from './frames';
 import { roomTitle, type WireMember, type WireMessage, type WireRoom } from './wire';
 
-/** Statuses that count as "there" for the inbox's online dot (away and busy included). */
-const PRESENT = new Set(['online', 'away', 'busy']);
+/**
+ * A user's status as the inbox tells it: the server's online / away / busy, offline otherwise
+ * ('invisible' is shown to others as offline; an unknown word is not trusted to mean "there").
+ */
+export function toPresence(status: string | undefined): Presence {
+  return status === 'online' || status === 'away' || status === 'busy' ? status : 'offline';
+}
 
 export class Directory {
   private readonly rooms = new Map<string, WireRoom>();
@@ -42,23 +48,37 @@ export class Directory {
     return this.names.get(userId);
   }
 
-  /** Records a status change; returns the rooms whose "someone is there" changed, with the new value. */
-  setStatus(userId: string, status: string): { roomId: string; online: boolean }[] {
-    const before = new Map([...this.rooms.keys()].map((id) => [id, this.anyonePresent(id)]));
-    this.statuses.set(userId, status);
-    const changed: { roomId: string; online: boolean }[] = [];
-    for (const [roomId, was] of before) {
-      const now = this.anyonePresent(roomId);
-      if (now !== was) changed.push({ roomId, online: now });
+  /**
+   * Records a status change; returns what it changed in each room the user is in (their
+   * members, whether anyone is there, a direct room's other side). Nothing when it is the same.
+   */
+  setStatus(userId: string, status: string): { roomId: string; patch: Required<Pick<RemoteConversation, 'visitorOnline' | 'visitorPresence' | 'members'>> }[] {
+    if (toPresence(this.statuses.get(userId)) === toPresence(status)) {
+      this.statuses.set(userId, status);
+      return [];
     }
-    return changed;
+    this.statuses.set(userId, status);
+    return [...this.rooms.values()]
+      .filter((room) => (room.members ?? []).some((m) => m.user_id === userId))
+      .map((room) => ({ roomId: room.id, patch: this.presenceOf(room) }));
   }
 
-  /** Someone other than the owner is online, away or busy in the room. */
-  anyonePresent(roomId: string): boolean {
+  private presence(userId: string): Presence {
+    return toPresence(this.statuses.get(userId));
+  }
+
+  /** A room's other members with their presence, whether anyone is there, and a direct room's other side. */
+  private presenceOf(room: WireRoom): Required<Pick<RemoteConversation, 'visitorOnline' | 'visitorPresence' | 'members'>> {
     const self = this.selfId();
-    const room = this.rooms.get(roomId);
-    return (room?.members ?? []).some((m) => m.user_id !== self && PRESENT.has(this.statuses.get(m.user_id) ?? 'offline'));
+    const members: RemoteMember[] = (room.members ?? [])
+      .filter((m) => m.user_id !== self)
+      .map((m) => ({ remoteId: m.user_id, name: this.names.get(m.user_id) ?? null, presence: this.presence(m.user_id) }));
+    return {
+      members,
+      // away and busy are there (they can read), offline is not.
+      visitorOnline: members.some((m) => m.presence !== 'offline'),
+      visitorPresence: room.type === 'direct' && members.length === 1 ? members[0]!.presence : null,
+    };
   }
 
   conversation(room: WireRoom): RemoteConversation {
@@ -74,7 +94,7 @@ export class Directory {
       lastMessageAt: last ? Date.parse(last.created_at) : null,
       lastMessagePreview: last && !last.is_deleted ? last.content.slice(0, 200) : null,
       lastMessageRemoteId: last?.id ?? null,
-      visitorOnline: this.anyonePresent(room.id),
+      ...this.presenceOf(room),
     };
   }
 

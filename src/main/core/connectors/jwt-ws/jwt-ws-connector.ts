@@ -128,7 +128,7 @@ export class JwtWsConnector implements Connector {
       if (f.data.user_id !== self) sink.typing(f.data.room_id, 'visitor', f.type === 'typing_start');
     } else if (isFrame(f, 'user_status_change')) {
       if (f.data.user_id === self) return;
-      for (const c of this.dir.setStatus(f.data.user_id, f.data.status)) sink.visitorOnline(c.roomId, c.online);
+      for (const c of this.dir.setStatus(f.data.user_id, f.data.status)) sink.patch(c.roomId, c.patch);
     } else if (isFrame(f, 'user_join') || isFrame(f, 'user_leave') || isFrame(f, 'room_join')) {
       await this.refreshRoom(f.data.room_id);
       if (f.type === 'room_join') sink.stale(f.data.room_id);
