@@ -4,7 +4,8 @@
 // Same host code, same messages; only the port differs (process.send instead of parentPort).
 // A real SQLite file, the real reference portfolio backend, a real visitor over HTTP.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreHostClient } from '../../src/main/core-host/client';
 import { forkCoreHost } from '../../src/main/core-host/ports';
@@ -20,6 +21,8 @@ const entry = join(root, 'src/main/core-host/index.ts');
 // What `electron-vite build` makes of it (present after any build; CI builds before the e2e suite).
 const builtEntry = join(root, 'out/main/core-host.js');
 const quiet = !process.env.SWITCHBOARD_TEST_LOG;
+/** Node's own better-sqlite3 addon, given explicitly as the app gives the Electron build. */
+const addon = join(dirname(createRequire(__filename).resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -150,6 +153,27 @@ describe('core host in a child process (fork transport)', () => {
     const client = new CoreHostClient({ port });
     await expect(client.init(hostConfig(t.dir, { migrationsDir: join(t.dir, 'no-migrations-here') }))).rejects.toThrow(/no-migrations-here/);
     await waitFor(() => !client.running, 10_000, 'the failed host to exit');
+  });
+
+  it('"Try the demo" runs in the host with the nativeBinding the shell gives; a missing addon is reported', { timeout: 60_000 }, async () => {
+    const t = tempDir('switchboard-host-demo-');
+    cleanups.push(() => t.cleanup());
+    const { port } = spawnHost();
+    const client = new CoreHostClient({ port });
+    cleanups.push(() => client.close());
+    const events = record(client.events);
+    await client.init(hostConfig(t.dir, { nativeBinding: addon, demoPublicDir: join(root, 'backends/portfolio/public') }));
+    await client.start();
+    const demo = await value<{ account: { id: number }; visitorUrl: string }>(client.dispatch('demo.start', undefined));
+    expect(demo.visitorUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+    await waitFor(() => events.some(isLive), 20_000, 'the demo account to be live');
+    expect(await value(client.dispatch('demo.status', undefined))).toEqual({ visitorUrl: demo.visitorUrl });
+    expect(await client.close()).toEqual({ code: 0, signal: null });
+
+    const t2 = tempDir('switchboard-host-noaddon-');
+    cleanups.push(() => t2.cleanup());
+    const other = new CoreHostClient({ port: spawnHost().port });
+    await expect(other.init(hostConfig(t2.dir, { nativeBinding: join(t2.dir, 'missing.node') }))).rejects.toThrow(/missing\.node/);
   });
 
   it.skipIf(!existsSync(builtEntry))('the built entry (out/main/core-host.js, no tsx) opens the core and answers', { timeout: 30_000 }, async () => {
