@@ -24,98 +24,98 @@ const lag = (h: IntervalHistogram) => lagOf(h, RESOLUTION);
 /** Where the core runs: in this process, or in a child process with this one only forwarding. */
 export type Arrangement = 'in-process' | 'host';
 
-export const bench: Bench = {
+export const loadBench = {
   name: 'load',
   title: '7. Load: 100 visitors at 1 msg/s for 2 min, then 5,000 msgs/s for 10 s',
-  run: (ctx) => runLoad(ctx, 'in-process'),
+  async run(ctx: BenchContext, arrangement: Arrangement = 'in-process'): Promise<BenchOutput> {
+    const id = arrangement === 'host' ? 'loadhost' : 'load';
+    const visitorsCount = sized(ctx, 100, 20);
+    const steadyMs = sized(ctx, 120_000, 5_000);
+    const burstRate = sized(ctx, 5_000, 500);
+    const burstMs = sized(ctx, 10_000, 2_000);
+    const backend = Agent.start('backend');
+    const visitors = Agent.start('visitors');
+    const dataDir = mkdtempSync(join(ctx.work, 'load-core-'));
+    const core = arrangement === 'host' ? await hostCore(dataDir, ctx.migrationsDir) : benchCore(dataDir, ctx.migrationsDir);
+    const resources: LiveResources = { server: null, reader: null };
+    try {
+      const info = await backend.call<BackendInfo>('backend.start');
+      const { account, mirror, connectionState } = await connectWithVisitors({
+        core,
+        visitors,
+        info,
+        work: ctx.work,
+        dataDir,
+        visitorCount: visitorsCount,
+        openingTimeoutMs: 30_000,
+        resources,
+      });
+
+      const all = monitorEventLoopDelay({ resolution: RESOLUTION });
+      const phase = monitorEventLoopDelay({ resolution: RESOLUTION });
+      all.enable();
+      phase.enable();
+      ctx.log(`steady: ${visitorsCount} visitors × 1 msg/s for ${steadyMs / 1000} s`);
+      const steady = await visitors.call<SendResult>('visitors.run', { phases: [{ rate: visitorsCount, durationMs: steadyMs, sequential: true }] });
+      const steadyLag = lag(phase);
+      phase.reset();
+      ctx.log(`burst: ${burstRate} msgs/s for ${burstMs / 1000} s`);
+      const burst = await visitors.call<SendResult>('visitors.run', { phases: [{ rate: burstRate, durationMs: burstMs, sequential: false, maxInFlight: 512 }] });
+      const burstLag = lag(phase);
+      phase.reset();
+      // Until the mirror holds everything the backend acknowledged.
+      const expected = visitorsCount + steady.sent + burst.sent;
+      const settleStart = nowMs();
+      await waitFor(() => mirror.count(account.id) >= expected && connectionState() === 'live', 180_000, `the mirror to hold all ${expected} messages`, 250).catch(() => undefined);
+      const settleMs = nowMs() - settleStart;
+      await sleep(1000); // anything arriving twice would arrive now
+      const settleLag = lag(phase);
+      const overall = lag(all);
+      all.disable();
+      phase.disable();
+
+      const counts = compare(await backend.call<Record<string, number[]>>('backend.snapshot'), mirror.snapshot(account.id));
+      const renderer = await visitors.call<{ frames: number }>('renderer.take');
+      const burstPhase = burst.phases[0]!;
+      const main = arrangement === 'host' ? 'main-process (forwarding only, core in a child process)' : 'main-process (core in this process)';
+      return {
+        figures: [
+          figure({ id: `${id}.lost`, name: `lost of ${counts.backend.toLocaleString('en')} msgs`, value: counts.lost, unit: 'msgs', limit: 0 }),
+          figure({ id: `${id}.duplicated`, name: 'duplicated (or not in the backend)', value: counts.duplicated + counts.extra, unit: 'msgs', limit: 0 }),
+          ...(arrangement === 'in-process'
+            ? [figure({ id: 'load.lag.p99', name: 'core event-loop delay p99 (steady+burst+settle)', value: overall.p99, unit: 'ms', limit: 20 }), figure({ id: 'load.lag.max', name: 'core event-loop delay max', value: overall.max, unit: 'ms' })]
+            : []),
+          // The same histogram in-process (the core's loop is the main one); kept apart so both arrangements line up.
+          figure({ id: `${id}.main.lag.p99`, name: `${main} event-loop delay p99`, value: overall.p99, unit: 'ms', ...(arrangement === 'host' ? { limit: 20 } : {}) }),
+          figure({ id: `${id}.main.lag.max`, name: `${main} event-loop delay max`, value: overall.max, unit: 'ms' }),
+          figure({ id: `${id}.burst.rate`, name: 'burst rate the harness achieved', value: burstPhase.rate, unit: 'msg/s', limit: burstRate, direction: 'min' }),
+          figure({ id: `${id}.settle`, name: 'mirror complete after the last send', value: round(settleMs), unit: 'ms' }),
+        ],
+        info: {
+          visitors: visitorsCount,
+          backendMessages: counts.backend,
+          mirrorMessages: counts.mirror,
+          counts,
+          steady: { sent: steady.sent, failed: steady.failed, phase: steady.phases[0], errors: steady.errors },
+          burst: { sent: burst.sent, failed: burst.failed, phase: burstPhase, errors: burst.errors, offered: burstRate },
+          eventLoopDelayMs: { overall, steady: steadyLag, burst: burstLag, settle: settleLag },
+          settleMs: Math.round(settleMs),
+          rendererFrames: renderer.frames,
+          arrangement,
+          // In the host arrangement this process only forwards: its RSS is the shell's share.
+          [arrangement === 'host' ? 'mainRssMb' : 'coreRssMb']: Math.round(process.memoryUsage().rss / 2 ** 20),
+        },
+      };
+    } finally {
+      resources.reader?.close();
+      await visitors.call('renderer.close').catch(() => undefined);
+      await resources.server?.close();
+      await core.close();
+      await backend.call('backend.close').catch(() => undefined);
+      await visitors.stop();
+      await backend.stop();
+    }
+  },
 };
 
-export async function runLoad(ctx: BenchContext, arrangement: Arrangement): Promise<BenchOutput> {
-  const id = arrangement === 'host' ? 'loadhost' : 'load';
-  const visitorsCount = sized(ctx, 100, 20);
-  const steadyMs = sized(ctx, 120_000, 5_000);
-  const burstRate = sized(ctx, 5_000, 500);
-  const burstMs = sized(ctx, 10_000, 2_000);
-  const backend = Agent.start('backend');
-  const visitors = Agent.start('visitors');
-  const dataDir = mkdtempSync(join(ctx.work, 'load-core-'));
-  const core = arrangement === 'host' ? await hostCore(dataDir, ctx.migrationsDir) : benchCore(dataDir, ctx.migrationsDir);
-  const resources: LiveResources = { server: null, reader: null };
-  try {
-    const info = await backend.call<BackendInfo>('backend.start');
-    const { account, mirror, connectionState } = await connectWithVisitors({
-      core,
-      visitors,
-      info,
-      work: ctx.work,
-      dataDir,
-      visitorCount: visitorsCount,
-      openingTimeoutMs: 30_000,
-      resources,
-    });
-
-    const all = monitorEventLoopDelay({ resolution: RESOLUTION });
-    const phase = monitorEventLoopDelay({ resolution: RESOLUTION });
-    all.enable();
-    phase.enable();
-    ctx.log(`steady: ${visitorsCount} visitors × 1 msg/s for ${steadyMs / 1000} s`);
-    const steady = await visitors.call<SendResult>('visitors.run', { phases: [{ rate: visitorsCount, durationMs: steadyMs, sequential: true }] });
-    const steadyLag = lag(phase);
-    phase.reset();
-    ctx.log(`burst: ${burstRate} msgs/s for ${burstMs / 1000} s`);
-    const burst = await visitors.call<SendResult>('visitors.run', { phases: [{ rate: burstRate, durationMs: burstMs, sequential: false, maxInFlight: 512 }] });
-    const burstLag = lag(phase);
-    phase.reset();
-    // Until the mirror holds everything the backend acknowledged.
-    const expected = visitorsCount + steady.sent + burst.sent;
-    const settleStart = nowMs();
-    await waitFor(() => mirror.count(account.id) >= expected && connectionState() === 'live', 180_000, `the mirror to hold all ${expected} messages`, 250).catch(() => undefined);
-    const settleMs = nowMs() - settleStart;
-    await sleep(1000); // anything arriving twice would arrive now
-    const settleLag = lag(phase);
-    const overall = lag(all);
-    all.disable();
-    phase.disable();
-
-    const counts = compare(await backend.call<Record<string, number[]>>('backend.snapshot'), mirror.snapshot(account.id));
-    const renderer = await visitors.call<{ frames: number }>('renderer.take');
-    const burstPhase = burst.phases[0]!;
-    const main = arrangement === 'host' ? 'main-process (forwarding only, core in a child process)' : 'main-process (core in this process)';
-    return {
-      figures: [
-        figure({ id: `${id}.lost`, name: `lost of ${counts.backend.toLocaleString('en')} msgs`, value: counts.lost, unit: 'msgs', limit: 0 }),
-        figure({ id: `${id}.duplicated`, name: 'duplicated (or not in the backend)', value: counts.duplicated + counts.extra, unit: 'msgs', limit: 0 }),
-        ...(arrangement === 'in-process'
-          ? [figure({ id: 'load.lag.p99', name: 'core event-loop delay p99 (steady+burst+settle)', value: overall.p99, unit: 'ms', limit: 20 }), figure({ id: 'load.lag.max', name: 'core event-loop delay max', value: overall.max, unit: 'ms' })]
-          : []),
-        // The same histogram in-process (the core's loop is the main one); kept apart so both arrangements line up.
-        figure({ id: `${id}.main.lag.p99`, name: `${main} event-loop delay p99`, value: overall.p99, unit: 'ms', ...(arrangement === 'host' ? { limit: 20 } : {}) }),
-        figure({ id: `${id}.main.lag.max`, name: `${main} event-loop delay max`, value: overall.max, unit: 'ms' }),
-        figure({ id: `${id}.burst.rate`, name: 'burst rate the harness achieved', value: burstPhase.rate, unit: 'msg/s', limit: burstRate, direction: 'min' }),
-        figure({ id: `${id}.settle`, name: 'mirror complete after the last send', value: round(settleMs), unit: 'ms' }),
-      ],
-      info: {
-        visitors: visitorsCount,
-        backendMessages: counts.backend,
-        mirrorMessages: counts.mirror,
-        counts,
-        steady: { sent: steady.sent, failed: steady.failed, phase: steady.phases[0], errors: steady.errors },
-        burst: { sent: burst.sent, failed: burst.failed, phase: burstPhase, errors: burst.errors, offered: burstRate },
-        eventLoopDelayMs: { overall, steady: steadyLag, burst: burstLag, settle: settleLag },
-        settleMs: Math.round(settleMs),
-        rendererFrames: renderer.frames,
-        arrangement,
-        // In the host arrangement this is the forwarding process only.
-        mainRssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
-      },
-    };
-  } finally {
-    resources.reader?.close();
-    await visitors.call('renderer.close').catch(() => undefined);
-    await resources.server?.close();
-    await core.close();
-    await backend.call('backend.close').catch(() => undefined);
-    await visitors.stop();
-    await backend.stop();
-  }
-}
+export const bench: Bench = loadBench;
