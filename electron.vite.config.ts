@@ -13,6 +13,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           // Browser mode: the same core under plain Node (must never load electron).
           web: resolve(__dirname, 'src/main/web/index.ts'),
+          // The core in Electron's utilityProcess (must never load electron either).
+          'core-host': resolve(__dirname, 'src/main/core-host/index.ts'),
         },
       },
     },

@@ -2,6 +2,7 @@
 //   src/shared      pure TypeScript: no electron, no Node built-ins, no DOM
 //   src/main/core   Node, never electron
 //   src/main/web    Node (browser mode host), never electron
+//   src/main/core-host  Node (the core in a utilityProcess), never electron, the shell or browser mode
 //   src/renderer    DOM only: nothing from src/main, no electron, no Node
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
@@ -24,9 +25,14 @@ const noMainFromRenderer = {
   message: 'Layer rule: src/renderer must not import from src/main or src/preload; go through the ConsoleApi contract.',
 };
 
+const noShellOrWebFromHost = {
+  regex: '(^|/)(shell|web)(/|$)',
+  message: 'Layer rule: src/main/core-host must not import src/main/shell or src/main/web; it runs without Electron and the shell passes in what it needs.',
+};
+
 const noOuterLayersFromCore = {
-  regex: '(^|/)(shell|web|backends)(/|$)',
-  message: 'Layer rule: src/main/core must not import src/main/shell, src/main/web or backends/; the composition roots pass them in.',
+  regex: '(^|/)(shell|web|core-host|backends)(/|$)',
+  message: 'Layer rule: src/main/core must not import src/main/shell, src/main/web, src/main/core-host or backends/; the composition roots pass them in.',
 };
 
 // DOM globals that must not appear in layers without a DOM.
@@ -67,7 +73,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/core/**/*.ts', 'src/main/web/**/*.ts'],
+    files: ['src/main/core/**/*.ts', 'src/main/web/**/*.ts', 'src/main/core-host/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [noElectron] }],
       'no-restricted-globals': ['error', ...domGlobals],
@@ -79,6 +85,13 @@ export default tseslint.config(
     files: ['src/main/core/**/*.ts', 'tests/fixtures/layer-violations/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noOuterLayersFromCore] }],
+    },
+  },
+  {
+    // The core host runs in a utilityProcess (or a forked Node): the core and the demo launcher only.
+    files: ['src/main/core-host/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noShellOrWebFromHost] }],
     },
   },
   {

@@ -16,8 +16,11 @@ export interface LiveResources {
   reader: MirrorReader | null;
 }
 
+/** What the start needs of a core: the in-process one, or a core host's client. */
+export type ContractCore = Pick<Core, 'dispatch' | 'events' | 'start'>;
+
 export async function connectWithVisitors(options: {
-  core: Core;
+  core: ContractCore;
   visitors: Agent;
   info: BackendInfo;
   work: string;
@@ -39,7 +42,7 @@ export async function connectWithVisitors(options: {
   const mirror = (resources.reader = new MirrorReader(options.dataDir));
   const remoteIds = await visitors.call<number[]>('visitors.open', { apiUrl: info.apiUrl, count: options.visitorCount });
   await waitFor(() => mirror.count(account.id) >= options.visitorCount, options.openingTimeoutMs, 'the opening messages');
-  const open = core.mirror.conversations.findByRemote(account.id, String(remoteIds[0]))!;
+  const open = { id: mirror.conversationId(account.id, String(remoteIds[0]))! };
   await call(core, 'conversations.watch', { conversationIds: [open.id] });
   await sleep(500); // the channel subscription and its catch-up
   return { account, mirror, remoteIds, open, connectionState: () => state };

@@ -15,6 +15,11 @@ export class MirrorReader {
     return (this.db.prepare('SELECT count(*) AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.account_id = ?').get(accountId) as { n: number }).n;
   }
 
+  /** The local id of a conversation, by its id on the site. */
+  conversationId(accountId: number, remoteId: string): number | undefined {
+    return (this.db.prepare('SELECT id FROM conversations WHERE account_id = ? AND remote_id = ?').get(accountId, remoteId) as { id: number } | undefined)?.id;
+  }
+
   /** Remote message ids per conversation remote id (a pending reply has none and is skipped). */
   snapshot(accountId: number): Record<string, string[]> {
     const rows = this.db

@@ -1,30 +1,33 @@
 // Electron composition root: wiring only. The behaviour lives in src/main/core (shared with
 // browser mode, see src/main/web/index.ts), the Electron glue and the lifecycle in src/main/shell
 // (lifecycle.ts, main-window-controller.ts, contents-policy.ts, session-policy.ts, app-protocol.ts).
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, safeStorage, screen, session, shell, Tray } from 'electron';
+// The core itself runs in a utilityProcess (src/main/core-host), so a sync burst never stalls the
+// window, the tray or IPC here: this process keeps only the shell and forwards the contract.
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, safeStorage, screen, session, shell, Tray, utilityProcess } from 'electron';
 import Store from 'electron-store';
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { version } from '../../package.json';
-import type { BadgeState } from '../shared/attention';
-import type { Settings } from '../shared/settings';
+import type { BadgeState, ShownNotification } from '../shared/attention';
+import type { Settings, SettingsPatch } from '../shared/settings';
 import type { UiLanguage } from './core/attention/attention';
-import { createCore, type Core } from './core/core';
-import { launchDemoBackend } from './demo-backend';
 import { findDemoPublicDir, findMigrationsDir } from './core/db/locate';
+import { EventBus } from './core/events';
 import { DEEP_LINK_SCHEME, findDeepLink, parseDeepLink, type DeepLink } from './core/platform/deep-link';
 import { installLastResort } from './core/platform/last-resort';
 import { setLinuxAutostart } from './core/platform/linux-autostart';
-import { GnomeDndProbe, runCommand } from './core/platform/os-dnd';
 import { makeProfilePrivate, restrictNewFiles } from './core/platform/private-profile';
 import { acquireProfileLock, type ProfileLock } from './core/platform/profile-lock';
 import { realTimers } from './core/sync/timers';
+import { describeExit } from './core-host/client';
+import type { HostConfig } from './core-host/protocol';
+import { CoreSupervisor } from './core-host/supervisor';
 import { AppBadge } from './shell/app-badge';
 import { appMenuTemplate } from './shell/app-menu';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './shell/app-protocol';
 import { ContentsPolicy } from './shell/contents-policy';
-import { openElectronSettingsStore } from './shell/electron-settings-store';
+import { utilityCoreHost } from './shell/core-process';
 import { IpcBridge } from './shell/ipc';
 import { AppLifecycle } from './shell/lifecycle';
 import { MainWindowController } from './shell/main-window-controller';
@@ -50,7 +53,12 @@ if (process.env.SWITCHBOARD_USER_DATA_DIR) app.setPath('userData', resolve(proce
 // The renderer's own origin instead of file:// (registered before 'ready', served after).
 protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES);
 
-let core: Core | undefined;
+let core: CoreSupervisor | undefined;
+// What the app's windows receive: the core host's events (less the native notifications, shown
+// here) and the shell's own (app.openConversation).
+const rendererEvents = new EventBus();
+// The core owns the settings; the shell reads them from its events (tray, close-to-tray, texts).
+let shellSettings: Settings | undefined;
 let bridge: IpcBridge | undefined;
 let tray: TrayController | undefined;
 let profileLock: ProfileLock | undefined;
@@ -67,7 +75,6 @@ const makeImage = (representations: Array<{ scaleFactor: number; png: Buffer }>,
   return image;
 };
 
-let settingsStore: ReturnType<typeof openElectronSettingsStore> | undefined;
 const windowStore = new Store<{ window?: unknown }>({ name: 'window-state', clearInvalidConfig: true });
 
 function rememberWindow(window: BrowserWindow): void {
@@ -92,7 +99,7 @@ const policy = new ContentsPolicy({
   isAppUrl: isApp,
   // The question is asked here, in the main process, whatever triggered the link.
   confirmOpen: async (url) => {
-    const texts = shellTexts(settingsStore ? language(settingsStore.get()) : systemLanguage());
+    const texts = shellTexts(shellSettings ? language(shellSettings) : systemLanguage());
     const options = { type: 'question' as const, buttons: [texts.linkOpen, texts.linkCancel], defaultId: 1, cancelId: 1, message: texts.linkQuestion, detail: texts.linkDetail(url), noLink: true };
     const parent = windows.current;
     const answer = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
@@ -119,17 +126,17 @@ const windows = new MainWindowController<BrowserWindow>({
     rememberWindow(window);
     return window;
   },
-  closeHidesToTray: () => Boolean(settingsStore?.get().closeToTray && tray),
+  closeHidesToTray: () => Boolean(shellSettings?.closeToTray && tray),
   isQuitting: () => lifecycle.isQuitting,
   onHiddenToTray: () => {
-    const settings = settingsStore?.get();
+    const settings = shellSettings;
     if (!settings || settings.hints.closeToTray) return;
     const texts = shellTexts(language(settings));
     if (Notification.isSupported()) new Notification({ title: texts.trayHintTitle, body: texts.trayHintBody, silent: true }).show();
     void core?.dispatch('settings.update', { hints: { closeToTray: true } });
   },
-  sendOpenConversation: (conversationId) => core?.events.emit('app.openConversation', { conversationId }),
-  sendOpenFeedEntry: (feedEntryId) => core?.events.emit('app.openFeedEntry', { feedEntryId }),
+  sendOpenConversation: (conversationId) => rendererEvents.emit('app.openConversation', { conversationId }),
+  sendOpenFeedEntry: (feedEntryId) => rendererEvents.emit('app.openFeedEntry', { feedEntryId }),
 });
 
 function followLink(link: DeepLink | null): void {
@@ -150,9 +157,11 @@ function applyStartAtLogin(enabled: boolean): void {
   }
 }
 
-function startDesktop(c: Core): void {
-  const settingsNow = () => c.attention.settings();
-  const update = (patch: Parameters<Core['handlers']['settings.update']>[0]) => void c.dispatch('settings.update', patch);
+function startDesktop(c: CoreSupervisor, initial: { settings: Settings; badge: BadgeState }): void {
+  shellSettings = initial.settings;
+  let badgeState = initial.badge;
+  const settingsNow = () => shellSettings ?? initial.settings;
+  const update = (patch: SettingsPatch) => void c.dispatch('settings.update', patch);
   tray = new TrayController({
     createTray: (image) => new Tray(image as Electron.NativeImage),
     buildMenu: (template: MenuItem[]) => Menu.buildFromTemplate(template),
@@ -172,24 +181,35 @@ function startDesktop(c: Core): void {
     makeImage,
     description: (count) => shellTexts(language(settingsNow())).overlayUnread(count),
   });
-  const refresh = (state: BadgeState = c.attention.badgeState()) => {
+  const refresh = () => {
     const settings = settingsNow();
-    tray?.update({ badge: state, availability: settings.availability, doNotDisturb: settings.doNotDisturb, texts: shellTexts(language(settings)) });
-    badge.update(state);
+    tray?.update({ badge: badgeState, availability: settings.availability, doNotDisturb: settings.doNotDisturb, texts: shellTexts(language(settings)) });
+    badge.update(badgeState);
   };
-  c.attention.badge.onChange(refresh);
   let startAtLogin = settingsNow().startAtLogin;
   applyStartAtLogin(startAtLogin);
   c.events.subscribe((name, payload) => {
+    if (name === 'app.badge') {
+      badgeState = payload as BadgeState;
+      return refresh();
+    }
     if (name !== 'settings.changed') return;
+    shellSettings = payload as Settings;
     refresh();
-    const next = (payload as Settings).startAtLogin;
+    const next = shellSettings.startAtLogin;
     if (next !== startAtLogin) applyStartAtLogin((startAtLogin = next));
   });
   refresh();
 }
 
-function start(): void {
+/** A call the shell itself makes; a failure is logged (the core host's log has the details). */
+async function ask<T>(c: CoreSupervisor, method: 'settings.get' | 'app.badge'): Promise<T> {
+  const result = await c.dispatch(method, undefined);
+  if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
+  return result.value as T;
+}
+
+async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   makeProfilePrivate(dataDir, log);
   // Browser mode on the same folder (--data-dir) would share the mirror and the outbox.
@@ -197,8 +217,6 @@ function start(): void {
   protocol.handle(APP_SCHEME, appProtocolHandler(renderer.rendererDir, log));
   applySessionPolicy(session.defaultSession, isApp);
   app.on('session-created', (created) => applySessionPolicy(created, isApp));
-  const osDnd = process.platform === 'linux' ? new GnomeDndProbe({ run: runCommand, timers: realTimers }) : undefined;
-  osDnd?.start();
   const notifier = new ElectronNotifier({
     create: (options) => new Notification(options),
     isSupported: () => Notification.isSupported(),
@@ -213,28 +231,44 @@ function start(): void {
     },
     log,
   });
-  core = createCore({
+  const secrets = new SafeStorageSecretStore(safeStorage, join(dataDir, 'secrets.json'), log);
+  const config = (): HostConfig => ({
     mode: 'electron',
     version,
     dataDir,
     migrationsDir: app.isPackaged ? join(process.resourcesPath, 'migrations') : findMigrationsDir(__dirname),
+    // The utilityProcess runs Electron's Node: the same Electron-ABI addon as before.
     nativeBinding: findNativeBinding({ packaged: app.isPackaged, start: __dirname, log }),
-    settings: (settingsStore = openElectronSettingsStore(log)),
-    secrets: new SafeStorageSecretStore(safeStorage, join(dataDir, 'secrets.json'), log),
-    log,
-    demoBackend: launchDemoBackend,
     demoPublicDir: app.isPackaged ? join(process.resourcesPath, 'demo-site') : findDemoPublicDir(__dirname),
-    notifier,
-    ...(osDnd ? { osDnd } : {}),
-    systemLanguage,
-    siteSignIn: siteSignIn.run,
+    systemLanguage: systemLanguage(),
+    gnomeDnd: process.platform === 'linux',
+    secrets: { encrypted: secrets.encrypted, values: secrets.snapshot() },
+    // The sign-in window is the shell's: the host asks for it and gets the cookie back.
+    siteSignIn: true,
   });
-  // The mirror just opened: its files too.
-  makeProfilePrivate(dataDir, log);
+  const c = (core = new CoreSupervisor({
+    spawn: () => utilityCoreHost(utilityProcess, join(__dirname, 'core-host.js')),
+    config,
+    secrets,
+    shellCalls: { siteSignIn: siteSignIn.run },
+    log,
+    onGiveUp: (exit) => {
+      const texts = shellTexts(shellSettings ? language(shellSettings) : systemLanguage());
+      dialog.showErrorBox(texts.coreStoppedTitle, texts.coreStoppedBody(describeExit(exit)));
+      app.quit();
+    },
+  }));
+  c.events.subscribe((name, payload) => {
+    // Native notifications are the shell's; the page shows them only in browser mode.
+    if (name === 'notifications.show') return notifier.show(payload as ShownNotification);
+    if (name === 'notifications.close') return notifier.close((payload as { key: string }).key);
+    rendererEvents.emit(name, payload as never);
+  });
+  await c.open();
   bridge = new IpcBridge({
     ipcMain,
-    dispatch: core.dispatch,
-    events: core.events,
+    dispatch: c.dispatch,
+    events: rendererEvents,
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
     isAppUrl: isApp,
     log,
@@ -243,11 +277,11 @@ function start(): void {
   log(`profile: ${dataDir}`);
   Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, isDev: !app.isPackaged })));
   windows.open(startHidden);
-  startDesktop(core);
+  startDesktop(c, { settings: await ask<Settings>(c, 'settings.get'), badge: await ask<BadgeState>(c, 'app.badge') });
   // A laptop that slept may hold a socket that looks alive but missed events: catch up.
   powerMonitor.on('resume', () => core?.resync('system resumed'));
   powerMonitor.on('unlock-screen', () => core?.resync('screen unlocked'));
-  void core.start();
+  void c.startAccounts().catch((error: unknown) => log(`core: ${error instanceof Error ? error.message : String(error)}`));
   followLink(findDeepLink(process.argv));
 }
 

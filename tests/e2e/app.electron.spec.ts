@@ -42,6 +42,30 @@ test('opens on the empty inbox', async () => {
   expect(errors).toEqual([]);
 });
 
+test('the core runs in a utilityProcess: the mirror is open there, not in the main process', async () => {
+  const { readdirSync, readlinkSync } = await import('node:fs');
+  const metrics = await app.evaluate(({ app: electronApp }) => ({ main: process.pid, processes: electronApp.getAppMetrics().map((m) => ({ pid: m.pid, type: m.type, name: m.name ?? null })) }));
+  const host = metrics.processes.find((p) => p.type === 'Utility' && p.name === 'Switchboard core');
+  expect(host, JSON.stringify(metrics.processes)).toBeDefined();
+  expect(host!.pid).not.toBe(metrics.main);
+  // The contract still answers through the preload, main and the host.
+  const accounts = await page.evaluate(() => (window as unknown as { switchboard: { invoke(method: string): Promise<unknown> } }).switchboard.invoke('accounts.list'));
+  expect(accounts).toEqual({ ok: true, value: [] });
+  if (process.platform === 'linux') {
+    const openFiles = (pid: number) =>
+      readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+        try {
+          return [readlinkSync(`/proc/${pid}/fd/${fd}`)];
+        } catch {
+          return [];
+        }
+      });
+    const mirror = join(userData, 'switchboard.sqlite');
+    expect(openFiles(host!.pid)).toContain(mirror);
+    expect(openFiles(metrics.main)).not.toContain(mirror);
+  }
+});
+
 test('every webContents is isolated and sandboxed, without Node', async () => {
   const all = await app.evaluate(({ webContents }) =>
     webContents.getAllWebContents().map((contents) => {

@@ -315,6 +315,17 @@ describe('SafeStorageSecretStore', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({});
   });
 
+  it('hands the core host every secret decrypted (snapshot), skipping one that no longer decrypts', () => {
+    const file = join(dir, 'secrets.json');
+    const store = new SafeStorageSecretStore(new FakeSafeStorage(), file, () => {}, 'linux');
+    store.set('account:1', 'hunter2');
+    store.set('account:2', 'swordfish');
+    const onDisk = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    writeFileSync(file, JSON.stringify({ ...onDisk, 'account:3': 'garbage' }));
+    const reopened = new SafeStorageSecretStore(new FakeSafeStorage(), file, () => {}, 'linux');
+    expect(reopened.snapshot()).toEqual({ 'account:1': 'hunter2', 'account:2': 'swordfish' });
+  });
+
   it("reports encrypted=false and warns on Linux's basic_text backend", () => {
     const log = vi.fn();
     const store = new SafeStorageSecretStore(new FakeSafeStorage(true, 'basic_text'), join(dir, 's.json'), log, 'linux');

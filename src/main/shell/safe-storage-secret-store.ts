@@ -54,6 +54,16 @@ export class SafeStorageSecretStore implements SecretStore {
     return undefined;
   }
 
+  /** Every secret, decrypted, for the core host (it keeps them in memory, as the core always did). */
+  snapshot(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const key of Object.keys(this.values)) {
+      const value = this.get(key);
+      if (value !== undefined) out[key] = value;
+    }
+    return out;
+  }
+
   set(key: string, value: string): void {
     const stored = this.canEncrypt
       ? ENC + this.safeStorage.encryptString(value).toString('base64')

@@ -1,5 +1,5 @@
-// The few strings the main process shows itself (tray menu, tooltip, one-time hints), in the
-// app's two languages. The renderer has its own i18n; these cannot reach it.
+// The few strings the main process shows itself (tray menu, tooltip, one-time hints, the core
+// host's last crash), in the app's two languages. The renderer has its own i18n; these cannot reach it.
 import type { UiLanguage } from '../core/attention/attention';
 
 const en = {
@@ -22,6 +22,8 @@ const en = {
   linkDetail: (url: string) => `${url}\n\nA visitor sent this link. Open it only if you trust where it goes.`,
   linkOpen: 'Open in browser',
   linkCancel: 'Cancel',
+  coreStoppedTitle: 'Switchboard stopped working',
+  coreStoppedBody: (why: string) => `The part of Switchboard that keeps your conversations stopped several times in a row (${why}) and is not restarted again. Your messages are saved. Start Switchboard again; if this keeps happening, the log has the details.`,
 };
 
 export type ShellTexts = typeof en;
@@ -46,6 +48,8 @@ const id: ShellTexts = {
   linkDetail: (url: string) => `${url}\n\nTautan ini dikirim oleh pengunjung. Buka hanya jika Anda memercayai tujuannya.`,
   linkOpen: 'Buka di peramban',
   linkCancel: 'Batal',
+  coreStoppedTitle: 'Switchboard berhenti bekerja',
+  coreStoppedBody: (why: string) => `Bagian Switchboard yang menyimpan percakapan Anda berhenti beberapa kali berturut-turut (${why}) dan tidak dijalankan ulang lagi. Pesan Anda sudah tersimpan. Jalankan Switchboard lagi; jika ini terus terjadi, rinciannya ada di log.`,
 };
 
 export function shellTexts(language: UiLanguage): ShellTexts {

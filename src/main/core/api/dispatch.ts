@@ -7,22 +7,33 @@ import { ConsoleError, isMethodName, methods, type ConsoleApiHandlers, type Invo
 export type DispatchResult = InvokeResult;
 export type Dispatch = (method: unknown, input: unknown) => Promise<DispatchResult>;
 
+/**
+ * The method name and its argument checked against the contract: the parsed argument, or the
+ * 'bad-request' result to send back. The shell runs it too before forwarding a call to the core host.
+ */
+export function checkRequest(method: unknown, input: unknown): { ok: true; method: MethodName; input: unknown } | { ok: false; result: DispatchResult } {
+  if (!isMethodName(method)) {
+    return { ok: false, result: { ok: false, error: { code: 'bad-request', message: `Unknown method: ${String(method).slice(0, 80)}` } } };
+  }
+  const parsed = methods[method].input.safeParse(input);
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || 'argument'}: ${i.message}`)
+      .join('; ');
+    return { ok: false, result: { ok: false, error: { code: 'bad-request', message: `Invalid argument for ${method}: ${detail}` } } };
+  }
+  return { ok: true, method, input: parsed.data };
+}
+
 export function createDispatch(handlers: ConsoleApiHandlers, log: (message: string) => void = () => {}): Dispatch {
-  return async (method, input) => {
-    if (!isMethodName(method)) {
-      return { ok: false, error: { code: 'bad-request', message: `Unknown method: ${String(method).slice(0, 80)}` } };
-    }
-    const parsed = methods[method].input.safeParse(input);
-    if (!parsed.success) {
-      const detail = parsed.error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path.join('.') || 'argument'}: ${i.message}`)
-        .join('; ');
-      return { ok: false, error: { code: 'bad-request', message: `Invalid argument for ${method}: ${detail}` } };
-    }
+  return async (rawMethod, rawInput) => {
+    const checked = checkRequest(rawMethod, rawInput);
+    if (!checked.ok) return checked.result;
+    const { method } = checked;
     try {
       const handler = handlers[method] as (input: unknown) => unknown;
-      return { ok: true, value: await handler(parsed.data) };
+      return { ok: true, value: await handler(checked.input) };
     } catch (error) {
       if (error instanceof ConsoleError) return { ok: false, error: { code: error.code, message: error.message } };
       log(`${method as MethodName} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
