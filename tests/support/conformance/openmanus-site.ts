@@ -30,7 +30,9 @@ export const openmanusSubject = (): ConformanceSubject => ({
     let token = await backend.mint(900);
     // The console's sockets, so "realtime goes away" can drop them while REST keeps working.
     let down = false;
-    const sockets = new Set<{ close(): void; handlers: SocketHandlers }>();
+    const sockets = new Set<{ url: string; opened: boolean; close(): void; handlers: SocketHandlers }>();
+    // The connector the core built last: "garbage on a conversation's socket" asks it to watch that one.
+    let connector: OpenManusConnector | undefined;
     const rest = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
       const res = await fetch(`${backend.api}/v1/chat${path}`, {
         method,
@@ -53,7 +55,7 @@ export const openmanusSubject = (): ConformanceSubject => ({
       capabilities: openmanusCapabilities,
       coreOptions: {
         connectorFactory: (account, credentials) =>
-          new OpenManusConnector({
+          (connector = new OpenManusConnector({
             fetch: (...args) => fetch(...args),
             clock: Date.now,
             random: Math.random,
@@ -68,13 +70,13 @@ export const openmanusSubject = (): ConformanceSubject => ({
                 setTimeout(() => handlers.error(new Error('connect ECONNREFUSED (realtime is down)')), 0);
                 return { close: () => {} };
               }
-              const entry = { close: () => {}, handlers };
-              const ws = openWs(url.replace(/:\d+\/ws\//, `:${port}/ws/`), headers, { ...handlers, close: (code, reason) => (sockets.delete(entry), handlers.close(code, reason)) });
+              const entry = { url, opened: false, close: () => {}, handlers };
+              const ws = openWs(url.replace(/:\d+\/ws\//, `:${port}/ws/`), headers, { ...handlers, open: () => ((entry.opened = true), handlers.open()), close: (code, reason) => (sockets.delete(entry), handlers.close(code, reason)) });
               entry.close = () => ws.close();
               sockets.add(entry);
               return { close: () => (sockets.delete(entry), ws.close()) };
             },
-          }),
+          })),
       },
       async addAccount(core) {
         const r = await core.dispatch('accounts.connect', { kind: 'openmanus', siteUrl: `${proxy.url}/api`, token });
@@ -98,6 +100,20 @@ export const openmanusSubject = (): ConformanceSubject => ({
           .map((m) => messageItem(m, id))
           .filter((i) => i.kind !== 'event')
           .map((i) => ({ content: i.text, from: i.sender === 'user' ? 'owner' : 'other' })),
+      async sendMalformed(id) {
+        // The backend never sends a bad frame, so the suite writes one into the conversation's socket
+        // as it arrives off the wire (the handler gets each WebSocket message's raw text): not JSON,
+        // then a notify frame of the wrong shape.
+        connector?.watch([id]);
+        const start = Date.now();
+        let entry: { handlers: SocketHandlers } | undefined;
+        while (!(entry = [...sockets].find((s) => s.opened && s.url.includes(`/conversations/${id}/`)))) {
+          if (Date.now() - start > 10_000) throw new Error(`no socket for conversation ${id} to garble`);
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        entry.handlers.message('not json at all');
+        entry.handlers.message(JSON.stringify({ type: 'notify', event: 'step', payload: { step: { not: 'a number' }, depth: [[[[[]]]]] } }));
+      },
       holdReplies: () => proxy.hold((req) => req.method === 'POST' && /\/messages$/.test(req.url ?? '')),
       releaseReplies: () => proxy.release(),
       async dropRealtime() {

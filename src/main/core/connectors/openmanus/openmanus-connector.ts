@@ -292,7 +292,7 @@ export class OpenManusConnector implements Connector {
     if (!sink) return;
     const r = parser.parse(text);
     if (!r.ok) {
-      sink.warn(`Skipped a frame of conversation ${conversationRemoteId}: ${r.reason}`);
+      sink.warn(`Skipped a malformed frame of conversation ${conversationRemoteId}: ${r.reason}`);
       return;
     }
     this.histories.delete(conversationRemoteId);
