@@ -6,7 +6,7 @@ import type { EventBus } from '../events';
 import { mergeApplied, type AppliedMessages } from '../mirror/messages-repo';
 import type { Mirror } from '../mirror/mirror';
 import type { RemoteConversation, RemoteEdit, RemoteFeedEntry, RemoteMessage } from '../mirror/types';
-import { backoffDelay } from './backoff';
+import { Backoff, type BackoffPolicy } from './backoff';
 import { errorText } from './errors';
 import type { LinkState } from './link-state';
 import { emitMessageChanges, type MirrorWriter } from './mirror-writer';
@@ -18,6 +18,8 @@ import type { Timers } from './timers';
  * burst is dropped and the next catch-up fetches it again from the server, which still has it.
  */
 const MAX_KEPT_EVENTS = 20_000;
+/** Writes the mirror refused are tried again each 1, 2, 4… s, at most every 30 s (a local disk: no jitter). */
+const STORE_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 30_000, jitter: 'none' };
 
 export interface Burst {
   conversations: RemoteConversation[];
@@ -68,7 +70,7 @@ export interface BurstApplierDeps {
 export class BurstApplier {
   private burst = emptyBurst();
   private flushScheduled = false;
-  private storeFailures = 0;
+  private readonly storeBackoff = new Backoff(STORE_BACKOFF);
   /** The mirror refused the last write of live events; they wait in `burst` for this timer. */
   private storeTimer: unknown = null;
   /** Live events were dropped while the mirror refused writes: catch up once it accepts them. */
@@ -199,7 +201,7 @@ export class BurstApplier {
   /** The mirror refused a write: say so on the account; live events are flushed again later (retryFlush). */
   storeFailed(error: unknown, retryFlush: boolean): void {
     const { link } = this.deps;
-    this.storeFailures++;
+    const delay = this.storeBackoff.failed();
     this.deps.log(`sync ${this.deps.accountId}: could not save to the local mirror (${(error as { code?: string }).code ?? 'error'}: ${errorText(error)}); retrying`);
     link.storeError = `Could not save to this computer's copy of the chats: ${errorText(error)}. Nothing is lost; retrying.`;
     link.publish();
@@ -212,14 +214,14 @@ export class BurstApplier {
         this.refetchAfterStore = false;
         this.deps.requestCatchUp();
       }
-    }, backoffDelay(this.storeFailures, () => 1, 1000, 30_000));
+    }, delay);
   }
 
   storeRecovered(): void {
     const { link } = this.deps;
     if (link.storeError === null) return;
     link.storeError = null;
-    this.storeFailures = 0;
+    this.storeBackoff.succeeded();
     link.publish();
   }
 }

@@ -4,7 +4,7 @@
 import { ConnectorError, type Connector } from '../connectors/connector';
 import type { EventBus } from '../events';
 import type { Mirror } from '../mirror/mirror';
-import { backoffDelay } from './backoff';
+import { Backoff, type BackoffPolicy } from './backoff';
 import type { BurstApplier, StaleHints } from './burst-applier';
 import type { CatchUpStrategy } from './catch-up-strategies';
 import { Stopped, errorText, isStoreError } from './errors';
@@ -17,6 +17,12 @@ import type { Timers } from './timers';
 export const CATCH_UP_FETCHES = 4;
 /** A feed's history is walked back at most this far on one catch-up (a site that never ends its pages). */
 const MAX_FEED_PAGES = 50;
+/**
+ * Every 2 s through a short outage (a restarting site is back within seconds), then backing off
+ * to a minute: a site down for hours is not asked 1,800 times an hour. No jitter: one account's
+ * own catch-up, and tests count its retries.
+ */
+export const CATCH_UP_BACKOFF: BackoffPolicy = { baseMs: 2000, maxMs: 60_000, jitter: 'none', flatAttempts: 2 };
 
 export interface CatchUpDeps {
   accountId: number;
@@ -43,7 +49,7 @@ export class CatchUp {
   private knownUpTo = 0;
   private retryTimer: unknown = null;
   /** Failed catch-ups in a row, for the retry's backoff. */
-  private failures = 0;
+  private readonly backoff = new Backoff(CATCH_UP_BACKOFF);
   /** Conversations the last catch-up found changed (the poller backs off while it is 0). */
   private lastChanged = 0;
 
@@ -88,7 +94,7 @@ export class CatchUp {
       mirror.accounts.setLastSynced(this.deps.accountId, this.deps.clock());
       link.caughtUp = true;
       link.syncError = null;
-      this.failures = 0;
+      this.backoff.succeeded();
       this.deps.burst.storeRecovered();
       this.deps.onLive?.();
       this.deps.strategy.caughtUp(this.lastChanged > 0);
@@ -109,10 +115,8 @@ export class CatchUp {
       link.markAuthExpired(error.message);
       return;
     }
-    this.failures++;
-    // Every 2 s through a short outage (a restarting site is back within seconds), then backing
-    // off to a minute: a site down for hours is not asked 1,800 times an hour.
-    const delay = backoffDelay(Math.max(1, this.failures - 2), () => 1, 2000, 60_000);
+    // A site that said how long to wait (429/503 with Retry-After) is not asked sooner.
+    const delay = this.backoff.failed(error instanceof ConnectorError ? error.retryAfterMs : undefined);
     this.deps.log(`sync ${this.deps.accountId}: ${what} failed: ${errorText(error)}; retrying in ${delay} ms`);
     if (isStoreError(error)) this.deps.burst.storeFailed(error, false);
     else link.syncError = `Could not sync: ${errorText(error)}`;
