@@ -9,26 +9,18 @@
 //   - mirror-writer.ts: the writes they share.
 import type { ConnectionStatus } from '../../../shared/domain';
 import type { Connector, ConnectorSink } from '../connectors/connector';
-import type { EventBus } from '../events';
-import type { Mirror } from '../mirror/mirror';
 import { BurstApplier } from './burst-applier';
 import { CatchUp } from './catch-up';
 import { catchUpStrategy, type CatchUpStrategy } from './catch-up-strategies';
+import type { SyncContext } from './context';
 import { errorText } from './errors';
 import { LinkState } from './link-state';
 import { MirrorWriter } from './mirror-writer';
 import type { PollIntervals } from './poller';
 import { StaleFetcher } from './stale-fetcher';
-import type { Timers } from './timers';
 
-export interface AccountSyncDeps {
-  accountId: number;
+export interface AccountSyncDeps extends SyncContext {
   connector: Connector;
-  mirror: Mirror;
-  events: EventBus;
-  clock: () => number;
-  timers: Timers;
-  log: (message: string) => void;
   /** Called once the gap is filled (the outbox may send again). */
   onLive?: () => void;
   /** Poll timing for kinds without an account-wide realtime channel (tests shorten it). */

@@ -2,16 +2,14 @@
 // burst, the echoes of one conversation's messages merged into one change for the UI. When the
 // mirror refuses the write (disk full, damaged file) the burst is kept and retried with backoff.
 import type { ConversationStatus, FeedEntry } from '../../../shared/domain';
-import type { EventBus } from '../events';
 import { mergeApplied, type AppliedMessages } from '../mirror/messages-repo';
-import type { Mirror } from '../mirror/mirror';
 import type { RemoteConversation, RemoteEdit, RemoteFeedEntry, RemoteMessage } from '../mirror/types';
 import { Backoff, type BackoffPolicy } from './backoff';
+import type { SyncContext } from './context';
 import { errorText } from './errors';
 import type { LinkState } from './link-state';
 import { emitMessageChanges, type MirrorWriter } from './mirror-writer';
 import { plausibleConversation, plausibleTime } from './plausible';
-import type { Timers } from './timers';
 
 /**
  * Live events kept while the mirror refuses writes (disk full, damaged file). Past this the
@@ -54,13 +52,7 @@ export interface StaleHints {
   fetch(): void;
 }
 
-export interface BurstApplierDeps {
-  accountId: number;
-  mirror: Mirror;
-  events: EventBus;
-  clock: () => number;
-  timers: Timers;
-  log: (message: string) => void;
+export interface BurstApplierDeps extends SyncContext {
   link: LinkState;
   writer: MirrorWriter;
   stale: StaleHints;

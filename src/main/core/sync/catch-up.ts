@@ -2,16 +2,14 @@
 // account's list is read and every conversation it names as changed is fetched (through the
 // kind's CatchUpStrategy) before the account reports "live". A failure is retried with backoff.
 import { ConnectorError, type Connector } from '../connectors/connector';
-import type { EventBus } from '../events';
-import type { Mirror } from '../mirror/mirror';
 import { Backoff, type BackoffPolicy } from './backoff';
 import type { BurstApplier, StaleHints } from './burst-applier';
 import type { CatchUpStrategy } from './catch-up-strategies';
+import type { SyncContext } from './context';
 import { Stopped, errorText, isStoreError } from './errors';
 import type { LinkState } from './link-state';
 import type { MirrorWriter } from './mirror-writer';
 import { plausibleConversation } from './plausible';
-import type { Timers } from './timers';
 
 /** Conversations fetched at once while catching up on a gap. */
 export const CATCH_UP_FETCHES = 4;
@@ -24,14 +22,8 @@ const MAX_FEED_PAGES = 50;
  */
 export const CATCH_UP_BACKOFF: BackoffPolicy = { baseMs: 2000, maxMs: 60_000, jitter: 'none', flatAttempts: 2 };
 
-export interface CatchUpDeps {
-  accountId: number;
+export interface CatchUpDeps extends SyncContext {
   connector: Connector;
-  mirror: Mirror;
-  events: EventBus;
-  clock: () => number;
-  timers: Timers;
-  log: (message: string) => void;
   link: LinkState;
   writer: MirrorWriter;
   strategy: CatchUpStrategy;
