@@ -8,7 +8,7 @@
 // Three rounds, each core on a fresh copy of the offline mirror, downloads interleaved.
 import { cpSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { CATCH_UP_FETCHES } from '../src/main/core/sync/account-sync';
+import { CATCH_UP_FETCHES } from '../src/main/core/sync/catch-up';
 import type { ConnectionState } from '../src/shared/domain';
 import { sized, type Bench, type BenchContext } from './lib/context';
 import { Agent } from './lib/agent-client';

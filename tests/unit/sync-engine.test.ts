@@ -312,6 +312,25 @@ describe('AccountSync with a recording fake connector', () => {
     expect(e.sync.status.detail).toBeNull();
   });
 
+  it('a catch-up the site answered with Retry-After is not retried before that wait, then goes live', async () => {
+    const connector = new FakeConnector();
+    connector.addMessage('a', 'a1');
+    connector.next('listConversations', () => {
+      throw new ConnectorError('transient', 'busy (HTTP 503)', 30_000);
+    });
+    const e = engine(connector);
+    await e.sync.start();
+    await waitFor(() => e.sync.status.detail?.includes('busy') === true, 5000, 'the refused catch-up');
+    // Our own backoff would ask again after 2 s; the site asked for 30.
+    timers.advance(29_000);
+    await new Promise((r) => setImmediate(r));
+    expect(listCalls(connector)).toHaveLength(1);
+    timers.advance(1000);
+    await live(e);
+    expect(listCalls(connector)).toHaveLength(2);
+    expectMirrorEqualsServer(connector);
+  });
+
   it('a 401 while catching up asks to sign in again, and retries nothing until then', async () => {
     const connector = new FakeConnector();
     connector.addMessage('a', 'a1');

@@ -1,22 +1,17 @@
 // One JSON request as every kind's REST client makes it: a timeout, no redirects, a network
 // failure as a transient ConnectorError, the body read up to a size cap and parsed as JSON
 // (undefined when it is not), and Retry-After clamped.
+import { MAX_SERVER_WAIT_MS, parseRetryAfter } from '../sync/backoff';
 import { ConnectorError } from './connector';
 import { MAX_BODY_BYTES, TooLarge, readCapped } from './read-capped';
 
 export { MAX_BODY_BYTES };
 
 /** The longest a server may park us with Retry-After; a reply should not wait for hours. */
-export const MAX_RETRY_AFTER_MS = 15 * 60 * 1000;
+export const MAX_RETRY_AFTER_MS = MAX_SERVER_WAIT_MS;
 
-/** Retry-After in seconds or as an HTTP date, clamped to (0, MAX_RETRY_AFTER_MS]; undefined when absent or unusable. */
-export function retryAfterMs(header: string | null, now: number): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  const ms = /^\s*[\d.e+]+\s*$/i.test(header) ? seconds * 1000 : Date.parse(header) - now;
-  if (!(ms > 0)) return undefined;
-  return Math.min(ms, MAX_RETRY_AFTER_MS);
-}
+/** Retry-After in seconds or as an HTTP date (see sync/backoff.ts). */
+export const retryAfterMs = parseRetryAfter;
 
 export interface JsonResponse {
   res: Response;

@@ -8,7 +8,7 @@ import { ConnectorError } from '../connectors/connector';
 import type { EventBus } from '../events';
 import type { Mirror } from '../mirror/mirror';
 import type { OutboxRow } from '../mirror/outbox-repo';
-import { MAX_SERVER_WAIT_MS, backoffDelay } from './backoff';
+import { Backoff, MAX_SERVER_WAIT_MS, retryDelay, type BackoffPolicy } from './backoff';
 import { findSentReply } from './reconcile';
 import type { Timers } from './timers';
 
@@ -37,6 +37,9 @@ interface ReplyPayload {
   attemptedAt?: number;
 }
 
+/** A send that failed for now: 1, 2, 4… s with jitter, at most a minute, or longer when the server asks. */
+const SEND_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 60_000 };
+
 export class Outbox {
   private paused = false;
   private running = false;
@@ -44,9 +47,10 @@ export class Outbox {
   private timer: unknown = null;
   private stopped = false;
   /** Drains in a row that failed on the mirror itself, for the retry's backoff. */
-  private storeFailures = 0;
+  private readonly storeBackoff: Backoff;
 
   constructor(private readonly deps: OutboxDeps) {
+    this.storeBackoff = new Backoff(SEND_BACKOFF, deps.random);
     deps.mirror.outbox.requeueInFlight(deps.accountId);
   }
 
@@ -178,13 +182,12 @@ export class Outbox {
           await this.send(item);
         }
       } while (this.again && !this.paused && !this.stopped);
-      this.storeFailures = 0;
+      this.storeBackoff.succeeded();
     } catch (error) {
       // The mirror itself failed (damaged, closed, disk error): nothing was sent or lost; look
       // again later. This runs detached (void drain()): a throw would end the process.
       if (this.stopped) return;
-      this.storeFailures++;
-      const delay = backoffDelay(this.storeFailures, this.deps.random, 1000, 60_000);
+      const delay = this.storeBackoff.failed();
       this.deps.log(`outbox: could not read the queue (${error instanceof Error ? error.message : String(error)}); trying again in ${delay} ms`);
       this.schedule(this.deps.clock() + delay);
     } finally {
@@ -255,7 +258,7 @@ export class Outbox {
         this.deps.onAuthExpired(e.message);
       } else if (e.kind === 'transient') {
         const attempts = row.attempts + 1;
-        const delay = Math.max(backoffDelay(attempts, this.deps.random), Math.min(e.retryAfterMs ?? 0, MAX_SERVER_WAIT_MS));
+        const delay = retryDelay(SEND_BACKOFF, attempts, this.deps.random, e.retryAfterMs);
         mirror.outbox.setState(row.id, 'queued', { attempts, nextAttemptAt: clock() + delay, lastError: e.message });
         this.deps.log(`outbox: ${row.kind} for conversation ${row.conversationId} failed (${e.message}); retry in ${delay} ms`);
       } else {

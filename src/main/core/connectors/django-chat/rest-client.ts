@@ -1,6 +1,7 @@
 // REST for the Django mentor chat: Bearer access token (no CSRF needed), renewed once on a 401
 // or shortly before it expires; errors mapped to what the engine and the outbox do next.
 import type { z } from 'zod';
+import { parseRetryAfter } from '../../sync/backoff';
 import { ConnectorError } from '../connector';
 import { credentialString, type CredentialsPort } from '../credentials';
 
@@ -51,8 +52,7 @@ export class DjangoRest {
     const json: unknown = await res.json().catch(() => undefined);
     if (res.status === 401) throw new ConnectorError('auth', detailOf(json, res.status));
     if (res.status === 429 || res.status >= 500) {
-      const retryAfter = Number(res.headers.get('retry-after'));
-      throw new ConnectorError('transient', detailOf(json, res.status), Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+      throw new ConnectorError('transient', detailOf(json, res.status), parseRetryAfter(res.headers.get('retry-after'), this.options.clock()));
     }
     if (res.status >= 300 && res.status < 400) throw new ConnectorError('rejected', `${path} redirected (${res.status}); the site's API is not where a Django mentor chat keeps it.`);
     if (!res.ok) throw new ConnectorError('rejected', detailOf(json, res.status));

@@ -1,6 +1,7 @@
 // Signing in to a Django site as deployed (backends.md §2): POST /en/api/v1/auth/login/ gives
 // JWTs in the body (REST) and a Django session in cookies (sockets). The access token is renewed
 // with the rotating refresh token; the session cookie cannot be renewed without the password.
+import { parseRetryAfter } from '../../sync/backoff';
 import { ConnectorError } from '../connector';
 import type { Credentials } from '../credentials';
 import { credentialString } from '../credentials';
@@ -63,8 +64,8 @@ async function post(fetchFn: typeof fetch, baseUrl: string, path: string, body: 
 
 function failure(res: Response, what: string): ConnectorError {
   if (res.status === 429 || res.status >= 500) {
-    const retryAfter = Number(res.headers.get('retry-after'));
-    return new ConnectorError('transient', `${what}: the site answered ${res.status}`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+    // Seconds or an HTTP date; sign-in has no clock passed in, and a date is relative to now anyway.
+    return new ConnectorError('transient', `${what}: the site answered ${res.status}`, parseRetryAfter(res.headers.get('retry-after'), Date.now()));
   }
   if (res.status >= 300 && res.status < 400) return new ConnectorError('rejected', `${what}: the site redirected (${res.status}); is this a Django mentor chat site?`);
   return new ConnectorError('rejected', `${what}: the site answered ${res.status}`);

@@ -2,6 +2,7 @@
 // token once and retries; 429 waits for X-RateLimit-Reset (the server sends no Retry-After); every
 // failure becomes the ConnectorError kind that tells the engine what to do next.
 import type { z } from 'zod';
+import { parseRetryAfter } from '../../sync/backoff';
 import { ConnectorError } from '../connector';
 import { MAX_BODY_BYTES, TooLarge, readCapped } from '../read-capped';
 import { Envelope } from './wire';
@@ -52,8 +53,8 @@ export async function callJson(deps: HttpDeps, method: Method, path: string, bod
 export function rateLimitWaitMs(headers: Headers, now: number): number {
   const reset = Number(headers.get('x-ratelimit-reset'));
   if (Number.isFinite(reset) && reset > 0) return Math.min(120_000, Math.max(1000, reset * 1000 - now));
-  const after = Number(headers.get('retry-after'));
-  if (Number.isFinite(after) && after > 0) return Math.min(120_000, after * 1000);
+  const after = parseRetryAfter(headers.get('retry-after'), now);
+  if (after !== undefined) return Math.min(120_000, after);
   return 60_000;
 }
 

@@ -9,7 +9,8 @@ import type { Availability, ConversationStatus } from '../../../../shared/domain
 import type { RemoteConversation, RemoteMessage } from '../../mirror/types';
 import { ConnectorError, type Connector, type ConnectorCapabilities, type ConnectorSink, type Page } from '../connector';
 import { portfolioCapabilities } from './capabilities';
-import { bindParsed } from './pusher-link';
+import { Backoff } from '../../sync/backoff';
+import { PROBE_BACKOFF, bindParsed } from './pusher-link';
 import { RestClient } from './rest-client';
 import {
   ConfigResult,
@@ -53,6 +54,8 @@ export interface PortfolioConnectorOptions {
 
 const PAGE_SIZE = 100;
 const UNAVAILABLE_AFTER_MS = 10_000;
+/** A channel the site refused for now is asked again after 1–2 s, backing off to 15–30 s. */
+const RESUBSCRIBE_BACKOFF = { baseMs: 2000, maxMs: 30_000 };
 
 export class PortfolioConnector implements Connector {
   readonly capabilities: ConnectorCapabilities;
@@ -63,7 +66,9 @@ export class PortfolioConnector implements Connector {
   private watched = new Map<string, Channel | null>();
   private availability: Availability = 'online';
   private probeTimer: ReturnType<typeof setTimeout> | null = null;
-  private probes = 0;
+  private readonly probes = new Backoff(PROBE_BACKOFF);
+  /** Refused subscriptions in a row (any channel); reset when one succeeds. */
+  private readonly resubscribes = new Backoff(RESUBSCRIBE_BACKOFF);
   private downSince: number | null = null;
 
   constructor(private readonly options: PortfolioConnectorOptions) {
@@ -92,7 +97,7 @@ export class PortfolioConnector implements Connector {
 
     pusher.connection.bind('state_change', ({ current }: { current: string }) => {
       if (current === 'connected') {
-        this.probes = 0;
+        this.probes.succeeded();
         this.downSince = null;
         sink.link('connected');
       } else if (current === 'connecting') {
@@ -115,7 +120,10 @@ export class PortfolioConnector implements Connector {
     });
 
     const admin = pusher.subscribe(ADMIN_CHANNEL);
-    admin.bind('pusher:subscription_succeeded', () => sink.gap('subscribed to admin notifications'));
+    admin.bind('pusher:subscription_succeeded', () => {
+      this.resubscribes.succeeded();
+      sink.gap('subscribed to admin notifications');
+    });
     admin.bind('pusher:subscription_error', (e: { status?: number; error?: string }) => this.onSubscriptionError(e, admin));
     this.bindParsed(admin, 'new-conversation', NewConversationEvent, (e) => {
       sink.conversation({ remoteId: String(e.conversationId), visitorName: e.visitorName ?? null, createdAt: Date.parse(e.createdAt) });
@@ -140,7 +148,7 @@ export class PortfolioConnector implements Connector {
     this.pusher = null;
     if (this.probeTimer) clearTimeout(this.probeTimer);
     this.probeTimer = null;
-    this.probes = 0;
+    this.probes.succeeded();
     this.downSince = null;
     this.watched = new Map([...this.watched.keys()].map((k) => [k, null]));
     if (pusher) pusher.disconnect();
@@ -149,18 +157,17 @@ export class PortfolioConnector implements Connector {
 
   /**
    * pusher-js waits up to ~15 s between attempts once the server has gone away, so a restarted
-   * server would leave a long gap. While the link is down, restart the attempt every 0.75–2 s
-   * (channels stay bound and are resubscribed on connect, which reports the gap).
+   * server would leave a long gap. While the link is down, restart the attempt (PROBE_BACKOFF;
+   * channels stay bound and are resubscribed on connect, which reports the gap).
    */
   private scheduleProbe(pusher: Pusher): void {
     if (this.probeTimer || this.pusher !== pusher) return;
-    const delay = Math.min(2000, 750 + 250 * this.probes);
+    const delay = this.probes.failed();
     this.probeTimer = setTimeout(() => {
       this.probeTimer = null;
       if (this.pusher !== pusher) return;
       const state = pusher.connection.state;
       if (state !== 'connecting' && state !== 'unavailable') return;
-      this.probes++;
       pusher.disconnect();
       pusher.connect();
       this.scheduleProbe(pusher);
@@ -180,7 +187,7 @@ export class PortfolioConnector implements Connector {
     if (!channel || !pusher) return;
     const timer = setTimeout(() => {
       if (this.pusher === pusher && pusher.connection.state === 'connected' && !channel.subscribed && pusher.channel(channel.name) === channel) channel.subscribe();
-    }, 2000);
+    }, this.resubscribes.failed());
     timer.unref?.();
   }
 
@@ -199,7 +206,10 @@ export class PortfolioConnector implements Connector {
     if (!pusher) return;
     const channel = pusher.subscribe(conversationChannel(remoteId));
     this.watched.set(remoteId, channel);
-    channel.bind('pusher:subscription_succeeded', () => this.sink?.stale(remoteId));
+    channel.bind('pusher:subscription_succeeded', () => {
+      this.resubscribes.succeeded();
+      this.sink?.stale(remoteId);
+    });
     channel.bind('pusher:subscription_error', (e: { status?: number; error?: string }) => this.onSubscriptionError(e, channel));
     this.bindParsed(channel, 'new-message', WireMessage, (m) => this.sink?.messages(remoteId, [toRemoteMessage(m)]));
     this.bindParsed(channel, 'message-read', MessageReadEvent, (e) =>

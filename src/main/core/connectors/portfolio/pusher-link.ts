@@ -6,8 +6,15 @@ import type { Channel } from 'pusher-js';
 import type { z } from 'zod';
 import type { ConnectorSink } from '../connector';
 import type { PusherSettings } from '../../../../shared/kinds';
+import { Backoff, type BackoffPolicy } from '../../sync/backoff';
 
 const UNAVAILABLE_AFTER_MS = 10_000;
+/**
+ * pusher-js waits up to ~15 s between attempts once the server has gone: while the link is
+ * down the attempt is restarted every 0.5–1 s at first, then every 1–2 s (jittered, so the
+ * consoles a restarted server lost do not all come back at once).
+ */
+export const PROBE_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 2000 };
 
 export type Authorize = (socketId: string, channelName: string) => Promise<{ auth: string; channel_data?: string }>;
 
@@ -32,25 +39,23 @@ export function connectPusher(p: PusherSettings, sink: ConnectorSink, authorize:
   });
   let downSince: number | null = null;
   let probeTimer: ReturnType<typeof setTimeout> | null = null;
-  let probes = 0;
-  // pusher-js waits up to ~15 s between attempts once the server has gone: restart the attempt
-  // every 0.75–2 s while the link is down (channels are resubscribed on connect, which reports the gap).
+  const probes = new Backoff(PROBE_BACKOFF);
+  // Channels are resubscribed on connect, which reports the gap.
   const probe = (): void => {
     if (probeTimer) return;
     probeTimer = setTimeout(() => {
       probeTimer = null;
       const state = pusher.connection.state;
       if (state !== 'connecting' && state !== 'unavailable') return;
-      probes++;
       pusher.disconnect();
       pusher.connect();
       probe();
-    }, Math.min(2000, 750 + 250 * probes));
+    }, probes.failed());
     probeTimer.unref?.();
   };
   pusher.connection.bind('state_change', ({ current }: { current: string }) => {
     if (current === 'connected') {
-      probes = 0;
+      probes.succeeded();
       downSince = null;
       sink.link('connected');
     } else if (current === 'connecting' || current === 'unavailable') {
