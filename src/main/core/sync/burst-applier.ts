@@ -1,9 +1,10 @@
 // Live events from the connector's sink, queued and applied together: one transaction per
 // burst, the echoes of one conversation's messages merged into one change for the UI. When the
 // mirror refuses the write (disk full, damaged file) the burst is kept and retried with backoff.
-import type { ConversationStatus, FeedEntry } from '../../../shared/domain';
+import type { FeedEntry } from '../../../shared/domain';
 import { mergeApplied, type AppliedMessages } from '../mirror/messages-repo';
 import type { RemoteConversation, RemoteEdit, RemoteFeedEntry, RemoteMessage } from '../mirror/types';
+import type { ConversationPatch } from '../connectors/connector';
 import { Backoff, type BackoffPolicy } from './backoff';
 import type { SyncContext } from './context';
 import { errorText } from './errors';
@@ -21,7 +22,7 @@ const STORE_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 30_000, jitter: 'non
 
 export interface Burst {
   conversations: RemoteConversation[];
-  patches: { remoteId: string; patch: { serverStatus?: ConversationStatus; visitorOnline?: boolean } }[];
+  patches: { remoteId: string; patch: ConversationPatch }[];
   messages: { remoteId: string; messages: RemoteMessage[] }[];
   reads: { remoteId: string; ids: string[]; at: number }[];
   edits: { remoteId: string; edits: RemoteEdit[] }[];

@@ -10,6 +10,9 @@ import type { RemoteConversation, RemoteMessage } from '../mirror/types';
 import { Stopped } from './errors';
 import { plausibleMessage } from './plausible';
 
+/** Sender types whose new message reopens a conversation resolved on this computer. */
+const REOPENED_BY = new Set<string>(['visitor', 'member', 'agent', 'ai']);
+
 export interface MirrorWriterDeps {
   accountId: number;
   connector: Pick<Connector, 'capabilities'>;
@@ -55,8 +58,9 @@ export class MirrorWriter {
   applyMessages(conversationId: number, messages: RemoteMessage[], now: number, source: 'server' | 'sync'): AppliedMessages {
     const { mirror } = this.deps;
     const result = mirror.messages.apply(conversationId, messages.map((m) => plausibleMessage(m, now)));
-    // A visitor writing into a conversation resolved here reopens it (the backend has no status to say so).
-    if (!this.deps.connector.capabilities.serverStatus && result.added.some((m) => m.senderType === 'visitor' || m.senderType === 'member')) {
+    // Someone else writing into a conversation resolved here reopens it (the backend has no status to
+    // say so): a visitor, a room member, or an agent's answer. Not the owner, and not an agent's steps.
+    if (!this.deps.connector.capabilities.serverStatus && result.added.some((m) => m.kind !== 'event' && m.kind !== 'system' && REOPENED_BY.has(m.senderType))) {
       mirror.conversations.reopenLocally(conversationId, source, now);
     }
     const newest = result.added.reduce<(typeof result.added)[number] | null>((best, m) => (best && best.createdAt > m.createdAt ? best : m), null);
