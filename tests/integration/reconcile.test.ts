@@ -19,7 +19,7 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-type Mode = 'ok' | 'lose-answer' | 'hang';
+type Mode = 'ok' | 'lose-answer' | 'lose-answer-busy' | 'hang';
 
 class ForgetfulSite {
   readonly stored: RemoteMessage[] = [{ remoteId: '1', senderType: 'visitor', content: 'halo', createdAt: 1_000 }];
@@ -35,15 +35,23 @@ class ForgetfulSite {
     disconnect: async () => {},
     listConversations: async () => ({ items: [{ remoteId: 'c', createdAt: 500, lastMessageAt: this.stored.at(-1)!.createdAt }], next: null, watermark: null }),
     messagesAfter: async () => ({ items: [], next: null }),
-    messagesBefore: async () => {
+    // Newest first, `limit` at a time, like the real kinds: a reply under many newer messages is pages back.
+    messagesBefore: async (_c, before, limit) => {
       this.calls.push('history');
-      return { items: [...this.stored].reverse(), next: null };
+      const newestFirst = [...this.stored].reverse();
+      const from = before === null ? 0 : newestFirst.findIndex((m) => m.remoteId === before) + 1;
+      const items = newestFirst.slice(from, from + limit);
+      return { items, next: from + limit < newestFirst.length ? items.at(-1)!.remoteId : null };
     },
     sendReply: async (_c, content) => {
       this.calls.push(`send ${content}`);
       const stored: RemoteMessage = { remoteId: String(this.stored.length + 1), senderType: 'admin', content, createdAt: Date.now() + this.stored.length };
       this.stored.push(stored);
-      if (this.mode === 'lose-answer') throw new ConnectorError('transient', 'socket hang up');
+      // A busy conversation: the visitor writes 120 more before the answer is known to be lost.
+      if (this.mode === 'lose-answer-busy') {
+        for (let i = 0; i < 120; i++) this.stored.push({ remoteId: String(this.stored.length + 1), senderType: 'visitor', content: `more ${i}`, createdAt: stored.createdAt + 1 + i });
+      }
+      if (this.mode === 'lose-answer' || this.mode === 'lose-answer-busy') throw new ConnectorError('transient', 'socket hang up');
       if (this.mode === 'hang') return new Promise<RemoteMessage>(() => {});
       return stored;
     },
@@ -120,6 +128,17 @@ describe('replies on a backend without idempotent send', () => {
     const mine = app().mirror.messages.all(conversation().id).filter((m) => m.content === 'on my way');
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ delivery: 'sent', clientId: '00000000-0000-4000-8000-00000000000a', remoteId: '2' });
+  });
+
+  it('a lost answer in a busy conversation: the reply is found pages back, under 120 newer messages, and not sent again', async () => {
+    const { site, account, app, conversation } = await setUp();
+    site.mode = 'lose-answer-busy';
+    app().service.sendReply(conversation(), 'checking now', '00000000-0000-4000-8000-00000000001a');
+    await waitFor(() => site.calls.includes('send checking now'), 5000, 'first send');
+    site.mode = 'ok';
+    await waitFor(() => app().mirror.outbox.counts(account.id).pending === 0, 10_000, 'settled');
+    expect(site.sent('checking now')).toBe(1);
+    expect(site.calls.filter((c) => c === 'send checking now')).toHaveLength(1);
   });
 
   it('in flight when the app stopped: after the restart it is reconciled, not resent, and shows once', async () => {
