@@ -98,6 +98,8 @@ describe('agent timeline', () => {
     cyclic.self = cyclic;
     expect(previewJson(cyclic).text).toContain('"[cycle]"');
     expect(previewJson(deep(500), 100_000, 12).text).toContain('{…}');
+    expect(previewJson(deep(500), 100_000, 12).clipped, 'a depth cut says so').toBe(true);
+    expect(previewJson(deep(3), 100_000, 12).clipped).toBe(false);
     const big = previewJson({ rows: Array.from({ length: 100_000 }, (_, i) => i) }, 1000);
     expect(big.clipped).toBe(true);
     expect(big.text.length).toBe(1000);

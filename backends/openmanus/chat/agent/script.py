@@ -6,6 +6,10 @@ What a run does is fixed by the message text (and the seed), so a test can ask f
   #steps=N                          N tool steps before the answer (default 2 or 3)
   #file                             the run writes a file (file.created, then file.updated)
   #hostile                          tool args and results with HTML, huge JSON and deep nesting
+  #hostile=N                        a burst of N short tool steps (up to 500, not bounded by max_steps),
+                                    each with a different hostile text (markup, javascript: links,
+                                    bidi and zero-width characters); the last two carry ~1.5 MB of
+                                    JSON and a payload nested 400 deep
 
 Actions (the runner pauses `ticks` ticks before each):
   {"kind": "event", "event": E, "payload": {...}}            one notify frame, not persisted
@@ -31,6 +35,7 @@ def choose(text: str, seed: str, max_steps: int):
     if outcome is None:
         r = h % 20
         outcome = "ok" if r < 14 else "tool_error" if r < 17 else "stuck" if r < 19 else "fail"
+    burst = re.search(r"#hostile=(\d+)", lowered)
     m = re.search(r"#steps=(\d+)", lowered)
     steps = int(m.group(1)) if m else 2 + (h >> 16) % 2
     steps = max(1, min(steps, max_steps - 1))
@@ -39,6 +44,7 @@ def choose(text: str, seed: str, max_steps: int):
         "steps": steps,
         "file": "#file" in lowered or (outcome == "ok" and (h >> 8) % 3 == 0),
         "hostile": "#hostile" in lowered,
+        "burst": min(int(burst.group(1)), MAX_BURST) if burst else 0,
     }
 
 
@@ -57,6 +63,53 @@ def _hostile_args(depth: int = 120):
 def _hostile_result() -> str:
     big = json.dumps({"rows": [{"i": i, "html": "<iframe src=javascript:alert(1)>"} for i in range(8000)]})
     return "<script>alert('xss')</script>\u202e<a href=\"javascript:alert(1)\">click</a>\u200b " + big
+
+
+MAX_BURST = 500
+BURST_DEPTH = 400
+
+# What a hostile tool could print: each must stay text in a client (the canary is window.__pwned).
+HOSTILE_TEXTS = [
+    "<script>window.__pwned=1</script>",
+    "<img src=x onerror=\"window.__pwned=1\">",
+    "<svg onload=\"window.__pwned=1\"></svg>",
+    "<a href=\"javascript:window.__pwned=1\">click</a>",
+    "javascript:window.__pwned=1",
+    "<iframe srcdoc=\"<script>parent.__pwned=1</script>\"></iframe>",
+    "\"><script>alert(1)</script>",
+    "{{constructor.constructor('window.__pwned=1')()}}",
+    "[click](javascript:window.__pwned=1)",
+    "<style>body{display:none}</style>",
+    "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\">",
+    "\u202ereversed text\u202c normal https://example.com/\u202egnp.exe",
+    "zero\u200b\u200c\u200d\ufeffwidth http://ex\u200bample.com",
+    "<details open ontoggle=\"window.__pwned=1\">x</details>",
+    "control \u0001\u0007\u001b[31m chars &lt;b&gt; <b>bold</b>",
+]
+
+
+def _deep(depth: int = BURST_DEPTH):
+    node = {"leaf": "<img src=x onerror=\"window.__pwned=1\">"}
+    for i in range(depth):
+        node = {f"level{i}": node}
+    return node
+
+
+def _huge_json() -> str:
+    rows = [{"i": i, "html": "<img src=x onerror=\"window.__pwned=1\">", "note": "\u202e\u200b" + "x" * 40} for i in range(14000)]
+    return json.dumps({"huge": True, "rows": rows})
+
+
+def burst_steps(n: int):
+    """(args, result) of each of the burst's n steps."""
+    out = []
+    for i in range(n):
+        text = f"{HOSTILE_TEXTS[i % len(HOSTILE_TEXTS)]} #{i}"
+        out.append(({"code": f"print({text!r})"}, text))
+    if n >= 2:
+        out[-2] = ({"code": "print(dump())"}, _huge_json())
+        out[-1] = ({"nested": _deep()}, json.dumps(_deep()))
+    return out
 
 
 TOOLS = [
@@ -127,7 +180,15 @@ def plan_run(text: str, *, seed: str, run_key: str, max_steps: int = 20) -> list
         p.actions.append({"kind": "end", "outcome": "stuck", "ticks": 0})
         return p.actions
 
-    for i in range(c["steps"]):
+    if c["burst"]:
+        total = p.max_steps = max(max_steps, c["burst"] + 1)
+        for step, (args, result) in enumerate(burst_steps(c["burst"]), start=1):
+            p.event("agent.step", {"step": step, "max_steps": total})
+            cid = p.call(step, f"Step {step}: running python_execute.", "python_execute", args)
+            p.result("python_execute", args, cid, result)
+        step = c["burst"]
+        c["file"] = False
+    for i in range(0 if c["burst"] else c["steps"]):
         step = i + 1
         name, make_args, make_result = TOOLS[(_hash(text, i) >> 4) % len(TOOLS)]
         if c["hostile"]:

@@ -71,3 +71,29 @@ class PlanTests(SimpleTestCase):
     def test_steps_are_bounded_by_max_steps(self):
         steps = choose("x #steps=500", "s", 20)["steps"]
         self.assertEqual(steps, 19)
+
+    def test_hostile_burst_emits_n_short_hostile_steps_then_huge_and_deep(self):
+        plan = self.plan("#hostile=200 #ok")
+        e = events(plan)
+        self.assertEqual(e.count("agent.step"), 201)  # 200 tool steps and the answer's
+        results = [a["payload"] for a in plan if a.get("event") == "agent.tool_result"]
+        tool_messages = [a["content"] for a in plan if a["kind"] == "message" and a["role"] == "tool"]
+        self.assertEqual(len(results), 200)
+        self.assertEqual(tool_messages, [r["result"] for r in results])
+        self.assertTrue(all("<" in r["result"] or "__pwned" in r["result"] or "javascript:" in r["result"] or "\u202e" in r["result"] or "\u200b" in r["result"] for r in results[:-2]))
+        self.assertEqual(len({r["result"] for r in results}), 200)
+        self.assertGreater(len(results[-2]["result"]), 1_000_000)
+        self.assertIn('"huge": true', results[-2]["result"][:20])
+        depth, node = 0, results[-1]["tool_args"]["nested"]
+        while isinstance(node, dict) and "leaf" not in node:
+            node = next(iter(node.values()))
+            depth += 1
+        self.assertEqual(depth, 400)
+        steps = [a["payload"] for a in plan if a.get("event") == "agent.step"]
+        self.assertEqual({s["max_steps"] for s in steps}, {201})
+        self.assertEqual(e[-3:], ["message:assistant", "agent.finished", "end"])
+        self.assertEqual(plan[-1]["outcome"], "ok")
+
+    def test_hostile_burst_is_capped(self):
+        self.assertEqual(choose("#hostile=100000", "s", 20)["burst"], 500)
+        self.assertEqual(choose("#hostile #steps=2", "s", 20)["burst"], 0)

@@ -62,6 +62,7 @@ export function previewJson(value: unknown, maxChars = DETAIL_CHARS, maxDepth = 
   const out: string[] = [];
   let size = 0;
   let clipped = false;
+  let depthCut = false;
   const seen = new Set<object>();
   const put = (s: string): boolean => {
     if (clipped) return false;
@@ -85,7 +86,12 @@ export function previewJson(value: unknown, maxChars = DETAIL_CHARS, maxDepth = 
     const entries: [string | null, unknown][] = Array.isArray(v) ? v.map((x) => [null, x]) : Object.entries(v as Record<string, unknown>);
     const [open, close] = Array.isArray(v) ? ['[', ']'] : ['{', '}'];
     if (entries.length === 0) return void put(open + close);
-    if (depth >= maxDepth) return void put(`${open}…${close}`);
+    if (depth >= maxDepth) {
+      // Cut here, so the row says it shows only part of the data (as for a size cut).
+      put(`${open}…${close}`);
+      depthCut = true;
+      return;
+    }
     seen.add(v);
     const inner = `${indent}  `;
     put(`${open}\n`);
@@ -99,5 +105,5 @@ export function previewJson(value: unknown, maxChars = DETAIL_CHARS, maxDepth = 
     seen.delete(v);
   };
   write(value, 0, '');
-  return { text: out.join(''), clipped };
+  return { text: out.join(''), clipped: clipped || depthCut };
 }
