@@ -45,7 +45,7 @@ test('add a Django mentor chat site, receive a student message, reply over the s
     await expect(details.getByRole('term').nth(1)).toHaveText('Username');
     await expect(details.getByRole('definition').nth(1)).toHaveText(cred.username);
     await expect(details.getByRole('definition').nth(2)).toHaveText(cred.email);
-    await page.screenshot({ path: 'test-results/django-chat-inbox.png' });
+    await page.screenshot({ path: 'docs/screenshots/django-chat.png' });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: 'test-results/django-chat-inbox-dark.png' });
     await page.emulateMedia({ colorScheme: 'light' });

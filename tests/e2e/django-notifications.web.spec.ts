@@ -84,7 +84,7 @@ test('an invite appears under Notifications, notifies, and Mark all read clears 
     .poll(() => page.evaluate(() => (window as unknown as { __shown: Array<{ title: string; body: string }> }).__shown))
     .toEqual([{ title: expect.stringMatching(/^Budi .* invited you to a challenge$/) as unknown as string, body: 'Medium Verbal Challenge (15 Q)' }]);
 
-  await page.screenshot({ path: 'test-results/django-notifications-light.png' });
+  await page.screenshot({ path: 'docs/screenshots/django-notifications.png' });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: 'test-results/django-notifications-dark.png' });
   await page.emulateMedia({ colorScheme: 'light' });

@@ -139,7 +139,7 @@ test('a group room: members named above their bubbles when the sender changes, a
   await expect(members.getByRole('listitem', { name: 'Alice Rahman, Busy' })).toBeVisible();
   // Most present first.
   await expect(members.getByRole('listitem')).toHaveText([/^Chen Wei/, /^Alice Rahman/, /^Dewi Lestari/]);
-  await page.screenshot({ path: 'test-results/jwt-ws-group-light.png' });
+  await page.screenshot({ path: 'docs/screenshots/jwt-ws-group.png' });
 
   for (const [scheme, locale, file] of [
     ['dark', 'en-US', 'jwt-ws-group-dark.png'],
@@ -172,7 +172,7 @@ test('with the demo site added too, two accounts of different kinds share one li
   await expect(demoRows.first()).toBeVisible({ timeout: 30_000 });
   const jwtHost = new URL(backend.url).host;
   await expect(conversations.getByRole('listitem', { name: new RegExp(`^Support team, ${jwtHost.replace(/\./g, '\\.')}`) })).toBeVisible();
-  await page.screenshot({ path: 'test-results/two-accounts.png' });
+  await page.screenshot({ path: 'docs/screenshots/two-accounts.png' });
 
   // One account only, then all of them again.
   await page.getByRole('button', { name: /^Demo site \(on this computer\)/ }).click();

@@ -78,7 +78,7 @@ test('start an agent conversation, watch its steps, get notified, search a tool 
     await expect(model).not.toHaveValue('');
     await model.fill('gpt-4o');
     await dialog.getByRole('textbox', { name: 'First message' }).fill('Compare tamarind prices in Jakarta #ok #steps=4');
-    await page.screenshot({ path: 'test-results/openmanus-new-conversation.png' });
+    await page.screenshot({ path: 'docs/screenshots/openmanus-new-conversation.png' });
     expect(await seriousViolations(page), 'New conversation dialog').toEqual([]);
     await dialog.getByRole('button', { name: 'Start' }).click();
     await expect(dialog).toBeHidden({ timeout: 30_000 });
@@ -108,14 +108,14 @@ test('start an agent conversation, watch its steps, get notified, search a tool 
     await result.click();
     await expect(result).toHaveAttribute('aria-expanded', 'true');
     await expect(messages.locator('.timeline-details').first()).toBeVisible();
-    await page.screenshot({ path: 'test-results/openmanus-timeline-light.png' });
+    await page.screenshot({ path: 'docs/screenshots/openmanus-timeline.png' });
     expect(await seriousViolations(page), 'timeline, light').toEqual([]);
     await page.evaluate(async () => {
       const r = await window.switchboard.invoke('settings.update', { theme: 'dark' });
       if (!r.ok) throw new Error(r.error.message);
     });
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-    await page.screenshot({ path: 'test-results/openmanus-timeline-dark.png' });
+    await page.screenshot({ path: 'docs/screenshots/openmanus-timeline-dark.png' });
     expect(await seriousViolations(page), 'timeline, dark').toEqual([]);
     // The Agent sound has its own picker in Settings.
     await page.getByRole('button', { name: 'Settings', exact: true }).click();

@@ -4,6 +4,7 @@ import type { Account, ConversationSummary } from '../../../shared/domain';
 import { api } from '../api';
 import { displayText } from '../lib/names';
 import { errorMeaning, logFailure } from '../lib/errors';
+import { DialogFooter } from './DialogFooter';
 import { Modal } from './Modal';
 
 export const MAX_FIRST_MESSAGE = 2000;
@@ -108,19 +109,7 @@ export function NewConversationDialog({ accounts, preferredAccountId, onClose, o
             {content.length}/{MAX_FIRST_MESSAGE}
           </span>
         </div>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            {t('actions.cancel')}
-          </button>
-          <button type="submit" className="primary" disabled={busy || !content.trim() || content.length > MAX_FIRST_MESSAGE}>
-            {busy ? t('newConversation.starting') : t('newConversation.start')}
-          </button>
-        </div>
+        <DialogFooter error={error} onCancel={onClose} submitLabel={busy ? t('newConversation.starting') : t('newConversation.start')} submitDisabled={busy || !content.trim() || content.length > MAX_FIRST_MESSAGE} />
       </form>
     </Modal>
   );

@@ -4,6 +4,7 @@ import type { Account } from '../../../shared/domain';
 import { kindForms, type SignInInput } from '../../../shared/kinds';
 import { api } from '../api';
 import { errorMeaning } from '../lib/errors';
+import { DialogFooter } from './DialogFooter';
 import { Modal } from './Modal';
 import { KindFields, kindInput, missingFields } from './KindFields';
 import { SiteSignInButton, useSiteSignInOffered } from './SiteSignInButton';
@@ -39,19 +40,7 @@ export function SignInDialog({ account, onClose }: { account: Account; onClose: 
         <p className="muted">{t('signIn.text')}</p>
         {siteSignIn && <SiteSignInButton waiting={busy === 'window'} disabled={busy !== null} onClick={() => void submit(null, true)} />}
         <KindFields fields={fields} values={values} onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} autoFocus={!siteSignIn} />
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            {t('actions.cancel')}
-          </button>
-          <button type="submit" className="primary" disabled={busy !== null || missingFields(fields, values).length > 0}>
-            {t('actions.signIn')}
-          </button>
-        </div>
+        <DialogFooter error={error} onCancel={onClose} submitLabel={t('actions.signIn')} submitDisabled={busy !== null || missingFields(fields, values).length > 0} />
       </form>
     </Modal>
   );
