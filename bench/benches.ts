@@ -2,7 +2,7 @@
 // built by the first benchmark that needs them).
 import type { Bench } from './lib/context';
 
-export const BENCH_NAMES = ['ingest', 'orm', 'search', 'open', 'live', 'catchup', 'deployed', 'jwtws', 'load', 'loadhost', 'coldstart', 'ui'] as const;
+export const BENCH_NAMES = ['ingest', 'orm', 'search', 'open', 'live', 'catchup', 'deployed', 'jwtws', 'openmanus', 'load', 'loadhost', 'coldstart', 'ui'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export const isBenchName = (name: string): name is BenchName => (BENCH_NAMES as readonly string[]).includes(name);
@@ -26,6 +26,8 @@ export async function loadBench(name: BenchName): Promise<Bench> {
       return (await import('./deployed')).bench;
     case 'jwtws':
       return (await import('./jwtws')).bench;
+    case 'openmanus':
+      return (await import('./openmanus')).bench;
     case 'load':
       return (await import('./load')).bench;
     case 'loadhost':
