@@ -2,7 +2,7 @@
 // built by the first benchmark that needs them).
 import type { Bench } from './lib/context';
 
-export const BENCH_NAMES = ['ingest', 'orm', 'search', 'open', 'live', 'catchup', 'deployed', 'jwtws', 'openmanus', 'load', 'loadhost', 'coldstart', 'ui'] as const;
+export const BENCH_NAMES = ['ingest', 'orm', 'search', 'open', 'live', 'catchup', 'deployed', 'jwtws', 'openmanus', 'load', 'loadhost', 'coldstart', 'ui', 'openmanusui'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export const isBenchName = (name: string): name is BenchName => (BENCH_NAMES as readonly string[]).includes(name);
@@ -36,8 +36,10 @@ export async function loadBench(name: BenchName): Promise<Bench> {
       return (await import('./coldstart')).bench;
     case 'ui':
       return (await import('./ui')).bench;
+    case 'openmanusui':
+      return (await import('./openmanus-ui')).bench;
   }
 }
 
 /** Benchmarks that start the built app (out/). */
-export const NEEDS_BUILD: readonly BenchName[] = ['coldstart', 'ui'];
+export const NEEDS_BUILD: readonly BenchName[] = ['coldstart', 'ui', 'openmanusui'];
