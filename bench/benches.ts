@@ -2,7 +2,7 @@
 // built by the first benchmark that needs them).
 import type { Bench } from './lib/context';
 
-export const BENCH_NAMES = ['ingest', 'orm', 'search', 'open', 'live', 'catchup', 'deployed', 'jwtws', 'openmanus', 'load', 'loadhost', 'coldstart', 'ui', 'openmanusui'] as const;
+export const BENCH_NAMES = ['ingest', 'orm', 'search', 'open', 'live', 'catchup', 'deployed', 'jwtws', 'openmanus', 'djangopoll', 'load', 'loadhost', 'coldstart', 'ui', 'openmanusui'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export const isBenchName = (name: string): name is BenchName => (BENCH_NAMES as readonly string[]).includes(name);
@@ -28,6 +28,8 @@ export async function loadBench(name: BenchName): Promise<Bench> {
       return (await import('./jwtws')).bench;
     case 'openmanus':
       return (await import('./openmanus')).bench;
+    case 'djangopoll':
+      return (await import('./djangopoll')).bench;
     case 'load':
       return (await import('./load')).bench;
     case 'loadhost':
