@@ -83,6 +83,19 @@ export const bench: Bench = {
         return end === undefined ? [] : [end - at];
       });
       const l = summary(latency);
+      // The split: the server's part (commit → its hub hands the frame to the socket) and the console's.
+      const handed = new Map(run.handedToSocket);
+      const serverPart: number[] = [];
+      const consolePart: number[] = [];
+      for (const [id, , at] of run.commits) {
+        const out = handed.get(id);
+        const end = addedTimes.get(id);
+        if (out === undefined) continue;
+        serverPart.push(out - at);
+        if (end !== undefined) consolePart.push(end - out);
+      }
+      const sp = summary(serverPart);
+      const cp = summary(consolePart);
       const loop = lagOf(lag, RESOLUTION);
       const liveRequests = [...requests.values()].reduce((a, b) => a + b, 0) - requestsBefore;
       const twiceAdded = [...committed.values()].filter((n) => n > 1).length;
@@ -94,6 +107,8 @@ export const bench: Bench = {
           figure({ id: 'jwtws.duplicated', name: 'in the mirror twice', value: counts.duplicated + counts.extra, unit: 'messages', limit: 0 }),
           figure({ id: 'jwtws.latency.p50', name: 'server commit → mirror commit, p50', value: l.p50, unit: 'ms' }),
           figure({ id: 'jwtws.latency.p99', name: 'server commit → mirror commit, p99', value: l.p99, unit: 'ms', limit: 50 }),
+          figure({ id: 'jwtws.server.p99', name: 'of which: server commit → frame handed to the socket, p99', value: sp.p99, unit: 'ms' }),
+          figure({ id: 'jwtws.console.p99', name: 'of which: frame handed to the socket → mirror commit, p99', value: cp.p99, unit: 'ms' }),
           figure({ id: 'jwtws.lag.p99', name: 'core event-loop delay p99', value: loop.p99, unit: 'ms', limit: 20, limitNote: 'as the load bench' }),
           figure({ id: 'jwtws.lag.max', name: 'core event-loop delay max', value: loop.max, unit: 'ms' }),
         ],
@@ -110,6 +125,8 @@ export const bench: Bench = {
           addedTwiceInEvents: twiceAdded,
           messagesAddedEvents: addedEvents,
           latencyMs: l,
+          serverCommitToSocketMs: sp,
+          socketToMirrorCommitMs: cp,
           lastCommitToAllMirroredMs: Math.round(catchUpMs),
           eventLoopDelayMs: loop,
           restRequestsWhileLive: liveRequests,

@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WebSocket } from 'ws';
 import { startJwtWsBackend, type JwtWsBackendHandle } from '../../backends/jwt-ws/src/index';
 import { Rng, language, messageText } from './data';
 import { serveAgent, type AgentHandlers } from './agent-serve';
@@ -33,10 +34,26 @@ export interface JwtWsRun {
   maxBehindMs: number;
   /** [message id, room id, committed at (monotonic ms)] in commit order. */
   commits: [string, string, number][];
+  /** [message id, when the hub handed its frame to the owner's socket (monotonic ms)]. */
+  handedToSocket: [string, number][];
 }
+
+const PER_TURN = 10;
 
 function state() {
   let backend: JwtWsBackendHandle | null = null;
+  // The hub writes each batch through ws: note when a message's frame is handed to a socket
+  // (only the owner, the console, has a socket here).
+  let recording = false;
+  const handed = new Map<string, number>();
+  const originalSend = WebSocket.prototype.send;
+  WebSocket.prototype.send = function patchedSend(this: WebSocket, data: unknown, ...rest: unknown[]) {
+    if (recording && typeof data === 'string') {
+      const at = nowMs();
+      for (const m of data.matchAll(/"type":"message","data":\{"message_id":"([0-9a-f-]{36})"/g)) if (!handed.has(m[1]!)) handed.set(m[1]!, at);
+    }
+    return (originalSend as (...a: unknown[]) => void).apply(this, [data, ...rest]);
+  } as typeof WebSocket.prototype.send;
   let dir = '';
   const members: { id: string; room: string }[] = [];
   const rng = new Rng(23);
@@ -66,15 +83,18 @@ function state() {
     'jwtws.run': async ({ rate, durationMs }: { rate: number; durationMs: number }) => {
       const svc = need().server.service;
       const total = Math.round((rate * durationMs) / 1000);
-      const out: JwtWsRun = { sent: 0, failed: 0, errors: [], ms: 0, rate: 0, maxBehindMs: 0, commits: [] };
+      const out: JwtWsRun = { sent: 0, failed: 0, errors: [], ms: 0, rate: 0, maxBehindMs: 0, commits: [], handedToSocket: [] };
       const texts = Array.from({ length: 256 }, () => messageText(rng, language(rng)));
       const start = nowMs();
       let i = 0;
+      recording = true;
       while (i < total) {
         const elapsed = nowMs() - start;
         const due = Math.min(total, Math.floor((elapsed * rate) / 1000) + 1);
         if (due - i > 1) out.maxBehindMs = Math.max(out.maxBehindMs, elapsed - (i * 1000) / rate);
-        for (; i < due; i++) {
+        // At most PER_TURN in one turn, as requests arriving together would be: a generator
+        // that fell behind must not hold the frames of a long catch-up burst until its end.
+        for (const last = Math.min(due, i + PER_TURN); i < last; i++) {
           const member = members[i % members.length]!;
           try {
             const m = svc.sendMessage(member.id, { room_id: member.room, content: texts[i % texts.length]! });
@@ -86,8 +106,13 @@ function state() {
           }
         }
         // Let the hub write the frames of this turn (one WebSocket message for the batch).
-        await sleep(1);
+        if (i < due) await new Promise((resolve) => setImmediate(resolve));
+        else await sleep(1);
       }
+      await sleep(50); // the last batch leaves the hub
+      recording = false;
+      out.handedToSocket = [...handed];
+      handed.clear();
       out.ms = Math.round(nowMs() - start);
       out.rate = Math.round((out.sent / Math.max(out.ms, 1)) * 1000);
       out.maxBehindMs = Math.round(out.maxBehindMs);
