@@ -2,7 +2,7 @@
 // built by the first benchmark that needs them).
 import type { Bench } from './lib/context';
 
-export const BENCH_NAMES = ['ingest', 'orm', 'search', 'open', 'live', 'catchup', 'deployed', 'load', 'loadhost', 'coldstart', 'ui'] as const;
+export const BENCH_NAMES = ['ingest', 'orm', 'search', 'open', 'live', 'catchup', 'deployed', 'jwtws', 'openmanus', 'djangopoll', 'load', 'loadhost', 'coldstart', 'ui', 'openmanusui'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export const isBenchName = (name: string): name is BenchName => (BENCH_NAMES as readonly string[]).includes(name);
@@ -24,6 +24,12 @@ export async function loadBench(name: BenchName): Promise<Bench> {
       return (await import('./catchup')).bench;
     case 'deployed':
       return (await import('./deployed')).bench;
+    case 'jwtws':
+      return (await import('./jwtws')).bench;
+    case 'openmanus':
+      return (await import('./openmanus')).bench;
+    case 'djangopoll':
+      return (await import('./djangopoll')).bench;
     case 'load':
       return (await import('./load')).bench;
     case 'loadhost':
@@ -32,8 +38,10 @@ export async function loadBench(name: BenchName): Promise<Bench> {
       return (await import('./coldstart')).bench;
     case 'ui':
       return (await import('./ui')).bench;
+    case 'openmanusui':
+      return (await import('./openmanus-ui')).bench;
   }
 }
 
 /** Benchmarks that start the built app (out/). */
-export const NEEDS_BUILD: readonly BenchName[] = ['coldstart', 'ui'];
+export const NEEDS_BUILD: readonly BenchName[] = ['coldstart', 'ui', 'openmanusui'];

@@ -24,8 +24,9 @@ export class Agent {
     });
   }
 
-  static start(name: string): Agent {
-    const child = fork(join(__dirname, 'agent.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  /** Forks bench/lib/agent.ts, or another helper script of bench/lib that speaks the same IPC. */
+  static start(name: string, script = 'agent.ts'): Agent {
+    const child = fork(join(__dirname, script), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return new Agent(name, child);
   }
 

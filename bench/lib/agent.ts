@@ -14,6 +14,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { DEMO_ADMIN, startChatApi, startPusherServer, type ChatApiHandle, type PusherServerHandle } from '../../backends/portfolio/src/index';
 import { runBurst, type BurstOptions, type BurstTarget } from './burst';
 import { Rng, language, messageText, visitor, type Language } from './data';
+import { serveAgent } from './agent-serve';
 import { nowMs, sleep } from './report';
 import { openBrowserModeSocket } from './web-client';
 
@@ -293,19 +294,4 @@ function state() {
   return handlers;
 }
 
-const handlers = state();
-
-process.on('message', (raw: unknown) => {
-  const { id, cmd, args } = raw as { id: number; cmd: string; args: unknown };
-  const handler = handlers[cmd];
-  void (async () => {
-    try {
-      if (!handler) throw new Error(`unknown agent command ${cmd}`);
-      const value = await (handler as (a: unknown) => unknown)(args ?? {});
-      process.send!({ id, ok: true, value });
-    } catch (error) {
-      process.send!({ id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    }
-  })();
-});
-process.on('disconnect', () => process.exit(0));
+serveAgent(state());

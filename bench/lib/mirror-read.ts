@@ -36,7 +36,7 @@ export class MirrorReader {
 }
 
 /** Compares the backend's message ids with the mirror's: what is missing, what is there twice, what is extra. */
-export function compare(backend: Record<string, number[]>, mirror: Record<string, string[]>): { backend: number; mirror: number; lost: number; duplicated: number; extra: number } {
+export function compare(backend: Record<string, readonly (number | string)[]>, mirror: Record<string, string[]>): { backend: number; mirror: number; lost: number; duplicated: number; extra: number } {
   let lost = 0;
   let duplicated = 0;
   let extra = 0;

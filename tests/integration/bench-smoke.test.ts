@@ -1,6 +1,6 @@
-// `npm run bench` at quick scale, as a process: the runner, three benchmarks end to end (the
-// mirror's ingest, the as-deployed site's first sync and catch-up, and the load test through the
-// reference backend), the printed table and bench/results.json's shape. Correctness only (every message mirrored once); speed targets are
+// `npm run bench` at quick scale, as a process: the runner, five benchmarks end to end (the
+// mirror's ingest, the as-deployed site's first sync and catch-up, jwt-ws across 50 rooms, an
+// OpenManus agent run through the real Django backend, and the load test through the reference backend), the printed table and bench/results.json's shape. Correctness only (every message mirrored once); speed targets are
 // the benchmarks' business, never a test's.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,9 +14,9 @@ const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-smoke-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('npm run bench (quick scale)', () => {
-  it('runs ingest, deployed and load, prints the table and writes results with the machine and no lost or duplicated message', { timeout: 240_000 }, () => {
+  it('runs ingest, deployed, jwtws, openmanus and load, prints the table and writes results with the machine and no lost or duplicated message', { timeout: 240_000 }, () => {
     const out = join(dir, 'results.json');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--only', 'ingest,deployed,load', '--no-build', '--out', out], {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--only', 'ingest,deployed,jwtws,openmanus,load', '--no-build', '--out', out], {
       cwd: root,
       encoding: 'utf8',
       timeout: 230_000,
@@ -31,9 +31,9 @@ describe('npm run bench (quick scale)', () => {
       reports: BenchReport[];
     };
     expect(results.scale).toBe('quick');
-    expect(results.benches).toEqual(['ingest', 'deployed', 'load']);
+    expect(results.benches).toEqual(['ingest', 'deployed', 'jwtws', 'openmanus', 'load']);
     for (const key of ['cpuModel', 'cores', 'ramGb', 'node', 'sqlite']) expect(results.machine[key], key).toBeTruthy();
-    expect(results.reports.map((r) => r.bench)).toEqual(['ingest', 'deployed', 'load']);
+    expect(results.reports.map((r) => r.bench)).toEqual(['ingest', 'deployed', 'jwtws', 'openmanus', 'load']);
     for (const report of results.reports) {
       expect(report.error).toBeUndefined();
       expect(report.figures.length).toBeGreaterThan(0);
@@ -57,6 +57,21 @@ describe('npm run bench (quick scale)', () => {
     expect(counts.mirror).toBe(counts.backend);
     expect(figure('load.lost').value).toBe(0);
     expect(figure('load.duplicated').value).toBe(0);
+    // jwt-ws: every message the reference server committed in the 50 rooms is in the mirror, once.
+    const jwtws = results.reports.find((r) => r.bench === 'jwtws')!;
+    const jwtCounts = jwtws.info.counts as { backend: number; mirror: number; lost: number; duplicated: number; extra: number };
+    expect(jwtws.info).toMatchObject({ rooms: 50, failedSends: 0 });
+    expect(jwtCounts.backend).toBe(50 + (jwtws.info.sent as number));
+    expect(jwtCounts).toMatchObject({ lost: 0, duplicated: 0, extra: 0, mirror: jwtCounts.backend });
+    expect(figure('jwtws.lost').value).toBe(0);
+    expect(figure('jwtws.duplicated').value).toBe(0);
+    // OpenManus: every frame of the agent run is a row of the mirror, every stored message once.
+    const om = results.reports.find((r) => r.bench === 'openmanus')!;
+    expect(om.info.frames as number).toBeGreaterThan(150);
+    expect(om.info).toMatchObject({ lostEvents: 0, extraEvents: 0, mirrorRowsOfRun: om.info.frames });
+    expect(om.info.messages).toMatchObject({ lost: 0, duplicated: 0, extra: 0 });
+    expect(figure('openmanus.lost').value).toBe(0);
+    expect(figure('openmanus.duplicated').value).toBe(0);
     // The site as deployed: the bench waits for the mirror to equal the site; requests are counts, not speed.
     const deployed = results.reports.find((r) => r.bench === 'deployed')!;
     expect(deployed.info).toMatchObject({ conversations: 50, messages: 150 });
