@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationStatus, ConversationSummary, Message } from '../../../shared/domain';
 import { api } from '../api';
@@ -251,7 +251,9 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
   );
 }
 
-function MessageItem({
+// Memoised: a long history (an agent run adds hundreds of rows) re-renders only the rows that
+// changed when a message arrives or the draft changes, not every row (bench openmanusui).
+const MessageItem = memo(function MessageItem({
   message: m,
   showDay,
   newSender,
@@ -335,5 +337,5 @@ function MessageItem({
       </li>
     </>
   );
-}
+});
 
