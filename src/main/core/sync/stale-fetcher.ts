@@ -30,6 +30,13 @@ export interface StaleFetcherDeps {
 
 export class StaleFetcher implements StaleHints {
   private readonly stale = new Set<string>();
+  /**
+   * The newest local message id when each stale conversation was first hinted at. A page-back
+   * fetch walks back to a message known by then: live messages that arrive after the hint (a
+   * socket reopened after an outage delivers new ones at once) must not end the walk, or the
+   * messages written while it was down stay a hole (seen in the Django fault test).
+   */
+  private readonly knownAt = new Map<string, number>();
   private workers = 0;
   private readonly inFlight = new Set<string>();
   /** Conversations a realtime event announced, kept here until REST confirms the site has them. */
@@ -41,13 +48,14 @@ export class StaleFetcher implements StaleHints {
     return this.stale.size;
   }
 
-  mark(remoteId: string): void {
+  mark(remoteId: string, knownUpTo = this.deps.mirror.messages.maxId()): void {
     this.stale.add(remoteId);
+    this.knownAt.set(remoteId, Math.min(knownUpTo, this.knownAt.get(remoteId) ?? Number.POSITIVE_INFINITY));
   }
 
   announce(conversation: RemoteConversation): void {
     this.announced.set(conversation.remoteId, conversation);
-    this.stale.add(conversation.remoteId);
+    this.mark(conversation.remoteId);
   }
 
   /**
@@ -79,6 +87,8 @@ export class StaleFetcher implements StaleHints {
     try {
       for (let remoteId = this.next(); remoteId !== undefined && this.mayFetch(); remoteId = this.next()) {
         this.stale.delete(remoteId);
+        const knownUpTo = this.knownAt.get(remoteId);
+        this.knownAt.delete(remoteId);
         this.inFlight.add(remoteId);
         try {
           // A queued new-conversation event may describe it already.
@@ -87,7 +97,7 @@ export class StaleFetcher implements StaleHints {
             await this.confirm(remoteId);
             link.alive();
           }
-          await strategy.fetchConversation(remoteId);
+          await strategy.fetchConversation(remoteId, knownUpTo);
           link.alive();
         } catch (error) {
           if (error instanceof ConnectorError && error.kind === 'rejected') {
@@ -95,7 +105,7 @@ export class StaleFetcher implements StaleHints {
             continue;
           }
           // Fetched again after the retry's catch-up, which may not list it.
-          this.stale.add(remoteId);
+          this.mark(remoteId, knownUpTo);
           throw error;
         } finally {
           this.inFlight.delete(remoteId);
