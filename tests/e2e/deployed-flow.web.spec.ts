@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startDeployedBackend, type DeployedBackendHandle, type DeployedBackendOptions } from '../../backends/portfolio/src/index';
 import { mintSessionToken } from '../../src/main/core/connectors/portfolio/deployed/session-token';
+import { recordNotifications, setWindowFocus, shownNotifications } from './support/notifications';
 import { startWebApp, type WebApp } from './support/web-app';
 
 const ADMIN = { email: 'owner@example.com', password: 'deployed site password', name: 'Owner' };
@@ -52,6 +53,7 @@ test('site secret: AI as Assistant, resolve/reopen, offline history, a reply que
   cleanups.push(() => site.close());
   const app = await startApp();
   await page.setViewportSize({ width: 1280, height: 900 });
+  await recordNotifications(page, app.url);
   await page.goto(app.url);
 
   // Connect by site secret: the console mints its own admin_session and renews it.
@@ -78,8 +80,12 @@ test('site secret: AI as Assistant, resolve/reopen, offline history, a reply que
   await aiSwitch.check();
   await expect.poll(() => site.api.store.settings()?.ai_enabled).toBe(1);
   const alice = aliceOf(site);
+  // The owner is in another window: the visitor's message notifies, with the name and the text.
+  await setWindowFocus(page, false);
   await visitorSays(site, alice.id, alice.visitor_id, 'What is your price for a landing page?');
   await expect(messages).toContainText('What is your price for a landing page?');
+  await expect.poll(async () => (await shownNotifications(page)).find((n) => n.body.includes('price'))).toMatchObject({ title: 'Alice Tan', body: 'What is your price for a landing page?' });
+  await setWindowFocus(page, true);
   await expect(assistant).toHaveCount(1);
   // Not the owner's bubble, not the visitor's.
   await expect(assistant).not.toHaveClass(/mine/);

@@ -1,10 +1,11 @@
 // Browser mode against the REAL Django Channels reference backend: add the Django site through
-// "Add a site", a student writes over the site's socket → it appears; the teacher's reply
+// "Add a site", a student writes over the site’s socket → it appears and notifies; the teacher's reply
 // reaches the student's socket live. The account says that opening a history marks the
 // student's messages read on the server; the details pane names the student in full.
 import { expect, test } from '@playwright/test';
 import { startDjangoBackend } from '../../backends/django/launcher/backend';
 import { SiteClient } from '../../backends/django/launcher/site-client';
+import { recordNotifications, setWindowFocus, shownNotifications } from './support/notifications';
 import { startWebApp } from './support/web-app';
 
 test('add a Django mentor chat site, receive a student message, reply over the socket', async ({ page }) => {
@@ -12,6 +13,7 @@ test('add a Django mentor chat site, receive a student message, reply over the s
   const backend = await startDjangoBackend({ seedDemo: true, students: 3, anonThrottle: '10000/hour' });
   const app = await startWebApp();
   try {
+    await recordNotifications(page, app.url);
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Connect your site' }).click();
     await page.getByRole('combobox', { name: 'Backend' }).selectOption({ label: 'Django mentor chat' });
@@ -36,8 +38,12 @@ test('add a Django mentor chat site, receive a student message, reply over the s
     await student.login(cred.username, cred.password);
     const socket = await student.socket('/ws/chat/my-conversation/');
     await socket.next((f) => f.type === 'connection_established');
+    // The teacher is in another window: the student's message notifies, with the name and the text.
+    await setWindowFocus(page, false);
     socket.send('Is the quiz on Friday? <b>not bold</b>');
     await expect(messages.getByRole('listitem').last()).toContainText('Is the quiz on Friday? <b>not bold</b>', { timeout: 20_000 });
+    await expect.poll(async () => (await shownNotifications(page)).find((n) => n.body.includes('quiz'))).toMatchObject({ title: 'Ahmad Student', body: 'Is the quiz on Friday? <b>not bold</b>' });
+    await setWindowFocus(page, true);
     // The read side effect is said on the account; the student's full name, username and email in the details.
     await expect(page.getByRole('navigation').getByText(/opening a conversation’s history on this site marks the student’s messages read on the server/i)).toBeVisible();
     const details = page.getByRole('complementary', { name: 'Visitor details' });

@@ -1,5 +1,5 @@
 // Browser mode against the REAL jwt-ws reference server: add the account as "JWT WebSocket chat",
-// a member writes (appears with their name above the bubble), the reply reaches the server and
+// a member writes (appears with their name above the bubble, and notifies), the reply reaches the server and
 // the other members' sockets, an edit shows its mark and a delete takes the message away;
 // presence (online / away / busy / offline) in the header of a direct room and in a group's
 // member list.
@@ -10,6 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { DEMO_OWNER, startJwtWsBackend, type JwtWsBackendHandle } from '../../backends/jwt-ws/src/index';
 import { FrameSocket, api } from '../../backends/jwt-ws/tests/helpers';
 import { seriousViolations } from './support/axe';
+import { recordNotifications, setWindowFocus, shownNotifications } from './support/notifications';
 import { startWebApp, type WebApp } from './support/web-app';
 
 test.describe.configure({ mode: 'serial' });
@@ -24,6 +25,7 @@ test.beforeAll(async ({ browser }) => {
   backend = await startJwtWsBackend({ port: 0, dataDir, seedDemo: true, rateLimit: false });
   app = await startWebApp();
   page = await browser.newPage();
+  await recordNotifications(page, app.url);
 });
 test.afterAll(async () => {
   await page?.close();
@@ -56,9 +58,13 @@ test('a member writes, the owner replies; the reply reaches the server once and 
   const room = backend.server.service.myRooms(alice.userId).find((r) => r.type === 'direct' && (r.members as { user_id: string }[]).some((m) => m.user_id === backend.owner!.id)) as { id: string };
   const aliceSock = await FrameSocket.connect(backend.wsUrl, alice.token);
 
+  // The owner is in another window: the member's message notifies, with her name and the text.
+  await setWindowFocus(page, false);
   const sent = (await rest.call<{ id: string }>('POST', '/api/v1/messages', { token: alice.token, json: { room_id: room.id, content: 'Are you there? <b>not bold</b>' } })).body.data;
   const messages = page.getByRole('list', { name: 'Messages' });
   await expect(messages).toContainText('Are you there? <b>not bold</b>');
+  await expect.poll(async () => (await shownNotifications(page)).find((n) => n.body.includes('Are you there?'))).toMatchObject({ title: 'Alice Rahman', body: 'Are you there? <b>not bold</b>' });
+  await setWindowFocus(page, true);
   // The sender's name is on the message: read out, and shown above the bubble.
   await expect(messages.getByRole('listitem').last()).toHaveAccessibleName(/^Alice Rahman, /);
   await expect(messages.getByRole('listitem').last().locator('.sender')).toHaveText('Alice Rahman');

@@ -1,0 +1,39 @@
+// What the page showed as notifications: headless Chromium has no notification centre to look
+// at, so the page's Notification constructor is wrapped (it still runs) before the app loads,
+// and the test reads what was constructed. The window can be made to look unfocused, as when the
+// owner is in another app (a conversation open in a focused window does not notify).
+import type { Page } from '@playwright/test';
+
+export interface ShownNotification {
+  title: string;
+  body: string;
+  tag: string;
+}
+
+function record(): void {
+  const w = window as unknown as { __shown: ShownNotification[] };
+  w.__shown = [];
+  const Real = window.Notification;
+  class Recording extends Real {
+    constructor(title: string, options?: NotificationOptions) {
+      super(title, options);
+      w.__shown.push({ title, body: options?.body ?? '', tag: options?.tag ?? '' });
+    }
+  }
+  Object.defineProperty(window, 'Notification', { value: Recording, configurable: true, writable: true });
+}
+
+/** Grants the app's origin notifications and records them; call before the page first loads the app. */
+export async function recordNotifications(page: Page, appUrl: string): Promise<void> {
+  await page.context().grantPermissions(['notifications'], { origin: new URL(appUrl).origin });
+  await page.addInitScript(record);
+}
+
+export const shownNotifications = (page: Page): Promise<ShownNotification[]> => page.evaluate(() => (window as unknown as { __shown?: ShownNotification[] }).__shown ?? []);
+
+/** The window loses (false) or gets back (true) the focus, as the app sees it. */
+export const setWindowFocus = (page: Page, focused: boolean): Promise<void> =>
+  page.evaluate((f) => {
+    document.hasFocus = () => f;
+    window.dispatchEvent(new Event(f ? 'focus' : 'blur'));
+  }, focused);
