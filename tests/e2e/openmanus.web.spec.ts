@@ -2,47 +2,15 @@
 // add the account with a pasted token, start a conversation from "New conversation", watch the
 // agent's steps arrive in the timeline, the answer raises a notification (Agent sound), and
 // search finds a tool result, also once the backend is stopped. Screenshots: the dialog and
-// the timeline in light and dark (test-results/openmanus-*.png).
+// the timeline in light and dark (docs/screenshots/openmanus-*.png).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { startOpenManus, type OpenManusProcess } from '../../backends/openmanus/testing';
+import { seriousViolations } from './support/axe';
+import { playedSounds, recordNotifications, shownNotifications } from './support/notifications';
 import { startWebApp, type WebApp } from './support/web-app';
-
-interface Shown {
-  title: string;
-  body: string;
-  tag: string;
-}
-
-// The page's Notification and HTMLMediaElement.play are wrapped (they still run) so the test can
-// see what was shown and played: headless Chromium has no notification centre to look at.
-const record = () => {
-  const w = window as unknown as { __shown: Shown[]; __sounds: string[] };
-  w.__shown = [];
-  w.__sounds = [];
-  const Real = window.Notification;
-  class Recording extends Real {
-    constructor(title: string, options?: NotificationOptions) {
-      super(title, options);
-      w.__shown.push({ title, body: options?.body ?? '', tag: options?.tag ?? '' });
-    }
-  }
-  Object.defineProperty(window, 'Notification', { value: Recording, configurable: true, writable: true });
-  const play = HTMLMediaElement.prototype.play;
-  HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
-    w.__sounds.push(this.src);
-    return play.call(this).catch(() => undefined);
-  };
-};
-
-/** Serious and critical axe violations (the accessibility spec's bar), with where they were found. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 test('start an agent conversation, watch its steps, get notified, search a tool result offline', async ({ browser }) => {
   test.setTimeout(180_000);
@@ -51,11 +19,10 @@ test('start an agent conversation, watch its steps, get notified, search a tool 
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     app = await startWebApp();
-    await context.grantPermissions(['notifications'], { origin: app.origin });
     const page = await context.newPage();
-    await page.addInitScript(record);
-    const shown = () => page.evaluate(() => (window as unknown as { __shown: Shown[] }).__shown);
-    const sounds = () => page.evaluate(() => (window as unknown as { __sounds: string[] }).__sounds);
+    await recordNotifications(page, app.url);
+    const shown = () => shownNotifications(page);
+    const sounds = () => playedSounds(page);
 
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Connect your site' }).click();

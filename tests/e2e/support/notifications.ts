@@ -1,4 +1,4 @@
-// What the page showed as notifications: headless Chromium has no notification centre to look
+// What the page showed as notifications (and the sounds it played): headless Chromium has no notification centre to look
 // at, so the page's Notification constructor is wrapped (it still runs) before the app loads,
 // and the test reads what was constructed. The window can be made to look unfocused, as when the
 // owner is in another app (a conversation open in a focused window does not notify).
@@ -11,8 +11,9 @@ export interface ShownNotification {
 }
 
 function record(): void {
-  const w = window as unknown as { __shown: ShownNotification[] };
+  const w = window as unknown as { __shown: ShownNotification[]; __sounds: string[] };
   w.__shown = [];
+  w.__sounds = [];
   const Real = window.Notification;
   class Recording extends Real {
     constructor(title: string, options?: NotificationOptions) {
@@ -21,6 +22,12 @@ function record(): void {
     }
   }
   Object.defineProperty(window, 'Notification', { value: Recording, configurable: true, writable: true });
+  // The sounds the app played (they still play).
+  const play = HTMLMediaElement.prototype.play;
+  HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+    w.__sounds.push(this.src);
+    return play.call(this).catch(() => undefined);
+  };
 }
 
 /** Grants the app's origin notifications and records them; call before the page first loads the app. */
@@ -30,6 +37,8 @@ export async function recordNotifications(page: Page, appUrl: string): Promise<v
 }
 
 export const shownNotifications = (page: Page): Promise<ShownNotification[]> => page.evaluate(() => (window as unknown as { __shown?: ShownNotification[] }).__shown ?? []);
+
+export const playedSounds = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { __sounds?: string[] }).__sounds ?? []);
 
 /** The window loses (false) or gets back (true) the focus, as the app sees it. */
 export const setWindowFocus = (page: Page, focused: boolean): Promise<void> =>
