@@ -3,16 +3,12 @@
 // stopped, is looked up in the history before it is ever sent again. The fake site records every
 // call and stores whatever it is sent, duplicates included: it cannot hide a resend.
 import { afterEach, describe, expect, it } from 'vitest';
-import { AccountService } from '../../src/main/core/accounts/account-service';
 import { ConnectorError, type Connector, type ConnectorSink } from '../../src/main/core/connectors/connector';
-import { EventBus } from '../../src/main/core/events';
 import type { RemoteMessage } from '../../src/main/core/mirror/types';
-import { Mirror } from '../../src/main/core/mirror/mirror';
-import { openDatabase } from '../../src/main/core/db/open';
 import { PlainFileSecretStore } from '../../src/main/core/settings/settings-store';
-import { realTimers } from '../../src/main/core/sync/timers';
+import { pageNewestFirst, startFakeSiteService } from '../support/fake-site-service';
 import { waitFor } from '../support/portfolio-harness';
-import { migrationsDir, tempDir } from '../support/temp-db';
+import { tempDir } from '../support/temp-db';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -38,10 +34,7 @@ class ForgetfulSite {
     // Newest first, `limit` at a time, like the real kinds: a reply under many newer messages is pages back.
     messagesBefore: async (_c, before, limit) => {
       this.calls.push('history');
-      const newestFirst = [...this.stored].reverse();
-      const from = before === null ? 0 : newestFirst.findIndex((m) => m.remoteId === before) + 1;
-      const items = newestFirst.slice(from, from + limit);
-      return { items, next: from + limit < newestFirst.length ? items.at(-1)!.remoteId : null };
+      return pageNewestFirst(this.stored, before, limit);
     },
     sendReply: async (_c, content) => {
       this.calls.push(`send ${content}`);
@@ -66,28 +59,7 @@ class ForgetfulSite {
   }
 }
 
-function start(file: string, secrets: PlainFileSecretStore, site: ForgetfulSite) {
-  const database = openDatabase({ file, migrationsDir });
-  const mirror = new Mirror(database);
-  const service = new AccountService({
-    mirror,
-    events: new EventBus(),
-    secrets,
-    connectorFactory: () => site.connector,
-    clock: Date.now,
-    random: () => 0,
-    timers: realTimers,
-    log: () => {},
-  });
-  return {
-    mirror,
-    service,
-    close: async () => {
-      await service.stopAll();
-      mirror.close();
-    },
-  };
-}
+const start = (file: string, secrets: PlainFileSecretStore, site: ForgetfulSite) => startFakeSiteService(file, secrets, site.connector);
 
 async function setUp() {
   const temp = tempDir();

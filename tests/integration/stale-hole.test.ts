@@ -4,16 +4,12 @@
 // end of the gap. Seen in the Django fault test as holes (student 1's messages 68-77 missing while
 // 78 was there). The fake site pages its history newest first, `limit` at a time, like the kinds.
 import { afterEach, describe, expect, it } from 'vitest';
-import { AccountService } from '../../src/main/core/accounts/account-service';
 import type { Connector, ConnectorSink } from '../../src/main/core/connectors/connector';
-import { openDatabase } from '../../src/main/core/db/open';
-import { EventBus } from '../../src/main/core/events';
-import { Mirror } from '../../src/main/core/mirror/mirror';
 import type { RemoteMessage } from '../../src/main/core/mirror/types';
 import { PlainFileSecretStore } from '../../src/main/core/settings/settings-store';
-import { realTimers } from '../../src/main/core/sync/timers';
+import { pageNewestFirst, startFakeSiteService } from '../support/fake-site-service';
 import { waitFor } from '../support/portfolio-harness';
-import { migrationsDir, tempDir } from '../support/temp-db';
+import { tempDir } from '../support/temp-db';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -48,10 +44,7 @@ class PagedSite {
     // A page takes a moment, as over the network: hints queue behind the fetchers' few workers.
     messagesBefore: async (c, before, limit) => {
       await new Promise((r) => setTimeout(r, 20));
-      const newestFirst = [...this.stored.get(c)!].reverse();
-      const from = before === null ? 0 : newestFirst.findIndex((m) => m.remoteId === before) + 1;
-      const items = newestFirst.slice(from, from + limit);
-      return { items, next: from + limit < newestFirst.length ? items.at(-1)!.remoteId : null };
+      return pageNewestFirst(this.stored.get(c)!, before, limit);
     },
     sendReply: async () => {
       throw new Error('not used');
@@ -70,22 +63,9 @@ describe('a stale hint followed at once by a live message', () => {
     cleanups.push(() => temp.cleanup());
     const site = new PagedSite();
     for (const c of CONVERSATIONS) for (let i = 0; i < 5; i++) site.write(c, `${c} before ${i}`);
-    const mirror = new Mirror(openDatabase({ file: temp.file, migrationsDir }));
     const secrets = new PlainFileSecretStore(`${temp.dir}/secrets.json`);
-    const service = new AccountService({
-      mirror,
-      events: new EventBus(),
-      secrets,
-      connectorFactory: () => site.connector,
-      clock: Date.now,
-      random: () => 0,
-      timers: realTimers,
-      log: () => {},
-    });
-    cleanups.push(async () => {
-      await service.stopAll();
-      mirror.close();
-    });
+    const { mirror, service, close } = startFakeSiteService(temp.file, secrets, site.connector);
+    cleanups.push(close);
     const account = mirror.accounts.create({ kind: 'portfolio', name: 'Paged', baseUrl: 'http://p' }, 1);
     secrets.set(`account:${account.id}:token`, 'token');
     await service.startAll();
