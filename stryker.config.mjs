@@ -1,7 +1,10 @@
-// `npm run mutate`: StrykerJS over the sync engine, the mirror, the connectors and the renderer
-// hooks (see TESTING.md). Incremental: the results are kept in reports/stryker-incremental.json,
-// so a rerun tests only the mutants whose code or covering tests changed. Not part of CI.
-// One mutant at a time, niced: the machine is shared. One folder: `npm run mutate -- --mutate 'src/main/core/sync/**/*.ts'`.
+// `npm run mutate`: StrykerJS, one scope at a time (scripts/mutate.mjs sets MUTATE_SCOPE; the scopes
+// are the files in stryker/). Each scope keeps its own incremental file, so a rerun tests only the
+// mutants whose code or covering tests changed. Not part of CI. One mutant at a time, niced: the
+// machine is shared. See TESTING.md.
+const name = process.env.MUTATE_SCOPE ?? 'sync';
+const scope = (await import(`./stryker/${name}.mjs`)).default;
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -9,23 +12,18 @@ export default {
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.stryker.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-  mutate: [
-    'src/main/core/sync/**/*.ts',
-    'src/main/core/mirror/**/*.ts',
-    'src/main/core/connectors/**/*.ts',
-    'src/renderer/src/hooks/**/*.ts',
-  ],
+  mutate: scope.mutate,
   coverageAnalysis: 'perTest',
   ignoreStatic: true,
   incremental: true,
-  incrementalFile: 'reports/stryker-incremental.json',
-  concurrency: 1,
+  incrementalFile: `reports/stryker-incremental-${name}.json`,
+  concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 1),
   timeoutMS: 10_000,
   reporters: ['clear-text', 'progress', 'json', 'html'],
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  tempDirName: '.stryker-tmp',
-  // Another run's sandbox (a second --tempDirName) and old reports are not part of the project.
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  tempDirName: `.stryker-tmp-${name}`,
+  // Another scope's sandbox and old reports are not part of the project.
   ignorePatterns: ['.stryker-tmp*', 'reports'],
   cleanTempDir: 'always',
 };

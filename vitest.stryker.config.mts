@@ -1,23 +1,30 @@
-// The tests `npm run mutate` runs against each mutant. Left out, to keep a full run near the
-// 45-minute budget on this machine: portfolio-sync*.test.ts (each mutant they cover cost ~25 s
-// with them), tests whose core runs in a child process (Stryker cannot see what they cover), the
-// bench smoke test, the lint run, and the backends' own tests (they do not import the console's code).
+// The tests `npm run mutate` runs against each mutant of one scope (stryker/<scope>.mjs, chosen by
+// MUTATE_SCOPE). Only tests that run in one process: Stryker cannot see what a child process covers.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
-import base from './vitest.config.mts';
+
+interface Scope {
+  environment: 'node' | 'happy-dom';
+  tests: string[];
+  exclude: string[];
+}
+
+const name = process.env.MUTATE_SCOPE ?? 'sync';
+// From the working directory (Stryker's sandbox): vite bundles this file elsewhere before running it.
+const scopeFile = pathToFileURL(join(process.cwd(), 'stryker', `${name}.mjs`)).href;
+const scope = ((await import(scopeFile)) as { default: Scope }).default;
+const renderer = scope.environment === 'happy-dom';
 
 export default defineConfig({
+  plugins: renderer ? [react()] : [],
   test: {
-    ...base.test,
-    // Seconds, not minutes, per mutant: the unit tests, and the integration tests that run in one
-    // process against a real SQLite file or the reference backend with its faults.
-    include: [
-      'tests/unit/**/*.test.ts',
-      'tests/integration/mirror.test.ts',
-      'tests/integration/messages-removed.test.ts',
-      'tests/integration/status-history.test.ts',
-      'tests/integration/attention.test.ts',
-      'tests/integration/portfolio-faults.test.ts',
-    ],
-    exclude: ['tests/unit/lint-layers.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    include: scope.tests,
+    exclude: ['**/node_modules/**', ...scope.exclude],
+    environment: scope.environment,
+    setupFiles: renderer ? ['tests/renderer/support/setup.ts'] : [],
   },
 });
