@@ -57,7 +57,7 @@ export function catchUpStrategy(deps: CatchUpStrategyDeps): CatchUpStrategy {
   if (catchUp === 'cursor') return cursorStrategy(deps);
   if (catchUp === 'page-back') {
     // A feed has no replies to deduplicate, and its list is the whole catch-up: nothing is limited.
-    const limitation = shape === 'feed' ? null : 'Limited sync: this backend has no catch-up cursor or reply deduplication; gaps are filled by paging back through history.';
+    const limitation = shape === 'feed' ? null : 'Limited sync: this backend has no catch-up cursor or reply deduplication; gaps are filled by reading the history of each changed conversation again (newest first, as far back as the site gives it).';
     return { ...pageBackStrategy(deps), limitation, ...noLifecycle };
   }
   return pollStrategy(deps);
