@@ -93,3 +93,12 @@ export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
 }
+
+/** CPU time (user + system) a process has used so far, from /proc (Linux; 10 ms ticks). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which may itself hold spaces and parentheses.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the line: 11 and 12 of what follows the name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
