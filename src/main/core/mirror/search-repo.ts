@@ -35,6 +35,14 @@ export function toFtsQuery(input: string): string | null {
   return words.map((w, i) => `"${w.replaceAll('"', '""')}"${prefix(w, i) ? '*' : ''}`).join(' ');
 }
 
+/** The tokenize option an FTS5 table was created with (its CREATE statement in the schema). */
+function tokenizerOf(sqlite: BetterSqlite3.Database, table: string): string {
+  const sql = sqlite.prepare<[string], string>('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(table) ?? '';
+  const tokenize = /tokenize\s*=\s*'([^']*)'/i.exec(sql)?.[1];
+  if (!tokenize) throw new Error(`${table} has no tokenize option in its schema`);
+  return tokenize;
+}
+
 export function splitSnippet(snippet: string): SearchHit['snippet'] {
   const parts: SearchHit['snippet'] = [];
   let rest = snippet;
@@ -78,7 +86,10 @@ export class SearchRepo {
   private readonly conversationHits;
   private readonly conversationHitsByRecency;
   private readonly conversationMatches;
-  private readonly conversationHighlight;
+  private readonly clearHighlight;
+  private readonly addHighlighted;
+  private readonly highlights;
+  private readonly highlightAll: (query: string, ids: number[]) => Map<number, string>;
 
   constructor(
     sqlite: BetterSqlite3.Database,
@@ -127,14 +138,31 @@ export class SearchRepo {
         LIMIT ?`,
     );
     this.conversationMatches = sqlite.prepare<[string, number], number>('SELECT count(*) FROM (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ? LIMIT ?)').pluck();
-    this.conversationHighlight = sqlite
-      .prepare<[string, number], string>(
-        `SELECT coalesce(highlight(conversations_fts, 0, '${OPEN}', '${CLOSE}'), '') || ' ' ||
-                coalesce(highlight(conversations_fts, 1, '${OPEN}', '${CLOSE}'), '')
-           FROM conversations_fts
-          WHERE conversations_fts MATCH ? AND conversations_fts.rowid = ?`,
-      )
-      .pluck();
+    // The highlight of the visitors shown, made in a scratch index of just those rows. Asking
+    // conversations_fts for one row's highlight evaluates the whole MATCH again (a prefix's
+    // postings are merged before the rowid is looked at): 1.1 ms a row, 22 ms for 20 visitors
+    // named "Budi" over 250,000 conversations (bench search5m), against 0.2 ms here. Same
+    // tokenizer as conversations_fts, so the same words are marked.
+    sqlite.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.visitor_highlight USING fts5(visitor_name, visitor_email, tokenize='${tokenizerOf(sqlite, 'conversations_fts')}')`);
+    this.clearHighlight = sqlite.prepare('DELETE FROM temp.visitor_highlight');
+    this.addHighlighted = sqlite.prepare<[number]>(
+      `INSERT INTO temp.visitor_highlight (rowid, visitor_name, visitor_email)
+       SELECT id, coalesce(visitor_name, ''), coalesce(visitor_email, '') FROM conversations WHERE id = ?`,
+    );
+    this.highlights = sqlite.prepare<[string], { id: number; snip: string }>(
+      `SELECT rowid AS id,
+              coalesce(highlight(visitor_highlight, 0, '${OPEN}', '${CLOSE}'), '') || ' ' ||
+              coalesce(highlight(visitor_highlight, 1, '${OPEN}', '${CLOSE}'), '') AS snip
+         FROM temp.visitor_highlight
+        WHERE visitor_highlight MATCH ?`,
+    );
+    this.highlightAll = sqlite.transaction((query: string, ids: number[]) => {
+      this.clearHighlight.run();
+      for (const id of ids) this.addHighlighted.run(id);
+      const out = new Map(this.highlights.all(query).map((r) => [r.id, r.snip.trim()]));
+      this.clearHighlight.run();
+      return out;
+    });
   }
 
   /** Matching visitors by latest activity, sorted or walked in recency order, whichever reads fewer rows. */
@@ -148,12 +176,14 @@ export class SearchRepo {
     if (!query) return [];
     // Messages committed since the index last caught up are found too.
     this.index.catchUp();
-    const people = this.visitorHits(query, Math.min(limit, 20)).map(
+    const visitors = this.visitorHits(query, Math.min(limit, 20));
+    const highlighted = visitors.length ? this.highlightAll(query, visitors.map((r) => r.id)) : new Map<number, string>();
+    const people = visitors.map(
       (r): SearchHit => ({
         conversationId: r.id,
         messageId: null,
         visitorName: r.visitor_name,
-        snippet: splitSnippet((this.conversationHighlight.get(query, r.id) ?? '').trim()),
+        snippet: splitSnippet(highlighted.get(r.id) ?? ''),
         createdAt: r.last_message_at,
       }),
     );
