@@ -15,7 +15,9 @@ export interface WebApp {
 }
 
 export async function startWebApp(entry: string, dataDir: string, now: () => number): Promise<WebApp> {
-  const child = spawn(process.execPath, [entry, '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_WEB_CPU_PROF=<dir>: each browser-mode process writes a V8 CPU profile there (to find what a start spends).
+  const profile = process.env.BENCH_WEB_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_WEB_CPU_PROF] : [];
+  const child = spawn(process.execPath, [...profile, entry, '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const { url, printedAt } = await new Promise<{ url: string; printedAt: number }>((resolve, reject) => {
