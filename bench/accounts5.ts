@@ -20,7 +20,7 @@ import { Agent } from './lib/agent-client';
 import type { BackendInfo } from './lib/agent';
 import { JWT_WS_OWNER, type JwtWsInfo } from './lib/jwt-ws-agent';
 import { figure, median, nowMs, round, sleep } from './lib/report';
-import { WebClient, cpuMsOf, memoryOf, startWebApp } from './lib/web-client';
+import { WebClient, cpuMsOf, firstMinute, memoryOf, startWebApp } from './lib/web-client';
 
 interface Sites {
   connects: Record<string, unknown>[];
@@ -161,12 +161,7 @@ export const bench: Bench = {
           const allLiveMs = nowMs() - t0;
           kinds = accounts.map((a) => a.kind);
           // A first minute in the inbox, as in coldstart: a conversation, its older page, searches.
-          const first = page.items[0]!;
-          const messages = await client.invoke<{ nextCursor: string | null }>('messages.page', { conversationId: first.id, limit: 50 });
-          if (messages.nextCursor) await client.invoke('messages.page', { conversationId: first.id, limit: 50, before: messages.nextCursor });
-          await client.invoke('search', { query: 'terima kasih', limit: 50 });
-          await client.invoke('search', { query: 'message', limit: 50 });
-          await client.invoke('conversations.page', { filter: 'all', limit: 100 });
+          await firstMinute(client, page.items[0]!.id, ['terima kasih', 'message']);
           const m = memoryOf(app.process.pid!);
           memory = { rssMb: Math.max(memory.rssMb, m.rssMb), peakMb: Math.max(memory.peakMb, m.peakMb) };
           starts.push({ firstPage, cpuMs, allLive: allLiveMs, printed: app.printedAt - t0 });

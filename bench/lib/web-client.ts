@@ -104,3 +104,11 @@ export function cpuMsOf(pid: number): number {
   // utime and stime are fields 14 and 15 of the line: 11 and 12 of what follows the name.
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
+
+/** What a first minute in the inbox asks for: a conversation and its older page, searches, all conversations. */
+export async function firstMinute(client: WebClient, conversationId: number, searches: string[]): Promise<void> {
+  const messages = await client.invoke<{ nextCursor: string | null }>('messages.page', { conversationId, limit: 50 });
+  if (messages.nextCursor) await client.invoke('messages.page', { conversationId, limit: 50, before: messages.nextCursor });
+  for (const query of searches) await client.invoke('search', { query, limit: 50 });
+  await client.invoke('conversations.page', { filter: 'all', limit: 100 });
+}
