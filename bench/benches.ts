@@ -2,7 +2,7 @@
 // built by the first benchmark that needs them).
 import type { Bench } from './lib/context';
 
-export const BENCH_NAMES = ['ingest', 'orm', 'search', 'open', 'live', 'catchup', 'deployed', 'jwtws', 'openmanus', 'djangopoll', 'load', 'loadhost', 'coldstart', 'ui', 'openmanusui'] as const;
+export const BENCH_NAMES = ['ingest', 'orm', 'search', 'open', 'live', 'catchup', 'deployed', 'jwtws', 'openmanus', 'djangopoll', 'load', 'loadhost', 'coldstart', 'ui', 'openmanusui', 'search5m', 'accounts5'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export const isBenchName = (name: string): name is BenchName => (BENCH_NAMES as readonly string[]).includes(name);
@@ -40,8 +40,15 @@ export async function loadBench(name: BenchName): Promise<Bench> {
       return (await import('./ui')).bench;
     case 'openmanusui':
       return (await import('./openmanus-ui')).bench;
+    case 'search5m':
+      return (await import('./search5m')).bench;
+    case 'accounts5':
+      return (await import('./accounts5')).bench;
   }
 }
 
 /** Benchmarks that start the built app (out/). */
-export const NEEDS_BUILD: readonly BenchName[] = ['coldstart', 'ui', 'openmanusui'];
+export const NEEDS_BUILD: readonly BenchName[] = ['coldstart', 'ui', 'openmanusui', 'accounts5'];
+
+/** Names `--only` accepts for a group of benchmarks (issue 15.6: `npm run bench -- --only scale`). */
+export const BENCH_GROUPS: Readonly<Record<string, readonly BenchName[]>> = { scale: ['search5m', 'accounts5'] };

@@ -8,7 +8,7 @@ import type { ConversationSummary } from '../src/shared/domain';
 import { builtWebEntry, sized, type Bench } from './lib/context';
 import { historySpec, profile } from './lib/fixtures';
 import { figure, median, nowMs, round } from './lib/report';
-import { WebClient, memoryOf, startWebApp } from './lib/web-client';
+import { WebClient, firstMinute, memoryOf, startWebApp } from './lib/web-client';
 
 export const bench: Bench = {
   name: 'coldstart',
@@ -31,12 +31,7 @@ export const bench: Bench = {
         starts.push({ total: done - t0, printed: app.printedAt - t0, firstPage: done - asked });
         firstPageRows = page.items.length;
         // A first minute in the inbox: open the newest conversation, scroll it back, search.
-        const first = page.items[0]!;
-        const messages = await client.invoke<{ nextCursor: string | null }>('messages.page', { conversationId: first.id, limit: 50 });
-        if (messages.nextCursor) await client.invoke('messages.page', { conversationId: first.id, limit: 50, before: messages.nextCursor });
-        await client.invoke('search', { query: 'terima kasih', limit: 50 });
-        await client.invoke('search', { query: 'pengiriman', limit: 50 });
-        await client.invoke('conversations.page', { filter: 'all', limit: 100 });
+        await firstMinute(client, page.items[0]!.id, ['terima kasih', 'pengiriman']);
         const m = memoryOf(app.process.pid!);
         memory = { rssMb: Math.max(memory.rssMb, m.rssMb), peakMb: Math.max(memory.peakMb, m.peakMb) };
         client.close();

@@ -15,7 +15,7 @@ import { benchCore, call } from './lib/core';
 import { MirrorReader } from './lib/mirror-read';
 import { figure, median, nowMs, round, waitFor } from './lib/report';
 
-const ADMIN = { email: 'owner@example.com', password: 'bench site password', name: 'Owner' };
+export const ADMIN = { email: 'owner@example.com', password: 'bench site password', name: 'Owner' };
 const MESSAGES_PER_CONVERSATION = 3;
 const CHANGED = 5;
 const ROUNDS = 3;
@@ -46,7 +46,7 @@ const sameIds = (a: Record<string, string[]>, b: Record<string, string[]>): bool
   return keys.every((k) => JSON.stringify([...(a[k] ?? [])].sort()) === JSON.stringify([...(b[k] ?? [])].sort()));
 };
 
-async function formCookie(site: DeployedBackendHandle): Promise<string> {
+export async function formCookie(site: DeployedBackendHandle): Promise<string> {
   const res = await fetch(site.loginUrl, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

@@ -1,4 +1,4 @@
-// npm run bench [-- --only search,ingest] [--quick | --scale quick|full] [--out file] [--no-build | --build] [--keep]
+// npm run bench [-- --only search,ingest | --only scale] [--quick | --scale quick|full] [--out file] [--no-build | --build] [--keep]
 //
 // Runs each benchmark in its own Node process (its own heap, RSS and event loop), prints a table
 // of figures beside their limits and writes bench/results.json with the machine they came from.
@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCH_NAMES, NEEDS_BUILD, isBenchName, type BenchName } from './benches';
+import { BENCH_GROUPS, BENCH_NAMES, NEEDS_BUILD, isBenchName, type BenchName } from './benches';
 import { repoRoot } from './lib/context';
 import { machineInfo } from './lib/machine';
 import { nowMs, type BenchReport, type Figure, type Scale } from './lib/report';
@@ -30,9 +30,9 @@ function options() {
   });
   const scaleText = values.quick ? 'quick' : (values.scale ?? process.env.BENCH_SCALE ?? 'full');
   if (scaleText !== 'quick' && scaleText !== 'full') throw new Error(`--scale must be quick or full, not "${scaleText}"`);
-  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [...BENCH_NAMES];
+  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean).flatMap((n): string[] => (Object.hasOwn(BENCH_GROUPS, n) ? [...BENCH_GROUPS[n]!] : [n])) : [...BENCH_NAMES];
   const unknown = only.filter((n) => !isBenchName(n));
-  if (unknown.length) throw new Error(`Unknown benchmark(s): ${unknown.join(', ')}. Known: ${BENCH_NAMES.join(', ')}`);
+  if (unknown.length) throw new Error(`Unknown benchmark(s): ${unknown.join(', ')}. Known: ${BENCH_NAMES.join(', ')}, or a group: ${Object.keys(BENCH_GROUPS).join(', ')}`);
   return {
     scale: scaleText as Scale,
     benches: BENCH_NAMES.filter((n) => only.includes(n)),

@@ -59,7 +59,7 @@ export const LAST_NAMES = [
 const DOMAINS = ['gmail.com', 'gmail.com', 'gmail.com', 'yahoo.co.id', 'yahoo.com', 'outlook.com', 'hotmail.com', 'icloud.com', 'proton.me', 'ymail.com', 'ui.ac.id', 'ugm.ac.id', 'tokoku.co.id', 'example.org'];
 
 // Frequent words first within each list; Rng.zipf makes the head common and the tail rare.
-const ID_WORDS = (
+export const ID_WORDS = (
   'saya yang ini mau tidak ada sudah bisa kak untuk dan apa di ke dengan itu belum kapan terima kasih barang pesanan ' +
   'harga ongkir pengiriman kirim sampai berapa tolong min gan sis bang mas mbak pak bu baik oke siap ya dong deh kok sih ' +
   'juga lagi masih akan boleh bagaimana gimana kenapa kemarin besok hari minggu bulan alamat nomor resi paket kurir jne ' +
@@ -71,7 +71,7 @@ const ID_WORDS = (
   'pembayarannya pesanannya barangnya sudahkah diproses diterima dikirim ditunggu secepatnya segera lambat cepat lama ' +
   'sekali banget sangat agak cukup semua beberapa satu dua tiga lima sepuluh ribu juta rupiah potongan cicilan kredit'
 ).split(' ');
-const EN_WORDS = (
+export const EN_WORDS = (
   'the to i you a and is it my for of in have this can order not on be with do what your please when thanks thank ' +
   'hi hello yes no ok okay just help need get how are there was will would could any about still time delivery shipping ' +
   'package tracking number address refund return exchange size colour color stock available price discount code coupon ' +
@@ -82,7 +82,7 @@ const EN_WORDS = (
   'unfortunately apparently definitely immediately approximately international notification subscription ' +
   'unsubscribe newsletter checkout basket wishlist appreciate understand misunderstanding'
 ).split(' ');
-const PRODUCTS = [
+export const PRODUCTS = [
   'kemeja', 'kaos', 'celana', 'jaket', 'hoodie', 'sepatu', 'sandal', 'tas', 'dompet', 'jam', 'kacamata', 'headset', 'earbuds',
   'charger', 'powerbank', 'laptop', 'keyboard', 'mouse', 'monitor', 'kamera', 'tripod', 'blender', 'rice cooker', 'kopi',
   'teh', 'madu', 'sambal', 'batik', 'kebaya', 'mukena', 'hijab', 'skincare', 'serum', 'sunscreen', 'parfum', 'lipstik',

@@ -15,7 +15,9 @@ export interface WebApp {
 }
 
 export async function startWebApp(entry: string, dataDir: string, now: () => number): Promise<WebApp> {
-  const child = spawn(process.execPath, [entry, '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_WEB_CPU_PROF=<dir>: each browser-mode process writes a V8 CPU profile there (to find what a start spends).
+  const profile = process.env.BENCH_WEB_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_WEB_CPU_PROF] : [];
+  const child = spawn(process.execPath, [...profile, entry, '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const { url, printedAt } = await new Promise<{ url: string; printedAt: number }>((resolve, reject) => {
@@ -92,4 +94,21 @@ export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
+}
+
+/** CPU time (user + system) a process has used so far, from /proc (Linux; 10 ms ticks). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which may itself hold spaces and parentheses.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the line: 11 and 12 of what follows the name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** What a first minute in the inbox asks for: a conversation and its older page, searches, all conversations. */
+export async function firstMinute(client: WebClient, conversationId: number, searches: string[]): Promise<void> {
+  const messages = await client.invoke<{ nextCursor: string | null }>('messages.page', { conversationId, limit: 50 });
+  if (messages.nextCursor) await client.invoke('messages.page', { conversationId, limit: 50, before: messages.nextCursor });
+  for (const query of searches) await client.invoke('search', { query, limit: 50 });
+  await client.invoke('conversations.page', { filter: 'all', limit: 100 });
 }

@@ -81,4 +81,26 @@ describe('npm run bench (quick scale)', () => {
     expect(figure('deployed.first.requests').pass).toBe(true);
     expect(figure('deployed.catchup.requests').pass).toBe(true);
   });
+
+  // Issue 15.6 at quick scale (50,000 messages; the 5,000,000-message profile is never built in CI):
+  // the group name selects the benchmark, every kind of query ran and found something, and the
+  // file size per message is reported with and without the message FTS.
+  it('runs the search-at-scale benchmark (search5m) at quick scale and reports every kind of query and the bytes per message', { timeout: 120_000 }, () => {
+    const out = join(dir, 'scale.json');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--only', 'search5m', '--no-build', '--out', out], { cwd: root, encoding: 'utf8', timeout: 110_000 });
+    expect(run.status, run.stderr + run.stdout.slice(-2000)).toBe(0);
+    const [report] = (JSON.parse(readFileSync(out, 'utf8')) as { reports: BenchReport[] }).reports;
+    expect(report!.error).toBeUndefined();
+    const info = report!.info as { messages: number; byKind: Record<string, { n: number; averageHits: number }> };
+    expect(info.messages).toBe(50_000);
+    expect(Object.keys(info.byKind)).toEqual(['common word', 'rare word', 'prefix', 'visitor name', 'phrase']);
+    for (const [kind, k] of Object.entries(info.byKind)) {
+      expect(k.n, kind).toBeGreaterThan(0);
+      expect(k.averageHits, kind).toBeGreaterThan(0);
+    }
+    const value = (id: string) => report!.figures.find((f) => f.id === id)!.value;
+    expect(value('search5m.bytesPerMessageNoFts')).toBeGreaterThan(0);
+    expect(value('search5m.bytesPerMessage')).toBeGreaterThan(value('search5m.bytesPerMessageNoFts'));
+    expect(report!.figures.find((f) => f.id === 'search5m.p95')!.limit).toBe(10);
+  });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Mirror } from '../../src/main/core/mirror/mirror';
 import { mergeApplied } from '../../src/main/core/mirror/messages-repo';
-import { splitSnippet, toFtsQuery } from '../../src/main/core/mirror/search-repo';
+import { RECENCY_WALK_FROM, splitSnippet, toFtsQuery } from '../../src/main/core/mirror/search-repo';
 import type { RemoteMessage } from '../../src/main/core/mirror/types';
 import { openTempMirror } from '../support/temp-db';
 
@@ -242,6 +242,29 @@ describe('mirror repositories (real SQLite file)', () => {
     const people = mirror.searchIndex.search('ana', 10).filter((h) => h.messageId === null);
     expect(people.map((h) => h.conversationId)).toEqual([newest, middle, oldest]);
     expect(people.map((h) => h.createdAt)).toEqual([9000, 5000, 1000]);
+  });
+
+  it('lists the newest 20 of a very common name by activity, ties newest row first, as it does for a rare one', () => {
+    // Past RECENCY_WALK_FROM matches the visitors come from a walk of the recency index instead of a sort.
+    const many = RECENCY_WALK_FROM + 300;
+    const stored: { id: number; at: number }[] = [];
+    const zara: { id: number; at: number }[] = [];
+    mirror.transaction(() => {
+      for (let i = 0; i < many; i++) {
+        // Activity times out of storage order, some shared (ties), none matching "Zara".
+        const at = 1000 + ((i * 7919) % many) * 10 - (i % 50 === 0 ? 10 : 0);
+        stored.push({ id: mirror.conversations.upsert(accountId, { remoteId: `c${i}`, visitorName: `Budi ${i}`, createdAt: 100, lastMessageAt: at }, 100).row.id, at });
+      }
+      for (let i = 0; i < 30; i++) zara.push({ id: mirror.conversations.upsert(accountId, { remoteId: `z${i}`, visitorName: `Zara ${i}`, createdAt: 100, lastMessageAt: 50_000 + (i % 3) }, 100).row.id, at: 50_000 + (i % 3) });
+    });
+    const newest = (rows: { id: number; at: number }[]) => [...rows].sort((a, b) => b.at - a.at || b.id - a.id).slice(0, 20);
+    const people = (q: string) => mirror.searchIndex.search(q, 50).filter((h) => h.messageId === null);
+    const common = people('budi');
+    expect(common.map((h) => h.conversationId)).toEqual(newest(stored).map((r) => r.id));
+    expect(common.map((h) => h.createdAt)).toEqual(newest(stored).map((r) => r.at));
+    // Under the threshold (30 matches) the sorted path gives the same order rules.
+    expect(people('zara').map((h) => h.conversationId)).toEqual(newest(zara).map((r) => r.id));
+    expect(people('budi 7')[0]?.visitorName).toMatch(/^Budi 7/);
   });
 
   // Killing what `npm run mutate` left alive (TESTING.md).
