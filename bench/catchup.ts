@@ -6,7 +6,8 @@
 // pages in order, as many conversations at once as the engine fetches), bodies read, nothing
 // parsed or stored).
 // Three rounds, each core on a fresh copy of the offline mirror, downloads interleaved.
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { CATCH_UP_FETCHES } from '../src/main/core/sync/catch-up';
 import type { ConnectionState } from '../src/shared/domain';
@@ -38,9 +39,12 @@ async function catchUp(ctx: BenchContext, dataDir: string, agent: Agent): Promis
   // The inbox is open while it catches up: its events go to a renderer's socket.
   const server = await startTransport(core, mkdtempSync(join(ctx.work, 'catchup-renderer-')));
   await agent.call('renderer.connect', { url: server.url });
+  // One conversation with missed messages is open: its pane gets them as they are mirrored.
+  await agent.call('renderer.show', { conversationIds: [1] });
   let liveAt = 0;
   let cpuMs = 0;
   const cpu = process.cpuUsage();
+  const profiler = await startProfile();
   core.events.subscribe((name, payload) => {
     if (name === 'connection.state' && (payload as { state: ConnectionState }).state === 'live' && !liveAt) {
       // Caught up means searchable too: what the search index still has to add counts.
@@ -52,9 +56,31 @@ async function catchUp(ctx: BenchContext, dataDir: string, agent: Agent): Promis
   });
   await core.start();
   await waitFor(() => liveAt > 0, 120_000, 'the core to catch up');
+  await profiler?.stop();
   await agent.call('renderer.close');
   await server.close();
   return { ms: liveAt - requests[0]!.start, cpuMs, requests, core };
+}
+
+/**
+ * CATCHUP_CPU_PROFILE=<dir>: a V8 CPU profile of this process from the core's start to "live"
+ * (one .cpuprofile per round, for Chrome DevTools or scripts/profile-summary.ts).
+ */
+async function startProfile(): Promise<{ stop: () => Promise<void> } | null> {
+  const dir = process.env.CATCHUP_CPU_PROFILE;
+  if (!dir) return null;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(join(dir, `catchup-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 /**
