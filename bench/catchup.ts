@@ -69,7 +69,7 @@ async function catchUp(ctx: BenchContext, dataDir: string, agent: Agent): Promis
 
 /**
  * CATCHUP_CPU_PROFILE=<dir>: a V8 CPU profile of this process from the core's start to "live"
- * (one .cpuprofile per round, for Chrome DevTools or scripts/profile-summary.ts).
+ * (one .cpuprofile per round, for Chrome DevTools or bench/lib/profile-summary.ts).
  */
 async function startProfile(): Promise<{ stop: () => Promise<void> } | null> {
   const dir = process.env.CATCHUP_CPU_PROFILE;
