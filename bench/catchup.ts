@@ -6,7 +6,8 @@
 // pages in order, as many conversations at once as the engine fetches), bodies read, nothing
 // parsed or stored).
 // Three rounds, each core on a fresh copy of the offline mirror, downloads interleaved.
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { CATCH_UP_FETCHES } from '../src/main/core/sync/catch-up';
 import type { ConnectionState } from '../src/shared/domain';
@@ -25,9 +26,11 @@ interface Request {
 }
 
 /** A core on `dataDir` whose connector records its REST requests; resolves once it is live. */
-async function catchUp(ctx: BenchContext, dataDir: string, agent: Agent): Promise<{ ms: number; cpuMs: number; requests: Request[]; core: Awaited<ReturnType<typeof benchCore>> }> {
+async function catchUp(ctx: BenchContext, dataDir: string, agent: Agent): Promise<{ ms: number; cpuMs: number; cpuFromFirstMs: number; requests: Request[]; core: Awaited<ReturnType<typeof benchCore>> }> {
   const requests: Request[] = [];
+  let cpuAtFirst: NodeJS.CpuUsage | null = null;
   const recordingFetch: typeof fetch = (input, init) => {
+    cpuAtFirst ??= process.cpuUsage();
     const headers = new Headers(init?.headers);
     requests.push({ url: String(input), authorization: headers.get('authorization') ?? '', start: nowMs() });
     return fetch(input, init);
@@ -38,9 +41,13 @@ async function catchUp(ctx: BenchContext, dataDir: string, agent: Agent): Promis
   // The inbox is open while it catches up: its events go to a renderer's socket.
   const server = await startTransport(core, mkdtempSync(join(ctx.work, 'catchup-renderer-')));
   await agent.call('renderer.connect', { url: server.url });
+  // One conversation with missed messages is open: its pane gets them as they are mirrored.
+  await agent.call('renderer.show', { conversationIds: [1] });
   let liveAt = 0;
   let cpuMs = 0;
+  let cpuFromFirstMs = 0;
   const cpu = process.cpuUsage();
+  const profiler = await startProfile();
   core.events.subscribe((name, payload) => {
     if (name === 'connection.state' && (payload as { state: ConnectionState }).state === 'live' && !liveAt) {
       // Caught up means searchable too: what the search index still has to add counts.
@@ -48,20 +55,44 @@ async function catchUp(ctx: BenchContext, dataDir: string, agent: Agent): Promis
       liveAt = nowMs();
       const used = process.cpuUsage(cpu);
       cpuMs = (used.user + used.system) / 1000;
+      const fromFirst = process.cpuUsage(cpuAtFirst ?? cpu);
+      cpuFromFirstMs = (fromFirst.user + fromFirst.system) / 1000;
     }
   });
   await core.start();
   await waitFor(() => liveAt > 0, 120_000, 'the core to catch up');
+  await profiler?.stop();
   await agent.call('renderer.close');
   await server.close();
-  return { ms: liveAt - requests[0]!.start, cpuMs, requests, core };
+  return { ms: liveAt - requests[0]!.start, cpuMs, cpuFromFirstMs, requests, core };
+}
+
+/**
+ * CATCHUP_CPU_PROFILE=<dir>: a V8 CPU profile of this process from the core's start to "live"
+ * (one .cpuprofile per round, for Chrome DevTools or bench/lib/profile-summary.ts).
+ */
+async function startProfile(): Promise<{ stop: () => Promise<void> } | null> {
+  const dir = process.env.CATCHUP_CPU_PROFILE;
+  if (!dir) return null;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(join(dir, `catchup-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 /**
  * The same GETs with the engine's request pattern, bodies read and dropped: the conversation
  * list first, then each conversation's pages in order, CATCH_UP_FETCHES conversations at once.
  */
-async function download(requests: Request[]): Promise<{ ms: number; bytes: number }> {
+async function download(requests: Request[]): Promise<{ ms: number; cpuMs: number; bytes: number }> {
   let bytes = 0;
   const get = async (r: Request) => {
     const res = await fetch(r.url, { headers: { Accept: 'application/json', Authorization: r.authorization } });
@@ -76,13 +107,15 @@ async function download(requests: Request[]): Promise<{ ms: number; bytes: numbe
   }
   const queue = [...chains.values()];
   const start = nowMs();
+  const cpu = process.cpuUsage();
   for (const r of lists) await get(r);
   let next = 0;
   const worker = async () => {
     while (next < queue.length) for (const r of queue[next++]!) await get(r);
   };
   await Promise.all(Array.from({ length: CATCH_UP_FETCHES }, worker));
-  return { ms: nowMs() - start, bytes };
+  const used = process.cpuUsage(cpu);
+  return { ms: nowMs() - start, cpuMs: (used.user + used.system) / 1000, bytes };
 }
 
 export const bench: Bench = {
@@ -117,7 +150,9 @@ export const bench: Bench = {
       const rounds = sized(ctx, 3, 1);
       const catchUps: number[] = [];
       const catchUpCpu: number[] = [];
+      const catchUpCpuFromFirst: number[] = [];
       const downloads: number[] = [];
+      const downloadCpu: number[] = [];
       let requests: Request[] = [];
       let bytes = 0;
       for (let r = 0; r < rounds; r++) {
@@ -131,9 +166,11 @@ export const bench: Bench = {
         if (have !== expected) throw new Error(`catch-up mirrored ${have} of ${expected} messages`);
         catchUps.push(run.ms);
         catchUpCpu.push(run.cpuMs);
+        catchUpCpuFromFirst.push(run.cpuFromFirstMs);
         requests = run.requests;
         const d = await download(requests);
         downloads.push(d.ms);
+        downloadCpu.push(d.cpuMs);
         bytes = d.bytes;
         ctx.log(`round ${r + 1}/${rounds}: catch-up ${Math.round(run.ms)} ms (${requests.length} requests), download only ${Math.round(d.ms)} ms`);
       }
@@ -163,6 +200,13 @@ export const bench: Bench = {
           // CPU of the core's process from start to live (connecting included): near the wall
           // time means the mirror's work, not the network, sets the pace.
           catchUpCpuMs: catchUpCpu.map((x) => Math.round(x)),
+          // The same from the first REST request on (the span the figure times): less moved by
+          // other work on the machine than the wall time.
+          catchUpCpuFromFirstRequestMs: catchUpCpuFromFirst.map((x) => Math.round(x)),
+          // This process's CPU while only downloading (fetch and reading the bodies), and the
+          // ratio of the medians: what the mirror costs beyond the download, on any load.
+          downloadCpuMs: downloadCpu.map((x) => Math.round(x)),
+          cpuRatio: round(median(catchUpCpuFromFirst) / median(downloadCpu)),
           ratio: round(catchUpMs / downloadMs),
           concurrentConversations: CATCH_UP_FETCHES,
         },

@@ -284,6 +284,29 @@ function state() {
       renderer = ws;
       return null;
     },
+    /**
+     * The renderer opens conversations (local ids) as the inbox does, by loading their first page
+     * over its socket: the transport forwards message events only for conversations a page loaded.
+     */
+    'renderer.show': async ({ conversationIds }: { conversationIds: number[] }) => {
+      const ws = renderer;
+      if (!ws) throw new Error('renderer.show before renderer.connect');
+      for (const [k, conversationId] of conversationIds.entries()) {
+        const id = 1_000_000 + k;
+        await new Promise<void>((resolve, reject) => {
+          const onFrame = (data: unknown) => {
+            const message = JSON.parse(String(data)) as { type: string; id?: number; ok?: boolean };
+            if (message.type !== 'result' || message.id !== id) return;
+            ws.off('message', onFrame);
+            if (message.ok) resolve();
+            else reject(new Error(`messages.page ${conversationId} failed`));
+          };
+          ws.on('message', onFrame);
+          ws.send(JSON.stringify({ type: 'invoke', id, method: 'messages.page', input: { conversationId, limit: 50 } }));
+        });
+      }
+      return null;
+    },
     'renderer.take': () => ({ received: [...received], frames: rendererFrames }),
     'renderer.close': () => {
       renderer?.close();

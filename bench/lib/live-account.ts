@@ -44,6 +44,8 @@ export async function connectWithVisitors(options: {
   await waitFor(() => mirror.count(account.id) >= options.visitorCount, options.openingTimeoutMs, 'the opening messages');
   const open = { id: mirror.conversationId(account.id, String(remoteIds[0]))! };
   await call(core, 'conversations.watch', { conversationIds: [open.id] });
+  // The window shows the open conversation (its message events reach the renderer's socket).
+  await visitors.call('renderer.show', { conversationIds: [open.id] });
   await sleep(500); // the channel subscription and its catch-up
   return { account, mirror, remoteIds, open, connectionState: () => state };
 }

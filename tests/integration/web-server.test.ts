@@ -81,4 +81,26 @@ describe('browser-mode host', () => {
     expect(await event).toEqual({ type: 'event', name: 'typing', payload: { conversationId: 1, who: 'visitor', isTyping: true } });
     ws.close();
   });
+
+  it("sends a conversation's message events only once a page loaded its messages (for every page)", async () => {
+    const cookie = await sessionCookie();
+    const [a, b] = [await connect({ Origin: origin, Cookie: cookie }), await connect({ Origin: origin, Cookie: await sessionCookie() })];
+    const frames: Array<{ name?: string; payload?: { conversationId?: number } }> = [];
+    b.on('message', (d) => frames.push(JSON.parse(String(d))));
+    const message = (conversationId: number) => ({ conversationId, messages: [] });
+    core.events.emit('messages.added', message(41));
+    // The page asks for conversation 41's messages (unknown here: refused, yet it is now on screen).
+    expect(await call(a, { type: 'invoke', id: 1, method: 'messages.page', input: { conversationId: 41, limit: 50 } })).toMatchObject({ ok: false });
+    // Only 41's messages reach the pages; other events always do.
+    core.events.emit('messages.added', message(42));
+    core.events.emit('messages.added', message(41));
+    core.events.emit('typing', { conversationId: 42, who: 'visitor', isTyping: true });
+    await expect.poll(() => frames.length).toBe(2);
+    expect(frames.map((f) => [f.name, f.payload?.conversationId])).toEqual([
+      ['messages.added', 41],
+      ['typing', 42],
+    ]);
+    a.close();
+    b.close();
+  });
 });

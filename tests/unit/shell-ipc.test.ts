@@ -133,6 +133,21 @@ describe('IpcBridge', () => {
     expect(foreign.sent).toEqual([]);
   });
 
+  it("forwards a conversation's message events only once a window loaded its messages", async () => {
+    const { events, app, ipcMain } = setup();
+    const payload = { conversationId: 3, messages: [] };
+    events.emit('messages.added', payload);
+    expect(app.sent).toEqual([]);
+    // Refused callers do not open anything.
+    await ipcMain.call('https://example.com/', 'messages.page', { conversationId: 3, limit: 50 });
+    events.emit('messages.added', payload);
+    expect(app.sent).toEqual([]);
+    await ipcMain.call(`${indexUrl}#/inbox`, 'messages.page', { conversationId: 3, limit: 50 });
+    events.emit('messages.added', payload);
+    events.emit('messages.added', { conversationId: 4, messages: [] });
+    expect(app.sent).toEqual([[wire.ipcEvent, 'messages.added', payload]]);
+  });
+
   it('skips destroyed windows', () => {
     const { events, app } = setup();
     app.destroyed = true;

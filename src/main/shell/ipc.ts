@@ -5,6 +5,7 @@
 // ipcMain.handle reaches the renderer as a bare message, without the error's code.
 import { wire, type EventName } from '../../shared/contract';
 import type { Dispatch, DispatchResult } from '../core/api/dispatch';
+import { ShownConversations } from '../core/api/shown-conversations';
 import type { EventBus } from '../core/events';
 
 /** The part of an IpcMainInvokeEvent the bridge reads. */
@@ -48,6 +49,8 @@ const INTERNAL: DispatchResult = {
 
 export class IpcBridge {
   private unsubscribe: (() => void) | undefined;
+  /** Message events go only to conversations the windows loaded (kept across core host restarts). */
+  private readonly shown = new ShownConversations();
 
   constructor(private readonly options: IpcBridgeOptions) {}
 
@@ -70,6 +73,7 @@ export class IpcBridge {
       this.options.log?.(`ipc: refused ${String(method).slice(0, 80)} from ${url === undefined ? 'a missing frame' : url.slice(0, 200)}`);
       return FORBIDDEN;
     }
+    this.shown.noteRequest(method, input);
     try {
       return await this.options.dispatch(method, input);
     } catch (error) {
@@ -79,6 +83,7 @@ export class IpcBridge {
   }
 
   private forward(name: EventName, payload: unknown): void {
+    if (!this.shown.wants(name, payload)) return;
     for (const contents of this.options.targets()) {
       if (contents.isDestroyed() || !this.options.isAppUrl(contents.getURL())) continue;
       contents.send(wire.ipcEvent, name, payload);

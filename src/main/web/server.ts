@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WireRequest, type WireResponse } from '../../shared/contract';
+import { ShownConversations } from '../core/api/shown-conversations';
 import type { Core } from '../core/core';
 import { decodePath, parseRequestTarget } from './request-target';
 import { sameSecret, StartToken } from './start-token';
@@ -131,6 +132,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME });
+  /** Each page's TCP socket under its WebSocket, to write a turn's frames together (see send). */
+  const rawSockets = new WeakMap<WebSocket, Socket>();
+  const corked = new Set<Socket>();
   const refuseUpgrade = (socket: Duplex, status: string, why: string) => {
     log(`web: refused a WebSocket (${why})`);
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
@@ -142,7 +146,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (req.headers.host !== host) return refuseUpgrade(socket, '421 Misdirected Request', `host ${JSON.stringify(req.headers.host ?? 'none')}`);
       if (target?.path !== '/ws') return refuseUpgrade(socket, '404 Not Found', `path ${JSON.stringify(req.url?.slice(0, 200))}`);
       if (req.headers.origin !== origin || !hasSession(req)) return refuseUpgrade(socket, '401 Unauthorized', `origin ${req.headers.origin ?? 'none'}`);
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        rawSockets.set(ws, socket);
+        wss.emit('connection', ws, req);
+      });
     } catch (error) {
       log(`web: upgrade failed: ${describe(error)}`);
       socket.destroy();
@@ -153,8 +160,24 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     socket.destroy();
   });
 
+  // Message events only for the conversations a page has loaded (one set for every tab: a
+  // reconnecting page keeps what it showed).
+  const shown = new ShownConversations();
+  // The frames of one turn of the event loop (a committed batch brings messages, changes,
+  // progress, a notification and its decision) leave in one write, each still its own frame: a
+  // write per frame cost a system call and a wake-up of the page each (bench: catch-up).
   const send = (ws: WebSocket, message: WireResponse) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    if (ws.readyState !== ws.OPEN) return;
+    const raw = rawSockets.get(ws);
+    if (raw && !corked.has(raw)) {
+      corked.add(raw);
+      raw.cork();
+      process.nextTick(() => {
+        corked.delete(raw);
+        raw.uncork();
+      });
+    }
+    ws.send(JSON.stringify(message));
   };
 
   const answer = async (ws: WebSocket, data: unknown, isBinary: boolean) => {
@@ -174,6 +197,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return;
     }
     const request = parsed.data;
+    shown.noteRequest(request.method, request.input);
     try {
       const result = await options.core.dispatch(request.method, request.input);
       send(ws, result.ok ? { type: 'result', id: request.id, ok: true, value: result.value } : { type: 'result', id: request.id, ok: false, error: result.error });
@@ -184,7 +208,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 
   wss.on('connection', (ws) => {
-    const unsubscribe = options.core.events.subscribe((name, payload) => send(ws, { type: 'event', name, payload }));
+    const unsubscribe = options.core.events.subscribe((name, payload) => {
+      if (shown.wants(name, payload)) send(ws, { type: 'event', name, payload });
+    });
     // A protocol error (oversized, unmasked or invalid frame) closes this socket only.
     ws.on('error', (error) => log(`web: WebSocket closed on a protocol error: ${error.message}`));
     ws.on('close', () => {

@@ -26,6 +26,7 @@ import {
   VisitorOnlineEvent,
   WireConversation,
   WireMessage,
+  WireMessages,
   toRemoteConversation,
   toRemoteMessage,
 } from './wire';
@@ -256,6 +257,9 @@ export class PortfolioConnector implements Connector {
 
   private async messages(query: URLSearchParams): Promise<{ items: RemoteMessage[]; hasMore: boolean; nextCursor: number | null }> {
     const data = await this.rest.request('GET', `/api/chat/messages?${query}`, MessagesResult);
+    // The whole page at once (the usual case); one with a malformed message, one by one.
+    const page = WireMessages.safeParse(data.messages);
+    if (page.success) return { items: page.data.map(toRemoteMessage), hasMore: data.hasMore, nextCursor: data.nextCursor ?? null };
     const items: RemoteMessage[] = [];
     for (const raw of data.messages) {
       const parsed = WireMessage.safeParse(raw);

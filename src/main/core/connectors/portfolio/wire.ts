@@ -35,8 +35,18 @@ export const WireConversation = z.object({
   visitorOnline: z.boolean().optional(),
 });
 
-export const Envelope = <T extends z.ZodType>(data: T) =>
+const envelopeOf = <T extends z.ZodType>(data: T) =>
   z.union([z.object({ success: z.literal(true), data }), z.object({ success: z.literal(false), error: z.string() })]);
+const envelopes = new WeakMap<z.ZodType, unknown>();
+/**
+ * The {success, data} envelope around a schema, built once per schema: zod compiles each new
+ * object schema on its first parse, which cost more than parsing the page (bench: catch-up).
+ */
+export const Envelope = <T extends z.ZodType>(data: T): ReturnType<typeof envelopeOf<T>> => {
+  let envelope = envelopes.get(data) as ReturnType<typeof envelopeOf<T>> | undefined;
+  if (!envelope) envelopes.set(data, (envelope = envelopeOf(data)));
+  return envelope;
+};
 
 export const LoginResult = z.object({ token: z.string().min(1), expiresAt: IsoTime.optional(), admin: z.object({ id: z.union([z.number(), z.string()]), name: z.string() }).optional() });
 export const ConfigResult = z.object({
@@ -48,6 +58,8 @@ export const ConfigResult = z.object({
     forceTLS: z.boolean().optional(),
   }),
 });
+/** A page of messages in one pass; a page that fails it is checked message by message (see PortfolioConnector.messages). */
+export const WireMessages = z.array(WireMessage);
 export const MessagesResult = z.object({ messages: z.array(z.unknown()), hasMore: z.boolean(), nextCursor: Id.nullable().optional() });
 export const ConversationsResult = z.object({
   conversations: z.array(z.unknown()),
