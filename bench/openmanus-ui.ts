@@ -136,6 +136,7 @@ export const bench: Bench = {
           frameMs: fr,
           longAnimationFrames: recorded.loaf.map((e) => ({ ms: Math.round(e.duration), scripts: e.scripts })),
           stepRowsOnScreen: recorded.steps,
+          ...(tasks ? { tracedRenderingMs: tasks.rendering } : {}),
           chromium: browser.version(),
         },
       };

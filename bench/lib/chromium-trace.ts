@@ -72,21 +72,26 @@ export interface TaskTimes {
   cpuMs: number;
   longestMs: number;
   over16: number;
-  /** Style, layout, paint and compositing-layer updates inside them. */
+  /** Style, layout, paint and compositing-layer updates inside them… */
   renderingMs: number;
+  /** …by kind (trace event name). */
+  rendering: Record<string, number>;
 }
+
+const RENDERING = ['UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'UpdateLayer'];
 
 /** The main thread's tasks (of the thread that set `from`) between two marks, by CPU time. */
 export function taskTimes(events: TraceEvent[], from: string, to: string): TaskTimes {
   const [start, end] = marks(events, from, to);
   const inWindow = (e: TraceEvent) => e.ph === 'X' && e.pid === start.pid && e.tid === start.tid && e.ts >= start.ts && e.ts <= end.ts;
   const tasks = events.filter((e) => inWindow(e) && e.name === 'RunTask').map((e) => (e.tdur ?? 0) / 1000);
-  const rendering = events.filter((e) => inWindow(e) && ['UpdateLayoutTree', 'Layout', 'Paint', 'PrePaint', 'Layerize', 'UpdateLayer'].includes(e.name));
+  const rendering = events.filter((e) => inWindow(e) && RENDERING.includes(e.name));
   return {
     count: tasks.length,
     cpuMs: tasks.reduce((a, b) => a + b, 0),
     longestMs: Math.max(0, ...tasks),
     over16: tasks.filter((ms) => ms > 16).length,
     renderingMs: rendering.reduce((ms, e) => ms + (e.tdur ?? 0) / 1000, 0),
+    rendering: Object.fromEntries(RENDERING.map((name) => [name, Math.round(rendering.filter((e) => e.name === name).reduce((ms, e) => ms + (e.tdur ?? 0) / 1000, 0))])),
   };
 }
