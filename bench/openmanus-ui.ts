@@ -3,10 +3,13 @@
 // the core in its own process) with the openmanus account connected over its contract, the
 // conversation open in Chromium (Playwright, as the ui benchmark), the real backend's agent
 // flood (bench/lib/openmanus-run.ts). Frames are rAF to rAF in the page, from the run's start
-// to its answer on screen; long-animation-frame entries beside them.
+// to its answer on screen; long-animation-frame entries beside them. With BENCH_TRACE=1 the run
+// is also traced (Chromium's devtools.timeline): the main thread's CPU time in tasks, which a
+// loaded machine moves far less than the frames (tracing itself slows the page a little).
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { startTrace, taskTimes } from './lib/chromium-trace';
 import { builtWebEntry, sized, type Bench } from './lib/context';
 import { MirrorReader } from './lib/mirror-read';
 import { startOpenManusFlood, type OpenManusFlood } from './lib/openmanus-run';
@@ -87,6 +90,8 @@ export const bench: Bench = {
         };
         requestAnimationFrame(step);
       });
+      const stopTrace = process.env.BENCH_TRACE === '1' ? await startTrace(await context.newCDPSession(page)) : null;
+      await page.evaluate(() => performance.mark('bench:run'));
       ctx.log(`a run of ${f.steps} steps (~${f.steps * 8 + 7} frames), tick ${f.tickMs} ms, conversation open in Chromium`);
       const runMs = await f.run();
       const shownStart = nowMs();
@@ -96,8 +101,10 @@ export const bench: Bench = {
       const recorded = await page.evaluate(() => {
         const w = window as unknown as Recorder;
         w.__stop = true;
+        performance.mark('bench:shown');
         return { frames: w.__frames, loaf: w.__loaf, steps: document.querySelectorAll('[aria-expanded]').length };
       });
+      const tasks = stopTrace ? taskTimes(await stopTrace(), 'bench:run', 'bench:shown') : null;
       await page.screenshot({ path: join(ctx.work, 'openmanusui.png') });
       await context.close();
 
@@ -112,6 +119,14 @@ export const bench: Bench = {
           figure({ id: 'openmanusui.over32', name: 'frames over 32 ms', value: over, unit: 'frames', limit: 0 }),
           figure({ id: 'openmanusui.p99', name: 'frame p99', value: round(percentile(recorded.frames, 99)), unit: 'ms' }),
           figure({ id: 'openmanusui.answerShown', name: 'agent.finished seen → answer on screen', value: Math.round(answerShownAfterMs), unit: 'ms' }),
+          ...(tasks
+            ? [
+                figure({ id: 'openmanusui.cpu', name: `traced: main-thread CPU in tasks over the run (${tasks.count} tasks)`, value: Math.round(tasks.cpuMs), unit: 'ms' }),
+                figure({ id: 'openmanusui.cpu.longest', name: 'traced: longest task, CPU', value: round(tasks.longestMs), unit: 'ms' }),
+                figure({ id: 'openmanusui.cpu.over16', name: 'traced: tasks over 16 ms of CPU', value: tasks.over16, unit: 'tasks' }),
+                figure({ id: 'openmanusui.cpu.renderLayout', name: 'traced: of the CPU, style + layout + paint', value: Math.round(tasks.renderingMs), unit: 'ms' }),
+              ]
+            : []),
         ],
         info: {
           steps: f.steps,
@@ -121,6 +136,7 @@ export const bench: Bench = {
           frameMs: fr,
           longAnimationFrames: recorded.loaf.map((e) => ({ ms: Math.round(e.duration), scripts: e.scripts })),
           stepRowsOnScreen: recorded.steps,
+          ...(tasks ? { tracedRenderingMs: tasks.rendering } : {}),
           chromium: browser.version(),
         },
       };

@@ -24,6 +24,26 @@ interface Props {
 }
 
 const ROW = 68;
+/** Rows drawn beyond the visible ones once the list is on screen (smooth scrolling)… */
+const OVERSCAN = 8;
+/** …and while the first rows are drawn: only what the first screen needs (bench ui, first mount). */
+const FIRST_OVERSCAN = 1;
+
+/** FIRST_OVERSCAN until the first rows have been painted, then OVERSCAN. */
+function useOverscanAfterFirstRows(hasRows: boolean): number {
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    if (!hasRows || painted) return;
+    // A frame, then a task: the wider range renders after the first rows' frame is painted.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setPainted(true), 0)));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [hasRows, painted]);
+  return painted ? OVERSCAN : FIRST_OVERSCAN;
+}
 
 /**
  * The rows of the inbox, virtualized. One row is in the Tab order (the selected one, else the
@@ -37,7 +57,7 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
   const visitorName = useVisitorName();
   // TanStack Virtual hands out functions the React Compiler cannot memoize; this component stays uncompiled.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({ count: conversations.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 8 });
+  const virtualizer = useVirtualizer({ count: conversations.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: useOverscanAfterFirstRows(conversations.length > 0) });
   const rows = virtualizer.getVirtualItems();
   const lastIndex = rows.at(-1)?.index ?? 0;
 

@@ -186,19 +186,7 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
       {/* Focusable so a long history scrolls from the keyboard too (axe: scrollable-region-focusable). */}
       <div className="messages-scroll" ref={scroller} onScroll={() => void onScroll()} tabIndex={0}>
         {loading && messages.length === 0 && <p className="muted center">{t('pane.loading')}</p>}
-        <ul className="messages" aria-label={t('pane.messages')}>
-          {messages.map((m, i) => (
-            <MessageItem
-              key={m.id}
-              message={m}
-              showDay={i === 0 || !sameDay(messages[i - 1]!.createdAt, m.createdAt)}
-              newSender={i === 0 || messages[i - 1]!.senderType !== m.senderType || messages[i - 1]!.senderId !== m.senderId}
-              lang={i18n.language}
-              confirmLinksInPage={confirmLinksInPage}
-              visitor={conversation.visitorName}
-            />
-          ))}
-        </ul>
+        <MessageRows label={t('pane.messages')} messages={messages} lang={i18n.language} confirmLinksInPage={confirmLinksInPage} visitor={conversation.visitorName} />
         {(visitorTyping || aiTyping) && (
           <p className="typing" role="status">
             {t('pane.typing', { name: visitorTyping ? name : t('pane.assistant') })}
@@ -250,6 +238,26 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
     </section>
   );
 }
+
+// Memoised: the pane renders again for its header, draft and typing hints (and whenever the inbox
+// reloads its list, at every batch of an agent run); the rows only when the messages change.
+const MessageRows = memo(function MessageRows({ label, messages, lang, confirmLinksInPage, visitor }: { label: string; messages: Message[]; lang: string; confirmLinksInPage: boolean; visitor: string | null }) {
+  return (
+    <ul className="messages" aria-label={label}>
+      {messages.map((m, i) => (
+        <MessageItem
+          key={m.id}
+          message={m}
+          showDay={i === 0 || !sameDay(messages[i - 1]!.createdAt, m.createdAt)}
+          newSender={i === 0 || messages[i - 1]!.senderType !== m.senderType || messages[i - 1]!.senderId !== m.senderId}
+          lang={lang}
+          confirmLinksInPage={confirmLinksInPage}
+          visitor={visitor}
+        />
+      ))}
+    </ul>
+  );
+});
 
 // Memoised: a long history (an agent run adds hundreds of rows) re-renders only the rows that
 // changed when a message arrives or the draft changes, not every row (bench openmanusui).
