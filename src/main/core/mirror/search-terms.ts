@@ -58,13 +58,14 @@ export class SearchTerms {
     const tokenize = tokenizerOf(sqlite, 'messages_fts');
     // Contentless: only the vocabulary is read, and 'delete-all' empties it in one step.
     sqlite.exec(`
-      CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms_scratch USING fts5(content, content='', tokenize='${tokenize}');
+      CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms_scratch USING fts5(content, content='', detail=none, columnsize=0, tokenize='${tokenize}');
       CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms_scratch_vocab USING fts5vocab(temp, search_terms_scratch, row);
       CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_word USING fts5(content, content='', tokenize='${tokenize}');
       CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_word_vocab USING fts5vocab(temp, search_word, instance);
     `);
     this.scratchRange = sqlite.prepare<[number, number]>('INSERT INTO temp.search_terms_scratch (rowid, content) SELECT id, content FROM messages WHERE id > ? AND id <= ? AND deleted_at IS NULL');
-    this.scratchText = sqlite.prepare<[string]>('INSERT INTO temp.search_terms_scratch (content) VALUES (?)');
+    // Emptied after each use, so one rowid does (columnsize=0 wants it given).
+    this.scratchText = sqlite.prepare<[string]>('INSERT INTO temp.search_terms_scratch (rowid, content) VALUES (1, ?)');
     this.addScratchTerms = sqlite.prepare('INSERT OR IGNORE INTO search_terms (term) SELECT term FROM temp.search_terms_scratch_vocab');
     this.clearScratch = sqlite.prepare("INSERT INTO temp.search_terms_scratch (search_terms_scratch) VALUES ('delete-all')");
     this.wordInsert = sqlite.prepare<[string]>('INSERT INTO temp.search_word (rowid, content) VALUES (1, ?)');
