@@ -3,28 +3,23 @@
 // prefix into those words gives exactly the hits of the prefix query: same rows, same order,
 // same snippets.
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenedDatabase } from '../../src/main/core/db/open';
+import type { OpenedDatabase } from '../../src/main/core/db/open';
 import { INDEX_BATCH } from '../../src/main/core/mirror/message-index';
-import { Mirror } from '../../src/main/core/mirror/mirror';
+import type { Mirror } from '../../src/main/core/mirror/mirror';
 import { SearchRepo } from '../../src/main/core/mirror/search-repo';
 import { prefixEnd } from '../../src/main/core/mirror/search-terms';
 import type { RemoteMessage } from '../../src/main/core/mirror/types';
-import { migrationsDir, tempDir, type TempDir } from '../support/temp-db';
+import { openTempMirror } from '../support/temp-db';
 
-let temp: TempDir;
-const open: Array<{ close(): void }> = [];
-afterEach(() => {
-  for (const o of open.splice(0)) o.close();
-  temp?.cleanup();
-});
+let opened: ReturnType<typeof openTempMirror> | undefined;
+afterEach(() => opened?.close());
 
-const msg = (id: number, content: string, extra: Partial<RemoteMessage> = {}): RemoteMessage => ({ remoteId: String(id), seq: id, senderType: 'visitor', content, createdAt: id * 1000, ...extra });
+const msg = (id: number, content: string): RemoteMessage => ({ remoteId: String(id), seq: id, senderType: 'visitor', content, createdAt: id * 1000 });
 
 function start(): { mirror: Mirror; database: OpenedDatabase; conversationId: number } {
-  const database = openDatabase({ file: temp.file, migrationsDir });
-  const mirror = new Mirror(database);
-  open.push(mirror);
-  const accountId = mirror.accounts.list()[0]?.id ?? mirror.accounts.create({ kind: 'portfolio', name: 'A', baseUrl: 'http://127.0.0.1:1' }, 1).id;
+  opened = openTempMirror();
+  const { mirror, database } = opened;
+  const accountId = mirror.accounts.create({ kind: 'portfolio', name: 'A', baseUrl: 'http://127.0.0.1:1' }, 1).id;
   const conversationId = mirror.transaction(() => mirror.conversations.upsert(accountId, { remoteId: 'c1', visitorName: 'Ana', createdAt: 1 }, 1)).row.id;
   return { mirror, database, conversationId };
 }
@@ -66,7 +61,6 @@ const QUERIES = [
 
 describe('prefix search through the term table', () => {
   it('search_terms holds every word messages_fts holds, after batches, edits of indexed and unindexed rows, and deletes', () => {
-    temp = tempDir();
     const { mirror, database, conversationId } = start();
     // More than one indexing batch.
     const many = Array.from({ length: INDEX_BATCH + 3 }, (_, k) => msg(k + 1, `kata${k} umum`));
@@ -87,7 +81,6 @@ describe('prefix search through the term table', () => {
   });
 
   it('expanding the prefix gives the hits of the prefix query: same rows, order and snippets, at every cap', () => {
-    temp = tempDir();
     const { mirror, database, conversationId } = start();
     // Each text a few times, so that the limit cuts the matches.
     const texts = Array.from({ length: 4 }, () => TEXTS).flat();
@@ -109,7 +102,6 @@ describe('prefix search through the term table', () => {
   });
 
   it('search misses the rows of a word the table lacks (the expansion is used, and needs every word)', () => {
-    temp = tempDir();
     const { mirror, database, conversationId } = start();
     mirror.transaction(() => mirror.messages.apply(conversationId, TEXTS.map((t, k) => msg(k + 1, t))));
     expect(mirror.searchIndex.search('sayur', 50).filter((h) => h.messageId !== null)).toHaveLength(1);

@@ -121,16 +121,15 @@ export class SearchRepo {
     this.prefixTermCap = options.prefixTermCap ?? PREFIX_TERM_CAP;
     // Newest first by rowid: FTS5 walks its doclists backwards and stops at the limit, instead of
     // sorting every match. Message ids grow with arrival, so rowid order is recency order.
-    this.messageHits = sqlite.prepare<[string, number], MessageHitRow>(
-      `SELECT m.id, m.conversation_id, m.created_at, c.visitor_name,
-              snippet(messages_fts, 0, '${OPEN}', '${CLOSE}', '…', 16) AS snip
+    const newestMessages = (snippet: string) =>
+      `SELECT m.id, m.conversation_id, m.created_at, c.visitor_name${snippet}
          FROM messages_fts
          JOIN messages m ON m.id = messages_fts.rowid
          JOIN conversations c ON c.id = m.conversation_id
         WHERE messages_fts MATCH ?
         ORDER BY messages_fts.rowid DESC
-        LIMIT ?`,
-    );
+        LIMIT ?`;
+    this.messageHits = sqlite.prepare<[string, number], MessageHitRow>(newestMessages(`, snippet(messages_fts, 0, '${OPEN}', '${CLOSE}', '…', 16) AS snip`));
     // Notification feed entries (title and body), newest first like messages.
     this.feedHits = sqlite.prepare<[string, number], FeedHitRow>(
       `SELECT f.id, f.created_at, snippet(feed_fts, -1, '${OPEN}', '${CLOSE}', '…', 16) AS snip
@@ -181,15 +180,7 @@ export class SearchRepo {
         WHERE visitor_highlight MATCH ?`,
     );
     // The expanded query's rows, without snippets: they are made from the query as typed below.
-    this.messageRows = sqlite.prepare<[string, number], MessageRowHit>(
-      `SELECT m.id, m.conversation_id, m.created_at, c.visitor_name
-         FROM messages_fts
-         JOIN messages m ON m.id = messages_fts.rowid
-         JOIN conversations c ON c.id = m.conversation_id
-        WHERE messages_fts MATCH ?
-        ORDER BY messages_fts.rowid DESC
-        LIMIT ?`,
-    );
+    this.messageRows = sqlite.prepare<[string, number], MessageRowHit>(newestMessages(''));
     // snippet() scores a fragment by the distinct phrases in it, and each word of the OR is a
     // phrase of its own where the prefix is one: the snippets of the rows found are made with the
     // prefix query as typed, in a scratch index of just those rows (same tokenizer as
