@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import { DATABASE_FILE } from '../../src/main/core/core';
 import { openDatabase } from '../../src/main/core/db/open';
+import { backfillSearchTerms } from '../../src/main/core/mirror/search-terms';
 import type { BenchContext } from './context';
 import { Rng, language, messageText, visitor, type Language } from './data';
 import { nowMs } from './report';
@@ -37,7 +38,7 @@ export interface Profile {
   bytes: number;
 }
 
-const GENERATOR_VERSION = 4;
+const GENERATOR_VERSION = 5;
 const YEAR = 365 * 24 * 3600 * 1000;
 const UNREACHABLE = 'http://127.0.0.1:9';
 
@@ -217,7 +218,9 @@ function build(dir: string, spec: ProfileSpec, migrationsDir: string): Omit<Prof
       }
     })();
   }
-  // Every message above is in the search index, as the mirror's indexer leaves it (search_index_progress).
+  // Every message above is in the search index, as the mirror's indexer leaves it (search_index_progress),
+  // and so are its words (search_terms).
+  backfillSearchTerms(sqlite);
   sqlite.prepare("UPDATE search_index_progress SET indexed_up_to = (SELECT coalesce(max(id), 0) FROM messages) WHERE name = 'messages'").run();
   const finish = sqlite.prepare('UPDATE conversations SET last_message_at = ?, last_message_preview = ?, unread_count = ? WHERE id = ?');
   sqlite.transaction(() => {

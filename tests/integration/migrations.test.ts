@@ -157,6 +157,27 @@ describe('migrations', () => {
     after.close();
   });
 
+  it('0009_search_terms: the words of messages indexed under 0008 are in search_terms, folded as the index folds them', () => {
+    temp = tempDir();
+    const at = all.findIndex((m) => m.tag === '0009_search_terms');
+    expect(at).toBeGreaterThan(0);
+    const before = openDatabase({ file: temp.file, migrationsDir, migrateTo: at });
+    before.sqlite.exec(`
+      INSERT INTO accounts (kind, name, base_url, created_at) VALUES ('portfolio', 'Site', 'http://x', 1);
+      INSERT INTO conversations (account_id, remote_id, last_message_at, created_at, updated_at) VALUES (1, '1', 1, 1, 1);
+      INSERT INTO messages (conversation_id, remote_id, sender_type, content, created_at) VALUES (1, '10', 'visitor', 'Sayang, CAFÉ buka?', 1);
+      INSERT INTO messages_fts (rowid, content) VALUES (1, 'Sayang, CAFÉ buka?');
+    `);
+    expect(tables(before.sqlite)).not.toContain('search_terms');
+    before.close();
+
+    const after = openDatabase({ file: temp.file, migrationsDir, migrateTo: at + 1 });
+    expect(after.sqlite.prepare('SELECT term FROM search_terms ORDER BY term').pluck().all()).toEqual(['buka', 'cafe', 'sayang']);
+    expect(tables(after.sqlite)).not.toContain('search_terms_backfill');
+    expect(() => after.sqlite.prepare("INSERT INTO search_terms (term) VALUES ('buka')").run()).toThrow(/UNIQUE|PRIMARY/);
+    after.close();
+  });
+
   it('refuses a database written by a newer version, leaving it untouched', () => {
     temp = tempDir();
     openDatabase({ file: temp.file, migrationsDir }).close();

@@ -249,3 +249,15 @@ export const presence = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.accountId, t.subjectType, t.subjectId] })],
 );
+
+/**
+ * Every word (token of messages_fts's tokenizer) that the message index holds, added in the same
+ * transaction as the index batch that holds it (mirror/search-terms.ts). Search expands the
+ * prefix of the last word typed into the whole words that start with it: FTS5 answers an OR of
+ * whole words newest first and stops at the limit, while a prefix query merges every matching
+ * word's postings first. WITHOUT ROWID (added to the generated migration; drizzle cannot say it):
+ * the key is the whole row.
+ */
+export const searchTerms = sqliteTable('search_terms', {
+  term: text('term').primaryKey(),
+});

@@ -7,6 +7,7 @@
 // before it answers, so it never misses a committed message.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Timers } from '../sync/timers';
+import { SearchTerms } from './search-terms';
 
 /** Rows per indexing transaction. */
 export const INDEX_BATCH = 5_000;
@@ -28,6 +29,8 @@ export class MessageIndex {
   private readonly batchEnd;
   private readonly indexRange;
   private readonly moveMark;
+  /** The index's words (search_terms), added with each batch; edits add theirs through it too. */
+  readonly terms: SearchTerms;
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -41,6 +44,7 @@ export class MessageIndex {
     // Deleted rows are kept but never searchable: they are passed over, not indexed.
     this.indexRange = sqlite.prepare('INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages WHERE id > ? AND id <= ? AND deleted_at IS NULL');
     this.moveMark = sqlite.prepare("UPDATE search_index_progress SET indexed_up_to = ? WHERE name = 'messages'");
+    this.terms = new SearchTerms(sqlite);
     // Rows a crash left unindexed.
     if (this.written > this.upTo) this.schedule();
   }
@@ -73,6 +77,7 @@ export class MessageIndex {
         this.sqlite
           .transaction(() => {
             this.indexRange.run(from, to);
+            this.terms.addRange(from, to);
             this.moveMark.run(to);
           })
           .immediate();

@@ -285,6 +285,7 @@ export class MessagesRepo {
     if (this.index.covers(known.id)) {
       this.ftsDelete.run(known.id, known.content);
       this.ftsInsert.run(known.id, content);
+      this.index.terms.addText(content);
     }
     this.db.delete(messageBodies).where(eq(messageBodies.messageId, known.id)).run();
     if (content !== full) this.db.insert(messageBodies).values({ messageId: known.id, content: full }).run();

@@ -3,6 +3,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SearchHit } from '../../../shared/domain';
 import type { MessageIndex } from './message-index';
+import { tokenizerOf } from './search-terms';
 
 // Private-use markers for snippet(); message text cannot forge a highlight that matters,
 // because the snippet is rendered as text either way.
@@ -24,23 +25,35 @@ export const MIN_PREFIX = 3;
  */
 export const RECENCY_WALK_FROM = 2_000;
 
-export function toFtsQuery(input: string): string | null {
-  const words = input
+/** The words of a search as typed (NFKC, split at spaces, punctuation and symbols), at most 16. */
+export function queryWords(input: string): string[] {
+  return input
     .normalize('NFKC')
     .split(/[\s\p{P}\p{S}\p{C}]+/u)
     .filter((w) => w.length > 0)
     .slice(0, 16);
-  if (words.length === 0) return null;
-  const prefix = (w: string, i: number) => i === words.length - 1 && [...w].length >= MIN_PREFIX;
-  return words.map((w, i) => `"${w.replaceAll('"', '""')}"${prefix(w, i) ? '*' : ''}`).join(' ');
 }
 
-/** The tokenize option an FTS5 table was created with (its CREATE statement in the schema). */
-function tokenizerOf(sqlite: BetterSqlite3.Database, table: string): string {
-  const sql = sqlite.prepare<[string], string>('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(table) ?? '';
-  const tokenize = /tokenize\s*=\s*'([^']*)'/i.exec(sql)?.[1];
-  if (!tokenize) throw new Error(`${table} has no tokenize option in its schema`);
-  return tokenize;
+const phrase = (w: string) => `"${w.replaceAll('"', '""')}"`;
+
+/** Whether the last word is matched as a prefix (from MIN_PREFIX letters on). */
+const isPrefix = (word: string) => [...word].length >= MIN_PREFIX;
+
+export function toFtsQuery(input: string): string | null {
+  const words = queryWords(input);
+  if (words.length === 0) return null;
+  return words.map((w, i) => `${phrase(w)}${i === words.length - 1 && isPrefix(w) ? '*' : ''}`).join(' ');
+}
+
+/**
+ * Above this many words starting with the prefix, the prefix query is asked instead of their OR
+ * (bench search5m, BENCHMARKS.md "Prefix search through a term table").
+ */
+export const PREFIX_TERM_CAP = 200;
+
+export interface SearchRepoOptions {
+  /** Words a prefix may expand to (0: always ask FTS5 for the prefix). */
+  prefixTermCap?: number;
 }
 
 export function splitSnippet(snippet: string): SearchHit['snippet'] {
@@ -68,6 +81,12 @@ interface MessageHitRow {
   visitor_name: string | null;
   snip: string;
 }
+interface MessageRowHit {
+  id: number;
+  conversation_id: number;
+  created_at: number;
+  visitor_name: string | null;
+}
 interface ConversationHitRow {
   id: number;
   visitor_name: string | null;
@@ -90,23 +109,27 @@ export class SearchRepo {
   private readonly addHighlighted;
   private readonly highlights;
   private readonly highlightAll: (query: string, ids: number[]) => Map<number, string>;
+  private readonly messageRows;
+  private readonly snippetsOf: (query: string, ids: number[]) => Map<number, string>;
+  private readonly prefixTermCap: number;
 
   constructor(
     sqlite: BetterSqlite3.Database,
     private readonly index: MessageIndex,
+    options: SearchRepoOptions = {},
   ) {
+    this.prefixTermCap = options.prefixTermCap ?? PREFIX_TERM_CAP;
     // Newest first by rowid: FTS5 walks its doclists backwards and stops at the limit, instead of
     // sorting every match. Message ids grow with arrival, so rowid order is recency order.
-    this.messageHits = sqlite.prepare<[string, number], MessageHitRow>(
-      `SELECT m.id, m.conversation_id, m.created_at, c.visitor_name,
-              snippet(messages_fts, 0, '${OPEN}', '${CLOSE}', '…', 16) AS snip
+    const newestMessages = (snippet: string) =>
+      `SELECT m.id, m.conversation_id, m.created_at, c.visitor_name${snippet}
          FROM messages_fts
          JOIN messages m ON m.id = messages_fts.rowid
          JOIN conversations c ON c.id = m.conversation_id
         WHERE messages_fts MATCH ?
         ORDER BY messages_fts.rowid DESC
-        LIMIT ?`,
-    );
+        LIMIT ?`;
+    this.messageHits = sqlite.prepare<[string, number], MessageHitRow>(newestMessages(`, snippet(messages_fts, 0, '${OPEN}', '${CLOSE}', '…', 16) AS snip`));
     // Notification feed entries (title and body), newest first like messages.
     this.feedHits = sqlite.prepare<[string, number], FeedHitRow>(
       `SELECT f.id, f.created_at, snippet(feed_fts, -1, '${OPEN}', '${CLOSE}', '…', 16) AS snip
@@ -156,6 +179,25 @@ export class SearchRepo {
          FROM temp.visitor_highlight
         WHERE visitor_highlight MATCH ?`,
     );
+    // The expanded query's rows, without snippets: they are made from the query as typed below.
+    this.messageRows = sqlite.prepare<[string, number], MessageRowHit>(newestMessages(''));
+    // snippet() scores a fragment by the distinct phrases in it, and each word of the OR is a
+    // phrase of its own where the prefix is one: the snippets of the rows found are made with the
+    // prefix query as typed, in a scratch index of just those rows (same tokenizer as
+    // messages_fts), so they are the ones the prefix query over messages_fts makes.
+    sqlite.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.message_snippet USING fts5(content, tokenize='${tokenizerOf(sqlite, 'messages_fts')}')`);
+    const clearSnippets = sqlite.prepare('DELETE FROM temp.message_snippet');
+    const addSnippeted = sqlite.prepare<[string]>('INSERT INTO temp.message_snippet (rowid, content) SELECT id, content FROM messages WHERE id IN (SELECT value FROM json_each(?))');
+    const snippets = sqlite.prepare<[string], { id: number; snip: string }>(
+      `SELECT rowid AS id, snippet(message_snippet, 0, '${OPEN}', '${CLOSE}', '…', 16) AS snip FROM temp.message_snippet WHERE message_snippet MATCH ?`,
+    );
+    this.snippetsOf = sqlite.transaction((query: string, ids: number[]) => {
+      clearSnippets.run();
+      addSnippeted.run(JSON.stringify(ids));
+      const out = new Map(snippets.all(query).map((r) => [r.id, r.snip]));
+      clearSnippets.run();
+      return out;
+    });
     this.highlightAll = sqlite.transaction((query: string, ids: number[]) => {
       this.clearHighlight.run();
       for (const id of ids) this.addHighlighted.run(id);
@@ -169,6 +211,35 @@ export class SearchRepo {
   private visitorHits(query: string, limit: number): ConversationHitRow[] {
     const many = this.conversationMatches.get(query, RECENCY_WALK_FROM) === RECENCY_WALK_FROM;
     return (many ? this.conversationHitsByRecency : this.conversationHits).all(query, limit);
+  }
+
+  /**
+   * The message query with the last word's prefix expanded to the OR of the stored words that
+   * start with it (the same rows, found newest first without merging every word's postings);
+   * undefined when the prefix query is asked as typed, null when no stored word starts with it.
+   */
+  private expandedQuery(input: string): string | null | undefined {
+    const words = queryWords(input);
+    const last = words.at(-1);
+    if (this.prefixTermCap <= 0 || last === undefined || !isPrefix(last)) return undefined;
+    // The prefix as the index tokenizes it; a word it splits in several tokens is left to FTS5.
+    const tokens = this.index.terms.tokens(last);
+    if (tokens.length !== 1) return undefined;
+    const terms = this.index.terms.startingWith(tokens[0]!, this.prefixTermCap);
+    if (terms === null) return undefined;
+    if (terms.length === 0) return null;
+    // FTS5 joins phrases by juxtaposition but a bracketed OR only by an explicit AND.
+    return [...words.slice(0, -1).map(phrase), `(${terms.map(phrase).join(' OR ')})`].join(' AND ');
+  }
+
+  private messageHitsOf(input: string, query: string, limit: number): SearchHit[] {
+    const hit = (r: MessageRowHit, snip: string): SearchHit => ({ conversationId: r.conversation_id, messageId: r.id, visitorName: r.visitor_name, snippet: splitSnippet(snip), createdAt: r.created_at });
+    const expanded = this.expandedQuery(input);
+    if (expanded === undefined) return this.messageHits.all(query, limit).map((r) => hit(r, r.snip));
+    if (expanded === null) return [];
+    const rows = this.messageRows.all(expanded, limit);
+    const snippets = rows.length ? this.snippetsOf(query, rows.map((r) => r.id)) : new Map<number, string>();
+    return rows.map((r) => hit(r, snippets.get(r.id) ?? ''));
   }
 
   search(input: string, limit: number): SearchHit[] {
@@ -187,9 +258,7 @@ export class SearchRepo {
         createdAt: r.last_message_at,
       }),
     );
-    const texts = this.messageHits.all(query, limit).map(
-      (r): SearchHit => ({ conversationId: r.conversation_id, messageId: r.id, visitorName: r.visitor_name, snippet: splitSnippet(r.snip), createdAt: r.created_at }),
-    );
+    const texts = this.messageHitsOf(input, query, limit);
     const feed = this.feedHits.all(query, Math.min(limit, 20)).map(
       (r): SearchHit => ({ conversationId: null, feedEntryId: r.id, messageId: null, visitorName: null, snippet: splitSnippet(r.snip), createdAt: r.created_at }),
     );
