@@ -91,6 +91,21 @@ describe('the saved accounts connect after the first inbox page', () => {
     expect(order).toEqual(['page answered', 'connect alpha']);
   });
 
+  it("a notification feed's first page (feed.page) opens the way too; other calls do not", async () => {
+    const { core, order, timers } = startCore(['alpha']);
+    const started = core.start();
+    await settle();
+    expect((await core.dispatch('accounts.list', undefined)).ok).toBe(true);
+    expect((await core.dispatch('settings.get', undefined)).ok).toBe(true);
+    timers.advance(0);
+    await settle();
+    expect(order).toEqual([]);
+    expect((await core.dispatch('feed.page', { limit: 50 })).ok).toBe(true);
+    timers.advance(0);
+    await started;
+    expect(order).toEqual(['connect alpha']);
+  });
+
   it('with no window asking (a tray-only start) the accounts connect once the grace period is over', async () => {
     const { core, order, timers } = startCore(['alpha', 'beta']);
     const started = core.start();

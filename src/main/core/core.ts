@@ -52,7 +52,7 @@ export interface CoreOptions {
   /** The desktop app's sign-in window (src/main/shell/site-sign-in.ts); browser mode has none. */
   siteSignIn?: SiteSignIn;
   /**
-   * start() connects the saved accounts once the first inbox page (conversations.page) has been
+   * start() connects the saved accounts once the first inbox page (conversations.page, feed.page) has been
    * answered, or after this many ms when no window asks (accounts/start-gate.ts). Omitted or 0:
    * at once (tests that drive the core directly; a core host restarted after a crash).
    */
@@ -77,6 +77,8 @@ export interface Core {
 }
 
 export const DATABASE_FILE = 'switchboard.sqlite';
+/** What the window asks for first: its inbox page (a notification feed's, for feed accounts). */
+const FIRST_PAGE_METHODS: ReadonlySet<unknown> = new Set(['conversations.page', 'feed.page']);
 
 export function createCore(options: CoreOptions): Core {
   mkdirSync(options.dataDir, { recursive: true });
@@ -161,7 +163,7 @@ export function createCore(options: CoreOptions): Core {
     dispatch: gate
       ? async (method, input) => {
           const result = await dispatch(method, input);
-          if (method === 'conversations.page') gate.pageAnswered();
+          if (FIRST_PAGE_METHODS.has(method)) gate.pageAnswered();
           return result;
         }
       : dispatch,
