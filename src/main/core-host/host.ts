@@ -4,6 +4,7 @@
 // carries, pushes the core's events as event frames, and needs nothing from Electron: the shell
 // resolves paths, the native addon and the secrets, and passes them in the 'init' message.
 import { join } from 'node:path';
+import { DEFAULT_ACCOUNTS_GRACE_MS } from '../core/accounts/start-gate';
 import { createCore, type Core } from '../core/core';
 import type { DemoBackendLauncher } from '../core/demo/demo';
 import { GnomeDndProbe, runCommand } from '../core/platform/os-dnd';
@@ -69,6 +70,7 @@ export function runCoreHost(options: CoreHostOptions): { close(): Promise<void> 
         ...(dnd ? { osDnd: dnd } : {}),
         systemLanguage: () => config.systemLanguage,
         ...(config.siteSignIn ? { siteSignIn } : {}),
+        accountsGraceMs: config.accountsGraceMs ?? DEFAULT_ACCOUNTS_GRACE_MS,
         log,
       });
       // No notifier: notifications travel as 'notifications.show' events, which the shell shows.

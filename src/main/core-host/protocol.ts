@@ -25,6 +25,8 @@ export interface HostConfig {
   secrets: { encrypted: boolean; values: Record<string, string> };
   /** The shell can open the site sign-in window (asked for with a 'shell.call'). */
   siteSignIn?: boolean;
+  /** The wait for the window's first inbox page before the accounts connect (0: at once); 3 s when omitted. */
+  accountsGraceMs?: number;
 }
 
 /** What the host may ask of the shell: things only Electron's main process can do. */

@@ -34,6 +34,10 @@ export class CoreSupervisor {
 
   /** Starts the host and builds the core; rejects if the core cannot open (the shell shows why). */
   async open(): Promise<void> {
+    await this.openHost(this.options.config());
+  }
+
+  private async openHost(config: HostConfig): Promise<void> {
     const client = new CoreHostClient({
       port: this.options.spawn(),
       log: this.options.log,
@@ -48,7 +52,7 @@ export class CoreSupervisor {
     client.onExit((exit, expected) => {
       if (ready && !expected && !this.closed && this.client === client) void this.crashed(exit);
     });
-    await client.init(this.options.config());
+    await client.init(config);
     ready = true;
   }
 
@@ -85,7 +89,8 @@ export class CoreSupervisor {
     this.restarts.push(now);
     this.options.log(`core host: restarting after a crash (${describeExit(exit)})`);
     try {
-      await this.open();
+      // The window has had its first page long ago: the accounts need not wait for one.
+      await this.openHost({ ...this.options.config(), accountsGraceMs: 0 });
     } catch (error) {
       this.options.log(`core host: the restart failed: ${error instanceof Error ? error.message : String(error)}`);
       const failed = this.client;

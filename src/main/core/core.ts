@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { createDispatch, type Dispatch } from './api/dispatch';
 import { createHandlers } from './api/handlers';
 import { AccountService, type ConnectorFactory } from './accounts/account-service';
+import { AccountsStartGate } from './accounts/start-gate';
 import { Attention, type UiLanguage } from './attention/attention';
 import { builtInKinds } from './connectors/kinds';
 import { KindRegistry, type AnyKindDefinition } from './connectors/registry';
@@ -50,6 +51,12 @@ export interface CoreOptions {
   localMinutes?: (at: number) => number;
   /** The desktop app's sign-in window (src/main/shell/site-sign-in.ts); browser mode has none. */
   siteSignIn?: SiteSignIn;
+  /**
+   * start() connects the saved accounts once the first inbox page (conversations.page, feed.page) has been
+   * answered, or after this many ms when no window asks (accounts/start-gate.ts). Omitted or 0:
+   * at once (tests that drive the core directly; a core host restarted after a crash).
+   */
+  accountsGraceMs?: number;
 }
 
 export interface Core {
@@ -59,7 +66,10 @@ export interface Core {
   attention: Attention;
   handlers: ReturnType<typeof createHandlers>;
   dispatch: Dispatch;
-  /** Connects every saved account (call once the transports are up). */
+  /**
+   * Connects every saved account (call once the transports are up); with accountsGraceMs, after
+   * the first inbox page or the grace period. Resolves when they have started.
+   */
   start(): Promise<void>;
   /** Laptop resume or network change: catch up on every account. */
   resync(reason: string): void;
@@ -67,6 +77,8 @@ export interface Core {
 }
 
 export const DATABASE_FILE = 'switchboard.sqlite';
+/** What the window asks for first: its inbox page (a notification feed's, for feed accounts). */
+const FIRST_PAGE_METHODS: ReadonlySet<unknown> = new Set(['conversations.page', 'feed.page']);
 
 export function createCore(options: CoreOptions): Core {
   mkdirSync(options.dataDir, { recursive: true });
@@ -132,26 +144,44 @@ export function createCore(options: CoreOptions): Core {
     clock: options.clock ?? Date.now,
     mirrorRecovery: () => recovery,
   });
+  const dispatch = createDispatch(handlers, log);
+  const gate = options.accountsGraceMs ? new AccountsStartGate({ timers: options.timers ?? realTimers, graceMs: options.accountsGraceMs }) : undefined;
+  const connectAccounts = async () => {
+    try {
+      await demo.resume();
+    } catch (error) {
+      log(`demo: could not restart the demo backend: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    await accounts.startAll();
+  };
   return {
     mirror,
     events,
     accounts,
     attention,
     handlers,
-    dispatch: createDispatch(handlers, log),
+    dispatch: gate
+      ? async (method, input) => {
+          const result = await dispatch(method, input);
+          if (FIRST_PAGE_METHODS.has(method)) gate.pageAnswered();
+          return result;
+        }
+      : dispatch,
     start: async () => {
       attention.start();
       if (recovery) events.emit('mirror.recovered', recovery);
       await accounts.setAvailability(options.settings.get().availability);
-      try {
-        await demo.resume();
-      } catch (error) {
-        log(`demo: could not restart the demo backend: ${error instanceof Error ? error.message : String(error)}`);
+      // Nothing saved, nothing to hold back (an account added meanwhile starts on its own).
+      if (gate && mirror.accounts.list().length > 0) {
+        const by = await gate.opened();
+        if (by === 'stopped') return;
+        log(`accounts: connecting ${mirror.accounts.list().length} after the ${by}`);
       }
-      await accounts.startAll();
+      await connectAccounts();
     },
     resync: (reason) => accounts.resync(reason),
     close: async () => {
+      gate?.stop();
       attention.stop();
       await accounts.stopAll();
       await demo.stop();

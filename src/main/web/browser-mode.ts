@@ -1,6 +1,7 @@
 // Browser mode's start and stop, apart from the CLI (index.ts) so tests can run it in-process:
 // a private profile (0700/0600), one process per profile, the core, then the host.
 import { join } from 'node:path';
+import { DEFAULT_ACCOUNTS_GRACE_MS } from '../core/accounts/start-gate';
 import { createCore, type Core } from '../core/core';
 import type { DemoBackendLauncher } from '../core/demo/demo';
 import { makeProfilePrivate, restrictNewFiles } from '../core/platform/private-profile';
@@ -21,6 +22,8 @@ export interface BrowserModeOptions {
   /** Where the start links go (the terminal). */
   print: (line: string) => void;
   systemLanguage?: () => 'en' | 'id';
+  /** core.start() waits this long for a first inbox page before connecting the accounts (0: at once). */
+  accountsGraceMs?: number;
 }
 
 export interface BrowserMode {
@@ -44,6 +47,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
       mode: 'web',
       version: options.version,
       log,
+      accountsGraceMs: options.accountsGraceMs ?? DEFAULT_ACCOUNTS_GRACE_MS,
       ...(options.systemLanguage ? { systemLanguage: options.systemLanguage } : {}),
       ...(options.demoPublicDir ? { demoPublicDir: options.demoPublicDir } : {}),
       ...(options.demoBackend ? { demoBackend: options.demoBackend } : {}),

@@ -37,9 +37,6 @@ async function main(): Promise<void> {
   });
   log(`profile: ${dataDir}`);
   log('warning: browser mode keeps account secrets in a plain file (0600), not encrypted by the OS keyring.');
-  console.log(`Switchboard is running at ${app.server.url}`);
-  await app.core.start();
-
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -47,8 +44,12 @@ async function main(): Promise<void> {
     await app.close();
     process.exit(0);
   };
+  // Before the accounts start: they wait for the first page (or the grace period), and a stop
+  // meanwhile must still close the mirror cleanly.
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  console.log(`Switchboard is running at ${app.server.url}`);
+  await app.core.start();
 }
 
 main().catch((error: unknown) => {

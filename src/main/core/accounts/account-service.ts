@@ -87,8 +87,9 @@ export class AccountService {
     return this.deps.mirror.outbox.counts(accountId);
   }
 
+  /** Every saved account not running yet (one connected or signed in meanwhile already is). */
   async startAll(): Promise<void> {
-    await Promise.all(this.deps.mirror.accounts.list().map((a) => this.start(a)));
+    await Promise.all(this.deps.mirror.accounts.list().filter((a) => !this.runtimes.has(a.id)).map((a) => this.start(a)));
   }
 
   async stopAll(): Promise<void> {
