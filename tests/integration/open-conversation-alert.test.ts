@@ -8,20 +8,13 @@
 import Pusher from 'pusher';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectAccount, waitFor } from '../support/portfolio-harness';
+import { waitForOccupied } from '../support/pusher-channel';
 import { siteAndCore } from '../support/site-and-core';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-
-async function waitForAsync(check: () => Promise<boolean>, what: string): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > 10_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('the conversation open on screen', () => {
   it('gets a message whose new-message event was lost when its alert arrives, and a delivered one only once', async () => {
@@ -31,7 +24,7 @@ describe('the conversation open on screen', () => {
     const conversation = app.core.mirror.conversations.findByRemote(accountId, String(visitor.conversationId))!;
     await app.core.dispatch('conversations.watch', { conversationIds: [conversation.id] });
     const pusher = new Pusher({ appId: backend.app.id, key: backend.app.key, secret: backend.app.secret, host: '127.0.0.1', port: String(backend.pusherPort), useTLS: false });
-    await waitForAsync(async () => ((await (await pusher.get({ path: `/channels/private-conversation-${visitor.conversationId}` })).json()) as { occupied?: boolean }).occupied === true, 'the channel subscribed');
+    await waitForOccupied(pusher, `private-conversation-${visitor.conversationId}`);
     const texts = () => app.core.mirror.messages.all(conversation.id).map((m) => m.content);
 
     // Both events delivered: the message comes once, from its channel.
