@@ -134,7 +134,7 @@ function state() {
         loginRateLimit: { max: 1_000_000, windowMs: 60_000 },
         presenceSyncMs: 0,
         log: (message: string) => {
-          if (backendLog.length < 1000) backendLog.push(message);
+          if (backendLog.length < 20_000) backendLog.push(message);
         },
       });
       pusher.setWebhooks(app.id, [`${api.url}/api/pusher/webhook`]);

@@ -10,7 +10,7 @@ export interface MissingMessage {
   watched: boolean;
   /** Which part of the load wrote it. */
   phase: 'opening' | 'steady' | 'burst';
-  /** The trigger that should have announced it failed (the burst's batch, or the chat API's trigger in the backend's log). */
+  /** A trigger announcing it failed: the generator's batch (both its events), or the chat API's new-message trigger (in the backend's log; its alert may still have come). */
   unannounced: boolean;
 }
 
