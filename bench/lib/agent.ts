@@ -66,6 +66,7 @@ type Handler = (args: never) => unknown;
 
 function state() {
   let backend: { pusher: PusherServerHandle; api: ChatApiHandle; dir: string } | null = null;
+  const backendLog: string[] = [];
   let echo: WebSocketServer | null = null;
   let recording = false;
   const frames: Frames = { newMessage: [], alerts: [] };
@@ -132,7 +133,9 @@ function state() {
         visitorRateLimit: { max: 1_000_000_000, windowMs: 60_000 },
         loginRateLimit: { max: 1_000_000, windowMs: 60_000 },
         presenceSyncMs: 0,
-        log: () => {},
+        log: (message: string) => {
+          if (backendLog.length < 20_000) backendLog.push(message);
+        },
       });
       pusher.setWebhooks(app.id, [`${api.url}/api/pusher/webhook`]);
       backend = { pusher, api, dir };
@@ -186,6 +189,9 @@ function state() {
       for (const m of backend.api.listAllMessages()) (out[String(m.conversationId)] ??= []).push(m.id);
       return out;
     },
+
+    /** What the chat API logged (a failed Pusher trigger is a message stored but never announced). */
+    'backend.log': () => backendLog,
 
     'frames.record': ({ on }: { on: boolean }) => {
       recording = on;

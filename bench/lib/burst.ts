@@ -37,11 +37,20 @@ export interface BurstResult {
   writeRate: number;
   triggerRequests: number;
   byConversation: Record<string, number[]>;
+  /** Committed, but the trigger request announcing them failed (ids, at most 1,000). */
+  unannounced: number[];
 }
 
 const ADMIN_CHANNEL = 'private-admin-notifications';
 const TICK_MS = 5;
 const BATCH_EVENTS = 10;
+
+/** The SDK's RequestError says only "Request failed with an error": the cause (ECONNRESET, a timeout) or the status is what tells. */
+export function triggerErrorText(error: unknown): string {
+  const e = error as { message?: string; status?: number; error?: { code?: string; message?: string; cause?: { code?: string } } } | null;
+  const cause = e?.error ? ` (${e.error.code ?? e.error.cause?.code ?? ''} ${e.error.message ?? ''})`.replace('( ', '(') : '';
+  return `${e?.message ?? String(error)}${e?.status ? ` ${e.status}` : ''}${cause}`;
+}
 
 export async function runBurst(options: BurstOptions): Promise<BurstResult> {
   const { db, q } = openChatDb(options.dbFile);
@@ -57,7 +66,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
   });
   const rng = new Rng(31);
   const total = Math.round((options.rate * options.durationMs) / 1000);
-  const result: BurstResult = { sent: 0, failed: 0, errors: [], ms: 0, rate: 0, writeRate: 0, triggerRequests: 0, byConversation: {} };
+  const result: BurstResult = { sent: 0, failed: 0, errors: [], ms: 0, rate: 0, writeRate: 0, triggerRequests: 0, byConversation: {}, unannounced: [] };
   const insert = db.transaction((count: number, from: number) => {
     const rows: { id: number; conversationId: number; content: string; createdAt: string }[] = [];
     const now = new Date().toISOString();
@@ -110,7 +119,8 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
               .catch((error: unknown) => {
                 // Committed but not announced: the console finds it when it next catches up.
                 result.failed += messages.length;
-                if (result.errors.length < 5) result.errors.push(error instanceof Error ? error.message : String(error));
+                for (const m of messages) if (result.unannounced.length < 1000) result.unannounced.push(m.id);
+                if (result.errors.length < 5) result.errors.push(triggerErrorText(error));
               })
               .finally(() => inFlight--),
           );

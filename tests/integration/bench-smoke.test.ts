@@ -56,6 +56,7 @@ describe('npm run bench (quick scale)', () => {
     expect(counts).toMatchObject({ lost: 0, duplicated: 0, extra: 0 });
     expect(counts.mirror).toBe(counts.backend);
     expect(figure('load.lost').value).toBe(0);
+    expect(figure('load.late').value).toBe(0); // announced, so mirrored without waiting for a catch-up
     expect(figure('load.duplicated').value).toBe(0);
     // jwt-ws: every message the reference server committed in the 50 rooms is in the mirror, once.
     const jwtws = results.reports.find((r) => r.bench === 'jwtws')!;

@@ -6,6 +6,7 @@ import Pusher from 'pusher';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_CLOCK_SKEW_MS } from '../../src/main/core/sync/plausible';
 import { Visitor, connectAccount, waitFor } from '../support/portfolio-harness';
+import { waitForOccupied } from '../support/pusher-channel';
 import { siteAndCore } from '../support/site-and-core';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -14,14 +15,6 @@ afterEach(async () => {
 });
 
 const FAR = '+275760-09-13T00:00:00.000Z';
-
-async function waitForAsync(check: () => Promise<boolean>, what: string): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > 10_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function setup() {
   const { backend, visitor, app } = await siteAndCore(cleanups);
@@ -65,7 +58,7 @@ describe('realtime events the site does not back', () => {
     await app.core.dispatch('conversations.watch', { conversationIds: [conversation.id] });
     await waitFor(() => app.core.accounts.connectionOf(accountId)?.state === 'live', 10_000, 'live');
     // The watch subscribes the conversation's channel; wait until the Pusher server has it.
-    await waitForAsync(async () => ((await (await pusher.get({ path: `/channels/private-conversation-${visitor.conversationId}` })).json()) as { occupied?: boolean }).occupied === true, 'subscribed');
+    await waitForOccupied(pusher, `private-conversation-${visitor.conversationId}`);
     const before = Date.now();
     await pusher.trigger(`private-conversation-${visitor.conversationId}`, 'new-message', { id: 424_242, content: 'from the future', senderType: 'visitor', createdAt: FAR });
     await waitFor(() => app.core.mirror.messages.all(conversation.id).some((m) => m.remoteId === '424242'), 10_000, 'message');

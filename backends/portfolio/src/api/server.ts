@@ -204,7 +204,9 @@ export async function startChatApi(opts: ChatApiOptions): Promise<ChatApiHandle>
       await pusher.trigger(channel, event, data);
     } catch (err) {
       // The message is already stored; clients catch up over REST.
-      log(`pusher trigger ${event} on ${channel} failed: ${(err as Error).message}`);
+      const cause = (err as { error?: { code?: string; message?: string } }).error;
+      const message = typeof data === 'object' && data !== null && 'id' in data ? ` (message ${String(data.id)})` : '';
+      log(`pusher trigger ${event} on ${channel}${message} failed: ${(err as Error).message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`);
     }
   }
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Availability, ConversationStatus } from '../../../../shared/domain';
 import type { RemoteConversation, RemoteMessage } from '../../mirror/types';
 import { ConnectorError, type Connector, type ConnectorCapabilities, type ConnectorSink, type Page } from '../connector';
+import { AlertCheck } from './alert-check';
 import { portfolioCapabilities } from './capabilities';
 import { Backoff } from '../../sync/backoff';
 import { PROBE_BACKOFF, bindParsed } from './pusher-link';
@@ -71,6 +72,8 @@ export class PortfolioConnector implements Connector {
   /** Refused subscriptions in a row (any channel); reset when one succeeds. */
   private readonly resubscribes = new Backoff(RESUBSCRIBE_BACKOFF);
   private downSince: number | null = null;
+  /** Open conversations' delivered visitor messages, waiting for their alerts (see alert-check.ts). */
+  private readonly alerts = new AlertCheck();
 
   constructor(private readonly options: PortfolioConnectorOptions) {
     this.rest = new RestClient({ baseUrl: options.baseUrl, token: options.token, ...(options.fetch ? { fetch: options.fetch } : {}) });
@@ -133,9 +136,10 @@ export class PortfolioConnector implements Connector {
     this.bindParsed(admin, 'new-message-alert', MessageAlertEvent, (e) => {
       // An open conversation's channel carries the message itself, ahead of this alert on the
       // same socket: fetching it again cost a REST round trip per message of the busiest
-      // conversation (bench: live latency). Resubscribing reports a gap anyway.
-      if (this.watched.get(String(e.conversationId))?.subscribed) return;
-      sink.stale(String(e.conversationId));
+      // conversation (bench: live latency). Unless the channel never brought it (alert-check.ts).
+      const remoteId = String(e.conversationId);
+      if (this.watched.get(remoteId)?.subscribed && this.alerts.alerted(remoteId, e.messagePreview)) return;
+      sink.stale(remoteId);
     });
     this.bindParsed(admin, 'conversation-updated', ConversationUpdatedEvent, (e) => sink.patch(String(e.conversationId), { serverStatus: e.status }));
     this.bindParsed(admin, 'visitor-online', VisitorOnlineEvent, (e) => sink.patch(String(e.conversationId), { visitorOnline: e.online }));
@@ -152,6 +156,7 @@ export class PortfolioConnector implements Connector {
     this.probes.succeeded();
     this.downSince = null;
     this.watched = new Map([...this.watched.keys()].map((k) => [k, null]));
+    this.alerts.forget();
     if (pusher) pusher.disconnect();
     this.sink?.link('offline');
   }
@@ -209,10 +214,14 @@ export class PortfolioConnector implements Connector {
     this.watched.set(remoteId, channel);
     channel.bind('pusher:subscription_succeeded', () => {
       this.resubscribes.succeeded();
+      this.alerts.forget(remoteId);
       this.sink?.stale(remoteId);
     });
     channel.bind('pusher:subscription_error', (e: { status?: number; error?: string }) => this.onSubscriptionError(e, channel));
-    this.bindParsed(channel, 'new-message', WireMessage, (m) => this.sink?.messages(remoteId, [toRemoteMessage(m)]));
+    this.bindParsed(channel, 'new-message', WireMessage, (m) => {
+      if (m.senderType === 'visitor') this.alerts.delivered(remoteId, m.content);
+      this.sink?.messages(remoteId, [toRemoteMessage(m)]);
+    });
     this.bindParsed(channel, 'message-read', MessageReadEvent, (e) =>
       this.sink?.read(remoteId, e.messageIds.map(String), Date.parse(e.readAt), e.readerType ?? 'visitor'),
     );
@@ -225,6 +234,7 @@ export class PortfolioConnector implements Connector {
       if (!wanted.has(remoteId)) {
         this.pusher?.unsubscribe(conversationChannel(remoteId));
         this.watched.delete(remoteId);
+        this.alerts.forget(remoteId);
       }
     }
     for (const remoteId of wanted) {

@@ -69,7 +69,8 @@ export const SendResult = WireMessage.extend({ id: Id.optional(), messageId: Id,
 
 // Realtime payloads.
 export const NewConversationEvent = z.object({ conversationId: Id, visitorName: z.string().max(1000).nullable().optional(), firstMessage: z.string().optional(), createdAt: IsoTime });
-export const MessageAlertEvent = z.object({ conversationId: Id });
+/** The preview (the text's first 50 characters) tells which message an alert is for; one that is not text is ignored, as before. */
+export const MessageAlertEvent = z.object({ conversationId: Id, messagePreview: z.string().optional().catch(undefined) });
 export const ConversationUpdatedEvent = z.object({ conversationId: Id, status: Status, updatedAt: IsoTime.optional() });
 export const VisitorOnlineEvent = z.object({ conversationId: Id, online: z.boolean() });
 export const MessageReadEvent = z.object({ messageIds: z.array(Id).max(10_000), readAt: IsoTime, readerType: z.enum(['visitor', 'admin']).optional() });
