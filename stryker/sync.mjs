@@ -11,6 +11,7 @@ export default {
     'tests/integration/portfolio-faults.test.ts',
     'tests/integration/reconcile.test.ts',
     'tests/integration/stale-hole.test.ts',
+    'tests/integration/sync-store-failure.test.ts',
   ],
   exclude: ['tests/unit/lint-layers.test.ts'],
 };
