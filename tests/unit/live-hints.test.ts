@@ -223,4 +223,42 @@ describe('live events and stale fetches', () => {
     await idle();
     expect(listCalls(connector)).toHaveLength(1);
   });
+
+  it('a live write the mirror refuses is retried after 1 s, then 2 s; past 20,000 waiting events they are dropped and fetched again', async () => {
+    const connector = new FakeConnector();
+    connector.addMessage('a', 'a1');
+    const e = await f.started(connector);
+    const real = f.ctx.mirror.transaction.bind(f.ctx.mirror);
+    let full = true;
+    let attempts = 0;
+    f.ctx.mirror.transaction = <T>(fn: () => T): T => {
+      if (!full) return real(fn);
+      attempts++;
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    };
+    const a2 = connector.addMessage('a', 'a2');
+    connector.sink!.messages('a', [{ ...a2 }]);
+    e.sync.flush();
+    expect(attempts).toBe(1);
+    expect(e.sync.status.detail).toBe("Could not save to this computer's copy of the chats: database or disk is full. Nothing is lost; retrying.");
+    expect(e.logs).toContain(`sync ${f.accountId}: could not save to the local mirror (SQLITE_FULL: database or disk is full); retrying`);
+    e.sync.flush(); // waiting out the refused write: the timer flushes
+    expect(attempts).toBe(1);
+    f.timers.advance(999);
+    expect(attempts).toBe(1);
+    f.timers.advance(1);
+    expect(attempts).toBe(2);
+    f.timers.advance(1999);
+    expect(attempts).toBe(2);
+    for (let i = 0; i < 20_000; i++) connector.sink!.visitorOnline('a', i % 2 === 0);
+    f.timers.advance(1);
+    expect(attempts).toBe(3);
+    expect(e.logs).toContain(`sync ${f.accountId}: 20001 live events wait for the mirror; dropping them, the next catch-up fetches them again`);
+    full = false;
+    const lists = listCalls(connector).length;
+    f.timers.advance(4000);
+    await waitFor(() => f.contents('a').length === 2 && e.sync.status.state === 'live' && e.sync.status.detail === null, 5000, 'the catch-up after the store recovered');
+    expect(listCalls(connector)).toHaveLength(lists + 1);
+    expect(f.contents('a')).toEqual(['a1', 'a2']);
+  });
 });
