@@ -59,3 +59,6 @@ export class SyncEngineFixture {
 export const named = (e: RecordingEngine, name: string): Record<string, unknown>[] => e.events.filter((x) => x.name === name).map((x) => x.payload);
 export const calls = (c: FakeConnector, method: string): unknown[][] => c.calls.filter((x) => x.method === method).map((x) => x.args);
 export const listCalls = (c: FakeConnector): { since: string | null; page: string | null }[] => calls(c, 'listConversations').map((a) => a[0] as { since: string | null; page: string | null });
+export const idle = (): Promise<void> => new Promise((r) => setImmediate(r));
+/** The detail an account shows when the site's paging went in circles (LinkState.inconsistent). */
+export const inconsistentDetail = (what: string): string => `The site answers inconsistently (${what}); some history may be missing.`;

@@ -8,10 +8,8 @@ import { ConnectorError, type Page } from '../../src/main/core/connectors/connec
 import type { RemoteFeedEntry } from '../../src/main/core/mirror/types';
 import { FakeConnector } from '../support/fake-server-connector';
 import { waitFor } from '../support/portfolio-harness';
-import { SyncEngineFixture, calls, listCalls, named } from '../support/sync-engine';
+import { SyncEngineFixture, calls, idle, inconsistentDetail, listCalls, named } from '../support/sync-engine';
 
-const idle = () => new Promise((r) => setImmediate(r));
-const inconsistentDetail = (what: string) => `The site answers inconsistently (${what}); some history may be missing.`;
 
 class FeedConnector extends FakeConnector {
   feed: RemoteFeedEntry[] = [];

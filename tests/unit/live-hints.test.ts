@@ -7,10 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../src/main/core/connectors/connector';
 import { FakeConnector } from '../support/fake-server-connector';
 import { waitFor } from '../support/portfolio-harness';
-import { SyncEngineFixture, calls, listCalls, named } from '../support/sync-engine';
+import { SyncEngineFixture, calls, idle, inconsistentDetail, listCalls, named } from '../support/sync-engine';
 
-const idle = () => new Promise((r) => setImmediate(r));
-const inconsistentDetail = (what: string) => `The site answers inconsistently (${what}); some history may be missing.`;
 
 describe('live events and stale fetches', () => {
   let f: SyncEngineFixture;
