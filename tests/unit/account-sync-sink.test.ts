@@ -211,4 +211,14 @@ describe('AccountSync sink and controls', () => {
     e.sync.setFocused(true);
     await waitFor(() => lists(connector).length === 3 && e.sync.status.state === 'live', 5000, 'the poll on focus');
   });
+
+  it('poll kinds: a stopped account polls no more', async () => {
+    const connector = new FakeConnector({ catchUp: 'poll', idempotentSend: false, serverStatus: false });
+    const e = await liveEngine(connector, { pollIntervals: { focusedMs: 10, backgroundMs: 10, maxFocusedMs: 10, maxBackgroundMs: 10 } });
+    await e.sync.stop();
+    expect(timers.count).toBe(0);
+    timers.advance(1000);
+    await idle();
+    expect(lists(connector)).toHaveLength(1);
+  });
 });
