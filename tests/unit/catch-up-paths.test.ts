@@ -57,6 +57,17 @@ describe('CatchUp', () => {
     expect(f.contents('a')).toEqual(['hello']);
   });
 
+  it('a conversation list whose new pages bring nothing new stops too', async () => {
+    const connector = new FakeConnector();
+    connector.addMessage('a', 'hello');
+    const real = connector.listConversations.bind(connector);
+    let n = 0;
+    connector.listConversations = async (options) => ({ ...(await real({ ...options, page: null })), next: `p${++n}` });
+    const e = await f.started(connector);
+    expect(n).toBe(2);
+    expect(e.sync.status.detail).toBe(inconsistentDetail('the conversation list never ends (page p2 brought nothing new)'));
+  });
+
   it('a conversation list that names the same next page again, with new conversations on it, stops too', async () => {
     const connector = new FakeConnector();
     let n = 0;
