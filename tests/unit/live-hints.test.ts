@@ -96,7 +96,13 @@ describe('live events and stale fetches', () => {
     const connector = new FakeConnector();
     for (let i = 0; i < 6; i++) connector.addMessage(`c${i}`, `m${i}`);
     const e = await f.started(connector);
-    for (let i = 0; i < 6; i++) connector.addMessage(`c${i}`, `n${i}`);
+    // Only the hints tell of the new messages: the list does not name them (their activity time did not move).
+    for (let i = 0; i < 6; i++) {
+      const c = connector.server.get(`c${i}`)!;
+      const updatedAt = c.updatedAt;
+      connector.addMessage(`c${i}`, `n${i}`);
+      c.updatedAt = updatedAt;
+    }
     let inFlight = 0;
     let most = 0;
     const perConversation = new Map<string, number>();
