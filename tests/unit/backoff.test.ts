@@ -73,6 +73,12 @@ describe('parseRetryAfter', () => {
   it('reads an HTTP date, relative to now', () => {
     expect(parseRetryAfter('Tue, 01 Dec 2026 12:00:30 GMT', now)).toBe(30_000);
   });
+  it('a date that starts or ends with digits is a date, not a number of seconds', () => {
+    // RFC 5322 lets the weekday out; asctime (which HTTP recipients must accept) ends with the year.
+    expect(parseRetryAfter('01 Dec 2026 12:00:30 GMT', now)).toBe(30_000);
+    const asctimeNow = Date.parse('Tue Dec  1 12:00:00 2026');
+    expect(parseRetryAfter('Tue Dec  1 12:00:30 2026', asctimeNow)).toBe(30_000);
+  });
   it('ignores what is absent, past, zero or not a time', () => {
     for (const header of [null, undefined, '', '  ', '0', '-3', 'soon', 'Tue, 01 Dec 2026 11:59:00 GMT']) expect(parseRetryAfter(header, now), String(header)).toBeUndefined();
   });

@@ -175,6 +175,59 @@ describe('outbox', () => {
     expect(connector.count('sendReply')).toBe(1);
   });
 
+  it('a status change or read mark in flight when the outbox stopped stays for the next start', async () => {
+    for (const method of ['setStatus', 'markRead'] as const) {
+      outbox.stop();
+      outbox = new Outbox({ accountId, mirror: ctx.mirror, connector, events: new EventBus(), clock: () => timers.now, random, timers, log: () => {}, onAuthExpired: () => {} });
+      const held = connector.hold(method);
+      const clientId = method === 'setStatus' ? '00000000-0000-4000-8000-0000000000c1' : '00000000-0000-4000-8000-0000000000c2';
+      if (method === 'setStatus') outbox.enqueueStatus(conversation.id, 'resolved', clientId);
+      else outbox.enqueueRead(conversation.id, ['1'], clientId);
+      await held.reached;
+      outbox.stop();
+      held.release();
+      await waitFor(() => connector.calls.every((c) => c.outcome !== 'pending'), 5000, `${method} answered`);
+      await settle();
+      const row = ctx.mirror.outbox.byClientId(clientId);
+      expect(row?.state, method).toBe('in-flight');
+      ctx.mirror.outbox.remove(row!.id);
+    }
+  });
+
+  it('a send that fails after the outbox stopped leaves its row in flight, not failed or waiting', async () => {
+    let fail!: () => void;
+    const failing = new Promise<void>((r) => (fail = r));
+    const reached = new Promise<void>((reachedSend) =>
+      connector.next('sendReply', async () => {
+        reachedSend();
+        await failing;
+        throw new ConnectorError('rejected', 'too late');
+      }),
+    );
+    const reply = outbox.enqueueReply(conversation.id, 'hello', CLIENT);
+    await reached;
+    outbox.stop();
+    fail();
+    await waitFor(() => connector.calls.every((c) => c.outcome !== 'pending'), 5000, 'the failed send');
+    await settle();
+    expect(ctx.mirror.outbox.byClientId(CLIENT)?.state).toBe('in-flight');
+    expect(message(reply.id).delivery).toBe('pending');
+  });
+
+  it('a delivered reply is one update of its message, with nothing removed', async () => {
+    const seen: { name: string; payload: unknown }[] = [];
+    const events = new EventBus();
+    events.subscribe((name, payload) => {
+      if (name === 'messages.removed' || name === 'messages.updated') seen.push({ name, payload });
+    });
+    outbox.stop();
+    outbox = new Outbox({ accountId, mirror: ctx.mirror, connector, events, clock: () => timers.now, random, timers, log: () => {}, onAuthExpired: () => {} });
+    const reply = outbox.enqueueReply(conversation.id, 'hello', CLIENT);
+    await waitFor(() => message(reply.id).delivery === 'sent' && outbox.counts().pending === 0, 5000, 'sent');
+    expect(seen.map((e) => e.name)).toEqual(['messages.updated']);
+    expect(seen[0]!.payload).toMatchObject({ conversationId: conversation.id, messages: [expect.objectContaining({ id: reply.id, delivery: 'sent' })] });
+  });
+
   it("shows a reply at once as the list's preview (200 characters) and reports its delivery", async () => {
     const updates: { id: number; delivery: string }[] = [];
     const events = new EventBus();

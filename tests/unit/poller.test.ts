@@ -64,4 +64,56 @@ describe('Poller', () => {
     timers.advance(1_000_000);
     expect(polls).toHaveLength(1);
   });
+
+  it('without intervals it polls every 20 s in the background', () => {
+    const timers = new FakeTimers(1_000_000);
+    const polls: number[] = [];
+    const poller = new Poller({ timers, clock: () => timers.now, poll: () => polls.push(timers.now) });
+    poller.start();
+    poller.polled(true);
+    timers.advance(19_999);
+    expect(polls).toEqual([]);
+    timers.advance(1);
+    expect(polls).toEqual([1_020_000]);
+  });
+
+  it('focus changes before start schedule nothing; a repeated focus does not poll twice', () => {
+    const timers = new FakeTimers(1_000_000);
+    const polls: number[] = [];
+    const poller = new Poller({ timers, clock: () => timers.now, intervals, poll: () => polls.push(timers.now) });
+    poller.setFocused(true);
+    poller.setFocused(false);
+    expect(timers.count).toBe(0);
+    expect(polls).toEqual([]);
+    poller.start();
+    poller.setFocused(true);
+    expect(polls).toHaveLength(1); // never polled: it has waited long enough
+    poller.setFocused(true);
+    expect(polls).toHaveLength(1);
+  });
+
+  it('focus exactly the focused interval after a poll polls at once; losing focus waits the background interval', () => {
+    const { timers, polls, poller } = setUp();
+    poller.polled(true);
+    timers.advance(5_000 - 1);
+    timers.now += 1;
+    poller.setFocused(true);
+    expect(polls).toHaveLength(1);
+    poller.polled(true);
+    poller.setFocused(false);
+    timers.advance(19_999);
+    expect(polls).toHaveLength(1);
+    timers.advance(1);
+    expect(polls).toHaveLength(2);
+  });
+
+  it('gaining focus forgets how long nothing changed', () => {
+    const { timers, polls, poller } = setUp();
+    for (let i = 0; i < 3; i++) poller.polled(false);
+    timers.advance(1_000);
+    poller.setFocused(true);
+    expect(polls).toEqual([]);
+    timers.advance(4_000);
+    expect(polls).toHaveLength(1);
+  });
 });
