@@ -18,6 +18,7 @@ export default {
     'tests/integration/message-changes.test.ts',
     'tests/integration/export.test.ts',
     'tests/integration/conversations-repo.test.ts',
+    'tests/integration/mirror-small-repos.test.ts',
   ],
   exclude: ['tests/unit/lint-layers.test.ts'],
 };
