@@ -351,7 +351,7 @@ describe('useFocusReport', () => {
     vi.spyOn(document, 'hasFocus').mockImplementation(() => focused);
     let visibility: DocumentVisibilityState = 'visible';
     vi.spyOn(document, 'visibilityState', 'get').mockImplementation(() => visibility);
-    const { rerender, unmount } = renderHook(({ id }: { id: number | null }) => useFocusReport(id), { initialProps: { id: 5 } });
+    const { rerender, unmount } = renderHook(({ id }: { id: number | null }) => useFocusReport(id), { initialProps: { id: 5 as number | null } });
     expect(fake.callsOf('app.focus')).toEqual([{ focused: true, conversationId: 5 }]);
     focused = false;
     act(() => window.dispatchEvent(new Event('blur')));
