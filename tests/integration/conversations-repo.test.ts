@@ -170,6 +170,10 @@ describe('previews', () => {
     expect(mirror.conversations.getRow(row.id)?.updatedAt).toBe(3000);
     mirror.conversations.refreshPreview(row.id, 4000);
     expect(mirror.conversations.getRow(row.id)?.updatedAt).toBe(3000);
+    // An edit of the newest message: same time, new text.
+    mirror.transaction(() => mirror.messages.edit(row.id, [{ remoteId: '1', content: 'edited', editedAt: 4500 }]));
+    mirror.conversations.refreshPreview(row.id, 4500);
+    expect(mirror.conversations.get(row.id)).toMatchObject({ lastMessageAt: 2000, lastMessagePreview: 'edited' });
 
     mirror.transaction(() => mirror.messages.markDeleted(row.id, ['1'], 5000));
     mirror.conversations.refreshPreview(row.id, 5000);
