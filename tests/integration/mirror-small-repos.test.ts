@@ -205,3 +205,24 @@ describe('rows', () => {
     expect(parsePayload('{nope')).toBeNull();
   });
 });
+
+describe('AttentionRepo.facts', () => {
+  it("tells a muted conversation from one that is not", () => {
+    const muted = conversation('m');
+    const loud = conversation('l');
+    mirror.conversations.setMuted(muted, true, 2000);
+    expect(mirror.attention.facts(muted)).toMatchObject({ accountId, muted: true, status: 'active', unreadCount: 0 });
+    expect(mirror.attention.facts(loud)).toMatchObject({ muted: false });
+    expect(mirror.attention.facts(loud + 100)).toBeNull();
+  });
+});
+
+describe('MembersRepo order within a presence', () => {
+  it('a member without a name comes before the named ones', () => {
+    const c = conversation('room');
+    mirror.transaction(() =>
+      mirror.conversations.members.replace(c, [{ remoteId: 'u7', name: 'Amy', presence: 'offline' }, { remoteId: 'u8', name: null, presence: 'offline' }], 1000),
+    );
+    expect(mirror.conversations.members.list(c).map((m) => m.id)).toEqual(['u8', 'u7']);
+  });
+});
