@@ -3,17 +3,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Mirror } from '../../src/main/core/mirror/mirror';
 import type { RemoteConversation } from '../../src/main/core/mirror/types';
-import { openTempMirror } from '../support/temp-db';
+import { openTempMirrorWithAccount, type TempMirror } from '../support/temp-mirror-account';
 
-let ctx: ReturnType<typeof openTempMirror>;
+let ctx: TempMirror;
 let mirror: Mirror;
 let accountId: number;
 
-beforeEach(() => {
-  ctx = openTempMirror();
-  mirror = ctx.mirror;
-  accountId = mirror.accounts.create({ kind: 'portfolio', name: 'My site', baseUrl: 'http://127.0.0.1:1' }, 1000).id;
-});
+beforeEach(() => ({ ctx, mirror, accountId } = openTempMirrorWithAccount()));
 afterEach(() => ctx.close());
 
 const upsert = (remote: RemoteConversation, now = 5000, account = accountId, source: 'server' | 'sync' = 'sync') =>
