@@ -325,6 +325,17 @@ describe('useConversationDetails', () => {
     expect(result.current?.conversationId).toBe(2);
   });
 
+  it("while the next conversation's details are on their way, the previous one's are not shown", async () => {
+    const slow = deferred<ConversationDetails>();
+    installFakeApi({ 'conversations.details': ({ conversationId }) => (conversationId === 2 ? slow.promise : details(conversationId)) });
+    const { result, rerender } = renderHook(({ c }) => useConversationDetails(c), { initialProps: { c: conversation(1) } });
+    await waitFor(() => expect(result.current?.conversationId).toBe(1));
+    rerender({ c: conversation(2) });
+    expect(result.current).toBeNull();
+    await act(async () => slow.resolve(details(2)));
+    expect(result.current?.conversationId).toBe(2);
+  });
+
   it('a failed load keeps what was shown and is logged', async () => {
     let fail = false;
     const fake = installFakeApi({
