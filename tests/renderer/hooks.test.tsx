@@ -258,6 +258,20 @@ describe('useMessages', () => {
     expect(failed.current.messages).toEqual([]);
   });
 
+  it("in StrictMode the cancelled first load ending first does not end the loading", async () => {
+    const second = deferred<MethodOutput<'messages.page'>>();
+    let n = 0;
+    installFakeApi({ 'messages.page': () => (++n === 1 ? { items: [message(1, 7)], nextCursor: null } : second.promise) });
+    const { result } = renderHook(() => useMessages(7), { reactStrictMode: true });
+    await waitFor(() => expect(n).toBe(2));
+    await act(async () => {});
+    expect(result.current.loading).toBe(true);
+    expect(result.current.messages).toEqual([]);
+    await act(async () => second.resolve({ items: [message(2, 7)], nextCursor: null }));
+    expect(result.current.loading).toBe(false);
+    expect(result.current.messages.map((m) => m.id)).toEqual([2]);
+  });
+
   it('no conversation: nothing to load and no older pages', async () => {
     const fake = installFakeApi({});
     const { result } = renderHook(() => useMessages(null));
