@@ -10,6 +10,15 @@ export default {
     'tests/integration/attention.test.ts',
     'tests/integration/message-index.test.ts',
     'tests/integration/mirror-recovery.test.ts',
+    // In-process, over a temp mirror (about 1 s each): the stats, saved-reply, room-member,
+    // message-change and export repositories are exercised here and in no unit test.
+    'tests/integration/stats.test.ts',
+    'tests/integration/saved-replies.test.ts',
+    'tests/integration/room-members.test.ts',
+    'tests/integration/message-changes.test.ts',
+    'tests/integration/export.test.ts',
+    'tests/integration/conversations-repo.test.ts',
+    'tests/integration/mirror-small-repos.test.ts',
   ],
   exclude: ['tests/unit/lint-layers.test.ts'],
 };
