@@ -114,6 +114,13 @@ describe('portfolio RestClient errors', () => {
     expect([first5xx.kind, first5xx.retryAfterMs]).toEqual(['transient', undefined]);
   });
 
+  it('a 4xx without an envelope is rejected with its status; a 4xx never passes as data', async () => {
+    const html = await errorFor(() => new Response('<h1>Not Found</h1>', { status: 404 }));
+    expect([html.kind, html.message]).toEqual(['rejected', 'HTTP 404']);
+    const odd = await errorFor(() => json(404, { success: true, data: { id: 1 } }));
+    expect([odd.kind, odd.message]).toEqual(['rejected', 'HTTP 404']);
+  });
+
   it('other 4xx are rejected for good with the server’s reason', async () => {
     for (const status of [400, 403, 404, 409, 422, 499]) {
       const error = await errorFor(() => json(status, { success: false, error: `refused ${status}` }));
@@ -245,6 +252,14 @@ describe('site-url', () => {
     expect(normalizeSiteUrl('HTTP://127.0.0.1:3000/x?y')).toBe('http://127.0.0.1:3000');
     expect(normalizeSiteUrl('https://Example.COM:8443/')).toBe('https://example.com:8443');
     expect(() => normalizeSiteUrl('http://')).toThrow('Enter the address of your site, like https://example.com.');
+    expect(normalizeSiteUrl('  http://127.0.0.1:3000')).toBe('http://127.0.0.1:3000');
+    expect(normalizeSiteUrl('chat.example.com/login?next=https://chat.example.com/admin')).toBe('https://chat.example.com');
+    expect(normalizeSiteUrl('localhost:3000')).toBe('https://localhost:3000');
+    // Another scheme is refused, not taken for a host name (it once became https://ftp).
+    for (const other of ['ftp://example.com', 'ws://chat.example.com', 'file:///etc/passwd']) {
+      expect(() => normalizeSiteUrl(other), other).toThrow(/must start with https:\/\/ or http:\/\/|Enter the address/);
+    }
+    expect(() => normalizeSiteUrl('ftp://example.com')).toThrow('The site address must start with https:// or http://.');
     expect(siteName('https://chat.example.com:8443')).toBe('chat.example.com:8443');
   });
 
@@ -252,7 +267,7 @@ describe('site-url', () => {
     for (const ok of ['https://chat.example.com', 'http://localhost:3000', 'http://127.0.0.1:8000', 'http://127.10.0.3', 'http://[::1]:9000', 'LOCALHOST']) {
       expect(() => assertTransportAllowed(ok.startsWith('LOCAL') ? 'http://LOCALHOST' : ok, false)).not.toThrow();
     }
-    for (const bad of ['http://chat.example.com', 'http://192.168.1.5:3000', 'http://localhost.example.com', 'http://127.0.0.1.nip.io', 'http://my127.0.0.1.example']) {
+    for (const bad of ['http://chat.example.com', 'http://192.168.1.5:3000', 'http://localhost.example.com', 'http://notlocalhost:3000', 'http://127.0.0.1.nip.io', 'http://my127.0.0.1.example']) {
       expect(() => assertTransportAllowed(bad, false)).toThrow(/is not encrypted \(http:\/\/\)/);
       expect(() => assertTransportAllowed(bad, true)).not.toThrow();
     }
