@@ -262,3 +262,12 @@ describe('django-chat wire', () => {
     expect([blank.visitorUsername, blank.visitorEmail]).toEqual([null, null]);
   });
 });
+
+describe('DjangoRest edges', () => {
+  it('a 300 is a redirect too; a 4xx with a null body is rejected with its status', async () => {
+    const multiple = await failure(setup([() => new Response(null, { status: 300 })], fresh).rest.request('GET', '/api/chat/x/', z.unknown()));
+    expect(multiple.message).toBe("/api/chat/x/ redirected (300); the site's API is not where a Django mentor chat keeps it.");
+    const nullBody = await failure(setup([() => new Response('null', { status: 400 })], fresh).rest.request('GET', '/api/chat/x/', z.unknown()));
+    expect([nullBody.kind, nullBody.message]).toEqual(['rejected', 'HTTP 400']);
+  });
+});

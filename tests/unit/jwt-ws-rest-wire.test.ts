@@ -199,3 +199,12 @@ describe('jwt-ws roomTitle', () => {
     expect(roomTitle(room({ type: 'group', members: [member('u2', '')] }), 'me')).toBe('Room');
   });
 });
+
+describe('JwtWsRest edges', () => {
+  it('a 300 is not a success', async () => {
+    const f = fakeFetch([() => new Response(JSON.stringify({ success: true, data: 1 }), { status: 300 })]);
+    const client = new JwtWsRest({ baseUrl: BASE, fetch: f.fetch, now: () => NOW }, { accessToken: async () => 't', rejected: () => {} });
+    const error = await failure(client.request('GET', '/x', z.number()));
+    expect([error.kind, error.message]).toEqual(['rejected', 'HTTP 300']);
+  });
+});
