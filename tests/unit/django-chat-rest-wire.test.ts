@@ -7,6 +7,7 @@ import { ConnectorError } from '../../src/main/core/connectors/connector';
 import type { Credentials, CredentialsPort } from '../../src/main/core/connectors/credentials';
 import { DjangoRest } from '../../src/main/core/connectors/django-chat/rest-client';
 import { WireConversation, WireMessage, toRemoteConversation, toRemoteMessage } from '../../src/main/core/connectors/django-chat/wire';
+import { connectorFailure as failure } from '../support/connector-failure';
 
 const BASE = 'https://mentor.example.com';
 const NOW = 1_800_000_000_000;
@@ -43,15 +44,6 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
 const bearer = (c: Call) => (c.init.headers as Record<string, string>).Authorization;
 const fresh = { access: 'a1', refresh: 'r1', expiresAt: NOW + 300_000, issuedAt: NOW - 60_000 };
-
-async function failure(p: Promise<unknown>): Promise<ConnectorError> {
-  const error = await p.then(
-    () => new Error('the request succeeded'),
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ConnectorError)) throw error;
-  return error;
-}
 
 describe('DjangoRest tokens', () => {
   it('uses a fresh access token as it is, with JSON headers and manual redirects', async () => {

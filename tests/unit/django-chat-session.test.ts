@@ -6,6 +6,7 @@ import { ConsoleError } from '../../src/shared/contract';
 import { ConnectorError } from '../../src/main/core/connectors/connector';
 import { API, jwtTimes, refreshDjango, setCookies, signInDjango } from '../../src/main/core/connectors/django-chat/session';
 import { signInError } from '../../src/main/core/connectors/sign-in-errors';
+import { connectorFailure as failure } from '../support/connector-failure';
 
 const BASE = 'https://mentor.example.com';
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -32,15 +33,6 @@ const cookies: [string, string][] = [
   ['Set-Cookie', 'sessionid=sess-1; expires=Tue, 15 Dec 2026 10:00:00 GMT; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax'],
 ];
 const login = { access: ACCESS, refresh: 'refresh-1', user: { id: 3, username: 'pak_budi', role: 'teacher', email: 'budi@example.com' } };
-
-async function failure(p: Promise<unknown>): Promise<ConnectorError> {
-  const error = await p.then(
-    () => new Error('it succeeded'),
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ConnectorError)) throw error;
-  return error;
-}
 
 describe('signInDjango', () => {
   it('posts the login as JSON without following redirects; keeps the JWTs, the session and its times', async () => {

@@ -3,9 +3,9 @@
 // format, with payloads shaped like the deployed server's (backends.md §4).
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConnectorError } from '../../src/main/core/connectors/connector';
 import { JwtWsRest, callJson, errorFor, rateLimitWaitMs, serverMessage, unwrap, type RawAnswer } from '../../src/main/core/connectors/jwt-ws/rest-client';
 import { WireRoom, roomTitle } from '../../src/main/core/connectors/jwt-ws/wire';
+import { connectorFailure as failure } from '../support/connector-failure';
 
 const BASE = 'https://rooms.example.com';
 const NOW = 1_800_000_000_000;
@@ -27,15 +27,6 @@ function fakeFetch(answers: ((call: Call) => Response | Promise<Response>)[]) {
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) => () =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
 const answer = (status: number, body: unknown, headers: Record<string, string> = {}): RawAnswer => ({ status, headers: new Headers(headers), json: body });
-
-async function failure(p: Promise<unknown>): Promise<ConnectorError> {
-  const error = await p.then(
-    () => new Error('the request succeeded'),
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ConnectorError)) throw error;
-  return error;
-}
 
 describe('callJson', () => {
   it('sends JSON with the Bearer token, refuses redirects, and reads the answer', async () => {

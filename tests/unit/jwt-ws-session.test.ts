@@ -2,9 +2,9 @@
 // with the kept password when the refresh token is refused, and when the access token is renewed.
 // Answers are shaped like the deployed server's (backends.md §4).
 import { describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../src/main/core/connectors/connector';
 import type { Credentials, CredentialsPort } from '../../src/main/core/connectors/credentials';
 import { CredentialTokens, asJwtWsCredentials, jwtLifetimeMs, renewJwtWs, signInJwtWs, type JwtWsCredentials } from '../../src/main/core/connectors/jwt-ws/session';
+import { connectorFailure as failure } from '../support/connector-failure';
 
 const BASE = 'https://rooms.example.com';
 const NOW = 1_800_000_000_000;
@@ -33,15 +33,6 @@ const pair = (access = ACCESS, extra: Record<string, unknown> = {}) => ({
   status: 200,
   body: { success: true, message: 'ok', data: { user: { id: 'u1', username: 'sari' }, access_token: access, refresh_token: 'rt-2', ...extra } },
 });
-
-async function failure(p: Promise<unknown>): Promise<ConnectorError> {
-  const error = await p.then(
-    () => new Error('it succeeded'),
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ConnectorError)) throw error;
-  return error;
-}
 
 describe('jwtLifetimeMs', () => {
   it('reads iat/exp from the token itself, else null', () => {

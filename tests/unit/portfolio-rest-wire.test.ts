@@ -3,12 +3,12 @@
 // (http-json, read-capped, site-url). The answers here are ones a hostile or broken site could send.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConnectorError } from '../../src/main/core/connectors/connector';
 import { requestJson, transientFor } from '../../src/main/core/connectors/http-json';
 import { MAX_BODY_BYTES, TooLarge, readCapped } from '../../src/main/core/connectors/read-capped';
 import { RestClient, type RestClientOptions } from '../../src/main/core/connectors/portfolio/rest-client';
 import { WireConversation, WireMessage, toRemoteConversation, toRemoteMessage } from '../../src/main/core/connectors/portfolio/wire';
 import { assertTransportAllowed, normalizeSiteUrl, siteName } from '../../src/main/core/connectors/site-url';
+import { connectorFailure as failure } from '../support/connector-failure';
 
 const BASE = 'https://chat.example.com';
 const NOW = Date.parse('2026-12-01T10:00:00Z');
@@ -35,15 +35,6 @@ function client(answer: (call: Call) => Response | Promise<Response>, over: Part
   const f = fakeFetch(answer);
   const rest = new RestClient({ baseUrl: BASE, token: () => 'tok-1', fetch: f.fetch, clock: () => NOW, ...over });
   return { rest, calls: f.calls };
-}
-
-async function failure(p: Promise<unknown>): Promise<ConnectorError> {
-  const error = await p.then(
-    () => new Error('the request succeeded'),
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ConnectorError)) throw error;
-  return error;
 }
 
 const headersOf = (c: Call) => c.init.headers as Record<string, string>;
