@@ -300,7 +300,8 @@ describe('portfolio wire', () => {
   it('refuses a message with a bad date, a bad id or an unknown sender', () => {
     expect(WireMessage.safeParse({ ...wireMessage(), createdAt: 'yesterday' }).success).toBe(false);
     expect(WireMessage.safeParse({ ...wireMessage(), readAt: 'soon' }).success).toBe(false);
-    expect(WireMessage.safeParse({ ...wireMessage(), id: 'abc' }).success).toBe(false);
+    for (const id of ['abc', 'x12', '12x', '1234567890123456', '', -3, 1.5]) expect(WireMessage.safeParse({ ...wireMessage(), id }).success, String(id)).toBe(false);
+    expect(WireMessage.parse({ ...wireMessage(), id: '123456789012345' }).id).toBe(123456789012345);
     expect(WireMessage.safeParse({ ...wireMessage(), senderType: 'bot' }).success).toBe(false);
   });
 
