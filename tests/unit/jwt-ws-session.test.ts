@@ -164,3 +164,17 @@ describe('CredentialTokens', () => {
     expect([e.kind, e.message]).toEqual(['auth', 'Sign in again.']);
   });
 });
+
+describe('jwt-ws sign-in edges', () => {
+  it('a 300 is neither a sign-in nor a refresh; a strange refresh answer is rejected; an opaque token counts 15 minutes', async () => {
+    const login = await failure(signInJwtWs(server([{ status: 300, body: pair().body }]).deps, { email: 'e', password: 'x', deviceId: 'd' }));
+    expect([login.kind, login.message]).toEqual(['rejected', 'ok']);
+    const current: JwtWsCredentials = { accessToken: 'a', refreshToken: 'r', expiresAt: NOW, userId: 'u1', email: 'e' };
+    const refresh = await failure(renewJwtWs(server([{ status: 300, body: pair().body }]).deps, current, 'd'));
+    expect(refresh.kind).toBe('rejected');
+    const odd = await failure(renewJwtWs(server([{ status: 200, body: { success: true, data: {} } }]).deps, current, 'd'));
+    expect(odd.message).toBe('Unexpected answer from /api/v1/auth/refresh: not a jwt-ws chat server.');
+    const port: CredentialsPort = { current: () => ({ ...current, accessToken: 'opaque', expiresAt: NOW + 29_999 }), refresh: async () => ({ ...current, accessToken: 'renewed' }) };
+    expect(await new CredentialTokens(port, () => NOW).accessToken()).toBe('renewed');
+  });
+});
