@@ -5,6 +5,8 @@ export default {
   tests: [
     'tests/unit/**/*.test.ts',
     'tests/integration/portfolio-faults.test.ts',
+    // A loopback node:http server in the test's own process; under a second in all.
+    'tests/integration/rest-limits.test.ts',
   ],
   exclude: ['tests/unit/lint-layers.test.ts'],
 };

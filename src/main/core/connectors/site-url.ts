@@ -2,9 +2,11 @@
 import { ConsoleError } from '../../../shared/contract';
 
 export function normalizeSiteUrl(input: string): string {
+  const typed = input.trim();
   let url: URL;
   try {
-    url = new URL(/^https?:\/\//i.test(input.trim()) ? input.trim() : `https://${input.trim()}`);
+    // Any scheme the user typed is kept, so that ftp://… is refused below instead of becoming https://ftp.
+    url = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(typed) ? typed : `https://${typed}`);
   } catch {
     throw new ConsoleError('bad-request', 'Enter the address of your site, like https://example.com.');
   }
