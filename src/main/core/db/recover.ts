@@ -7,6 +7,7 @@ import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readSync, 
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { MirrorRecovery } from '../../../shared/contract';
+import { markCleanClose, takeCleanCloseMark } from './clean-close';
 import { MigrationError } from './migrate';
 import { openDatabase, type OpenDatabaseOptions, type OpenedDatabase } from './open';
 
@@ -30,15 +31,19 @@ export function openMirrorDatabase(options: OpenDatabaseOptions, clock: () => nu
   try {
     // Every mirror this app wrote has its schema in it: an empty file is a lost one, not a first run.
     if (existsSync(options.file) && statSync(options.file).size === 0) throw new Damaged('The file is empty (0 bytes).');
+    // Taken before the open, which writes to the file (WAL, migrations).
+    const closedCleanly = takeCleanCloseMark(options.file);
     const database = openDatabase(options);
     try {
-      const check = database.sqlite.pragma('quick_check', { simple: true }) as string;
-      if (check !== 'ok') throw new Damaged(`The integrity check failed: ${check}`);
+      if (!closedCleanly) {
+        const check = database.sqlite.pragma('quick_check', { simple: true }) as string;
+        if (check !== 'ok') throw new Damaged(`The integrity check failed: ${check}`);
+      }
     } catch (error) {
       database.close();
       throw error;
     }
-    return { database, recovery: null };
+    return { database: markedOnClose(database, options.file, log), recovery: null };
   } catch (error) {
     if (!isDamage(error)) throw error;
     reason = describe(error);
@@ -47,9 +52,24 @@ export function openMirrorDatabase(options: OpenDatabaseOptions, clock: () => nu
   const movedTo = moveAside(options.file, at);
   log(`mirror: ${options.file} is damaged (${reason}); moved to ${movedTo}, starting a fresh one`);
   const salvaged = salvage(movedTo, options, log);
-  const database = openDatabase(options);
+  const database = markedOnClose(openDatabase(options), options.file, log);
   const kept = restore(database, salvaged, log);
   return { database, recovery: { reason, movedTo, keptAccounts: kept.accounts, keptReplies: kept.outbox, lostReplies: salvaged.outboxLost + kept.outboxLost, at } };
+}
+
+/** A clean close leaves the mark that spares the next open its full check (clean-close.ts). */
+function markedOnClose(database: OpenedDatabase, file: string, log: (m: string) => void): OpenedDatabase {
+  return {
+    ...database,
+    close: () => {
+      database.close();
+      try {
+        markCleanClose(file);
+      } catch (error) {
+        log(`mirror: could not mark ${file} as closed cleanly (${describe(error)}); the next start checks it page by page`);
+      }
+    },
+  };
 }
 
 /** Renames the file and its -wal/-shm together, so the copy opens with the WAL it was written with. */
