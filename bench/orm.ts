@@ -39,12 +39,14 @@ function capture(sqlite: BetterSqlite3.Database, fn: (mirror: Mirror) => void): 
 
 /** Maps each captured parameter back to the role whose sentinel value it carries. */
 function binder(params: unknown[], roles: Record<string, unknown>): (values: Record<string, unknown>) => unknown[] {
+  // A null is a column the call leaves empty (presence, username…): bound as the constant null.
   const order = params.map((p) => {
+    if (p === null) return null;
     const role = Object.entries(roles).find(([, v]) => v === p)?.[0];
     if (!role) throw new Error(`captured parameter ${String(p)} has no role`);
     return role;
   });
-  return (values) => order.map((role) => values[role]);
+  return (values) => order.map((role) => (role === null ? null : values[role]));
 }
 
 interface RawMessageRow {
@@ -72,6 +74,8 @@ interface RawConversationRow {
   remote_id: string;
   visitor_name: string | null;
   visitor_email: string | null;
+  visitor_username: string | null;
+  visitor_presence: string | null;
   server_status: string | null;
   local_status: string | null;
   status: string;
@@ -108,6 +112,7 @@ const toConversation = (r: RawConversationRow): ConversationSummary => ({
   remoteId: r.remote_id,
   visitorName: r.visitor_name,
   visitorEmail: r.visitor_email,
+  visitorUsername: r.visitor_username,
   status: r.status as ConversationSummary['status'],
   statusIsLocal: r.server_status === null,
   lastMessageAt: r.last_message_at,
@@ -115,6 +120,7 @@ const toConversation = (r: RawConversationRow): ConversationSummary => ({
   unreadCount: r.unread_count,
   muted: r.muted === 1,
   visitorOnline: r.visitor_online === 1,
+  visitorPresence: (r.visitor_presence as ConversationSummary['visitorPresence']) ?? null,
   createdAt: r.created_at,
 });
 
