@@ -1,13 +1,11 @@
 // The local mirror: src/main/core/mirror.
+import { engineTests, notMutantTests } from './shared/tests.mjs';
+
 export default {
   mutate: ['src/main/core/mirror/**/*.ts'],
   environment: 'node',
   tests: [
-    'tests/unit/**/*.test.ts',
-    'tests/integration/mirror.test.ts',
-    'tests/integration/messages-removed.test.ts',
-    'tests/integration/status-history.test.ts',
-    'tests/integration/attention.test.ts',
+    ...engineTests,
     'tests/integration/message-index.test.ts',
     'tests/integration/mirror-recovery.test.ts',
     // In-process, over a temp mirror (about 1 s each): the stats, saved-reply, room-member,
@@ -20,5 +18,5 @@ export default {
     'tests/integration/conversations-repo.test.ts',
     'tests/integration/mirror-small-repos.test.ts',
   ],
-  exclude: ['tests/unit/lint-layers.test.ts'],
+  exclude: notMutantTests,
 };

@@ -2,19 +2,17 @@
 // MUTATE_QUICK=1 leaves out the integration tests that start a backend or a site over HTTP
 // (portfolio-faults, reconcile, stale-hole): on a loaded machine a mutant those tests cover
 // took minutes. Scores from a quick run are a lower bound (TESTING.md says which files ran so).
+import { engineTests, notMutantTests } from './shared/tests.mjs';
+
 const slow = ['tests/integration/portfolio-faults.test.ts', 'tests/integration/reconcile.test.ts', 'tests/integration/stale-hole.test.ts'];
 const quick = process.env.MUTATE_QUICK === '1';
 export default {
   mutate: ['src/main/core/sync/**/*.ts'],
   environment: 'node',
   tests: [
-    'tests/unit/**/*.test.ts',
-    'tests/integration/mirror.test.ts',
-    'tests/integration/messages-removed.test.ts',
-    'tests/integration/status-history.test.ts',
-    'tests/integration/attention.test.ts',
+    ...engineTests,
     'tests/integration/sync-store-failure.test.ts',
     ...(quick ? [] : slow),
   ],
-  exclude: ['tests/unit/lint-layers.test.ts'],
+  exclude: notMutantTests,
 };
