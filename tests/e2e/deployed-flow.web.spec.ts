@@ -151,6 +151,8 @@ test('a pasted cookie that expires: "Sign in again", and nothing is lost', async
   await conversations.getByRole('listitem', { name: /^Alice Tan/ }).click();
   const messages = page.getByRole('list', { name: 'Messages' });
   await expect(messages).toContainText('Could we schedule a call this week?');
+  // The first sync may still be filling the history in: count once its oldest message is shown.
+  await expect(messages).toContainText('Hi! I saw your portfolio');
   const before = await messages.getByRole('listitem').count();
   const accountState = page.locator('.account-filter');
   await expect(accountState).toContainText('Live');
