@@ -25,7 +25,6 @@ export default defineConfig({
     include: scope.tests,
     exclude: ['**/node_modules/**', ...scope.exclude],
     environment: scope.environment,
-    isolate: process.env.MUTATE_ISOLATE !== '0',
     setupFiles: renderer ? ['tests/renderer/support/setup.ts'] : [],
   },
 });
