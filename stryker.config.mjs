@@ -9,8 +9,8 @@ const scope = (await import(`./stryker/${name}.mjs`)).default;
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.stryker.config.mts' },
-  plugins: ['@stryker-mutator/*', './stryker/file-checker.mjs'],
-  // `file-typescript` (stryker/file-checker.mjs) checks the mutated file only; MUTATE_CHECKER=typescript
+  plugins: ['@stryker-mutator/*', './stryker/plugins/file-checker.mjs'],
+  // `file-typescript` (stryker/plugins/file-checker.mjs) checks the mutated file only; MUTATE_CHECKER=typescript
   // for Stryker's own checker, which rechecks every file the mutant reaches (4-5x slower here).
   checkers: [process.env.MUTATE_CHECKER ?? 'file-typescript'],
   tsconfigFile: scope.tsconfig,

@@ -5,7 +5,8 @@
 // What it cannot see: a mutant that type-checks in its own file but breaks a caller elsewhere (an
 // inferred return type that changes, say). Such a mutant is run against the tests instead of being
 // set aside as a compile error. TESTING.md has how often that happened against the full checker.
-import { readFileSync } from 'node:fs';
+// The scope's files are read once, at the start: mutants are placed in the text Stryker read then,
+// and a file edited while a run goes on would put them elsewhere.
 import { dirname, resolve } from 'node:path';
 import { CheckStatus } from '@stryker-mutator/api/check';
 import { commonTokens, declareClassPlugin, PluginKind } from '@stryker-mutator/api/plugin';
@@ -28,11 +29,12 @@ export class FileChecker {
     const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(this.tsconfigFile));
     if (parsed.errors.length > 0) throw new Error(this.format(parsed.errors));
     this.fileNames = new Set(parsed.fileNames.map((f) => resolve(f)));
+    this.originals = new Map([...this.fileNames].map((f) => [f, ts.sys.readFile(f)]));
     const host = {
       getScriptFileNames: () => [...this.fileNames],
       getScriptVersion: (f) => String(this.versions.get(resolve(f)) ?? 0),
       getScriptSnapshot: (f) => {
-        const text = this.overrides.get(resolve(f)) ?? ts.sys.readFile(f);
+        const text = this.overrides.get(resolve(f)) ?? this.originals.get(resolve(f)) ?? ts.sys.readFile(f);
         return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
       },
       getCompilationSettings: () => ({ ...parsed.options, noEmit: true }),
@@ -60,10 +62,11 @@ export class FileChecker {
     // A file outside the scope's tsconfig (a test helper, say) is not the checker's to judge.
     if (!this.fileNames.has(file)) return { status: CheckStatus.Passed };
     if (!this.baseline.has(file)) this.baseline.set(file, this.diagnostics(file).length);
-    const original = readFileSync(file, 'utf8');
+    const original = this.originals.get(file);
     const source = ts.createSourceFile(file, original, ts.ScriptTarget.Latest, false);
-    const start = source.getPositionOfLineAndCharacter(mutant.location.start.line, mutant.location.start.column);
-    const end = source.getPositionOfLineAndCharacter(mutant.location.end.line, mutant.location.end.column);
+    const at = ({ line, column }) => source.getPositionOfLineAndCharacter(line, column);
+    const start = at(mutant.location.start);
+    const end = at(mutant.location.end);
     this.setText(file, `${original.slice(0, start)}${mutant.replacement}${original.slice(end)}`);
     try {
       const found = this.diagnostics(file);
