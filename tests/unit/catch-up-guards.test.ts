@@ -137,6 +137,23 @@ describe('CatchUp guards', () => {
     expect(walked(connector)).toEqual(['b']);
   });
 
+  it('the account cursor moves forward with every catch-up, so the next list starts from the newest one', async () => {
+    const connector = new FakeConnector();
+    connector.addMessage('a', 'a1');
+    const e = await f.started(connector);
+    const first = f.ctx.mirror.cursors.get(f.accountId, 'account');
+    expect(first).not.toBeNull();
+    const b1 = connector.addMessage('b', 'b1');
+    e.sync.resync('b is new');
+    await waitFor(() => f.contents('b').length === 1 && e.sync.status.state === 'live', 5000, 'the catch-up of b');
+    const second = f.ctx.mirror.cursors.get(f.accountId, 'account');
+    expect(second).toBe(new Date(b1.createdAt).toISOString());
+    expect(Date.parse(second!)).toBeGreaterThan(Date.parse(first!));
+    e.sync.resync('again');
+    await waitFor(() => listCalls(connector).length === 3 && e.sync.status.state === 'live', 5000, 'the third catch-up');
+    expect(listCalls(connector)[2]!.since).toBe(second);
+  });
+
   it('cursor kinds: every conversation the list names is fetched, even when the list gives no activity times', async () => {
     const connector = new FakeConnector();
     const real = connector.listConversations.bind(connector);
