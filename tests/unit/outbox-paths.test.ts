@@ -260,17 +260,18 @@ describe('outbox paths', () => {
 
   it('a live echo that arrives before the send is answered: no second, empty update', async () => {
     const connector = server(true);
-    const held = connector.hold('sendReply');
+    const real = connector.sendReply.bind(connector);
+    connector.sendReply = async (...args) => {
+      const m = await real(...args);
+      // The socket's echo is applied first (as the live burst does), then the answer comes.
+      ctx.mirror.transaction(() => ctx.mirror.messages.apply(conversation.id, [{ ...m }]));
+      return m;
+    };
     const outbox = outboxFor(connector);
     const reply = outbox.enqueueReply(conversation.id, 'hello', CLIENT);
-    await held.reached;
-    held.release();
-    await waitFor(() => connector.contents('a').length === 1, 5000, 'stored on the server');
-    // The socket's echo is applied first (as the live burst does).
-    const echo = connector.server.get('a')!.messages[0]!;
-    ctx.mirror.transaction(() => ctx.mirror.messages.apply(conversation.id, [{ ...echo }]));
     await waitFor(() => outbox.counts().pending === 0, 5000, 'the answer');
     expect(message(reply.id).delivery).toBe('sent');
+    expect(ctx.mirror.messages.all(conversation.id)).toHaveLength(1);
     const updates = seen.filter((e) => e.name === 'messages.updated').map((e) => (e.payload.messages as unknown[]).length);
     expect(updates.every((n) => n > 0)).toBe(true);
   });
