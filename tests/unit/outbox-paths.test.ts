@@ -83,6 +83,27 @@ function loseAnswerOnce(connector: FakeConnector): void {
 const message = (id: number) => ctx.mirror.messages.get(id)!;
 const history = (c: FakeConnector) => c.count('messagesBefore');
 
+/** An outbox whose reply failed once for now (HTTP 503) and waits out its backoff. */
+async function replyWaitingBackoff(connector: FakeConnector): Promise<Outbox> {
+  connector.next('sendReply', () => {
+    throw new ConnectorError('transient', 'HTTP 503');
+  });
+  const outbox = outboxFor(connector);
+  outbox.enqueueReply(conversation.id, 'hello', CLIENT);
+  await waitFor(() => ctx.mirror.outbox.byClientId(CLIENT)?.attempts === 1, 5000, 'the failure');
+  return outbox;
+}
+
+/** The queued status change is not sent before `ms` from now, and is sent at `ms`. */
+async function statusSentAfter(connector: FakeConnector, ms: number): Promise<void> {
+  expect(connector.count('setStatus')).toBe(0);
+  timers.advance(ms - 1);
+  await settle();
+  expect(connector.count('setStatus')).toBe(0);
+  timers.advance(1);
+  await waitFor(() => connector.count('setStatus', 'ok') === 1, 5000, `the status sent after ${ms} ms`);
+}
+
 describe('outbox paths', () => {
   it('no idempotent send: the first attempt records its time and reads no history; after a lost answer the retry finds the reply and does not send it again', async () => {
     const connector = server(false);
@@ -147,12 +168,7 @@ describe('outbox paths', () => {
 
   it('a transient failure is logged, and leaves one timer however often the outbox is kicked', async () => {
     const connector = server(true);
-    connector.next('sendReply', () => {
-      throw new ConnectorError('transient', 'HTTP 503');
-    });
-    const outbox = outboxFor(connector);
-    outbox.enqueueReply(conversation.id, 'hello', CLIENT);
-    await waitFor(() => ctx.mirror.outbox.byClientId(CLIENT)?.attempts === 1, 5000, 'the failure');
+    const outbox = await replyWaitingBackoff(connector);
     await settle();
     const delay = backoffDelay(1, random);
     expect(logs).toEqual([`outbox: reply for conversation ${conversation.id} failed (HTTP 503); retry in ${delay} ms`]);
@@ -168,12 +184,7 @@ describe('outbox paths', () => {
 
   it('reconnected() leaves a paused or stopped queue alone; a running one sends what waited at once', async () => {
     const connector = server(true);
-    connector.next('sendReply', () => {
-      throw new ConnectorError('transient', 'HTTP 503');
-    });
-    const outbox = outboxFor(connector);
-    outbox.enqueueReply(conversation.id, 'hello', CLIENT);
-    await waitFor(() => ctx.mirror.outbox.byClientId(CLIENT)?.attempts === 1, 5000, 'the failure');
+    const outbox = await replyWaitingBackoff(connector);
     const waiting = ctx.mirror.outbox.byClientId(CLIENT)!.nextAttemptAt;
     expect(waiting).toBeGreaterThan(timers.now);
     outbox.pause();
@@ -196,11 +207,7 @@ describe('outbox paths', () => {
     outbox.kick();
     await settle();
     expect(ctx.mirror.outbox.byClientId(CLIENT)!.nextAttemptAt).toBe(timers.now + MAX_SERVER_WAIT_MS);
-    timers.advance(MAX_SERVER_WAIT_MS - 1);
-    await settle();
-    expect(connector.count('setStatus')).toBe(0);
-    timers.advance(1);
-    await waitFor(() => connector.count('setStatus', 'ok') === 1, 5000, 'sent after the limit');
+    await statusSentAfter(connector, MAX_SERVER_WAIT_MS);
   });
 
   it('a queue the mirror cannot read is logged and read again after a backoff', async () => {
@@ -217,12 +224,7 @@ describe('outbox paths', () => {
     await settle();
     const delay = backoffDelay(1, random);
     expect(logs).toEqual([`outbox: could not read the queue (database disk image is malformed); trying again in ${delay} ms`]);
-    expect(connector.count('setStatus')).toBe(0);
-    timers.advance(delay - 1);
-    await settle();
-    expect(connector.count('setStatus')).toBe(0);
-    timers.advance(1);
-    await waitFor(() => connector.count('setStatus', 'ok') === 1, 5000, 'sent after the backoff');
+    await statusSentAfter(connector, delay);
   });
 
   it('Retry gives a failed reply a fresh backoff: its next transient failure waits the first step again', async () => {
