@@ -160,12 +160,14 @@ export class CatchUp {
     } while (page);
     this.knownUpTo = strategy.beginGap(changed, this.knownUpTo);
     this.deps.events.emit('conversations.changed', { accountId, conversationIds: [] });
+    // Listed twice (activity during paging) is fetched once. Counted before the feed walk, which
+    // adds the entries it brings (set after it, they were never counted: a polling feed backed off).
+    const queue = [...new Set(changed)];
+    this.lastChanged = queue.length;
     if (connector.listFeed) await this.fetchFeed(connector.listFeed.bind(connector));
     // A few conversations at a time: one by one, the mirror's writes waited for the network and
     // the network for the writes (bench: catch-up of 10,000 messages took 2.4x the time to only
-    // download its pages). Listed twice (activity during paging) is fetched once.
-    const queue = [...new Set(changed)];
-    this.lastChanged = queue.length;
+    // download its pages).
     let done = 0;
     let next = 0;
     let failure: { error: unknown } | null = null;
