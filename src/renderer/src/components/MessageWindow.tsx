@@ -1,6 +1,7 @@
 import { defaultRangeExtractor, useVirtualizer, type Range, type VirtualItem } from '@tanstack/react-virtual';
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type FocusEvent } from 'react';
 import type { Message } from '../../../shared/domain';
+import { logFailure } from '../lib/errors';
 import { messageRows, rowIndexByKey, type MessageRow } from '../lib/message-rows';
 import { DayRow, MessageItem } from './MessageItem';
 
@@ -104,24 +105,51 @@ export const MessageWindow = memo(function MessageWindow({ label, messages, load
     if (el && typing !== null && atEnd.current) el.scrollTop = el.scrollHeight;
   }, [typing]);
 
-  // A search hit: scrolled to the centre and marked, once, when its page is loaded.
+  const older = useCallback(() => void loadOlder().catch((e: unknown) => logFailure('messages.page', e)), [loadOlder]);
+
+  // A search hit: scrolled to the centre and marked, once. Older pages load until it is among
+  // the messages (or there are none left), and a screen more: centred within the first screen, the
+  // pane would be near the top and load the next page under the reader.
   const jumped = useRef<number | null>(null);
   useLayoutEffect(() => {
     if (scrollToMessageId === null || jumped.current === scrollToMessageId) return;
     const index = indexOf.get(scrollToMessageId);
+    const item = index === undefined ? undefined : virtualizer.measurementsCache[index];
+    if (hasOlder && (!item || item.start < (scroller.current?.clientHeight ?? 0))) {
+      older();
+      return;
+    }
     if (index === undefined) return;
     jumped.current = scrollToMessageId;
     atEnd.current = false;
     setFlashId(scrollToMessageId);
     virtualizer.scrollToIndex(index, { align: 'center' });
-  }, [scrollToMessageId, indexOf, virtualizer]);
+  }, [scrollToMessageId, indexOf, hasOlder, older, virtualizer]);
+
+  // Near the top, the first message drawn below the top edge, and how far below it is: when the
+  // older page arrives above, that message is put back there. (The virtualizer's own end anchor
+  // keeps the row at the top edge in place, which near the top is the day divider: it stays
+  // first, so it would let the page push every message down.)
+  const topAnchor = useRef<{ key: number; below: number } | null>(null);
+  const firstKey = rows[0]?.key;
+  useLayoutEffect(() => {
+    const anchor = topAnchor.current;
+    if (!anchor) return;
+    topAnchor.current = null;
+    const item = virtualizer.measurementsCache[indexOf.get(anchor.key) ?? -1];
+    if (item) virtualizer.scrollToOffset(item.start - anchor.below);
+  }, [firstKey, indexOf, virtualizer]);
 
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
     atEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight < AT_END;
-    // The window keeps the row under the reader in place when the older page arrives above it.
-    if (el.scrollTop < NEAR_TOP && hasOlder) void loadOlder();
+    topAnchor.current = null;
+    if (el.scrollTop >= NEAR_TOP || !hasOlder) return;
+    const top = el.scrollTop;
+    const below = virtualizer.getVirtualItems().find((item) => item.start >= top && rows[item.index]?.kind === 'message');
+    if (below) topAnchor.current = { key: below.key as number, below: below.start - top };
+    older();
   };
 
   const onFocus = (event: FocusEvent<HTMLUListElement>) => {
