@@ -16,6 +16,8 @@ const STEPS = 200;
 /** What no row may contain once rendered: each would mean the text became markup. */
 const INJECTED = 'script, img, iframe, svg, style, meta, details, object, embed, [onerror], [onload], [ontoggle], a[href^="javascript:" i]';
 /** A row's label that carries a hostile text (every burst step's result has one of these). */
+/** The row of the ~1.5 MB JSON result. */
+const HUGE_ROW = 'li:has(> button[aria-label^="Agent step: python_execute result: {\\"huge\\": true"])';
 const HOSTILE = /<|javascript:|__pwned|[\u200B-\u200D\u202A-\u202E\uFEFF]/u;
 
 async function expandThenCollapse(row: Locator, check: (details: Locator) => Promise<void>): Promise<void> {
@@ -89,7 +91,7 @@ test('200 hostile agent steps stay inert text, open capped, and the UI keeps ans
     await expect(messages.getByRole('button', { name: /^Agent step: <script>window\.__pwned=1<\/script> #195,/ })).toBeVisible();
 
     // The ~1.5 MB JSON result opens to a capped preview that says it is only the start.
-    await scrollToRow(page, 'li:has(> button[aria-label^="Agent step: python_execute result: {\\"huge\\": true"])');
+    await scrollToRow(page, HUGE_ROW);
     const huge = messages.getByRole('button', { name: /^Agent step: python_execute result: \{"huge": true/ });
     await expandThenCollapse(huge, async (details) => {
       await expect(details.locator('pre.timeline-payload')).toContainText('"truncated": true');
@@ -99,6 +101,19 @@ test('200 hostile agent steps stay inert text, open capped, and the UI keeps ans
       expect(shown).toBeLessThan(50_000);
       await expect(details.locator(INJECTED)).toHaveCount(0);
     });
+    // Opened, the row stays open when the pane scrolls it out of the window and back. (Focus
+    // leaves it first: the row holding focus is kept drawn wherever the window goes.)
+    await huge.click();
+    await expect(huge).toHaveAttribute('aria-expanded', 'true');
+    const scroller = page.locator('.messages-scroll');
+    await scroller.focus();
+    await scroller.evaluate((el) => (el.scrollTop = el.scrollTop > el.scrollHeight / 2 ? 0 : el.scrollHeight));
+    await expect(huge).toHaveCount(0);
+    await scrollToRow(page, HUGE_ROW);
+    await expect(huge).toHaveAttribute('aria-expanded', 'true');
+    await huge.click();
+    await expect(huge).toHaveAttribute('aria-expanded', 'false');
+
     // The payload nested 400 deep opens cut at a fixed depth, and says so.
     await scrollToRow(page, 'li:has(> button[aria-label^="Agent step: python_execute result: {\\"level399\\": {\\"level398\\""])');
     const deep = messages.getByRole('button', { name: /^Agent step: python_execute result: \{"level399": \{"level398"/ });

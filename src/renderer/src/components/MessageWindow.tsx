@@ -54,7 +54,10 @@ export const MessageWindow = memo(function MessageWindow({ label, messages, load
   const toggle = useCallback((id: number) => setOpened((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set(s).add(id))), []);
   // The row holding keyboard focus stays drawn wherever the window goes, so focus is never lost.
   const focusedKey = useRef<string | number | null>(null);
-  const atEnd = useRef(true);
+  // Following the newest row. Only the reader scrolling up stops it (content growing, or the
+  // window's own scrolling, never moves the pane up), and reaching the end again resumes it.
+  const follow = useRef(true);
+  const lastTop = useRef(0);
 
   const rangeExtractor = useCallback(
     (range: Range) => {
@@ -76,7 +79,6 @@ export const MessageWindow = memo(function MessageWindow({ label, messages, load
     overscan: OVERSCAN,
     rangeExtractor,
     anchorTo: 'end',
-    followOnAppend: true,
     scrollEndThreshold: AT_END,
     // Renders for scrolling and measuring are scheduled, not forced inside the scroll event or
     // the commit (bench openmanusui: the forced ones were a sixth of the page's script).
@@ -84,26 +86,19 @@ export const MessageWindow = memo(function MessageWindow({ label, messages, load
   });
   const items = virtualizer.getVirtualItems();
 
-  // Opening a conversation starts at its newest row.
-  const hasRows = rows.length > 0;
-  useLayoutEffect(() => {
-    if (hasRows) virtualizer.scrollToEnd();
-  }, [hasRows, virtualizer]);
-
   // The owner sent a reply: back to the newest row, where it appears.
   const sentTick = useRef(followTick);
-  useLayoutEffect(() => {
-    if (sentTick.current === followTick) return;
+  if (sentTick.current !== followTick) {
     sentTick.current = followTick;
-    atEnd.current = true;
-    virtualizer.scrollToEnd();
-  }, [followTick, virtualizer]);
+    follow.current = true;
+  }
 
-  // The typing hint sits under the rows: shown while at the end, it is scrolled into view.
+  // After every render (new rows, rows measured, the typing hint under them): while following,
+  // the pane is put at its end. A conversation opens there.
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && typing !== null && atEnd.current) el.scrollTop = el.scrollHeight;
-  }, [typing]);
+    if (el && follow.current && el.scrollHeight - el.scrollTop - el.clientHeight > 1) el.scrollTop = el.scrollHeight;
+  });
 
   const older = useCallback(() => void loadOlder().catch((e: unknown) => logFailure('messages.page', e)), [loadOlder]);
 
@@ -121,7 +116,7 @@ export const MessageWindow = memo(function MessageWindow({ label, messages, load
     }
     if (index === undefined) return;
     jumped.current = scrollToMessageId;
-    atEnd.current = false;
+    follow.current = false;
     setFlashId(scrollToMessageId);
     virtualizer.scrollToIndex(index, { align: 'center' });
   }, [scrollToMessageId, indexOf, hasOlder, older, virtualizer]);
@@ -143,10 +138,12 @@ export const MessageWindow = memo(function MessageWindow({ label, messages, load
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
-    atEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight < AT_END;
-    topAnchor.current = null;
-    if (el.scrollTop >= NEAR_TOP || !hasOlder) return;
     const top = el.scrollTop;
+    if (el.scrollHeight - top - el.clientHeight < AT_END) follow.current = true;
+    else if (top < lastTop.current) follow.current = false;
+    lastTop.current = top;
+    topAnchor.current = null;
+    if (top >= NEAR_TOP || !hasOlder) return;
     const below = virtualizer.getVirtualItems().find((item) => item.start >= top && rows[item.index]?.kind === 'message');
     if (below) topAnchor.current = { key: below.key as number, below: below.start - top };
     older();
