@@ -80,9 +80,6 @@ export const MessageWindow = memo(function MessageWindow({ label, messages, load
     rangeExtractor,
     anchorTo: 'end',
     scrollEndThreshold: AT_END,
-    // Renders for scrolling and measuring are scheduled, not forced inside the scroll event or
-    // the commit (bench openmanusui: the forced ones were a sixth of the page's script).
-    useFlushSync: false,
   });
   const items = virtualizer.getVirtualItems();
 
