@@ -77,7 +77,9 @@ test('start an agent conversation, watch its steps, get notified, search a tool 
     expect(steps).toEqual(steps.map((_, i) => `Step ${i + 1} of 20`));
 
     // A tool result row expands to its text and payload, as text.
-    const result = messages.getByRole('button', { name: / result: / }).first();
+    // Held by its name: the drawn rows change as the pane scrolls, so "the first drawn" would too.
+    const resultName = (await messages.getByRole('button', { name: / result: / }).first().getAttribute('aria-label'))!;
+    const result = messages.getByRole('button', { name: resultName, exact: true });
     await expect(result).toHaveAttribute('aria-expanded', 'false');
     await result.click();
     await expect(result).toHaveAttribute('aria-expanded', 'true');

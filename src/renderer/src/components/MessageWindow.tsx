@@ -47,17 +47,21 @@ export const MessageWindow = memo(function MessageWindow({ label, messages, load
   const scroller = useRef<HTMLDivElement>(null);
   const rows = useMemo(() => messageRows(messages), [messages]);
   const indexOf = useMemo(() => rowIndexByKey(rows), [rows]);
+  // Following the newest row. Only the reader stops it, scrolling up or opening a step (content growing, or the
+  // window's own scrolling, never moves the pane up), and reaching the end again resumes it.
+  const follow = useRef(true);
+  const lastTop = useRef(0);
   // Kept here, not in the rows: a row scrolled out of the window unmounts, and must come back
   // as the reader left it (an opened step still open, the search hit still marked).
   const [opened, setOpened] = useState<ReadonlySet<number>>(() => new Set());
   const [flashId, setFlashId] = useState<number | null>(null);
-  const toggle = useCallback((id: number) => setOpened((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set(s).add(id))), []);
+  const toggle = useCallback((id: number) => {
+    // The reader opened or closed a step to read it: the pane stays there (following resumes at the end).
+    follow.current = false;
+    setOpened((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set(s).add(id)));
+  }, []);
   // The row holding keyboard focus stays drawn wherever the window goes, so focus is never lost.
   const focusedKey = useRef<string | number | null>(null);
-  // Following the newest row. Only the reader scrolling up stops it (content growing, or the
-  // window's own scrolling, never moves the pane up), and reaching the end again resumes it.
-  const follow = useRef(true);
-  const lastTop = useRef(0);
 
   const rangeExtractor = useCallback(
     (range: Range) => {
