@@ -35,7 +35,7 @@ export default defineConfig({
     build: {
       // electron-vite leaves bundles unminified; the renderer's is parsed and compiled by every new
       // window, and minified it is a third of the size (bench: ui, first mount in a fresh browser).
-      minify: true,
+      minify: !process.env.SB_NO_MINIFY,
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/renderer/index.html'),

@@ -10,6 +10,7 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { CATCH_UP_FETCHES } from '../src/main/core/sync/catch-up';
+import { measureFloor, type DownloadedPage, type FloorCpu } from './lib/catchup-floor';
 import type { ConnectionState } from '../src/shared/domain';
 import { sized, type Bench, type BenchContext } from './lib/context';
 import { Agent } from './lib/agent-client';
@@ -92,11 +93,16 @@ async function startProfile(): Promise<{ stop: () => Promise<void> } | null> {
  * The same GETs with the engine's request pattern, bodies read and dropped: the conversation
  * list first, then each conversation's pages in order, CATCH_UP_FETCHES conversations at once.
  */
-async function download(requests: Request[]): Promise<{ ms: number; cpuMs: number; bytes: number }> {
+async function download(requests: Request[]): Promise<{ ms: number; cpuMs: number; bytes: number; pages: DownloadedPage[] }> {
   let bytes = 0;
+  // The message pages' bodies, kept (not decoded) for the floor (bench/lib/catchup-floor.ts).
+  const pages: DownloadedPage[] = [];
   const get = async (r: Request) => {
     const res = await fetch(r.url, { headers: { Accept: 'application/json', Authorization: r.authorization } });
-    bytes += (await res.arrayBuffer()).byteLength;
+    const body = await res.arrayBuffer();
+    bytes += body.byteLength;
+    const conversation = new URL(r.url).searchParams.get('conversationId');
+    if (conversation !== null) pages.push({ conversation, body });
     if (!res.ok) throw new Error(`replaying ${r.url}: HTTP ${res.status}`);
   };
   const lists = requests.filter((r) => !new URL(r.url).searchParams.has('conversationId'));
@@ -115,7 +121,7 @@ async function download(requests: Request[]): Promise<{ ms: number; cpuMs: numbe
   };
   await Promise.all(Array.from({ length: CATCH_UP_FETCHES }, worker));
   const used = process.cpuUsage(cpu);
-  return { ms: nowMs() - start, cpuMs: (used.user + used.system) / 1000, bytes };
+  return { ms: nowMs() - start, cpuMs: (used.user + used.system) / 1000, bytes, pages };
 }
 
 export const bench: Bench = {
@@ -153,6 +159,7 @@ export const bench: Bench = {
       const catchUpCpuFromFirst: number[] = [];
       const downloads: number[] = [];
       const downloadCpu: number[] = [];
+      const floors: FloorCpu[] = [];
       let requests: Request[] = [];
       let bytes = 0;
       for (let r = 0; r < rounds; r++) {
@@ -172,6 +179,7 @@ export const bench: Bench = {
         downloads.push(d.ms);
         downloadCpu.push(d.cpuMs);
         bytes = d.bytes;
+        floors.push(measureFloor(offline, ctx.work, ctx.migrationsDir, accountId, d.pages));
         ctx.log(`round ${r + 1}/${rounds}: catch-up ${Math.round(run.ms)} ms (${requests.length} requests), download only ${Math.round(d.ms)} ms`);
       }
       const catchUpMs = median(catchUps);
@@ -207,6 +215,11 @@ export const bench: Bench = {
           // ratio of the medians: what the mirror costs beyond the download, on any load.
           downloadCpuMs: downloadCpu.map((x) => Math.round(x)),
           cpuRatio: round(median(catchUpCpuFromFirst) / median(downloadCpu)),
+          // What no engine avoids on the downloading thread, timed apart (bench/lib/catchup-floor.ts),
+          // per round: parsing the pages, checking them, mirroring them; and download CPU + those
+          // three against the download's wall time (the limit is 1.3).
+          floorCpuMs: floors.map((f) => ({ parse: Math.round(f.parseMs), wire: Math.round(f.wireMs), mirror: Math.round(f.mirrorMs) })),
+          floorRatio: round((median(downloadCpu) + median(floors.map((f) => f.parseMs + f.wireMs + f.mirrorMs))) / downloadMs),
           ratio: round(catchUpMs / downloadMs),
           concurrentConversations: CATCH_UP_FETCHES,
         },

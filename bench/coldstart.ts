@@ -6,6 +6,7 @@
 // just written, and clearing it needs root).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { cleanCloseMark } from '../src/main/core/db/clean-close';
 import type { ConversationSummary } from '../src/shared/domain';
 import { builtWebEntry, sized, type Bench } from './lib/context';
 import { historySpec, profile } from './lib/fixtures';
@@ -24,7 +25,7 @@ export const bench: Bench = {
     let firstPageRows = 0;
     // Run 0 starts as after a crash (no clean-close mark: src/main/core/db/clean-close.ts), so the
     // mirror is checked page by page before the first page; it is reported apart, not in the median.
-    rmSync(join(history.dir, 'switchboard.sqlite.closed'), { force: true });
+    rmSync(cleanCloseMark(join(history.dir, 'switchboard.sqlite')), { force: true });
     let checked = 0;
     for (let r = -1; r < runs; r++) {
       const t0 = nowMs();

@@ -10,15 +10,17 @@
 //     the first mount loaded, the time its scripts took to run, the wait for the first page, and
 //     one more fresh browser traced: the main thread's CPU time in the mount by kind (script,
 //     lazy compilation, style, layout, GC), which the machine's load moves far less than the
-//     wall clock;
+//     wall clock, and where its wall time went (main-thread tasks on and off the CPU, time
+//     between tasks, font lookups, the other Chromium threads' CPU; lib/trace-timeline.ts);
 //   - a 2 s fast scroll (20,000 px/s, driven from requestAnimationFrame, pages loading as the
 //     end comes near): the longest frame (rAF to rAF) and the long-animation-frame entries.
 // Measured in the page with the Performance API (performance.now, PerformanceObserver).
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { startTrace, threadTimes, type ThreadTimes } from './lib/chromium-trace';
 import { builtWebEntry, sized, type Bench } from './lib/context';
+import { FONT_CATEGORY, timeline, type Timeline } from './lib/trace-timeline';
 import { inboxSpec, profile } from './lib/fixtures';
 import { figure, median, nowMs, percentile, round, summary } from './lib/report';
 import { startWebApp } from './lib/web-client';
@@ -136,15 +138,19 @@ async function instrumentedContext(browser: Browser, cookies: Cookies = []): Pro
 }
 
 /** The first load in a new Chromium process, on the session of the first browser; traced when asked. */
-async function freshBrowserMount(url: string, cookies: Cookies, traced: boolean): Promise<{ mount: Mount; cpu: ThreadTimes | null }> {
+async function freshBrowserMount(url: string, cookies: Cookies, traced: boolean): Promise<{ mount: Mount; cpu: ThreadTimes | null; timeline: Timeline | null }> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
   try {
     const context = await instrumentedContext(browser, cookies);
     const page = await context.newPage();
-    const stop = traced ? await startTrace(await context.newCDPSession(page)) : null;
+    const stop = traced ? await startTrace(await context.newCDPSession(page), [FONT_CATEGORY]) : null;
     await page.goto(url);
     const m = await mount(page);
-    return { mount: m, cpu: stop ? threadTimes(await stop(), 'bench:page', 'bench:rows') : null };
+    if (!stop) return { mount: m, cpu: null, timeline: null };
+    const events = await stop();
+    // BENCH_TRACE_OUT=<file>: the traced load's events, for chrome://tracing or Perfetto.
+    if (process.env.BENCH_TRACE_OUT) writeFileSync(process.env.BENCH_TRACE_OUT, JSON.stringify({ traceEvents: events }));
+    return { mount: m, cpu: threadTimes(events, 'bench:page', 'bench:rows'), timeline: timeline(events, 'bench:page', 'bench:rows') };
   } finally {
     await browser.close();
   }
@@ -224,6 +230,12 @@ export const bench: Bench = {
           ...(['script', 'compile', 'style', 'layout', 'gc'] as const).map((kind) =>
             figure({ id: `ui.mount.first.cpu.${kind}`, name: `of which ${CPU_KINDS[kind]}`, value: round(traced.cpu![`${kind}Ms`]), unit: 'ms' }),
           ),
+          // Where the traced mount's wall time went: a task's turn, a core, a font lookup.
+          figure({ id: 'ui.mount.first.tasks', name: 'traced fresh browser: main-thread tasks in the mount', value: traced.timeline!.tasks, unit: 'tasks' }),
+          figure({ id: 'ui.mount.first.offCpu', name: 'of the wall: in tasks but off the CPU (waiting for a core, or blocked)', value: round(traced.timeline!.offCpuMs), unit: 'ms' }),
+          figure({ id: 'ui.mount.first.between', name: 'of the wall: between tasks (idle, or other tasks first)', value: round(traced.timeline!.betweenTasksMs), unit: 'ms' }),
+          figure({ id: 'ui.mount.first.fonts', name: `of the wall: font lookups (${traced.timeline!.fontLookups}, synchronous requests to the browser process)`, value: round(traced.timeline!.fontLookupMs), unit: 'ms' }),
+          figure({ id: 'ui.mount.first.otherCpu', name: 'other Chromium threads and processes, CPU in the mount', value: round(traced.timeline!.otherChromiumCpuMs), unit: 'ms' }),
           figure({ id: 'ui.bundle.first', name: `renderer JS loaded for the first mount (${mounts[0]!.jsFiles} files)`, value: round(mounts[0]!.jsBytes / 1024), unit: 'KB' }),
           figure({ id: 'ui.bundle.all', name: 'renderer JS, all chunks', value: round(bundleBytes(ctx.root) / 1024), unit: 'KB' }),
           figure({ id: 'ui.first.scripts', name: 'first load: scripts parsed, compiled and run', value: round(mounts[0]!.scriptsRunMs), unit: 'ms' }),
@@ -234,7 +246,7 @@ export const bench: Bench = {
         ],
         info: {
           firstLoads: firsts.map((m) => ({ mountMs: round(m.mountMs), jsMs: round(m.jsMs), layoutMs: round(m.layoutMs), rows: m.rows, navigationToRowsMs: Math.round(m.navigationToRowsMs) })),
-          tracedFirstLoad: { ...traced.mount, cpu: traced.cpu },
+          tracedFirstLoad: { ...traced.mount, cpu: traced.cpu, timeline: traced.timeline },
           mounts: mounts.map((m) => ({
             mountMs: round(m.mountMs),
             jsMs: round(m.jsMs),

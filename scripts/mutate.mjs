@@ -21,6 +21,7 @@ if (unknown) {
 let failed = false;
 for (const scope of scopes.length > 0 ? scopes : known) {
   console.log(`\n== mutate: ${scope} ==`);
+  const started = Date.now();
   const run = spawnSync('nice', ['-n', '19', 'npx', 'stryker', 'run', ...passThrough], {
     cwd: root,
     stdio: 'inherit',
@@ -32,6 +33,7 @@ for (const scope of scopes.length > 0 ? scopes : known) {
     continue;
   }
   printScores(scope);
+  console.log(`${scope}: ${((Date.now() - started) / 60_000).toFixed(1)} min`);
 }
 process.exit(failed ? 1 : 0);
 

@@ -3,6 +3,7 @@ import { notMutantTests, unitTests } from './shared/tests.mjs';
 
 export default {
   mutate: ['src/main/core/connectors/**/*.ts'],
+  tsconfig: 'tsconfig.stryker-core.json',
   environment: 'node',
   tests: [
     unitTests,

@@ -3,6 +3,7 @@ import { engineTests, notMutantTests } from './shared/tests.mjs';
 
 export default {
   mutate: ['src/main/core/mirror/**/*.ts'],
+  tsconfig: 'tsconfig.stryker-core.json',
   environment: 'node',
   tests: [
     ...engineTests,

@@ -8,6 +8,7 @@ const slow = ['tests/integration/portfolio-faults.test.ts', 'tests/integration/r
 const quick = process.env.MUTATE_QUICK === '1';
 export default {
   mutate: ['src/main/core/sync/**/*.ts'],
+  tsconfig: 'tsconfig.stryker-core.json',
   environment: 'node',
   tests: [
     ...engineTests,

@@ -3,7 +3,7 @@
 // wall clock also counts the time the thread waited for a core, which moves 2-4× with the load.
 import type { CDPSession } from '@playwright/test';
 
-interface TraceEvent {
+export interface TraceEvent {
   name: string;
   ph: string;
   pid: number;
@@ -31,10 +31,10 @@ export interface ThreadTimes {
 export const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.compile'];
 
 /** Starts a trace on the page's session; the returned function ends it and hands back its events. */
-export async function startTrace(cdp: CDPSession): Promise<() => Promise<TraceEvent[]>> {
+export async function startTrace(cdp: CDPSession, extraCategories: readonly string[] = []): Promise<() => Promise<TraceEvent[]>> {
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (d) => events.push(...(d.value as unknown as TraceEvent[])));
-  await cdp.send('Tracing.start', { traceConfig: { includedCategories: TRACE_CATEGORIES }, transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: [...TRACE_CATEGORIES, ...extraCategories] }, transferMode: 'ReportEvents' });
   return async () => {
     const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
     await cdp.send('Tracing.end');
@@ -43,7 +43,7 @@ export async function startTrace(cdp: CDPSession): Promise<() => Promise<TraceEv
   };
 }
 
-function marks(events: TraceEvent[], from: string, to: string): [TraceEvent, TraceEvent] {
+export function marks(events: TraceEvent[], from: string, to: string): [TraceEvent, TraceEvent] {
   const start = events.find((e) => e.name === from);
   const end = events.find((e) => e.name === to);
   if (!start || !end) throw new Error(`trace has no ${start ? to : from} mark`);

@@ -73,6 +73,37 @@ describe('deferred message search index', () => {
     expect(() => integrity(database)).toThrow(/differs/);
   });
 
+  it('while a catch-up holds it, indexes only full batches; the rest after the last release; search still finds everything', () => {
+    temp = tempDir();
+    const timers = new FakeTimers();
+    const { mirror, database, conversationId } = start(timers);
+    const release = mirror.messageIndex.hold();
+    const second = mirror.messageIndex.hold();
+    mirror.transaction(() => mirror.messages.apply(conversationId, [msg(1, 'pengiriman paket'), msg(2, 'terima kasih')]));
+    timers.advance(INDEX_DELAY_MS * 10);
+    expect(indexed(database, 'paket')).toBe(0);
+    expect(mirror.messageIndex.pending()).toBe(2);
+    // A search while held still answers from everything committed.
+    expect(mirror.searchIndex.search('terima', 10)).toHaveLength(1);
+    mirror.transaction(() => mirror.messages.apply(conversationId, [msg(3, 'paket kedua')]));
+    // A full batch waiting is indexed on the timer even while held.
+    const many = Array.from({ length: INDEX_BATCH }, (_, i) => msg(10 + i, `banyak ${i}`));
+    mirror.transaction(() => mirror.messages.apply(conversationId, many));
+    timers.advance(INDEX_DELAY_MS);
+    expect(mirror.messageIndex.pending()).toBe(0);
+    expect(indexed(database, 'kedua')).toBe(1);
+    mirror.transaction(() => mirror.messages.apply(conversationId, [msg(20_000, 'sisa terakhir')]));
+    release();
+    release(); // twice is once: the other hold still counts
+    timers.advance(INDEX_DELAY_MS * 10);
+    expect(indexed(database, 'terakhir')).toBe(0);
+    second();
+    timers.advance(INDEX_DELAY_MS);
+    expect(indexed(database, 'terakhir')).toBe(1);
+    expect(mirror.messageIndex.pending()).toBe(0);
+    expect(() => integrity(database)).not.toThrow();
+  });
+
   it('keeps the index consistent when a row not yet indexed is edited, deleted or removed', () => {
     temp = tempDir();
     const { mirror, database, conversationId } = start();

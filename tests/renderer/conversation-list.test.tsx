@@ -92,4 +92,18 @@ describe('ConversationList', () => {
     rerender(<ConversationList conversations={[]} loading={false} selectedId={null} typing={new Set()} hasMore={false} onLoadMore={() => {}} onSelect={() => {}} onOpen={() => {}} now={0} />);
     expect(screen.getByRole('status')).toHaveTextContent('No conversations yet');
   });
+
+  it('lays out hidden sample rows for their fonts only while the first page is on its way', () => {
+    const props = { selectedId: null, typing: new Set<number>(), hasMore: false, onLoadMore: () => {}, onSelect: () => {}, onOpen: () => {}, now: 0 };
+    const { container, rerender } = render(<ConversationList conversations={[]} loading {...props} />);
+    const warmup = container.querySelector('.row-font-warmup');
+    expect(warmup).toHaveAttribute('aria-hidden', 'true');
+    // Nothing a screen reader or a row count sees: no list items, no text in the accessibility tree.
+    expect(within(screen.getByRole('list', { name: 'Conversations' })).queryAllByRole('listitem')).toHaveLength(0);
+    expect(screen.queryByText('Aa', { ignore: '[aria-hidden] *' })).toBeNull();
+    rerender(<ConversationList conversations={rows} loading={false} {...props} />);
+    expect(container.querySelector('.row-font-warmup')).toBeNull();
+    rerender(<ConversationList conversations={[]} loading={false} {...props} />);
+    expect(container.querySelector('.row-font-warmup')).toBeNull();
+  });
 });

@@ -1,6 +1,6 @@
 // CatchUp's paths through a fake connector over an in-memory server: paging that goes in circles,
 // the account cursor (the newest watermark, kept when a conversation is refused), four fetches at
-// once and none started after a failure, a store error shown as such and cleared, stop and auth
+// once and none started after a failure, the next page asked for while one commits, a store error shown as such and cleared, stop and auth
 // while a retry waits, what a page-back list names as changed, the feed walk, and stale hints
 // that wait for the catch-up to end.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -151,6 +151,37 @@ describe('CatchUp', () => {
     await f.live(e);
     expect(most).toBe(4);
     for (let i = 0; i < 6; i++) expect(f.contents(`c${i}`)).toEqual([`m${i}`]);
+  });
+
+  it('asks for the next page while the one before commits; a page whose commit failed is followed by none', async () => {
+    const connector = new FakeConnector();
+    for (let i = 0; i < 250; i++) connector.addMessage('a', `m${i}`);
+    const storedWhenAsked: number[] = [];
+    const real = connector.messagesAfter.bind(connector);
+    connector.messagesAfter = async (remoteId, after, limit) => {
+      storedWhenAsked.push(f.contents('a').length);
+      return real(remoteId, after, limit);
+    };
+    // The first page's transaction fails (its cursor write throws, inside the commit).
+    const set = f.ctx.mirror.cursors.set.bind(f.ctx.mirror.cursors);
+    let failed = false;
+    f.ctx.mirror.cursors.set = (accountId, scope, value, at) => {
+      if (!failed && scope.startsWith('conversation:')) {
+        failed = true;
+        throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+      }
+      set(accountId, scope, value, at);
+    };
+    const e = f.engine(connector);
+    await e.sync.start();
+    await waitFor(() => e.sync.status.detail?.startsWith('Could not save') === true, 5000, 'the store error');
+    // The second page was asked for before the first committed, and then not written.
+    expect(storedWhenAsked).toEqual([0, 0]);
+    expect(f.contents('a')).toEqual([]);
+    f.timers.advance(2000);
+    await f.live(e);
+    expect(f.contents('a')).toEqual(Array.from({ length: 250 }, (_, i) => `m${i}`));
+    expect(storedWhenAsked.slice(2)).toEqual([0, 0, 100]);
   });
 
   it('a store error while catching up is shown as one (not as a sync error) and cleared by the next catch-up', async () => {

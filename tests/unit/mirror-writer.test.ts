@@ -88,7 +88,7 @@ describe('MirrorWriter', () => {
     expect(summary(row.id)).toMatchObject({ lastMessagePreview: 'first', unreadCount: 1 });
   });
 
-  it('commits the pages of one turn in one transaction, each with its own writes, and tells the UI what changed', async () => {
+  it('commits the pages of one turn in one transaction, each with its own writes, and tells the UI what changed once', async () => {
     const w = writer(true);
     const a = ctx.mirror.transaction(() => w.upsert({ remoteId: 'a', createdAt: 1 }, 10, 'sync'));
     const b = ctx.mirror.transaction(() => w.upsert({ remoteId: 'b', createdAt: 1 }, 10, 'sync'));
@@ -104,8 +104,9 @@ describe('MirrorWriter', () => {
     await Promise.all([w.commitFetched(a.id, [m], also), w.commitFetched(b.id, [msg('visitor', 'in b', 100)], also), w.commitFetched(b.id, [], also)]);
     expect(transactions).toBe(1);
     expect(inTransaction).toEqual([true, true, true]);
-    expect(events.map((e) => e.name)).toEqual(['messages.added', 'conversations.changed', 'messages.added', 'conversations.changed']);
-    expect(events[1]!.payload).toEqual({ accountId, conversationIds: [a.id] });
+    // Each page's messages, then one change event for the transaction naming both conversations.
+    expect(events.map((e) => e.name)).toEqual(['messages.added', 'messages.added', 'conversations.changed']);
+    expect(events[2]!.payload).toEqual({ accountId, conversationIds: [a.id, b.id] });
     // The same page again changes nothing: no event.
     events.length = 0;
     await w.commitFetched(a.id, [m], also);

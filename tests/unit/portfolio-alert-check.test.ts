@@ -2,7 +2,7 @@
 // src/main/core/connectors/portfolio/alert-check.ts; the integration test is
 // tests/integration/open-conversation-alert.test.ts).
 import { describe, expect, it } from 'vitest';
-import { AlertCheck, MAX_AWAITING } from '../../src/main/core/connectors/portfolio/alert-check';
+import { AlertCheck, MAX_AWAITING, MAX_WAIT_MS } from '../../src/main/core/connectors/portfolio/alert-check';
 
 describe('AlertCheck', () => {
   it('matches an alert to the delivered message its preview begins, once', () => {
@@ -54,5 +54,20 @@ describe('AlertCheck', () => {
     expect(check.alerted('7', 'a')).toBe(false);
     check.forget();
     expect(check.alerted('8', 'b')).toBe(false);
+  });
+
+  it('a delivered message waits MAX_WAIT_MS for its alert at most (its alert came first and was fetched)', () => {
+    let now = 1_000;
+    const check = new AlertCheck(() => now);
+    check.delivered('7', 'hello');
+    now += MAX_WAIT_MS;
+    check.delivered('7', 'later');
+    expect(check.alerted('7', 'hello')).toBe(true); // exactly MAX_WAIT_MS: still waiting
+    check.delivered('7', 'hello');
+    now += 1;
+    expect(check.alerted('7', 'hello')).toBe(true); // the newer one, still within its wait
+    now += MAX_WAIT_MS;
+    expect(check.alerted('7', 'later')).toBe(false); // waited too long: the alert is fetched
+    expect(check.alerted('7', undefined)).toBe(false);
   });
 });

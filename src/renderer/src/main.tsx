@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import i18n from './i18n';
-import { warmFormatters } from './lib/format';
+import { warmFirstRows } from './lib/warm-up';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -12,4 +12,4 @@ createRoot(document.getElementById('root')!).render(
 );
 
 // While the first inbox page is on its way (the render above only asks for it).
-setTimeout(() => warmFormatters(i18n.language), 0);
+setTimeout(() => warmFirstRows(i18n), 0);

@@ -17,7 +17,8 @@ interface Mark {
   mtimeMs: number;
 }
 
-const markFile = (file: string) => `${file}.closed`;
+/** The mark beside a database file (a bench removes it to time the start after a crash). */
+export const cleanCloseMark = (file: string) => `${file}.closed`;
 
 /** After the last connection closed: records that the file is whole. Throws on a file system error. */
 export function markCleanClose(file: string): void {
@@ -29,13 +30,13 @@ export function markCleanClose(file: string): void {
   utimesSync(file, before.atime, stamped);
   const after = statSync(file);
   const mark: Mark = { size: after.size, mtimeMs: after.mtimeMs };
-  writeFileSync(`${markFile(file)}.tmp`, JSON.stringify(mark));
-  renameSync(`${markFile(file)}.tmp`, markFile(file));
+  writeFileSync(`${cleanCloseMark(file)}.tmp`, JSON.stringify(mark));
+  renameSync(`${cleanCloseMark(file)}.tmp`, cleanCloseMark(file));
 }
 
 /** Whether the file is as this app closed it; the mark is used up either way. */
 export function takeCleanCloseMark(file: string): boolean {
-  const path = markFile(file);
+  const path = cleanCloseMark(file);
   if (!existsSync(path)) return false;
   let mark: Partial<Mark> | null;
   try {

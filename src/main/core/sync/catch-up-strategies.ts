@@ -80,20 +80,36 @@ function cursorStrategy(deps: CatchUpStrategyDeps): CatchUpStrategy {
       const cursors = new Set<string>();
       let after = mirror.cursors.get(accountId, scope);
       if (after) cursors.add(after);
-      for (;;) {
-        const page = await connector.messagesAfter(remoteId, after, PAGE);
-        deps.alive();
-        const last = page.items.at(-1);
-        await deps.commitFetched(row.id, page.items, () => last && mirror.cursors.set(accountId, scope, last.remoteId, clock()));
-        deps.alive();
-        if (!page.next || !last) break;
-        if (cursors.has(last.remoteId)) {
-          deps.inconsistent(`conversation ${remoteId}: the next page after message ${last.remoteId} is the same again`);
-          break;
+      // The next page is asked for while this one waits for its commit (the core's writes and
+      // the site's answer overlap). A page is queued only once the one before it committed, so a
+      // page whose commit failed is never followed by a later page's cursor moving past it.
+      let committing: Promise<void> = Promise.resolve();
+      try {
+        for (;;) {
+          const page = await connector.messagesAfter(remoteId, after, PAGE);
+          deps.alive();
+          await committing;
+          deps.alive();
+          const last = page.items.at(-1);
+          committing = deps.commitFetched(row.id, page.items, () => last && mirror.cursors.set(accountId, scope, last.remoteId, clock()));
+          // Awaited below or in the catch; handled here so that a failure while the next page is
+          // on its way is not reported as unhandled.
+          committing.catch(() => undefined);
+          if (!page.next || !last) break;
+          if (cursors.has(last.remoteId)) {
+            deps.inconsistent(`conversation ${remoteId}: the next page after message ${last.remoteId} is the same again`);
+            break;
+          }
+          cursors.add(last.remoteId);
+          after = last.remoteId;
         }
-        cursors.add(last.remoteId);
-        after = last.remoteId;
+      } catch (error) {
+        // Nothing of this conversation is still being written when its fetch reports the failure.
+        await committing.catch(() => undefined);
+        throw error;
       }
+      await committing;
+      deps.alive();
     },
   };
 }

@@ -74,6 +74,7 @@ export class CatchUp {
     link.caughtUp = false;
     link.publish();
     link.inconsistency = null;
+    const releaseIndex = mirror.messageIndex.hold();
     try {
       do {
         this.again = false;
@@ -93,6 +94,7 @@ export class CatchUp {
     } catch (error) {
       this.failed(error, 'catch-up');
     } finally {
+      releaseIndex();
       link.catchingUp = false;
       if (link.started) link.publish();
     }

@@ -104,13 +104,14 @@ export class MirrorWriter {
       for (const p of pages) p.reject(error);
       return;
     }
+    const changed = new Set<number>();
     pages.forEach(({ conversationId }, i) => {
       const result = results[i]!;
       emitMessageChanges(this.deps.events, conversationId, result);
-      if (result.added.length || result.updated.length || result.removed.length) {
-        this.deps.events.emit('conversations.changed', { accountId: this.deps.accountId, conversationIds: [conversationId] });
-      }
+      if (result.added.length || result.updated.length || result.removed.length) changed.add(conversationId);
     });
+    // One event for the transaction, naming each conversation it changed (not one per page).
+    if (changed.size) this.deps.events.emit('conversations.changed', { accountId: this.deps.accountId, conversationIds: [...changed] });
     for (const p of pages) p.resolve();
   }
 }

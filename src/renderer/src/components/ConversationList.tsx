@@ -6,6 +6,7 @@ import { relativeTime } from '../lib/format';
 import { displayText, useVisitorName } from '../lib/names';
 import { AgentRunChip } from './AgentRunChip';
 import { PresenceDot, presenceOf } from './PresenceDot';
+import { RowFontWarmup } from './RowFontWarmup';
 
 interface Props {
   conversations: ConversationSummary[];
@@ -141,6 +142,7 @@ export function ConversationList({ conversations, loading, selectedId, typing, h
   return (
     <>
       <div className="list-scroll" ref={scroller} data-testid="conversation-scroller">
+        {loading && conversations.length === 0 && <RowFontWarmup />}
         <ul
           ref={listRef}
           className="conversations"

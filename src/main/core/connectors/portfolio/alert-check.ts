@@ -5,18 +5,30 @@
 // is the only sign of the message: skipped too, it stayed missing in the conversation on screen
 // until the next reconnect (bench load: 77 of 50,600 through the chat API, all in the open one).
 // So each delivered visitor message waits here for its alert; an alert that finds none is fetched.
+// An alert can also come first (the site's two triggers race): it is fetched, and the message the
+// channel brings a moment later would then wait for an alert that already came. A later alert with
+// the same beginning would match it and be skipped, so a delivered message waits MAX_WAIT_MS at most.
 
 /** Delivered messages kept per conversation while their alerts are late (a site that sends none stays bounded). */
 export const MAX_AWAITING = 200;
+/** How long a delivered message waits for its alert (the site sends both at once; seconds apart under load). */
+export const MAX_WAIT_MS = 60_000;
+
+interface Delivered {
+  content: string;
+  at: number;
+}
 
 export class AlertCheck {
-  /** Texts of visitor messages the channel delivered, oldest first, whose alert has not come. */
-  private readonly awaiting = new Map<string, string[]>();
+  /** Visitor messages the channel delivered, oldest first, whose alert has not come. */
+  private readonly awaiting = new Map<string, Delivered[]>();
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   /** A visitor message arrived on an open conversation's channel. */
   delivered(remoteId: string, content: string): void {
     const list = this.awaiting.get(remoteId) ?? [];
-    list.push(content);
+    list.push({ content, at: this.now() });
     if (list.length > MAX_AWAITING) list.shift();
     this.awaiting.set(remoteId, list);
   }
@@ -28,8 +40,11 @@ export class AlertCheck {
    */
   alerted(remoteId: string, preview: string | undefined): boolean {
     const list = this.awaiting.get(remoteId);
-    if (!list?.length) return false;
-    const index = preview === undefined ? 0 : list.findIndex((content) => content.startsWith(preview));
+    if (!list) return false;
+    const late = list.findIndex((entry) => this.now() - entry.at <= MAX_WAIT_MS);
+    list.splice(0, late < 0 ? list.length : late);
+    if (list.length === 0) return false;
+    const index = preview === undefined ? 0 : list.findIndex((entry) => entry.content.startsWith(preview));
     if (index < 0) return false;
     list.splice(index, 1);
     return true;
