@@ -5,8 +5,10 @@
 // flood (bench/lib/openmanus-run.ts). Frames are rAF to rAF in the page, from the run's start
 // to its answer on screen; long-animation-frame entries beside them. With BENCH_TRACE=1 the run
 // is also traced (Chromium's devtools.timeline): the main thread's CPU time in tasks, which a
-// loaded machine moves far less than the frames (tracing itself slows the page a little).
-import { mkdtempSync } from 'node:fs';
+// loaded machine moves far less than the frames (tracing itself slows the page a little). With
+// OPENMANUSUI_CPU_PROFILE=<dir> the page's JavaScript is also sampled over the run (a .cpuprofile
+// for Chrome DevTools; build with the renderer unminified to read its function names).
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { startTrace, taskTimes } from './lib/chromium-trace';
@@ -91,6 +93,13 @@ export const bench: Bench = {
         requestAnimationFrame(step);
       });
       const stopTrace = process.env.BENCH_TRACE === '1' ? await startTrace(await context.newCDPSession(page)) : null;
+      const profileDir = process.env.OPENMANUSUI_CPU_PROFILE;
+      const profiler = profileDir ? await context.newCDPSession(page) : null;
+      if (profiler) {
+        await profiler.send('Profiler.enable');
+        await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+        await profiler.send('Profiler.start');
+      }
       await page.evaluate(() => performance.mark('bench:run'));
       ctx.log(`a run of ${f.steps} steps (~${f.steps * 8 + 7} frames), tick ${f.tickMs} ms, conversation open in Chromium`);
       const runMs = await f.run();
@@ -105,6 +114,7 @@ export const bench: Bench = {
         return { frames: w.__frames, loaf: w.__loaf, steps: document.querySelectorAll('[aria-expanded]').length };
       });
       const tasks = stopTrace ? taskTimes(await stopTrace(), 'bench:run', 'bench:shown') : null;
+      if (profiler && profileDir) writeFileSync(join(profileDir, `openmanusui-${Date.now()}.cpuprofile`), JSON.stringify((await profiler.send('Profiler.stop')).profile));
       await page.screenshot({ path: join(ctx.work, 'openmanusui.png') });
       await context.close();
 

@@ -4,6 +4,7 @@ import { expect, test } from '@playwright/test';
 import { startBackend } from './support/backend';
 import { connectThroughUi, visitorSession } from './support/connect';
 import { startWebApp } from './support/web-app';
+import { readRowsWhileScrolling, scrollToOldest, scrollToRow } from './support/windowed-rows';
 
 const templates = [
   '<script>window.__pwned=1</script>',
@@ -61,13 +62,14 @@ test('200 hostile visitor messages render as inert text', async ({ page }) => {
     const bubbles = page.getByRole('list', { name: 'Messages' }).locator('.bubble');
     await expect(bubbles.last()).toHaveText(sent.at(-1)!);
 
-    // Load every older page by scrolling up, then compare all 200 texts exactly.
-    for (let i = 0; i < 10 && (await bubbles.count()) < sent.length; i++) {
-      await page.locator('.messages-scroll').evaluate((el) => (el.scrollTop = 0));
-      await page.waitForTimeout(150);
-    }
-    const rendered = await bubbles.allTextContents();
+    // Load every older page by scrolling up, then read all 200 texts while scrolling down (the
+    // pane draws only the rows on screen) and compare them exactly.
+    await scrollToOldest(page, bubbles.getByText(sent[0]!, { exact: true }));
+    const rows = (await readRowsWhileScrolling(page, { pick: '.bubble' })).filter((r) => r.text !== null);
+    const rendered = rows.map((r) => r.text);
     expect(rendered).toHaveLength(sent.length);
+    // …of which the pane draws only a window at a time.
+    expect(await bubbles.count()).toBeLessThan(sent.length / 2);
     // Exactly the visitor's text, except where a link hid direction or invisible characters:
     // there the link shows its real, encoded address instead.
     const deceptiveLink = /https?:\/\/\S*[\u200B-\u200F\u202A-\u202E\uFEFF]/u;
@@ -81,18 +83,18 @@ test('200 hostile visitor messages render as inert text', async ({ page }) => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(dialogs).toEqual([]);
     expect(page.url()).toBe(startUrl);
-    const inMessages = await page.locator('.messages .bubble *').evaluateAll((els) => [...new Set(els.map((e) => e.tagName))]);
+    const inMessages = [...new Set(rows.flatMap((r) => r.tags))];
     expect(inMessages.every((t) => t === 'SPAN' || t === 'A')).toBe(true);
-    const hrefs = await page.locator('.messages a').evaluateAll((els) => els.map((e) => (e as HTMLAnchorElement).protocol));
-    expect(hrefs.length).toBeGreaterThan(0);
-    expect(hrefs.every((p) => p === 'http:' || p === 'https:' || p === 'mailto:')).toBe(true);
-    // The long unbroken line wraps inside the pane instead of widening it.
+    const links = rows.flatMap((r) => r.links);
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.every((l) => l.protocol === 'http:' || l.protocol === 'https:' || l.protocol === 'mailto:')).toBe(true);
+    // The long unbroken line (the newest rows, where the read ended) wraps inside the pane instead of widening it.
     const overflow = await page.locator('.messages-scroll').evaluate((el) => el.scrollWidth - el.clientWidth);
     expect(overflow).toBeLessThanOrEqual(1);
 
     // Links never display direction overrides or invisible characters: they show the real address.
-    const linkTexts = await page.locator('.messages a').allTextContents();
-    expect(linkTexts.some((t) => /[\u200B-\u200F\u202A-\u202E\uFEFF]/u.test(t))).toBe(false);
+    expect(links.some((l) => /[\u200B-\u200F\u202A-\u202E\uFEFF]/u.test(l.text))).toBe(false);
+    await scrollToRow(page, 'li:has(a[href^="https://example.com/"])');
     // A link asks before it opens, and showing the full address is the question.
     await page.locator('.messages a[href^="https://example.com/"]').first().click();
     expect(dialogs[0]).toContain('https://example.com/%E2%80%AEgnp.exe');

@@ -10,11 +10,14 @@ import { join } from 'node:path';
 import { expect, test, type Locator } from '@playwright/test';
 import { startOpenManus, type OpenManusProcess } from '../../backends/openmanus/testing';
 import { startWebApp, type WebApp } from './support/web-app';
+import { readRowsWhileScrolling, scrollToOldest, scrollToRow } from './support/windowed-rows';
 
 const STEPS = 200;
 /** What no row may contain once rendered: each would mean the text became markup. */
 const INJECTED = 'script, img, iframe, svg, style, meta, details, object, embed, [onerror], [onload], [ontoggle], a[href^="javascript:" i]';
 /** A row's label that carries a hostile text (every burst step's result has one of these). */
+/** The row of the ~1.5 MB JSON result. */
+const HUGE_ROW = 'li:has(> button[aria-label^="Agent step: python_execute result: {\\"huge\\": true"])';
 const HOSTILE = /<|javascript:|__pwned|[\u200B-\u200D\u202A-\u202E\uFEFF]/u;
 
 async function expandThenCollapse(row: Locator, check: (details: Locator) => Promise<void>): Promise<void> {
@@ -64,23 +67,31 @@ test('200 hostile agent steps stay inert text, open capped, and the UI keeps ans
     const messages = pane.getByRole('list', { name: 'Messages' });
     await expect(messages.locator('.message.ai').last()).toContainText('Here is what I found', { timeout: 240_000 });
     await expect(pane.locator('.chip.agent-finished')).toBeVisible({ timeout: 30_000 });
-    const labels = await messages.locator('.timeline-step .timeline-label').allTextContents();
+    // The pane draws only the rows on screen: load every older page, then read every row while
+    // scrolling down, each checked for markup as it is drawn.
+    await scrollToOldest(page, messages.locator('.message.mine').filter({ hasText: 'Run the hostile tools' }));
+    const rows = await readRowsWhileScrolling(page, { pick: '.timeline-label', forbidden: INJECTED });
+    const labels = rows.filter((r) => r.className.includes('timeline-step')).map((r) => r.text ?? '');
     const hostileRows = labels.filter((l) => HOSTILE.test(l));
     // Each step's result is a tool_result event and a stored tool message: 2 × 200 rows, and at
     // least the stored 200 (a live event can only be missed before the socket is open).
     expect(hostileRows.length, `hostile rows of ${labels.length}`).toBeGreaterThanOrEqual(STEPS);
+    expect(await messages.locator('.timeline-step').count(), 'rows drawn at once').toBeLessThan(labels.length / 4);
 
     // Nothing ran, opened or navigated, and no element came from the text.
     expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
     expect(dialogs).toEqual([]);
     expect(page.url()).toBe(startUrl);
-    await expect(messages.locator(INJECTED)).toHaveCount(0);
+    expect(rows.filter((r) => r.forbidden > 0).map((r) => r.label)).toEqual([]);
     // The markup reads as text, exactly as the tool printed it.
+    expect(rows.map((r) => r.label)).toContainEqual(expect.stringMatching(/^Agent step: <script>window\.__pwned=1<\/script> #195,/));
+    expect(labels).toContainEqual(expect.stringContaining('<img src=x onerror="window.__pwned=1"> #196'));
+    expect(labels).toContainEqual(expect.stringContaining('<a href="javascript:window.__pwned=1">click</a> #183'));
+    await scrollToRow(page, 'li:has(> button[aria-label^="Agent step: <script>window.__pwned=1</script> #195,"])');
     await expect(messages.getByRole('button', { name: /^Agent step: <script>window\.__pwned=1<\/script> #195,/ })).toBeVisible();
-    await expect(messages.locator('.timeline-label', { hasText: '<img src=x onerror="window.__pwned=1"> #196' }).first()).toBeVisible();
-    await expect(messages.locator('.timeline-label', { hasText: '<a href="javascript:window.__pwned=1">click</a> #183' }).first()).toBeVisible();
 
     // The ~1.5 MB JSON result opens to a capped preview that says it is only the start.
+    await scrollToRow(page, HUGE_ROW);
     const huge = messages.getByRole('button', { name: /^Agent step: python_execute result: \{"huge": true/ });
     await expandThenCollapse(huge, async (details) => {
       await expect(details.locator('pre.timeline-payload')).toContainText('"truncated": true');
@@ -90,7 +101,21 @@ test('200 hostile agent steps stay inert text, open capped, and the UI keeps ans
       expect(shown).toBeLessThan(50_000);
       await expect(details.locator(INJECTED)).toHaveCount(0);
     });
+    // Opened, the row stays open when the pane scrolls it out of the window and back. (Focus
+    // leaves it first: the row holding focus is kept drawn wherever the window goes.)
+    await huge.click();
+    await expect(huge).toHaveAttribute('aria-expanded', 'true');
+    const scroller = page.locator('.messages-scroll');
+    await scroller.focus();
+    await scroller.evaluate((el) => (el.scrollTop = el.scrollTop > el.scrollHeight / 2 ? 0 : el.scrollHeight));
+    await expect(huge).toHaveCount(0);
+    await scrollToRow(page, HUGE_ROW);
+    await expect(huge).toHaveAttribute('aria-expanded', 'true');
+    await huge.click();
+    await expect(huge).toHaveAttribute('aria-expanded', 'false');
+
     // The payload nested 400 deep opens cut at a fixed depth, and says so.
+    await scrollToRow(page, 'li:has(> button[aria-label^="Agent step: python_execute result: {\\"level399\\": {\\"level398\\""])');
     const deep = messages.getByRole('button', { name: /^Agent step: python_execute result: \{"level399": \{"level398"/ });
     await expandThenCollapse(deep, async (details) => {
       const payload = details.locator('pre.timeline-payload');

@@ -11,6 +11,7 @@ import { startOpenManus, type OpenManusProcess } from '../../backends/openmanus/
 import { seriousViolations } from './support/axe';
 import { playedSounds, recordNotifications, shownNotifications } from './support/notifications';
 import { startWebApp, type WebApp } from './support/web-app';
+import { readRowsWhileScrolling, scrollToOldest } from './support/windowed-rows';
 
 test('start an agent conversation, watch its steps, get notified, search a tool result offline', async ({ browser }) => {
   test.setTimeout(180_000);
@@ -56,8 +57,9 @@ test('start an agent conversation, watch its steps, get notified, search a tool 
     const messages = pane.getByRole('list', { name: 'Messages' });
     await expect(messages.locator('.message.mine').first()).toContainText('Compare tamarind prices');
     await expect(conversations.getByRole('listitem', { name: /Compare tamarind.*Agent running/ })).toBeVisible({ timeout: 20_000 });
-    await expect(messages.getByRole('button', { name: /^Step: Step 1 of 20/ })).toBeVisible({ timeout: 20_000 });
-    await expect(messages.getByRole('button', { name: /^Step: Step 3 of 20/ })).toBeVisible({ timeout: 20_000 });
+    // The pane draws only the rows on screen and follows the newest: a step is drawn while the
+    // agent runs; every step is checked once the run is over.
+    await expect(messages.getByRole('button', { name: /^Step: Step \d+ of 20/ }).first()).toBeVisible({ timeout: 20_000 });
     await expect(pane.locator('.chip.agent-running')).toBeVisible();
 
     // The answer: an agent message, the run ends, and the notification comes with the Agent sound.
@@ -68,9 +70,16 @@ test('start an agent conversation, watch its steps, get notified, search a tool 
     await expect.poll(async () => (await sounds()).some((s) => /bell.*\.wav$/.test(s))).toBe(true);
     await expect(pane.locator('.chip.agent-finished')).toBeVisible();
     await expect(conversations.getByRole('listitem', { name: /Compare tamarind.*Agent running/ })).toHaveCount(0);
+    // Every step is in the timeline, in order, read while scrolling the pane from its top.
+    await scrollToOldest(page, messages.locator('.message.mine').filter({ hasText: 'Compare tamarind prices' }));
+    const steps = (await readRowsWhileScrolling(page, { pick: '.timeline-label' })).map((r) => r.text ?? '').filter((l) => /^Step \d+ of 20$/.test(l));
+    expect(steps.slice(0, 3)).toEqual(['Step 1 of 20', 'Step 2 of 20', 'Step 3 of 20']);
+    expect(steps).toEqual(steps.map((_, i) => `Step ${i + 1} of 20`));
 
     // A tool result row expands to its text and payload, as text.
-    const result = messages.getByRole('button', { name: / result: / }).first();
+    // Held by its name: the drawn rows change as the pane scrolls, so "the first drawn" would too.
+    const resultName = (await messages.getByRole('button', { name: / result: / }).first().getAttribute('aria-label'))!;
+    const result = messages.getByRole('button', { name: resultName, exact: true });
     await expect(result).toHaveAttribute('aria-expanded', 'false');
     await result.click();
     await expect(result).toHaveAttribute('aria-expanded', 'true');

@@ -13,7 +13,10 @@ import { DETAIL_CHARS, eventView, previewJson } from '../../src/renderer/src/lib
 import type { Message } from '../../src/shared/domain';
 import { installFakeApi } from './support/fake-api';
 import { account, conversation, message } from './support/fixtures';
-import { giveScrollersASize, renderInApp } from './support/render';
+import { giveScrollersASize, renderInApp, sizeScrollersInEachTest } from './support/render';
+
+// The pane's rows are windowed: its scroller needs a size for any row to be drawn.
+sizeScrollersInEachTest();
 
 const event = (id: number, content: string, payload: Record<string, unknown>, over: Partial<Message> = {}) =>
   message(id, 7, { kind: 'event', senderType: 'agent', content, payload: { event: null, error: false, run: 'running', truncated: false, data: null, ...payload }, ...over });

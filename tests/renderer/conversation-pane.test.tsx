@@ -10,7 +10,10 @@ import type { ConversationStatus, ConversationSummary } from '../../src/shared/d
 import { ConsoleError } from '../../src/shared/errors';
 import { installFakeApi, type FakeHandlers } from './support/fake-api';
 import { conversation, message } from './support/fixtures';
-import { renderInApp } from './support/render';
+import { renderInApp, sizeScrollersInEachTest } from './support/render';
+
+// The pane's rows are windowed: its scroller needs a size for any row to be drawn.
+sizeScrollersInEachTest();
 
 function Pane({ c, onStatus = () => {}, onLeave = () => {} }: { c: ConversationSummary; onStatus?: (s: ConversationStatus) => void; onLeave?: () => void }) {
   const [draft, setDraft] = useState('');

@@ -230,14 +230,15 @@ describe('useMessages', () => {
     expect(await act(() => result.current.loadOlder())).toBe(false);
     expect(fake.callsOf('messages.page')).toHaveLength(2);
 
+    // Live changes are folded in once per frame.
     act(() => fake.emit('messages.added', { conversationId: 8, messages: [message(9, 8)] }));
     act(() => fake.emit('messages.added', { conversationId: 7, messages: [message(5, 7)] }));
     act(() => fake.emit('messages.updated', { conversationId: 8, messages: [message(5, 8, { content: 'elsewhere' })] }));
     act(() => fake.emit('messages.updated', { conversationId: 7, messages: [message(4, 7, { content: 'edited' })] }));
-    expect(result.current.messages.map((m) => [m.id, m.content])).toEqual([[1, 'Text 1'], [2, 'Text 2'], [3, 'Text 3'], [4, 'edited'], [5, 'Text 5']]);
+    await waitFor(() => expect(result.current.messages.map((m) => [m.id, m.content])).toEqual([[1, 'Text 1'], [2, 'Text 2'], [3, 'Text 3'], [4, 'edited'], [5, 'Text 5']]));
     act(() => fake.emit('messages.removed', { conversationId: 8, messageIds: [1] }));
     act(() => fake.emit('messages.removed', { conversationId: 7, messageIds: [2] }));
-    expect(result.current.messages.map((m) => m.id)).toEqual([1, 3, 4, 5]);
+    await waitFor(() => expect(result.current.messages.map((m) => m.id)).toEqual([1, 3, 4, 5]));
   });
 
   it('an empty older page says so; a failed first load is shown', async () => {

@@ -9,7 +9,10 @@ import { DetailsPane } from '../../src/renderer/src/components/DetailsPane';
 import type { ConversationSummary, Message } from '../../src/shared/domain';
 import { installFakeApi } from './support/fake-api';
 import { conversation, message } from './support/fixtures';
-import { renderInApp } from './support/render';
+import { renderInApp, sizeScrollersInEachTest } from './support/render';
+
+// The pane's rows are windowed: its scroller needs a size for any row to be drawn.
+sizeScrollersInEachTest();
 
 const pane = (c: ConversationSummary) => (
   <ConversationPane conversation={c} visitorTyping={false} draft="" onDraft={() => {}} onStatus={() => {}} onLeave={() => {}} replyRef={createRef()} scrollToMessageId={null} canSend confirmLinksInPage />

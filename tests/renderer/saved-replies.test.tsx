@@ -10,7 +10,10 @@ import { matchSavedReplies } from '../../src/renderer/src/lib/saved-replies';
 import type { SavedReply } from '../../src/shared/saved-replies';
 import { installFakeApi, type FakeConsole } from './support/fake-api';
 import { conversation } from './support/fixtures';
-import { renderInApp } from './support/render';
+import { renderInApp, sizeScrollersInEachTest } from './support/render';
+
+// The pane's rows are windowed: its scroller needs a size for any row to be drawn.
+sizeScrollersInEachTest();
 
 /** A small in-memory stand-in for the core's saved replies (the real ones are tested over SQLite). */
 function withReplies(initial: { title: string; content: string }[]): { fake: FakeConsole; store: SavedReply[] } {

@@ -1,15 +1,13 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConversationStatus, ConversationSummary, Message } from '../../../shared/domain';
+import type { ConversationStatus, ConversationSummary } from '../../../shared/domain';
 import { api } from '../api';
 import { AiRepliesSwitch } from './AiRepliesSwitch';
 import { useMessages } from '../hooks/useMessages';
 import { errorMeaning, logFailure } from '../lib/errors';
-import { dateTime, dayLabel, sameDay, timeOfDay } from '../lib/format';
 import { useVisitorName } from '../lib/names';
-import { MessageText } from './MessageText';
-import { TimelineStep } from './TimelineStep';
 import { AgentRunChip } from './AgentRunChip';
+import { MessageWindow } from './MessageWindow';
 import { PresenceDot } from './PresenceDot';
 import { useNotices } from './Notices';
 import { SavedReplyPicker, optionId, useSavedReplyPicker } from './SavedReplyPicker';
@@ -40,8 +38,8 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
   const { t, i18n } = useTranslation();
   const { run } = useNotices();
   const { messages, loading, hasOlder, loadOlder } = useMessages(conversation.id);
-  const scroller = useRef<HTMLDivElement>(null);
-  const stickToBottom = useRef(true);
+  // Counts the replies sent: each takes the window back to the newest row.
+  const [sent, setSent] = useState(0);
   const typingSent = useRef<{ on: boolean; timer: ReturnType<typeof setTimeout> | null }>({ on: false, timer: null });
   const [sendError, setSendError] = useState<string | null>(null);
 
@@ -62,31 +60,6 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
     };
   }, [conversation.id, conversation.unreadCount, messages.length, run, t]);
 
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
-  }, [messages, visitorTyping]);
-
-  useEffect(() => {
-    if (scrollToMessageId === null) return;
-    const el = scroller.current?.querySelector(`[data-message-id="${scrollToMessageId}"]`);
-    if (el) {
-      stickToBottom.current = false;
-      el.scrollIntoView({ block: 'center' });
-      el.classList.add('flash');
-    }
-  }, [scrollToMessageId, messages]);
-
-  const onScroll = async () => {
-    const el = scroller.current;
-    if (!el) return;
-    stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-    if (el.scrollTop < 80 && hasOlder) {
-      const before = el.scrollHeight;
-      if (await loadOlder()) requestAnimationFrame(() => (el.scrollTop += el.scrollHeight - before));
-    }
-  };
-
   const setTyping = (on: boolean) => {
     const state = typingSent.current;
     if (state.timer) clearTimeout(state.timer);
@@ -103,7 +76,7 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
     const content = draft.trim();
     if (!content || content.length > MAX_REPLY || !canSend) return;
     setSendError(null);
-    stickToBottom.current = true;
+    setSent((n) => n + 1);
     onDraft('');
     setTyping(false);
     try {
@@ -183,16 +156,20 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
           ×
         </button>
       </header>
-      {/* Focusable so a long history scrolls from the keyboard too (axe: scrollable-region-focusable). */}
-      <div className="messages-scroll" ref={scroller} onScroll={() => void onScroll()} tabIndex={0}>
-        {loading && messages.length === 0 && <p className="muted center">{t('pane.loading')}</p>}
-        <MessageRows label={t('pane.messages')} messages={messages} lang={i18n.language} confirmLinksInPage={confirmLinksInPage} visitor={conversation.visitorName} />
-        {(visitorTyping || aiTyping) && (
-          <p className="typing" role="status">
-            {t('pane.typing', { name: visitorTyping ? name : t('pane.assistant') })}
-          </p>
-        )}
-      </div>
+      <MessageWindow
+        label={t('pane.messages')}
+        messages={messages}
+        loading={loading}
+        loadingText={t('pane.loading')}
+        typing={visitorTyping || aiTyping ? t('pane.typing', { name: visitorTyping ? name : t('pane.assistant') }) : null}
+        hasOlder={hasOlder}
+        loadOlder={loadOlder}
+        lang={i18n.language}
+        confirmLinksInPage={confirmLinksInPage}
+        visitor={conversation.visitorName}
+        scrollToMessageId={scrollToMessageId}
+        followTick={sent}
+      />
       <footer className="composer">
         {sendError && (
           <p className="form-error" role="alert">
@@ -238,112 +215,3 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
     </section>
   );
 }
-
-// Memoised: the pane renders again for its header, draft and typing hints (and whenever the inbox
-// reloads its list, at every batch of an agent run); the rows only when the messages change.
-const MessageRows = memo(function MessageRows({ label, messages, lang, confirmLinksInPage, visitor }: { label: string; messages: Message[]; lang: string; confirmLinksInPage: boolean; visitor: string | null }) {
-  return (
-    <ul className="messages" aria-label={label}>
-      {messages.map((m, i) => (
-        <MessageItem
-          key={m.id}
-          message={m}
-          showDay={i === 0 || !sameDay(messages[i - 1]!.createdAt, m.createdAt)}
-          newSender={i === 0 || messages[i - 1]!.senderType !== m.senderType || messages[i - 1]!.senderId !== m.senderId}
-          lang={lang}
-          confirmLinksInPage={confirmLinksInPage}
-          visitor={visitor}
-        />
-      ))}
-    </ul>
-  );
-});
-
-// Memoised: a long history (an agent run adds hundreds of rows) re-renders only the rows that
-// changed when a message arrives or the draft changes, not every row (bench openmanusui).
-const MessageItem = memo(function MessageItem({
-  message: m,
-  showDay,
-  newSender,
-  lang,
-  confirmLinksInPage,
-  visitor,
-}: {
-  message: Message;
-  showDay: boolean;
-  /** The previous message is someone else's: a room member's name is shown above this one. */
-  newSender: boolean;
-  lang: string;
-  confirmLinksInPage: boolean;
-  visitor: string | null;
-}) {
-  const { t } = useTranslation();
-  const { run } = useNotices();
-  const visitorName = useVisitorName();
-  const mine = m.senderType === 'admin';
-  // The site's AI auto-responder or an agent: neither the owner nor the visitor.
-  const ai = m.senderType === 'ai' || m.senderType === 'agent';
-  const who = mine ? t('pane.you') : m.senderType === 'agent' ? t('pane.agent') : ai ? t('pane.assistant') : visitorName(m.senderName ?? visitor);
-  // Another member of a room: named above the bubble whenever the sender changes.
-  const member = m.senderType === 'member';
-  const edited = m.editedAt !== null ? t('pane.editedAt', { time: dateTime(m.editedAt, lang) }) : null;
-  const day = showDay && (
-    <li className="day" aria-hidden="true">
-      <span>{dayLabel(m.createdAt, lang)}</span>
-    </li>
-  );
-  // An agent's steps, tool calls and results: compact rows of the timeline, not bubbles.
-  if (m.kind === 'event') {
-    return (
-      <>
-        {day}
-        <TimelineStep message={m} lang={lang} />
-      </>
-    );
-  }
-  if (m.kind === 'system') {
-    const failed = (m.payload as { run?: unknown } | null)?.run;
-    return (
-      <>
-        {day}
-        <li className={`system-note${failed === 'failed' || failed === 'stuck' ? ' error' : ''}`} data-message-id={m.id}>
-          <MessageText text={m.content} confirmInPage={confirmLinksInPage} />
-          <span className="timeline-time">{timeOfDay(m.createdAt, lang)}</span>
-        </li>
-      </>
-    );
-  }
-  return (
-    <>
-      {day}
-      <li className={`message ${mine ? 'mine' : 'theirs'}${ai ? ' ai' : ''} delivery-${m.delivery}`} data-message-id={m.id} aria-label={`${who}, ${timeOfDay(m.createdAt, lang)}${edited ? `, ${t('pane.edited')}` : ''}`}>
-        {(ai || (member && (newSender || showDay))) && <div className={`sender${member ? ' member' : ''}`}>{who}</div>}
-        <div className="bubble">
-          <MessageText text={m.content} confirmInPage={confirmLinksInPage} />
-        </div>
-        <div className="meta">
-          <span>{timeOfDay(m.createdAt, lang)}</span>
-          {edited && (
-            <span className="edited" title={edited}>
-              {t('pane.edited')}
-            </span>
-          )}
-          {mine && <span className={`delivery ${m.delivery}`}>{t(`delivery.${m.delivery}`)}</span>}
-          {mine && m.delivery === 'failed' && (
-            <>
-              {m.failureReason && <span className="failure">{m.failureReason}</span>}
-              <button type="button" className="link" onClick={() => void run(t('notice.retrySend'), () => api().invoke('outbox.retry', { messageId: m.id }))}>
-                {t('actions.retry')}
-              </button>
-              {/* The core answers with a messages.removed event, which takes it off the list. */}
-              <button type="button" className="link" onClick={() => void run(t('notice.discard'), () => api().invoke('outbox.discard', { messageId: m.id }))}>
-                {t('actions.discard')}
-              </button>
-            </>
-          )}
-        </div>
-      </li>
-    </>
-  );
-});
-

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { useId, useMemo, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../shared/domain';
 import { timeOfDay } from '../lib/format';
@@ -7,23 +7,24 @@ import { eventView, previewJson } from '../lib/timeline';
 /**
  * One event of an agent's run (a step, a tool call, a tool result, an error) as a compact row
  * between the messages. The row is a button (aria-expanded) that shows the event's whole text and
- * its payload, as plain text with a size cap; nothing of it is ever parsed as markup.
+ * its payload, as plain text with a size cap; nothing of it is ever parsed as markup. Whether it
+ * is open is kept by the list: the windowed list unmounts rows scrolled far away, and an opened
+ * row must still be open when the reader scrolls back.
  */
-export function TimelineStep({ message, lang }: { message: Message; lang: string }) {
+export function TimelineStep({ message, lang, open, onToggle, index, measure }: { message: Message; lang: string; open: boolean; onToggle: (id: number) => void; index: number; measure: Ref<HTMLLIElement> }) {
   const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
   const detailsId = useId();
   const view = useMemo(() => eventView(message), [message]);
   const kindLabel = view.error ? t('timeline.error') : view.step ? t('timeline.step') : t('timeline.event');
   return (
-    <li className={`timeline-step${view.error ? ' error' : ''}${view.step ? ' step-marker' : ''}`} data-message-id={message.id}>
+    <li className={`timeline-step${view.error ? ' error' : ''}${view.step ? ' step-marker' : ''}`} data-message-id={message.id} data-index={index} ref={measure}>
       <button
         type="button"
         className="timeline-toggle"
         aria-expanded={open}
         aria-controls={open ? detailsId : undefined}
         aria-label={`${kindLabel}: ${view.label}, ${timeOfDay(message.createdAt, lang)}`}
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => onToggle(message.id)}
       >
         <span className="timeline-caret" aria-hidden="true">
           {open ? '▾' : '▸'}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api';
-import { emptyMessageList, mergeMessages, removeMessages, type MessageList } from '../lib/message-list';
+import { applyLiveChanges, emptyMessageList, mergeMessages, type LiveChange, type MessageList } from '../lib/message-list';
 import { useApiEvent } from './useApiEvent';
 
 /** One conversation's messages: the newest page first, older pages on demand, live updates and removals. */
@@ -11,6 +11,7 @@ export function useMessages(conversationId: number | null) {
   const [hasOlder, setHasOlder] = useState(false);
   const cursor = useRef<string | null>(null);
   const loadingOlder = useRef(false);
+  const live = useLiveBatch(setList);
 
   // Mounted per conversation (the pane is keyed by it), so there is nothing to reset here.
   useEffect(() => {
@@ -46,9 +47,45 @@ export function useMessages(conversationId: number | null) {
     }
   }, [conversationId]);
 
-  useApiEvent('messages.added', (e) => e.conversationId === conversationId && setList((current) => mergeMessages(current, e.messages)));
-  useApiEvent('messages.updated', (e) => e.conversationId === conversationId && setList((current) => mergeMessages(current, e.messages)));
-  useApiEvent('messages.removed', (e) => e.conversationId === conversationId && setList((current) => removeMessages(current, e.messageIds)));
+  useApiEvent('messages.added', (e) => e.conversationId === conversationId && live({ merge: e.messages }));
+  useApiEvent('messages.updated', (e) => e.conversationId === conversationId && live({ merge: e.messages }));
+  useApiEvent('messages.removed', (e) => e.conversationId === conversationId && live({ remove: e.messageIds }));
 
   return { messages: list.messages, loading, error, hasOlder, loadOlder };
+}
+
+/** A hidden window draws no frames: its changes are folded in this often instead. */
+const HIDDEN_FLUSH_MS = 250;
+
+/**
+ * Live changes folded into the list once per frame, in the order they came: an agent run sends
+ * about a hundred events a second, and every render of the pane measures and lays out its rows
+ * (bench openmanusui). A timer stands in for the frame where none is drawn (a hidden window),
+ * so changes never pile up.
+ */
+function useLiveBatch(setList: (update: (current: MessageList) => MessageList) => void): (change: LiveChange) => void {
+  const pending = useRef<LiveChange[]>([]);
+  const scheduled = useRef<{ frame: number; timer: ReturnType<typeof setTimeout> } | null>(null);
+  const cancel = useCallback(() => {
+    const s = scheduled.current;
+    if (!s) return;
+    cancelAnimationFrame(s.frame);
+    clearTimeout(s.timer);
+    scheduled.current = null;
+  }, []);
+  const flush = useCallback(() => {
+    cancel();
+    const changes = pending.current;
+    pending.current = [];
+    if (changes.length > 0) setList((current) => applyLiveChanges(current, changes));
+  }, [cancel, setList]);
+  // The pane is mounted per conversation: what is still pending belongs to the one left.
+  useEffect(() => cancel, [cancel]);
+  return useCallback(
+    (change: LiveChange) => {
+      pending.current.push(change);
+      if (!scheduled.current) scheduled.current = { frame: requestAnimationFrame(flush), timer: setTimeout(flush, HIDDEN_FLUSH_MS) };
+    },
+    [flush],
+  );
 }

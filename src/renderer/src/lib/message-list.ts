@@ -26,3 +26,25 @@ export function removeMessages(list: MessageList, ids: number[]): MessageList {
   for (const id of ids) removed.add(id);
   return { messages: list.messages.filter((m) => !removed.has(m.id)), removed };
 }
+
+/** A messages.added or messages.updated event's messages, or a messages.removed event's ids. */
+export type LiveChange = { merge: Message[] } | { remove: number[] };
+
+/**
+ * Several live changes at once, in their order: runs of added or updated messages are merged in
+ * one pass (later copies still replace earlier ones by id), removals apply where they came.
+ */
+export function applyLiveChanges(list: MessageList, changes: readonly LiveChange[]): MessageList {
+  let out = list;
+  let run: Message[] = [];
+  for (const change of changes) {
+    if ('merge' in change) {
+      run.push(...change.merge);
+      continue;
+    }
+    if (run.length) out = mergeMessages(out, run);
+    run = [];
+    out = removeMessages(out, change.remove);
+  }
+  return run.length ? mergeMessages(out, run) : out;
+}
