@@ -25,6 +25,7 @@ describe('messages a later fetch changes', () => {
   it('a fetched page saying a known message is deleted hides it and reports it removed', () => {
     const { mirror, conversationId, apply } = setUp();
     const id = apply([msg('a', 'halo kak', 200), msg('b', 'nomor rekening 123', 300)]).added[1]!.id;
+    expect(mirror.searchIndex.search('rekening', 10).map((h) => h.messageId)).toEqual([id]);
     const result = apply([msg('b', 'nomor rekening 123', 300, { deletedAt: 400 })]);
     expect(result).toEqual({ added: [], updated: [], removed: [id] });
     expect(mirror.messages.all(conversationId).map((m) => m.remoteId)).toEqual(['a']);
@@ -56,6 +57,13 @@ describe('messages a later fetch changes', () => {
     expect(mirror.messages.get(id)?.payload).toEqual({ tool: 'fetch' });
     void conversationId;
   });
+
+  it('a copy naming the client id of another, acknowledged row updates its own row and drops neither', () => {
+    const { mirror, conversationId, apply } = setUp();
+    apply([msg('r1', 'first reply', 200, { clientId: 'c1', senderType: 'admin' }), msg('r2', 'second', 210)]);
+    apply([msg('r2', 'second', 210, { clientId: 'c1' })]);
+    expect(mirror.messages.all(conversationId).map((m) => m.remoteId)).toEqual(['r1', 'r2']);
+  });
 });
 
 describe('live edits and deletes', () => {
@@ -72,11 +80,13 @@ describe('live edits and deletes', () => {
     expect(mirror.messages.all(conversationId).map((m) => [m.remoteId, m.editedAt])).toEqual([['b', null]]);
   });
 
-  it('deleting a message twice hides it once', () => {
+  it('deleting a message twice hides it once, and out of search', () => {
     const { mirror, conversationId, apply } = setUp();
     const id = apply([msg('a', 'halo', 200)]).added[0]!.id;
+    expect(mirror.searchIndex.search('halo', 10)).toHaveLength(1);
     expect(mirror.transaction(() => mirror.messages.markDeleted(conversationId, ['a', 'zz'], 300))).toEqual([id]);
     expect(mirror.transaction(() => mirror.messages.markDeleted(conversationId, ['a'], 400))).toEqual([]);
+    expect(mirror.searchIndex.search('halo', 10)).toEqual([]);
   });
 });
 
