@@ -87,6 +87,10 @@ describe('live edits and deletes', () => {
     expect(mirror.transaction(() => mirror.messages.markDeleted(conversationId, ['a', 'zz'], 300))).toEqual([id]);
     expect(mirror.transaction(() => mirror.messages.markDeleted(conversationId, ['a'], 400))).toEqual([]);
     expect(mirror.searchIndex.search('halo', 10)).toEqual([]);
+    // Removing the deleted row for good leaves the index matching the table (FTS5 integrity-check, rank 1).
+    expect(mirror.messages.remove(id)).toBe(true);
+    expect(mirror.messages.remove(id)).toBe(false);
+    expect(() => ctx.database.sqlite.prepare("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)").run()).not.toThrow();
   });
 });
 
