@@ -21,6 +21,7 @@ export default {
     // The edges the session-6 mutation run left alive (TESTING.md "mirror (session 6)").
     'tests/integration/messages-repo-edges.test.ts',
     'tests/integration/conversations-repo-edges.test.ts',
+    'tests/integration/search-terms.test.ts',
   ],
   exclude: notMutantTests,
 };
