@@ -22,6 +22,7 @@ export default {
     'tests/integration/messages-repo-edges.test.ts',
     'tests/integration/conversations-repo-edges.test.ts',
     'tests/integration/search-terms.test.ts',
+    'tests/integration/search-feed-edges.test.ts',
   ],
   exclude: notMutantTests,
 };
