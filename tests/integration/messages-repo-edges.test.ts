@@ -2,7 +2,9 @@
 // a fetched page deleting or re-sending a known message, our pending reply met in a fetch, a
 // payload a later copy leaves out, live edits of deleted or unchanged messages, the last page of
 // a conversation and a text longer than a row keeps. Real SQLite file, in process.
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MessageIndex } from '../../src/main/core/mirror/message-index';
 import { MAX_MESSAGE_CHARS, mergeApplied } from '../../src/main/core/mirror/messages-repo';
 import type { RemoteMessage } from '../../src/main/core/mirror/types';
 import { openTempMirror } from '../support/temp-db';
@@ -126,5 +128,30 @@ describe('a text longer than a row keeps', () => {
     apply([msg('short', edited, 210, { editedAt: 300 })]);
     expect(mirror.messages.fullText(shortRow!.id)).toBe(edited);
     expect(mirror.messages.get(shortRow!.id)!.content.startsWith(`${'c'.repeat(MAX_MESSAGE_CHARS)}\n\n[Message shortened: 100,003`)).toBe(true);
+  });
+});
+
+describe('the search index', () => {
+  it('a catch-up that cannot write is logged, not thrown, and the next one indexes; a file without its progress row is named', () => {
+    const { mirror, apply } = setUp();
+    apply([msg('a', 'antrian panjang', 200)]);
+    const logged: string[] = [];
+    const index = new MessageIndex(ctx.database.sqlite, { log: (line) => logged.push(line) });
+    expect(index.pending()).toBeGreaterThan(0);
+    // Another connection holds the write lock; this one does not wait for it.
+    const other = new Database(ctx.temp.file);
+    ctx.database.sqlite.pragma('busy_timeout = 0');
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      expect(index.catchUp()).toBe(0);
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+    expect(logged).toEqual([expect.stringMatching(/^search index: could not index new messages: .*lock/)]);
+    expect(index.catchUp()).toBeGreaterThan(0);
+    expect(mirror.searchIndex.search('antrian', 10)).toHaveLength(1);
+    ctx.database.sqlite.prepare("DELETE FROM search_index_progress WHERE name = 'messages'").run();
+    expect(() => new MessageIndex(ctx.database.sqlite)).toThrow('The mirror has no search index progress row (migration search_index_progress).');
   });
 });
