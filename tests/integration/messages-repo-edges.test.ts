@@ -7,21 +7,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MessageIndex } from '../../src/main/core/mirror/message-index';
 import { MAX_MESSAGE_CHARS, mergeApplied } from '../../src/main/core/mirror/messages-repo';
 import type { RemoteMessage } from '../../src/main/core/mirror/types';
-import { openTempMirror } from '../support/temp-db';
+import type { openTempMirror } from '../support/temp-db';
+import { openTempRoom, remoteMessage } from '../support/temp-room';
 
 let ctx: ReturnType<typeof openTempMirror>;
 afterEach(() => ctx?.close());
 
 function setUp() {
-  ctx = openTempMirror();
+  const room = openTempRoom();
+  ctx = room.ctx;
   const { mirror } = ctx;
-  const account = mirror.accounts.create({ kind: 'jwt-ws', name: 'Rooms', baseUrl: 'http://x' }, 1);
-  const { row } = mirror.transaction(() => mirror.conversations.upsert(account.id, { remoteId: 'room-1', createdAt: 100 }, 100, 'sync'));
-  const apply = (messages: RemoteMessage[]) => mirror.transaction(() => mirror.messages.apply(row.id, messages));
-  return { mirror, conversationId: row.id, apply };
+  return { mirror, conversationId: room.conversationId, apply: (messages: RemoteMessage[]) => mirror.transaction(() => mirror.messages.apply(room.conversationId, messages)) };
 }
 
-const msg = (remoteId: string, content: string, createdAt: number, patch: Partial<RemoteMessage> = {}): RemoteMessage => ({ remoteId, senderType: 'visitor', content, createdAt, ...patch });
+const msg = remoteMessage;
 
 describe('messages a later fetch changes', () => {
   it('a fetched page saying a known message is deleted hides it and reports it removed', () => {
