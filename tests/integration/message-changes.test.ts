@@ -4,15 +4,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RemoteMessage } from '../../src/main/core/mirror/types';
 import { openTempMirror } from '../support/temp-db';
+import { openTempRoom, remoteMessage } from '../support/temp-room';
 
 let ctx: ReturnType<typeof openTempMirror>;
 afterEach(() => ctx?.close());
 
 function setUp() {
-  ctx = openTempMirror();
+  let conversationId: number;
+  ({ ctx, conversationId } = openTempRoom());
   const { mirror } = ctx;
-  const account = mirror.accounts.create({ kind: 'jwt-ws', name: 'Rooms', baseUrl: 'http://x' }, 1);
-  const { row } = mirror.conversations.upsert(account.id, { remoteId: 'room-1', createdAt: 100 }, 100, 'sync');
+  const row = { id: conversationId };
   const apply = (messages: RemoteMessage[]) =>
     mirror.transaction(() => {
       const result = mirror.messages.apply(row.id, messages);
@@ -24,7 +25,7 @@ function setUp() {
   return { mirror, conversationId: row.id, apply };
 }
 
-const msg = (remoteId: string, content: string, createdAt: number, patch: Partial<RemoteMessage> = {}): RemoteMessage => ({ remoteId, senderType: 'visitor', content, createdAt, ...patch });
+const msg = remoteMessage;
 
 describe('edited and deleted messages', () => {
   it('an edit found while fetching replaces the text and its search entry', () => {

@@ -7,7 +7,7 @@ import type { OpenedDatabase } from '../../src/main/core/db/open';
 import { INDEX_BATCH } from '../../src/main/core/mirror/message-index';
 import type { Mirror } from '../../src/main/core/mirror/mirror';
 import { SearchRepo } from '../../src/main/core/mirror/search-repo';
-import { prefixEnd } from '../../src/main/core/mirror/search-terms';
+import { backfillSearchTerms, prefixEnd, tokenizerOf } from '../../src/main/core/mirror/search-terms';
 import type { RemoteMessage } from '../../src/main/core/mirror/types';
 import { openTempMirror } from '../support/temp-db';
 
@@ -124,5 +124,18 @@ describe('prefix search through the term table', () => {
     expect(prefixEnd('a\u{10fffe}')).toBe('a\u{10ffff}');
     expect(prefixEnd('ab\u{10ffff}')).toBe('ac');
     expect(prefixEnd('\u{10ffff}')).toBeNull();
+    // Past the surrogates (mutation run, session 6).
+    expect(prefixEnd('a\ue000')).toBe('a\ue001');
+  });
+
+  it('an older file without search_terms gets them from the index; a table without a tokenizer is named (mutation run, session 6)', () => {
+    const { mirror, database, conversationId } = start();
+    mirror.transaction(() => mirror.messages.apply(conversationId, TEXTS.map((t, k) => msg(k + 1, t))));
+    mirror.messageIndex.catchUp();
+    database.sqlite.prepare('DELETE FROM search_terms').run();
+    expect(missingTerms(database)).not.toEqual([]);
+    backfillSearchTerms(database.sqlite);
+    expect(missingTerms(database)).toEqual([]);
+    expect(() => tokenizerOf(database.sqlite, 'messages')).toThrow('messages has no tokenize option in its schema');
   });
 });

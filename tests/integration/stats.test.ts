@@ -60,6 +60,21 @@ describe('stats', () => {
     expect(s.firstResponse).toEqual({ medianMs: 2 * M, p90Ms: 10 * M, answered: 4, unanswered: 1 });
   });
 
+  it('today is the local day when the offset has already crossed midnight (mutation run, session 6)', () => {
+    const opened = openTempMirror();
+    close = opened.close;
+    const { mirror } = opened;
+    const a = mirror.accounts.create({ kind: 'portfolio', name: 'A', baseUrl: 'http://a' }, 1);
+    mirror.transaction(() => {
+      // 2026-03-10 16:30 UTC is 23:30 in UTC+7 (yesterday there); 17:30 UTC is 00:30 on the 11th.
+      for (const [remoteId, at] of [['late', day(2026, 3, 10) + 16 * H + 30 * M], ['early', day(2026, 3, 10) + 17 * H + 30 * M]] as const)
+        mirror.conversations.upsert(a.id, { remoteId, createdAt: at, lastMessageAt: at }, at);
+    });
+    // 20:00 UTC: 03:00 on 2026-03-11 in UTC+7.
+    const s = mirror.stats.stats({ days: 1, utcOffsetMinutes: 7 * 60 }, day(2026, 3, 10) + 20 * H);
+    expect(s.perDay).toEqual([{ day: day(2026, 3, 11) - 7 * H, conversations: 1, replies: 0 }]);
+  });
+
   it('days and hours follow the offset given (UTC+7)', () => {
     const { mirror } = fill();
     const s = mirror.stats.stats({ days: 7, utcOffsetMinutes: 7 * 60 }, NOW);
