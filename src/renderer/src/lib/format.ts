@@ -1,9 +1,16 @@
 // Dates and relative times through the platform's Intl, in the UI language.
 const rtfCache = new Map<string, Intl.RelativeTimeFormat>();
-// Formatters are made once per language: toLocaleDateString builds one on every call, and the
-// inbox calls it for every row older than a week (bench: mounting the inbox spent about half its
-// first render there).
-const shortDateCache = new Map<string, Intl.DateTimeFormat>();
+// Date formatters are made once per use and language: toLocaleDateString builds one on every call,
+// and the inbox calls it for every row older than a week (bench: mounting the inbox spent about half
+// its first render there); the pane shows every row's time, and an agent run adds rows by the
+// thousand (bench openmanusui: toLocale*String was a tenth of the page's script).
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(kind: 'short' | 'time' | 'day' | 'dateTime', lang: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${kind} ${lang}`;
+  let format = dateFormats.get(key);
+  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(lang, options)));
+  return format;
+}
 
 export function relativeTime(at: number, now: number, lang: string): string {
   let rtf = rtfCache.get(lang);
@@ -17,12 +24,7 @@ export function relativeTime(at: number, now: number, lang: string): string {
   if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
   if (abs < 86_400) return rtf.format(Math.round(seconds / 3600), 'hour');
   if (abs < 7 * 86_400) return rtf.format(Math.round(seconds / 86_400), 'day');
-  let date = shortDateCache.get(lang);
-  if (!date) {
-    date = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short' });
-    shortDateCache.set(lang, date);
-  }
-  return date.format(at);
+  return dateFormat('short', lang, { day: 'numeric', month: 'short' }).format(at);
 }
 
 /**
@@ -35,19 +37,9 @@ export function warmFormatters(lang: string, now = Date.now()): void {
   relativeTime(now - 30 * 86_400_000, now, lang);
 }
 
-// The pane's formatters, also made once per language: every row shows its time, and an agent run
-// adds rows by the thousand (bench openmanusui: toLocale*String was a tenth of the page's script).
-const paneFormats = new Map<string, Intl.DateTimeFormat>();
-function paneFormat(kind: 'time' | 'day' | 'dateTime', lang: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${kind} ${lang}`;
-  let format = paneFormats.get(key);
-  if (!format) paneFormats.set(key, (format = new Intl.DateTimeFormat(lang, options)));
-  return format;
-}
+export const timeOfDay = (at: number, lang: string) => dateFormat('time', lang, { hour: '2-digit', minute: '2-digit' }).format(at);
 
-export const timeOfDay = (at: number, lang: string) => paneFormat('time', lang, { hour: '2-digit', minute: '2-digit' }).format(at);
-
-export const dayLabel = (at: number, lang: string) => paneFormat('day', lang, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+export const dayLabel = (at: number, lang: string) => dateFormat('day', lang, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(at);
 
 /** The local calendar day, as a number that sorts (yyyymmdd). */
 export const dayNumber = (at: number) => {
@@ -55,4 +47,4 @@ export const dayNumber = (at: number) => {
   return d.getFullYear() * 10_000 + (d.getMonth() + 1) * 100 + d.getDate();
 };
 
-export const dateTime = (at: number, lang: string) => paneFormat('dateTime', lang, { dateStyle: 'medium', timeStyle: 'short' }).format(at);
+export const dateTime = (at: number, lang: string) => dateFormat('dateTime', lang, { dateStyle: 'medium', timeStyle: 'short' }).format(at);
