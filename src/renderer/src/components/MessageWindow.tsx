@@ -3,6 +3,7 @@ import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type Foc
 import type { Message } from '../../../shared/domain';
 import { logFailure } from '../lib/errors';
 import { messageRows, rowIndexByKey, type MessageRow } from '../lib/message-rows';
+import { ReadingPlace } from '../lib/reading-place';
 import { DayRow, MessageItem } from './MessageItem';
 
 /** A one-line bubble or timeline row; measured rows replace it once drawn. */
@@ -51,26 +52,31 @@ export const MessageWindow = memo(function MessageWindow({ label, messages, load
   // window's own scrolling, never moves the pane up), and reaching the end again resumes it.
   const follow = useRef(true);
   const lastTop = useRef(0);
+  // Where the reader is, kept while not following: rows loaded or measured above or below never move it.
+  const [place] = useState(() => new ReadingPlace());
   // Kept here, not in the rows: a row scrolled out of the window unmounts, and must come back
   // as the reader left it (an opened step still open, the search hit still marked).
   const [opened, setOpened] = useState<ReadonlySet<number>>(() => new Set());
   const [flashId, setFlashId] = useState<number | null>(null);
   const toggle = useCallback((id: number) => {
-    // The reader opened or closed a step to read it: the pane stays there (following resumes at the end).
+    // The reader opened or closed a step to read it: the pane stays there (following resumes at the end),
+    // kept by that row, whose step grows below its top.
     follow.current = false;
+    if (scroller.current) place.keepBy(scroller.current, id);
     setOpened((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set(s).add(id)));
-  }, []);
+  }, [place]);
   // The row holding keyboard focus stays drawn wherever the window goes, so focus is never lost.
   const focusedKey = useRef<string | number | null>(null);
 
   const rangeExtractor = useCallback(
     (range: Range) => {
+      // The focused row, and the row the reader's place is kept by, stay drawn.
       const indexes = defaultRangeExtractor(range);
-      const focused = focusedKey.current === null ? undefined : indexOf.get(focusedKey.current);
-      if (focused === undefined || indexes.includes(focused)) return indexes;
-      return [...indexes, focused].sort((a, b) => a - b);
+      const kept = [focusedKey.current, place.id].map((key) => (key === null ? undefined : indexOf.get(key)));
+      const extra = kept.filter((i): i is number => i !== undefined && !indexes.includes(i));
+      return extra.length === 0 ? indexes : [...new Set([...indexes, ...extra])].sort((a, b) => a - b);
     },
-    [indexOf],
+    [indexOf, place],
   );
   // TanStack Virtual hands out functions the React Compiler cannot memoize; this component stays uncompiled.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -84,6 +90,10 @@ export const MessageWindow = memo(function MessageWindow({ label, messages, load
     rangeExtractor,
     anchorTo: 'end',
     scrollEndThreshold: AT_END,
+    // Its writes go through the reading place, so they are not taken for the reader's scrolling.
+    scrollToFn: (offset, { adjustments = 0, behavior }, instance) => {
+      if (instance.scrollElement) place.scrollTo(instance.scrollElement, offset + adjustments, behavior);
+    },
   });
   const items = virtualizer.getVirtualItems();
 
@@ -95,10 +105,15 @@ export const MessageWindow = memo(function MessageWindow({ label, messages, load
   }
 
   // After every render (new rows, rows measured, the typing hint under them): while following,
-  // the pane is put at its end. A conversation opens there.
+  // the pane is put at its end, where a conversation opens; otherwise the reader's row is put back.
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && follow.current && el.scrollHeight - el.scrollTop - el.clientHeight > 1) el.scrollTop = el.scrollHeight;
+    if (!el) return;
+    // A scroll that no scroll event has reported yet (the event comes with the next frame, and a render
+    // can come first) is taken into account first: following must not undo the reader's scrolling up.
+    if (Math.abs(el.scrollTop - lastTop.current) > 1) onScroll();
+    if (!follow.current) place.restore(el);
+    else if (el.scrollHeight - el.scrollTop - el.clientHeight > 1) place.scrollTo(el, el.scrollHeight);
   });
 
   const older = useCallback(() => void loadOlder().catch((e: unknown) => logFailure('messages.page', e)), [loadOlder]);
@@ -118,36 +133,23 @@ export const MessageWindow = memo(function MessageWindow({ label, messages, load
     if (index === undefined) return;
     jumped.current = scrollToMessageId;
     follow.current = false;
+    place.forget();
     setFlashId(scrollToMessageId);
     virtualizer.scrollToIndex(index, { align: 'center' });
-  }, [scrollToMessageId, indexOf, hasOlder, older, virtualizer]);
-
-  // Near the top, the first message drawn below the top edge, and how far below it is: when the
-  // older page arrives above, that message is put back there. (The virtualizer's own end anchor
-  // keeps the row at the top edge in place, which near the top is the day divider: it stays
-  // first, so it would let the page push every message down.)
-  const topAnchor = useRef<{ key: number; below: number } | null>(null);
-  const firstKey = rows[0]?.key;
-  useLayoutEffect(() => {
-    const anchor = topAnchor.current;
-    if (!anchor) return;
-    topAnchor.current = null;
-    const item = virtualizer.measurementsCache[indexOf.get(anchor.key) ?? -1];
-    if (item) virtualizer.scrollToOffset(item.start - anchor.below);
-  }, [firstKey, indexOf, virtualizer]);
+  }, [scrollToMessageId, indexOf, hasOlder, older, virtualizer, place]);
 
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
     const top = el.scrollTop;
+    const byReader = place.scrolled(el);
     if (el.scrollHeight - top - el.clientHeight < AT_END) follow.current = true;
-    else if (top < lastTop.current) follow.current = false;
+    else if (byReader && top < lastTop.current) follow.current = false;
     lastTop.current = top;
-    topAnchor.current = null;
-    if (top >= NEAR_TOP || !hasOlder) return;
-    const below = virtualizer.getVirtualItems().find((item) => item.start >= top && rows[item.index]?.kind === 'message');
-    if (below) topAnchor.current = { key: below.key as number, below: below.start - top };
-    older();
+    // The window's own write may have been the virtualizer's, from its layout: the DOM decides.
+    if (!byReader && !follow.current) place.restore(el);
+    // Near the top the next older page loads; the reader's row stays put when it lands above.
+    if (top < NEAR_TOP && hasOlder) older();
   };
 
   const onFocus = (event: FocusEvent<HTMLUListElement>) => {
