@@ -10,9 +10,9 @@ import { EventBus } from '../src/main/core/events';
 import { Mirror } from '../src/main/core/mirror/mirror';
 import type { RemoteConversation, RemoteMessage } from '../src/main/core/mirror/types';
 import { AccountSync } from '../src/main/core/sync/account-sync';
-import { realTimers } from '../src/main/core/sync/timers';
 import { sized, type Bench, type BenchContext } from './lib/context';
 import { Rng, language, messageText, visitor } from './lib/data';
+import { LiveAttribution, describeAttribution, recordingTimers } from './lib/live-attribution';
 import { MemoryConnector } from './lib/memory-connector';
 import { figure, median, nowMs, round, sleep, summary } from './lib/report';
 
@@ -81,21 +81,27 @@ interface MirrorRun {
   sync: AccountSync;
   connector: MemoryConnector;
   events: EventBus;
+  file: string;
+  /** When each timer callback of the engine and the mirror ran (for the live samples' attribution). */
+  timerRuns: { start: number; end: number }[];
   close(): Promise<void>;
 }
 
 /** `ftsAutomerge`: try the FTS5 setting proposed in BENCHMARKS.md (not what the app does today). */
 async function mirrorIngest(ctx: BenchContext, data: Corpus, ftsAutomerge?: number): Promise<MirrorRun> {
   const dir = mkdtempSync(join(ctx.work, 'ingest-mirror-'));
-  const database = openDatabase({ file: join(dir, 'mirror.sqlite'), migrationsDir: ctx.migrationsDir });
+  const file = join(dir, 'mirror.sqlite');
+  const database = openDatabase({ file, migrationsDir: ctx.migrationsDir });
+  const timerRuns: { start: number; end: number }[] = [];
+  const timers = recordingTimers(timerRuns);
   // FTS5 takes its settings as literals, not bound parameters.
   if (ftsAutomerge) database.sqlite.exec(`INSERT INTO messages_fts (messages_fts, rank) VALUES ('automerge', ${Math.trunc(ftsAutomerge)})`);
   // As the app runs it: new messages are indexed for search in batches after their commits.
-  const mirror = new Mirror(database, { timers: realTimers });
+  const mirror = new Mirror(database, { timers });
   const events = new EventBus();
   const account = mirror.accounts.create({ kind: 'portfolio', name: 'bench', baseUrl: 'http://127.0.0.1:9' }, Date.now());
   const connector = new MemoryConnector(data.conversations, data.messages);
-  const sync = new AccountSync({ accountId: account.id, connector, mirror, events, clock: Date.now, timers: realTimers, log: () => {} });
+  const sync = new AccountSync({ accountId: account.id, connector, mirror, events, clock: Date.now, timers, log: () => {} });
   const live = new Promise<void>((resolve) => events.subscribe((name, payload) => name === 'connection.state' && (payload as { state: string }).state === 'live' && resolve()));
   const start = nowMs();
   await sync.start();
@@ -115,6 +121,8 @@ async function mirrorIngest(ctx: BenchContext, data: Corpus, ftsAutomerge?: numb
     sync,
     connector,
     events,
+    file,
+    timerRuns,
     close: async () => {
       await sync.stop();
       mirror.close();
@@ -165,7 +173,7 @@ function rawIngest(ctx: BenchContext, data: Corpus, withFts: boolean): number {
   return ms;
 }
 
-async function liveCommits(run: MirrorRun, data: Corpus, count: number): Promise<number[]> {
+async function liveCommits(run: MirrorRun, data: Corpus, count: number, attribution: LiveAttribution): Promise<number[]> {
   const sink = run.connector.sink;
   if (!sink) throw new Error('the engine is not connected');
   const rng = new Rng(99);
@@ -180,10 +188,13 @@ async function liveCommits(run: MirrorRun, data: Corpus, count: number): Promise
     const c = data.conversations[rng.int(data.conversations.length)]!;
     const m: RemoteMessage = { remoteId: String(++id), seq: id, senderType: 'visitor', content: messageText(rng, 'mixed'), createdAt: t0 + i, readAt: null };
     const added = new Promise<void>((resolve) => (waiting = { resolve }));
+    const done = attribution.begin();
     const start = nowMs();
     sink.messages(c.remoteId, [m]);
     await added;
-    samples.push(nowMs() - start);
+    const ms = nowMs() - start;
+    done(ms);
+    samples.push(ms);
     waiting = null;
     // A live stream, not a tight loop: the next message comes a moment later.
     await sleep(1);
@@ -219,7 +230,12 @@ export const bench: Bench = {
     ctx.log(`mirror with the proposed FTS automerge 8: ${Math.round(proposal.ms)} ms`);
     const rawRate = rate(median(raw));
     const mirrorRate = rate(median(mirrorMs));
-    const live = await liveCommits(last!, data, sized(ctx, 2_000, 200));
+    last!.timerRuns.length = 0;
+    const attribution = new LiveAttribution(last!.mirror, last!.file, last!.timerRuns);
+    const live = await liveCommits(last!, data, sized(ctx, 2_000, 200), attribution);
+    // The samples at and above the p99 (nearest rank): the 21 slowest of 2,000, the p99 the last of them.
+    const why = attribution.finish(live.length - Math.ceil(0.99 * live.length) + 1);
+    ctx.log(describeAttribution(why));
     await last!.close();
     const liveSummary = summary(live);
     return {
@@ -250,6 +266,7 @@ export const bench: Bench = {
         ftsToTableBuiltByPages: last!.ftsToTable,
         proposedFtsAutomerge8: { ms: Math.round(proposal.ms), rate: Math.round(rate(proposal.ms)), toRaw: round(rate(proposal.ms) / rawRate) },
         liveCommitMs: liveSummary,
+        liveSlowest: why,
       },
     };
   },

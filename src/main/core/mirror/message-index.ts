@@ -18,6 +18,8 @@ export interface MessageIndexOptions {
   /** Without timers, rows are indexed only when search (or catchUp, or close) asks. */
   timers?: Timers;
   log?: (message: string) => void;
+  /** After each indexing transaction commits (the mirror's WAL checkpointer counts it as a write). */
+  committed?: () => void;
 }
 
 export class MessageIndex {
@@ -103,6 +105,7 @@ export class MessageIndex {
           .immediate();
         this.upTo = to;
         done += to - from;
+        this.options.committed?.();
       }
       // Whatever was counted as written above the mark was rolled back.
       this.written = this.upTo;

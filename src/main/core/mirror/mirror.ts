@@ -1,5 +1,6 @@
 // The mirror is the database's one owner: everything else reads and writes through it.
 import type { OpenedDatabase } from '../db/open';
+import { WalCheckpointer } from '../db/wal-checkpointer';
 import { AccountsRepo } from './accounts-repo';
 import { AttentionRepo } from './attention-repo';
 import { ConversationsRepo } from './conversations-repo';
@@ -25,13 +26,20 @@ export class Mirror {
   readonly feed: FeedRepo;
   /** The message search index, brought up to date after commits (see MessageIndex). */
   readonly messageIndex: MessageIndex;
+  /** With timers: WAL checkpoints after commits, never inside one (see WalCheckpointer). */
+  readonly checkpointer: WalCheckpointer | null;
 
-  /** `options.timers`: when to index new messages; without them, search indexes what it needs. */
+  /**
+   * `options.timers`: when to index new messages and checkpoint the WAL; without them, search
+   * indexes what it needs and SQLite checkpoints inside commits (open.ts's threshold).
+   */
   constructor(
     private readonly database: OpenedDatabase,
     options: MessageIndexOptions = {},
   ) {
-    this.messageIndex = new MessageIndex(database.sqlite, options);
+    const checkpointer = options.timers ? new WalCheckpointer(database.sqlite, { timers: options.timers, ...(options.log ? { log: options.log } : {}) }) : null;
+    this.checkpointer = checkpointer;
+    this.messageIndex = new MessageIndex(database.sqlite, checkpointer ? { ...options, committed: () => checkpointer.committed() } : options);
     this.conversations = new ConversationsRepo(database.db, database.sqlite);
     // Removing an account removes its conversations (ON DELETE CASCADE): their counts go too.
     this.accounts = new AccountsRepo(database.db, () => this.conversations.forgetCounts());
@@ -48,7 +56,10 @@ export class Mirror {
   /** Runs fn in one immediate transaction: a burst of realtime events commits once. */
   transaction<T>(fn: () => T): T {
     try {
-      return this.database.sqlite.transaction(fn).immediate();
+      const result = this.database.sqlite.transaction(fn).immediate();
+      // A nested call commits nothing itself: the outer one says so when it does.
+      if (!this.database.sqlite.inTransaction) this.checkpointer?.committed();
+      return result;
     } catch (error) {
       // Status counts moved along with writes that have just been rolled back.
       this.conversations.forgetCounts();
@@ -57,6 +68,7 @@ export class Mirror {
   }
 
   close(): void {
+    this.checkpointer?.close();
     this.messageIndex.close();
     this.database.close();
   }
