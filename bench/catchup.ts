@@ -19,6 +19,22 @@ import { benchCore, call } from './lib/core';
 import { MirrorReader } from './lib/mirror-read';
 import { figure, median, nowMs, round, waitFor } from './lib/report';
 import { startTransport } from './lib/transport';
+import { mainThreadCpuMs, processCpuMs } from './lib/thread-cpu';
+
+/** CPU in ms over a span: the core's main thread, its whole process, the backend's process. */
+interface SpanCpu {
+  main: number;
+  process: number;
+  backend: number;
+}
+const cpuNow = (backendPid: number | undefined): SpanCpu => {
+  const u = process.cpuUsage();
+  return { main: mainThreadCpuMs(), process: (u.user + u.system) / 1000, backend: backendPid ? processCpuMs(backendPid) : Number.NaN };
+};
+const cpuSince = (at: SpanCpu, backendPid: number | undefined): SpanCpu => {
+  const now = cpuNow(backendPid);
+  return { main: now.main - at.main, process: now.process - at.process, backend: now.backend - at.backend };
+};
 
 interface Request {
   url: string;
@@ -27,11 +43,14 @@ interface Request {
 }
 
 /** A core on `dataDir` whose connector records its REST requests; resolves once it is live. */
-async function catchUp(ctx: BenchContext, dataDir: string, agent: Agent): Promise<{ ms: number; cpuMs: number; cpuFromFirstMs: number; requests: Request[]; core: Awaited<ReturnType<typeof benchCore>> }> {
+async function catchUp(ctx: BenchContext, dataDir: string, agent: Agent): Promise<{ ms: number; cpuMs: number; cpuFromFirstMs: number; span: SpanCpu; requests: Request[]; core: Awaited<ReturnType<typeof benchCore>> }> {
   const requests: Request[] = [];
   let cpuAtFirst: NodeJS.CpuUsage | null = null;
+  let spanAtFirst: SpanCpu | null = null;
+  let span: SpanCpu = { main: Number.NaN, process: Number.NaN, backend: Number.NaN };
   const recordingFetch: typeof fetch = (input, init) => {
     cpuAtFirst ??= process.cpuUsage();
+    spanAtFirst ??= cpuNow(agent.pid);
     const headers = new Headers(init?.headers);
     requests.push({ url: String(input), authorization: headers.get('authorization') ?? '', start: nowMs() });
     return fetch(input, init);
@@ -58,6 +77,7 @@ async function catchUp(ctx: BenchContext, dataDir: string, agent: Agent): Promis
       cpuMs = (used.user + used.system) / 1000;
       const fromFirst = process.cpuUsage(cpuAtFirst ?? cpu);
       cpuFromFirstMs = (fromFirst.user + fromFirst.system) / 1000;
+      if (spanAtFirst) span = cpuSince(spanAtFirst, agent.pid);
     }
   });
   await core.start();
@@ -65,7 +85,7 @@ async function catchUp(ctx: BenchContext, dataDir: string, agent: Agent): Promis
   await profiler?.stop();
   await agent.call('renderer.close');
   await server.close();
-  return { ms: liveAt - requests[0]!.start, cpuMs, cpuFromFirstMs, requests, core };
+  return { ms: liveAt - requests[0]!.start, cpuMs, cpuFromFirstMs, span, requests, core };
 }
 
 /**
@@ -93,7 +113,7 @@ async function startProfile(): Promise<{ stop: () => Promise<void> } | null> {
  * The same GETs with the engine's request pattern, bodies read and dropped: the conversation
  * list first, then each conversation's pages in order, CATCH_UP_FETCHES conversations at once.
  */
-async function download(requests: Request[]): Promise<{ ms: number; cpuMs: number; bytes: number; pages: DownloadedPage[] }> {
+async function download(requests: Request[], backendPid: number | undefined): Promise<{ ms: number; cpuMs: number; span: SpanCpu; bytes: number; pages: DownloadedPage[] }> {
   let bytes = 0;
   // The message pages' bodies, kept (not decoded) for the floor (bench/lib/catchup-floor.ts).
   const pages: DownloadedPage[] = [];
@@ -114,6 +134,7 @@ async function download(requests: Request[]): Promise<{ ms: number; cpuMs: numbe
   const queue = [...chains.values()];
   const start = nowMs();
   const cpu = process.cpuUsage();
+  const spanAt = cpuNow(backendPid);
   for (const r of lists) await get(r);
   let next = 0;
   const worker = async () => {
@@ -121,7 +142,8 @@ async function download(requests: Request[]): Promise<{ ms: number; cpuMs: numbe
   };
   await Promise.all(Array.from({ length: CATCH_UP_FETCHES }, worker));
   const used = process.cpuUsage(cpu);
-  return { ms: nowMs() - start, cpuMs: (used.user + used.system) / 1000, bytes, pages };
+  const span = cpuSince(spanAt, backendPid);
+  return { ms: nowMs() - start, cpuMs: (used.user + used.system) / 1000, span, bytes, pages };
 }
 
 export const bench: Bench = {
@@ -160,6 +182,8 @@ export const bench: Bench = {
       const downloads: number[] = [];
       const downloadCpu: number[] = [];
       const floors: FloorCpu[] = [];
+      const catchUpSpans: SpanCpu[] = [];
+      const downloadSpans: SpanCpu[] = [];
       let requests: Request[] = [];
       let bytes = 0;
       for (let r = 0; r < rounds; r++) {
@@ -174,8 +198,10 @@ export const bench: Bench = {
         catchUps.push(run.ms);
         catchUpCpu.push(run.cpuMs);
         catchUpCpuFromFirst.push(run.cpuFromFirstMs);
+        catchUpSpans.push(run.span);
         requests = run.requests;
-        const d = await download(requests);
+        const d = await download(requests, agent.pid);
+        downloadSpans.push(d.span);
         downloads.push(d.ms);
         downloadCpu.push(d.cpuMs);
         bytes = d.bytes;
@@ -221,6 +247,12 @@ export const bench: Bench = {
           floorCpuMs: floors.map((f) => ({ parse: Math.round(f.parseMs), wire: Math.round(f.wireMs), mirror: Math.round(f.mirrorMs) })),
           floorRatio: round((median(downloadCpu) + median(floors.map((f) => f.parseMs + f.wireMs + f.mirrorMs))) / downloadMs),
           ratio: round(catchUpMs / downloadMs),
+          // Per round, ms of CPU from the first request to live (catch-up) and over the download:
+          // the core's main thread, the core's process (every thread), the backend's process.
+          // The main thread is the catch-up's critical path; process + backend against 2 cores
+          // × the wall time says whether the machine has room for it at all.
+          catchUpThreadCpuMs: catchUpSpans.map((s) => ({ main: Math.round(s.main), process: Math.round(s.process), backend: Math.round(s.backend) })),
+          downloadThreadCpuMs: downloadSpans.map((s) => ({ main: Math.round(s.main), process: Math.round(s.process), backend: Math.round(s.backend) })),
           concurrentConversations: CATCH_UP_FETCHES,
         },
       };
