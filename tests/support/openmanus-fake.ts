@@ -43,6 +43,9 @@ export class FakeOpenManus {
   private holding: ((release: () => void) => void) | null = null;
   private nextId = 1;
 
+  /** `apiPath`: where the API lives under the origin (the base URL the user gives ends with it). */
+  constructor(readonly apiPath = '/api') {}
+
   add(id: string, messages: { role: FakeMessage['role']; content: string; at: number; tool_calls?: unknown[] }[] = [], over: Partial<FakeConversation> = {}): FakeConversation {
     const c: FakeConversation = { id, title: `Title ${id}`, llm_model: 'gpt-4o', created_at: iso(messages[0]?.at ?? 1_000), messages: [], ...over };
     for (const m of messages) this.say(c, m.role, m.content, m.at, m.tool_calls);
@@ -78,7 +81,8 @@ export class FakeOpenManus {
 
   readonly fetch = (async (url: string | URL, init: RequestInit) => {
     const u = new URL(String(url));
-    const path = u.pathname.replace(/^\/api\/v1\/chat/, '');
+    const prefix = `${this.apiPath}/v1/chat`;
+    const path = u.pathname.startsWith(prefix) ? u.pathname.slice(prefix.length) : `(outside the API) ${u.pathname}`;
     const method = init.method ?? 'GET';
     const body = init.body ? (JSON.parse(String(init.body)) as unknown) : undefined;
     this.calls.push({ method, path, headers: { ...(init.headers as Record<string, string>) }, body });
