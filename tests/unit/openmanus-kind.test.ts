@@ -82,7 +82,7 @@ describe('openmanus kind: adding an account', () => {
     backend.add('c1', [], { llm_model: 'gpt-4o' });
     const connector = openmanusKind.create(account({ apiPath: '/api', models: ['a', 3, 'b'] }), new FakeCredentials(), ctx);
     expect(connector.knownModels?.()).toEqual(['a', 'b']);
-    expect((await connector.listConversations()).items.map((c) => c.remoteId)).toEqual(['c1']);
+    expect((await connector.listConversations({ since: null, page: null })).items.map((c) => c.remoteId)).toEqual(['c1']);
     expect(openmanusKind.create(account({ models: 'a' }), new FakeCredentials(), ctx).knownModels?.()).toEqual([]);
     expect(openmanusKind.capabilities({})).toEqual({ serverStatus: false, idempotentSend: false, catchUp: 'poll', readReceipts: false, typing: false, shape: 'inbox', startConversations: true });
     expect(connector.capabilities).toEqual(openmanusKind.capabilities({}));
