@@ -144,4 +144,57 @@ describe('openmanus connector: edges', () => {
     for (const id of ids) expect(id).toMatch(/^ev-[0-9a-f-]{36}$/);
     expect(ids[0]).not.toBe(ids[1]);
   });
+
+  it('polls by itself (the engine does not poll it) and reports nothing back before the socket opens', async () => {
+    const t = setup({ pollMs: 60_000 });
+    expect(t.connector.pollsItself).toBe(true);
+    await t.connector.connect(t.sink);
+    t.connector.watch(['c1']);
+    t.sockets.of('c1')!.h.close(1006, '');
+    t.timers.advance(375); // the retry connects: not yet an answer from the backend
+    expect(t.sockets.attempts).toHaveLength(2);
+    expect(t.sink.links()).toEqual(['connected', 'unavailable']);
+    t.sockets.of('c1')!.h.rejected(403);
+    await until(() => expect(t.sink.links()).toEqual(['connected', 'unavailable', 'auth-expired']));
+  });
+
+  it('pages end exactly at the oldest message, and the cursor is the last item of the page', async () => {
+    const t = setup();
+    t.backend.add('c1', [1, 2, 3, 4, 5].map((i) => ({ role: 'assistant' as const, content: `t${i}`, at: i * 1000 })));
+    const [m1, m2, m3, , m5] = t.backend.get('c1').messages.map((m) => m.id);
+    expect(await t.connector.messagesBefore('c1', null, 5)).toMatchObject({ next: null });
+    expect((await t.connector.messagesBefore('c1', null, 3)).next).toBe(m3);
+    expect(await t.connector.messagesAfter('c1', null, 5)).toMatchObject({ next: null });
+    expect((await t.connector.messagesAfter('c1', null, 3)).next).toBe(m3);
+    expect((await t.connector.messagesAfter('c1', m1!, 3)).items.map((m) => m.remoteId)).toEqual([m2, m3, t.backend.get('c1').messages[3]!.id]);
+    expect((await t.connector.messagesBefore('c1', m5!, 4)).next).toBeNull();
+  });
+
+  it("a reply's read-back picks the sent message even when the agent wrote after it", async () => {
+    const t = setup();
+    t.backend.add('c1');
+    await t.connector.connect(t.sink);
+    const stored = (id: string, content: string, at: string) => ({ id, conversation_id: 'c1', role: 'user', content, created_at: at });
+    t.backend.force('POST /conversations/c1/messages', { status: 201, body: { message_id: 'sent' } });
+    t.backend.force('GET /conversations/c1/messages', { status: 200, body: [stored('later', 'agent', '2026-12-01T10:00:02Z'), stored('sent', 'mine', '2026-12-01T10:00:01Z')] });
+    const reply = await t.connector.sendReply('c1', 'mine', 'cl');
+    expect([reply.remoteId, reply.content, reply.createdAt]).toEqual(['sent', 'mine', Date.parse('2026-12-01T10:00:01Z')]);
+  });
+
+  it('a conversation continued elsewhere with its agent running again gets a socket', async () => {
+    const t = setup({ pollMs: 1000 });
+    t.backend.add('c1', [
+      { role: 'user', content: 'q', at: 1000 },
+      { role: 'assistant', content: 'a', at: 2000 },
+    ]);
+    await t.connector.connect(t.sink);
+    await t.connector.listConversations();
+    t.backend.say('c1', 'assistant', 'a note', 3000);
+    await t.poll(1000);
+    expect(t.sink.stales()).toEqual(['c1']);
+    expect(t.sockets.openIds()).toEqual([]);
+    t.backend.say('c1', 'user', 'again', 4000);
+    await t.poll(1000);
+    expect(t.sockets.openIds()).toEqual(['c1']);
+  });
 });

@@ -10,7 +10,7 @@ import type { SocketHandlers } from '../../src/main/core/connectors/openmanus/co
 import { apiLocation, jwtExpiry, openmanusKind } from '../../src/main/core/connectors/openmanus/kind';
 import { toRemoteConversation, toRemoteMessage } from '../../src/main/core/connectors/openmanus/remote';
 import type { TimelineItem } from '../../src/main/core/connectors/openmanus/timeline';
-import { openWs } from '../../src/main/core/connectors/openmanus/ws-opener';
+import { MAX_FRAME_BYTES, openWs } from '../../src/main/core/connectors/openmanus/ws-opener';
 import type { AccountRow } from '../../src/main/core/mirror/accounts-repo';
 import { FakeTimers } from '../support/fake-timers';
 import { FakeCredentials, FakeOpenManus } from '../support/openmanus-fake';
@@ -155,11 +155,13 @@ describe('openmanus production socket opener (loopback ws server)', () => {
       socket.on('close', (code) => (seen.closed = code));
       socket.send(Buffer.from('binary frame, ignored'), { binary: true });
       socket.send(JSON.stringify({ type: 'notify', event: 'agent.step', payload: { step: 1 } }));
+      socket.send('x'.repeat(1024 * 1024)); // a long tool result: well under the 16 MB cap
     });
     const r = recorder();
     const socket = openWs(url, { Cookie: 'sessionid=abc' }, r.handlers);
-    await vi.waitFor(() => expect(r.events).toHaveLength(2));
-    expect(r.events).toEqual([['open'], ['message', '{"type":"notify","event":"agent.step","payload":{"step":1}}']]);
+    await vi.waitFor(() => expect(r.events).toHaveLength(3));
+    expect(r.events.slice(0, 2)).toEqual([['open'], ['message', '{"type":"notify","event":"agent.step","payload":{"step":1}}']]);
+    expect(r.events[2]).toEqual(['message', 'x'.repeat(1024 * 1024)]);
     expect(seen.cookie).toBe('sessionid=abc');
     socket.close();
     await vi.waitFor(() => expect(seen.closed).toBe(1000));
@@ -170,6 +172,16 @@ describe('openmanus production socket opener (loopback ws server)', () => {
     wss.on('connection', (s) => s.close(4401, 'expired'));
     openWs(url, {}, other.handlers);
     await vi.waitFor(() => expect(other.events.at(-1)).toEqual(['close', 4401, 'expired']));
+  });
+
+  it('a frame over the 16 MB cap is refused: an error, and the socket closes', async () => {
+    const { wss, url } = await server();
+    wss.on('connection', (socket) => socket.send('x'.repeat(MAX_FRAME_BYTES + 1)));
+    const r = recorder();
+    openWs(url, {}, r.handlers);
+    await vi.waitFor(() => expect(r.events.at(-1)?.[0]).toBe('close'), { timeout: 10_000 });
+    expect(r.events.filter((e) => e[0] === 'message')).toEqual([]);
+    expect(r.events).toContainEqual(['error', 'Max payload size exceeded']);
   });
 
   it('a refused upgrade is reported as its HTTP status', async () => {
@@ -187,6 +199,7 @@ describe('openmanus production socket opener (loopback ws server)', () => {
     socket.close();
     await vi.waitFor(() => expect(r.events.some((e) => e[0] === 'close')).toBe(true));
     expect(r.events.filter((e) => e[0] === 'open' || e[0] === 'rejected')).toEqual([]);
+    expect(r.events).toContainEqual(['error', 'WebSocket was closed before the connection was established']);
     expect(r.events.at(-1)).toEqual(['close', 1006, '']);
   });
 });
