@@ -245,6 +245,12 @@ describe('openmanus REST client', () => {
     expect(await rest(() => json(200, []), () => undefined).client.sendMessage('c', 'x').catch((e: unknown) => e)).toMatchObject({ kind: 'auth', message: 'No token: paste a fresh token for this account.' });
   });
 
+  it('an error page that is not JSON (a proxy in front) still reads as its status', async () => {
+    const html = (status: number) => rest(() => new Response('<html>Bad gateway</html>', { status, headers: { 'Content-Type': 'text/html' } })).client.listConversations().catch((e: unknown) => e);
+    expect(await html(502)).toMatchObject({ kind: 'transient', message: 'HTTP 502' });
+    expect(await html(404)).toMatchObject({ kind: 'rejected', message: 'HTTP 404' });
+  });
+
   it('normalises the base URL and maps it to the socket base', () => {
     expect(normalizeBaseUrl('  http://h.test/api///  ')).toBe('http://h.test/api');
     expect(() => normalizeBaseUrl('ftp://h.test/api')).toThrow('The base URL must start with http:// or https://');
