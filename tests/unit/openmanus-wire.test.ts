@@ -1,8 +1,8 @@
 // The openmanus kind's wire parts without a network: frame parsing, timeline items, REST errors.
 import { describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../src/main/core/connectors/connector';
-import { FrameParser } from '../../src/main/core/connectors/openmanus/frames';
-import { OpenManusRest, socketBaseUrl } from '../../src/main/core/connectors/openmanus/rest-client';
+import { FrameParser, MAX_FRAME_CHARS } from '../../src/main/core/connectors/openmanus/frames';
+import { OpenManusRest, normalizeBaseUrl, socketBaseUrl } from '../../src/main/core/connectors/openmanus/rest-client';
 import { MAX_PAYLOAD, messageItem } from '../../src/main/core/connectors/openmanus/timeline';
 import { WireMessage } from '../../src/main/core/connectors/openmanus/wire';
 
@@ -81,6 +81,30 @@ describe('openmanus frames', () => {
     expect(new Set([a.item.remoteId, b.item.remoteId, c.item.remoteId]).size).toBe(3);
   });
 
+  it('says why a frame was skipped', () => {
+    const { p } = parser();
+    expect(p.parse('{oops')).toEqual({ ok: false, reason: 'frame is not JSON' });
+    expect(p.parse(JSON.stringify({ type: 'other', event: 'x' }))).toEqual({ ok: false, reason: 'not a notify frame: Invalid input: expected "notify"' });
+    expect(p.parse(frame('message.created', { message: { id: 1 } }))).toEqual({ ok: false, reason: 'message.created without a valid message: Invalid option: expected one of "user"|"assistant"|"tool"|"system"' });
+    expect(p.parse(frame('message.created', { message: message({ conversation_id: 'other' }) }))).toEqual({ ok: false, reason: 'message of another conversation' });
+    expect(p.parse(Buffer.from(frame('agent.finished', null))).ok).toBe(true);
+  });
+
+  it('takes a frame of up to 8 M characters, not one more', () => {
+    const { p } = parser();
+    const head = frame('agent.thoughts.finish', { content: '' });
+    const at = (n: number) => head.replace('"content":""', `"content":"${'x'.repeat(n - head.length)}"`);
+    expect(p.parse(at(MAX_FRAME_CHARS)).ok).toBe(true);
+    expect(p.parse(at(MAX_FRAME_CHARS + 1))).toEqual({ ok: false, reason: `frame of ${MAX_FRAME_CHARS + 1} characters is over the limit` });
+  });
+
+  it('a server time that is not a number leaves the clock as it was', () => {
+    const { p } = parser(5000);
+    p.observeServerTime(Number.NaN);
+    const r = p.parse(frame('agent.step', { step: 1, max_steps: 1 }));
+    expect(r.ok && r.item.createdAt).toBe(5000);
+  });
+
   it('hostile payloads stay inert text: HTML kept verbatim, huge payloads capped, deep nesting survives', () => {
     const { p } = parser();
     let deep: unknown = '<img src=x onerror=alert(1)>';
@@ -111,18 +135,20 @@ describe('openmanus stored messages', () => {
 });
 
 describe('openmanus REST client', () => {
-  function rest(answer: (url: string, init: RequestInit) => Response, credentials: () => { token: string } | { sessionid: string } | undefined = () => ({ token: 't0k' })) {
+  function rest(answer: (url: string, init: RequestInit) => Response, credentials: () => { token: string } | { sessionid: string } | undefined = () => ({ token: 't0k' }), csrf: (() => string) | null = () => 'c'.repeat(32)) {
     const calls: { url: string; init: RequestInit }[] = [];
+    const warnings: string[] = [];
     const client = new OpenManusRest({
       baseUrl: 'http://127.0.0.1:9/api/',
       credentials,
-      csrfToken: () => 'c'.repeat(32),
+      warn: (m) => warnings.push(m),
+      ...(csrf ? { csrfToken: csrf } : {}),
       fetch: (async (url: string, init: RequestInit) => {
         calls.push({ url, init });
         return answer(url, init);
       }) as unknown as typeof fetch,
     });
-    return { client, calls };
+    return { client, calls, warnings };
   }
   const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
@@ -157,6 +183,80 @@ describe('openmanus REST client', () => {
     await expect(none.client.listConversations()).rejects.toMatchObject({ kind: 'auth' });
     const down = new OpenManusRest({ baseUrl: 'http://127.0.0.1:9/api', credentials: () => ({ token: 't' }), fetch: (() => Promise.reject(new Error('ECONNREFUSED'))) as unknown as typeof fetch });
     await expect(down.listConversations()).rejects.toMatchObject({ kind: 'transient' });
+  });
+
+  const headersOf = (c: { init: RequestInit }) => c.init.headers as Record<string, string>;
+
+  it('reads, creates and posts at the paths of the conversation, with JSON only when there is a body', async () => {
+    const m = message({ id: 'm1' });
+    const { client, calls, warnings } = rest((url) =>
+      url.endsWith('/messages') && calls.at(-1)!.init.method === 'GET'
+        ? json(200, [m, { id: '' }])
+        : url.endsWith('/messages')
+          ? json(201, { message: 'ok', message_id: 42 })
+          : url.endsWith('/conversations')
+            ? json(201, { id: 'new', title: null, llm_model: 'gpt-4o' })
+            : json(200, { conversation: { id: 'a b' }, messages: [m, { role: 'user' }] }),
+    );
+    expect((await client.conversation('a b')).messages.map((x) => x.id)).toEqual(['m1']);
+    expect((await client.messagesNewestFirst('a/b')).map((x) => x.id)).toEqual(['m1']);
+    expect(await client.createConversation({ model: 'gpt-4o', content: 'go' })).toEqual({ id: 'new', title: null, llm_model: 'gpt-4o' });
+    expect(await client.sendMessage('a b', 'hi', 'iVBOR')).toEqual({ messageId: '42', attachments: 0 });
+    expect(calls.map((c) => [c.init.method, c.url.replace('http://127.0.0.1:9/api/v1/chat', ''), c.init.body ?? null])).toEqual([
+      ['GET', '/conversations/a%20b', null],
+      ['GET', '/conversations/a%2Fb/messages', null],
+      ['POST', '/conversations', JSON.stringify({ model: 'gpt-4o', content: 'go' })],
+      ['POST', '/conversations/a%20b/messages', JSON.stringify({ content: 'hi', base64_image: 'iVBOR' })],
+    ]);
+    expect(headersOf(calls[0]!)).toEqual({ Accept: 'application/json', Authorization: 'Bearer t0k' });
+    expect(headersOf(calls[2]!)).toEqual({ Accept: 'application/json', 'Content-Type': 'application/json', Authorization: 'Bearer t0k' });
+    expect(warnings).toEqual([
+      'Skipped a malformed message (#1): Invalid input',
+      'Skipped a malformed message (#1): Too small: expected string to have >=1 characters',
+    ]);
+  });
+
+  it('with the session cookie, reads carry no CSRF pair; writes carry a fresh random one and the Referer', async () => {
+    const { client, calls } = rest(() => json(200, []), () => ({ sessionid: 's1' }), null);
+    await client.listConversations();
+    expect(headersOf(calls[0]!)).toEqual({ Accept: 'application/json', Cookie: 'sessionid=s1' });
+    const send = rest(() => json(200, { message_id: 'm' }), () => ({ sessionid: 's1' }), null);
+    await send.client.sendMessage('c', 'a');
+    await send.client.sendMessage('c', 'b');
+    const tokens = send.calls.map((c) => headersOf(c)['X-CSRFToken']!);
+    for (const [i, token] of tokens.entries()) {
+      expect(token).toMatch(/^[A-Za-z0-9]{32}$/);
+      expect(headersOf(send.calls[i]!).Cookie).toBe(`sessionid=s1; csrftoken=${token}`);
+      expect(headersOf(send.calls[i]!).Referer).toBe('http://127.0.0.1:9/api');
+    }
+    expect(tokens[0]).not.toBe(tokens[1]);
+  });
+
+  it('a 403 is a sign-in problem only with the session cookie; 429 waits; errors keep the detail', async () => {
+    const failure = async (status: number, body: unknown, credentials: () => { token: string } | { sessionid: string } = () => ({ token: 't' })) =>
+      (await rest(() => json(status, body), credentials).client.listConversations().catch((e: unknown) => e)) as ConnectorError;
+    expect(await failure(403, { detail: 'CSRF failed' }, () => ({ sessionid: 's' }))).toMatchObject({ kind: 'auth', message: 'The session was refused (CSRF failed).' });
+    expect(await failure(403, { detail: 'Forbidden' })).toMatchObject({ kind: 'rejected', message: 'Forbidden' });
+    expect(await failure(429, {})).toMatchObject({ kind: 'transient', message: 'HTTP 429' });
+    expect(await failure(400, { detail: 7 })).toMatchObject({ kind: 'rejected', message: 'HTTP 400' });
+    expect(await failure(400, { detail: ['plain', { msg: 'no place' }, null, { loc: 'body', msg: 'x' }] })).toMatchObject({ message: 'plain; no place; null; x' });
+    expect(await failure(401, {})).toMatchObject({ kind: 'auth', message: 'The backend refused the token (HTTP 401): paste a fresh one.' });
+    expect(await failure(200, { not: 'a list' })).toMatchObject({ kind: 'rejected', message: 'Unexpected answer from /conversations: not an OpenManus backend (Invalid input: expected array, received object).' });
+    expect(await rest(() => json(200, []), () => undefined).client.sendMessage('c', 'x').catch((e: unknown) => e)).toMatchObject({ kind: 'auth', message: 'No token: paste a fresh token for this account.' });
+  });
+
+  it('an error page that is not JSON (a proxy in front) still reads as its status', async () => {
+    const html = (status: number) => rest(() => new Response('<html>Bad gateway</html>', { status, headers: { 'Content-Type': 'text/html' } })).client.listConversations().catch((e: unknown) => e);
+    expect(await html(502)).toMatchObject({ kind: 'transient', message: 'HTTP 502' });
+    expect(await html(404)).toMatchObject({ kind: 'rejected', message: 'HTTP 404' });
+  });
+
+  it('normalises the base URL and maps it to the socket base', () => {
+    expect(normalizeBaseUrl('  http://h.test/api///  ')).toBe('http://h.test/api');
+    expect(() => normalizeBaseUrl('ftp://h.test/api')).toThrow('The base URL must start with http:// or https://');
+    expect(socketBaseUrl('http://h.test/api//?x=1')).toBe('ws://h.test/ws');
+    expect(socketBaseUrl('http://h.test/apis')).toBe('ws://h.test/apis/ws');
+    expect(socketBaseUrl('http://h.test/api/v2')).toBe('ws://h.test/api/v2/ws');
   });
 
   it('derives the socket base from the API base URL', () => {

@@ -25,7 +25,8 @@ export class FrameParser {
 
   /** Learn the server clock from a stored message (a frame or a REST page). */
   observeServerTime(createdAt: number): void {
-    if (Number.isFinite(createdAt)) this.offsetMs = createdAt - this.options.now();
+    if (!Number.isFinite(createdAt)) return;
+    this.offsetMs = createdAt - this.options.now();
     this.lastStamp = Math.max(this.lastStamp, createdAt);
   }
 
