@@ -4,7 +4,7 @@
 // by tests/integration/jwt-ws-sync.test.ts and jwt-ws-wire.test.ts. What is checked is what the
 // engine is told: link states, every live frame's effect, history pages and their positions,
 // replies sent once, and the owner's availability said again after each reconnect.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConnectorError, type ConnectorSink } from '../../src/main/core/connectors/connector';
 import type { Credentials, CredentialsPort } from '../../src/main/core/connectors/credentials';
 import { JwtWsConnector } from '../../src/main/core/connectors/jwt-ws/jwt-ws-connector';
@@ -67,7 +67,7 @@ afterEach(async () => {
   await ws.close();
 });
 
-function connector(opts: { credentials?: Credentials | undefined; refresh?: () => Promise<Credentials> } = {}) {
+function connector(opts: { credentials?: Credentials | undefined; refresh?: () => Promise<Credentials>; maxBackoffMs?: number } = {}) {
   const clock = { now: T0 };
   const logs: string[] = [];
   let creds = 'credentials' in opts ? opts.credentials : CREDS;
@@ -82,7 +82,7 @@ function connector(opts: { credentials?: Credentials | undefined; refresh?: () =
     clock: () => clock.now,
     random: () => 0,
     log: (l) => void logs.push(l),
-    socket: { maxBackoffMs: 20 },
+    socket: { maxBackoffMs: opts.maxBackoffMs ?? 20 },
   });
   connectors.push(c);
   return { c, clock, logs, setCredentials: (x: Credentials | undefined) => (creds = x) };
@@ -140,6 +140,49 @@ describe('JwtWsConnector link', () => {
       ['connected'],
     ]);
     expect(s.of('gap')).toHaveLength(3);
+  });
+
+  it('the wait it names uses the account’s random source (jitter), not another one', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const { c } = connector({ maxBackoffMs: 30_000 });
+      let i = 0;
+      ws.onDial = (d) => (i++ === 0 ? d.ws.send(JSON.stringify(authFrame('u-self'))) : d.ws.close(1012));
+      const s = await connected(c);
+      ws.last.ws.close(1012);
+      await until(() => s.of('link').length === 3, 'the first drop');
+      vi.advanceTimersByTime(500);
+      await until(() => s.of('link').length === 4, 'the second drop');
+      // random 0: 500 ms, then 1000 ms (any other random would make the second "2 s").
+      expect(s.of('link').slice(2)).toEqual([
+        ['connecting', 'closed 1012; retrying in 1 s'],
+        ['connecting', 'closed 1012; retrying in 1 s'],
+      ]);
+      await c.disconnect();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a token the server refuses (closed before auth) is renewed for the next dial', async () => {
+    const NEXT = `${ACCESS}.2`;
+    let refreshes = 0;
+    const k = connector({ refresh: async () => (refreshes++, k.setCredentials({ ...CREDS, accessToken: NEXT }), { ...CREDS, accessToken: NEXT }) });
+    let i = 0;
+    ws.onDial = (d) => (i++ === 0 ? d.ws.close(1008, 'invalid token') : d.ws.send(JSON.stringify(authFrame('u-self'))));
+    const s = recordingSink();
+    await k.c.connect(s.sink);
+    await until(() => s.of('gap').length === 1, 'connected with the new token');
+    expect(ws.dials.map((d) => d.token)).toEqual([ACCESS, NEXT]);
+    expect(refreshes).toBe(1);
+  });
+
+  it('a line that is not a frame is a warning for the engine', async () => {
+    const { c } = connector();
+    const s = await connected(c);
+    ws.last.ws.send('{oops');
+    await until(() => s.of('warn').length === 1, 'the warning');
+    expect(s.of('warn')).toEqual([['jwt-ws: skipped a frame (invalid JSON)']]);
   });
 
   it('no token without the user: "sign in again"', async () => {
@@ -246,12 +289,14 @@ describe('JwtWsConnector live frames', () => {
     const { s, push } = await live();
     await push(
       frame('typing_start', { room_id: 'r1', user_id: 'u2' }),
+      frame('typing_stop', { room_id: 'r1', user_id: 'u2' }),
       frame('typing_start', { room_id: 'r1', user_id: 'u-self' }),
       frame('user_status_change', { user_id: 'u-self', status: 'away' }),
       frame('user_status_change', { user_id: 'u2', status: 'away' }),
     );
     expect(s.events).toEqual([
       ['typing', 'r1', 'visitor', true],
+      ['typing', 'r1', 'visitor', false],
       ['patch', 'r1', { members: [{ remoteId: 'u2', name: 'Ana', presence: 'away' }], visitorOnline: true, visitorPresence: null }],
     ]);
   });
@@ -314,6 +359,15 @@ describe('JwtWsConnector live frames', () => {
     expect(s.of('messages').map((e) => (e[1] as { seq: number }[])[0]!.seq)).toEqual([5, 6, 7]);
   });
 
+  it('without a total from the server, live positions stay unknown', async () => {
+    const { c, s, push } = await live();
+    rest.meta = false;
+    rest.add('r1', { sender_id: 'u2' });
+    await c.messagesBefore('r1', null, 2);
+    await push(msgFrame('m10', 'u2'));
+    expect((s.of('messages')[0]![1] as { seq: number }[])[0]!.seq).toBe(0);
+  });
+
   it('an older page read first tells nothing about the newest position', async () => {
     const { c, s, push } = await live();
     for (let i = 0; i < 4; i++) rest.add('r1', { sender_id: 'u2' });
@@ -369,6 +423,26 @@ describe('JwtWsConnector REST', () => {
     expect(rest.requests.slice(-3)).toEqual(['GET /api/v1/rooms/r1/messages?page=1&limit=3', 'GET /api/v1/rooms/r1/messages?page=2&limit=3', 'GET /api/v1/rooms/r1/messages?page=3&limit=3']);
     // A page past the end is empty and ends the walk.
     expect(await c.messagesBefore('r1', 'page:9:3', 3)).toEqual({ items: [], next: null });
+  });
+
+  it('a page the server could not give at once (503) is asked again, so a walk does not stop half way', async () => {
+    const { c } = connector();
+    for (let i = 0; i < 3; i++) rest.add('r1', { sender_id: 'u2' });
+    rest.failures.push({ match: /messages\?page=1/, status: 503 });
+    const p = await c.messagesBefore('r1', null, 50);
+    expect(p.items).toHaveLength(3);
+    expect(rest.requests.filter((r) => r.includes('messages?'))).toHaveLength(2);
+  });
+
+  it('cursors with more digits are read; anything else is taken for a message id', async () => {
+    const { c } = connector();
+    for (let i = 0; i < 15; i++) rest.add('r1', { sender_id: 'u2' });
+    const p = await c.messagesBefore('r1', 'page:2:10', 10);
+    expect(p.items.map((m) => m.remoteId)).toEqual(['m5', 'm4', 'm3', 'm2', 'm1']);
+    rest.calls.length = 0;
+    expect((await c.messagesBefore('r1', 'page:2:3x', 3)).items).toEqual([]);
+    expect((await c.messagesBefore('r1', 'xpage:2:3', 3)).items).toEqual([]);
+    expect(rest.requests.filter((r) => r.includes(`page=${Number.MAX_SAFE_INTEGER}`))).toHaveLength(2);
   });
 
   it('page sizes: 50 when none is asked, at most 100, at least 1', async () => {

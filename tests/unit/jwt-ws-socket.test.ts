@@ -69,6 +69,7 @@ describe('JwtWsSocket: up and frames', () => {
     onDials(silent);
     const { s, log } = harness({ url: `${server.url}?v=2` });
     s.start();
+    s.start();
     const d = await until(() => server.dials[0], 'a connection');
     expect(d.url).toBe('/ws?v=2&token=tok%201');
     expect(d.token).toBe('tok 1');
@@ -194,6 +195,7 @@ describe('JwtWsSocket: drops and tokens', () => {
       { status: 429, headers: { 'X-RateLimit-Reset': String(NOW / 1000 - 100) } },
       { status: 429, headers: { 'X-RateLimit-Reset': String(NOW / 1000 + 30) } },
       { status: 429, headers: { 'X-RateLimit-Reset': 'soon' } },
+      { status: 429, headers: { 'X-RateLimit-Reset': '0' } },
       { status: 429, headers: { 'X-RateLimit-Reset': String(NOW / 1000 + 1000) } },
     );
     onDials(closeWith(1011));
@@ -210,15 +212,32 @@ describe('JwtWsSocket: drops and tokens', () => {
     await until(() => log.downs.length === 3, 'the third 429');
     expect(log.downs[2]![1]).toBe(60_500);
     advance(60_500);
-    await until(() => log.downs.length === 4, 'the fourth 429');
+    await until(() => log.downs.length === 4, 'the 429 with a zero reset');
+    expect(log.downs[3]![1]).toBe(60_500);
+    advance(60_500);
+    await until(() => log.downs.length === 5, 'the fifth 429');
     const start = clock.now;
-    expect(log.downs[3]![1]).toBe(1000 * 1000 - (start - NOW) + 500);
+    expect(log.downs[4]![1]).toBe(1000 * 1000 - (start - NOW) + 500);
     // The retry fires, yet this clock says 600 s of the window are left: the next failure waits them out.
-    advance(log.downs[3]![1], 400_000);
-    await until(() => log.downs.length === 5, 'a drop inside the window');
-    expect(log.downs[4]).toEqual(['closed 1011', NOW + 1_000_000 - clock.now]);
-    expect(s.stats.rateLimited).toBe(4);
-    expect(log.refused).toEqual(['tok 5']);
+    advance(log.downs[4]![1], 400_000);
+    await until(() => log.downs.length === 6, 'a drop inside the window');
+    expect(log.downs[5]).toEqual(['closed 1011', NOW + 1_000_000 - clock.now]);
+    expect(s.stats.rateLimited).toBe(5);
+    expect(log.refused).toEqual(['tok 6']);
+  });
+
+  it('a message over 8 MB is refused (the socket closes) and the socket is redialled', async () => {
+    const { s, log } = harness();
+    s.start();
+    await until(() => log.ups.length === 1, 'up');
+    server.last.ws.send('x'.repeat(9 * 1024 * 1024));
+    await until(() => log.downs.length === 1, 'the drop');
+    // The client sends 1009 and stops reading, so the server's answer is never seen: 1006 here.
+    expect(log.downs[0]![0]).toBe('closed 1006');
+    expect(log.warnings).toEqual(['jwt-ws socket: Max payload size exceeded']);
+    expect(log.frames.map((f) => f.type)).toEqual(['auth']);
+    await until(() => server.dials[0]!.closedWith !== null, 'the server to see the close');
+    expect(server.dials[0]!.closedWith).toBe(1009);
   });
 
   it('an unreachable server is warned and retried', async () => {
@@ -370,7 +389,7 @@ describe('JwtWsSocket: keep-alive and waits', () => {
 
 describe('JwtWsSocket: stop', () => {
   it('closes an open socket with 1000 and reports nothing after', async () => {
-    const { s, log } = harness();
+    const { s, log, advance } = harness();
     s.start();
     await until(() => log.ups.length === 1, 'up');
     s.stop();
@@ -378,6 +397,9 @@ describe('JwtWsSocket: stop', () => {
     expect(s.send('typing_start', { room_id: 'r1' })).toBe(false);
     await until(() => server.last.closedWith !== null, 'the close');
     expect(server.last.closedWith).toBe(1000);
+    advance(120_000);
+    expect(s.stats).toMatchObject({ pingsSent: 0, silentDrops: 0 });
+    expect(log.warnings).toEqual([]);
     expect(log.downs).toEqual([]);
   });
 
