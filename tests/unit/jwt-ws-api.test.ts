@@ -177,6 +177,22 @@ describe('JwtWsApi replies', () => {
     expect(old.server.requests).toEqual(['GET /api/v1/rooms/r1/messages?page=1&limit=50', 'POST /api/v1/messages']);
   });
 
+  it('the search stops after a page whose oldest message is older than the window, not one at its edge', async () => {
+    const from = T0 - 300_000;
+    const walk = (oldestAt: number) => {
+      const t = api();
+      t.server.add('r1', { sender_id: 'u2', created_at: new Date(oldestAt).toISOString() });
+      for (let i = 1; i < HISTORY_LIMIT; i++) t.server.add('r1', { sender_id: 'u2', created_at: new Date(T0).toISOString() });
+      return t;
+    };
+    const past = walk(from - 1);
+    await past.api.sendReply('r1', 'x', 'u-self', { roomId: 'r1', content: 'x', firstAttemptAt: T0 });
+    expect(past.server.requests.filter((r) => r.startsWith('GET'))).toHaveLength(1);
+    const edge = walk(from);
+    await edge.api.sendReply('r1', 'x', 'u-self', { roomId: 'r1', content: 'x', firstAttemptAt: T0 });
+    expect(edge.server.requests.filter((r) => r.startsWith('GET'))).toHaveLength(2);
+  });
+
   it('a failed post is thrown', async () => {
     const { server, api: a } = api();
     server.failures.push({ match: /POST/, status: 400, body: { success: false, message: 'content required' } });
