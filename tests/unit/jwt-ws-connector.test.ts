@@ -439,6 +439,7 @@ describe('JwtWsConnector REST', () => {
     for (let i = 0; i < 15; i++) rest.add('r1', { sender_id: 'u2' });
     const p = await c.messagesBefore('r1', 'page:2:10', 10);
     expect(p.items.map((m) => m.remoteId)).toEqual(['m5', 'm4', 'm3', 'm2', 'm1']);
+    expect((await c.messagesBefore('r1', 'page:12:1', 1)).items.map((m) => m.remoteId)).toEqual(['m4']);
     rest.calls.length = 0;
     expect((await c.messagesBefore('r1', 'page:2:3x', 3)).items).toEqual([]);
     expect((await c.messagesBefore('r1', 'xpage:2:3', 3)).items).toEqual([]);
@@ -511,6 +512,8 @@ describe('JwtWsConnector REST', () => {
     const after = await c.messagesAfter('r1', 'm3', 2);
     expect([after.items.map((m) => m.remoteId), after.next]).toEqual([['m4', 'm5', 'm6', 'm7'], null]);
     expect(rest.requests.filter((r) => r.includes('messages?')).map((r) => /page=(\d+)&limit=(\d+)/.exec(r)!.slice(1).join(':'))).toEqual(['1:2', '2:2', '3:2']);
+    rest.calls.length = 0;
+    expect((await c.messagesAfter('r1', 'm7', 3)).items).toEqual([]);
     rest.calls.length = 0;
     const newest = await c.messagesAfter('r1', null, 3);
     expect(newest.items.map((m) => m.remoteId)).toEqual(['m5', 'm6', 'm7']);
