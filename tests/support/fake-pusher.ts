@@ -5,7 +5,7 @@
 // 'connected' and drop their subscription on 'disconnected', a channel with a customHandler is
 // authorised through it first. The real SDK against the reference Pusher-protocol server is
 // covered by tests/integration/portfolio-{sync,deployed,faults}.test.ts.
-import type { default as Pusher, Options } from 'pusher-js';
+import type { ChannelAuthorizationHandler, default as Pusher, Options } from 'pusher-js';
 import type { PusherFactory } from '../../src/main/core/connectors/portfolio/pusher-link';
 
 type Handler = (data: unknown) => void;
@@ -69,7 +69,7 @@ export class FakeChannel extends Emitter {
     if (this.subscribed) return;
     this.subscriptionPending = true;
     this.attempts++;
-    const handler = this.owner.options.channelAuthorization?.customHandler;
+    const handler = this.owner.authorization.customHandler;
     if (!handler) return;
     handler({ socketId: this.owner.socketId, channelName: this.name }, (error, auth) => {
       if (error) {
@@ -118,6 +118,11 @@ export class FakePusher {
     readonly key: string,
     readonly options: Options,
   ) {}
+
+  /** The channelAuthorization the client was given (either of the SDK's two shapes). */
+  get authorization(): { endpoint?: string; transport?: string; headersProvider?: () => Record<string, string>; customHandler?: ChannelAuthorizationHandler } {
+    return (this.options.channelAuthorization ?? {}) as FakePusher['authorization'];
+  }
 
   subscribe(name: string): FakeChannel {
     let channel = this.channels.get(name);

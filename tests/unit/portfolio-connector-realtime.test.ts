@@ -54,7 +54,7 @@ describe('portfolio connector: the Pusher client', () => {
     expect(fake.options).toMatchObject({ cluster: 'mt1', forceTLS: true, enabledTransports: ['ws', 'wss'], disableStats: true });
     expect(fake.options).not.toHaveProperty('wsHost');
     expect(fake.options).not.toHaveProperty('wsPort');
-    const auth = fake.options.channelAuthorization!;
+    const auth = fake.authorization;
     expect(auth).toMatchObject({ endpoint: 'https://chat.example.com/api/pusher/auth', transport: 'ajax' });
     expect(auth.headersProvider!()).toEqual({ Authorization: 'Bearer jwt-1' });
     token.value = 'jwt-2';

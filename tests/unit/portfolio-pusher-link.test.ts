@@ -30,7 +30,7 @@ describe('connectPusher: what the SDK is asked for', () => {
     expect(fake.options).toMatchObject({ cluster: 'ap1', forceTLS: true, enabledTransports: ['ws', 'wss'], disableStats: true });
     expect(fake.options).not.toHaveProperty('wsHost');
     expect(fake.options).not.toHaveProperty('wsPort');
-    expect(fake.options.channelAuthorization).toMatchObject({ endpoint: '/api/pusher/auth', transport: 'ajax' });
+    expect(fake.authorization).toMatchObject({ endpoint: '/api/pusher/auth', transport: 'ajax' });
   });
 
   it('a self-hosted server: its host and one port for ws and wss, TLS as given', () => {
@@ -46,7 +46,7 @@ describe('connectPusher: what the SDK is asked for', () => {
       if (channel === 'private-err') throw new Error('auth 500');
       return { auth: 'key:sig', channel_data: '{"user_id":1}' };
     });
-    const handler = fake.options.channelAuthorization!.customHandler!;
+    const handler = fake.authorization.customHandler!;
     const ask = (channelName: string) => new Promise<unknown[]>((resolve) => handler({ socketId: '1.2', channelName }, (e, a) => resolve([e, a])));
     const answers = [await ask('private-ok'), await ask('private-no'), await ask('private-err')];
     expect(asked).toEqual([['1.2', 'private-ok'], ['1.2', 'private-no'], ['1.2', 'private-err']]);
