@@ -151,6 +151,30 @@ describe('portfolio connector: link states', () => {
       ['unavailable', 'Refused (4099).'],
     ]);
   });
+  it('a link that went unavailable counts its time down from then, not from the next attempt', async () => {
+    const { fake, timers, of, clear } = await live();
+    fake.connection.to('unavailable');
+    clear();
+    timers.sleep(10_001);
+    fake.connection.to('connecting');
+    expect(of('link')).toEqual([['unavailable', UNREACHABLE]]);
+  });
+
+  it('a disconnect forgets how long the link was down, and how many probes failed', async () => {
+    const { c, sink, fake, timers, pushers, of, clear } = await live();
+    fake.connection.to('connecting');
+    timers.advance(PROBE_BACKOFF.baseMs + PROBE_BACKOFF.maxMs);
+    expect(fake.connects).toBe(2);
+    timers.sleep(11_000);
+    await c.connect(sink);
+    const next = pushers.last();
+    clear();
+    next.connection.to('connecting');
+    expect(of('link')).toEqual([['connecting']]);
+    timers.advance(PROBE_BACKOFF.baseMs);
+    expect(next.connects).toBe(1);
+  });
+
 });
 
 describe('portfolio connector: probing a lost link', () => {
@@ -404,6 +428,31 @@ describe('portfolio connector: open conversations', () => {
     timers.advance(2000);
     expect(ch.attempts).toBe(attempts + 1);
     expect(of('warn')).toEqual([['Realtime subscription failed: busy; retrying']]);
+  });
+
+  it('a conversation channel that subscribes resets the retry backoff too', async () => {
+    const { c, fake, timers } = await live();
+    c.watch(['7']);
+    const ch = fake.ch(conv('7'));
+    ch.refuse(500);
+    timers.advance(2000);
+    ch.refuse(500);
+    timers.advance(4000);
+    ch.succeed();
+    ch.refuse(500);
+    const attempts = ch.attempts;
+    timers.advance(1999);
+    expect(ch.attempts).toBe(attempts);
+    timers.advance(1);
+    expect(ch.attempts).toBe(attempts + 1);
+  });
+
+  it('a refusal that arrives after disconnect is reported and not retried', async () => {
+    const { c, fake, timers, of } = await live();
+    await c.disconnect();
+    fake.ch(ADMIN_CHANNEL).refuse(500, 'late');
+    expect(of('warn')).toEqual([['Realtime subscription failed: late; retrying']]);
+    expect(timers.count).toBe(0);
   });
 
   it('typing is sent on a subscribed conversation only', async () => {

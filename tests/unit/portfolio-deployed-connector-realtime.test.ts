@@ -126,6 +126,16 @@ describe('deployed: channel auth', () => {
     expect(of('link')).toEqual([['connected'], ['auth-expired', 'The site refused the realtime sign-in; sign in again.']]);
   });
 
+  it('still 401 after renewing: sign in again', async () => {
+    const { c, pushers, sink, requests, state, of } = setup(() => json(401, {}));
+    await c.setAvailability('offline');
+    await c.connect(sink);
+    const fake = pushers.last();
+    await authorized(fake, () => fake.connection.to('connected'));
+    expect([state.refreshes, requests.length]).toEqual([1, 2]);
+    expect(of('link')).toEqual([['connected'], ['auth-expired', 'The site refused the realtime sign-in; sign in again.']]);
+  });
+
   it('a site error is a refused channel, not a sign-in', async () => {
     const { c, pushers, sink, state, of } = setup(() => json(500, {}));
     await c.setAvailability('offline');
@@ -355,6 +365,21 @@ describe('deployed: open conversations', () => {
     await c.disconnect();
     await c.setAvailability('offline');
     expect(fake.unsubscribed).toEqual([PRESENCE_CHANNEL]);
+  });
+
+  it('after a reconnect, status changes re-read the list again and closed conversations are left', async () => {
+    const { c, sink, fake, timers, requests, pushers } = await live();
+    fake.ch(ADMIN_CHANNEL).emit('conversation-updated', { conversationId: 5 });
+    await c.disconnect();
+    await c.connect(sink);
+    const next = pushers.last();
+    next.connection.to('connected');
+    next.ch(ADMIN_CHANNEL).emit('conversation-updated', { conversationId: 6 });
+    timers.advance(LIST_REFRESH_MS);
+    await waitUntil(() => requests.filter((x) => x.url.pathname === '/api/chat/conversations').length === 3);
+    c.watch(['5']);
+    c.watch([]);
+    expect(next.unsubscribed).toEqual([conv('5')]);
   });
 
   it('disconnect stops the list refresh and every follow, and says offline', async () => {

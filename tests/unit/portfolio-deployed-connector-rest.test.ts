@@ -228,6 +228,22 @@ describe('deployed: an ended session', () => {
     expect(state.refreshes).toBe(2);
   });
 
+  it('a request refused after another one renewed just tries again with the new cookie', async () => {
+    let releaseSecond!: () => void;
+    const second = new Promise<void>((r) => (releaseSecond = r));
+    const { c, calls, state } = setup(async (call) => {
+      if (JSON.parse(call.body!).conversationId === 2 && cookieOf(call) === 'admin_session=tok-1') await second;
+      return cookieOf(call) === 'admin_session=tok-2' ? json(200, { success: true, data: [] }) : json(401, {});
+    });
+    const late = c.markRead('2', ['1']);
+    await c.markRead('1', ['1']);
+    expect(state.refreshes).toBe(1);
+    releaseSecond();
+    await late;
+    expect(state.refreshes).toBe(1);
+    expect(calls.map(cookieOf)).toEqual(['admin_session=tok-1', 'admin_session=tok-1', 'admin_session=tok-2', 'admin_session=tok-2']);
+  });
+
   it('a refusal that is not about the session is not renewed', async () => {
     const { c, state } = setup(() => json(403, { success: false, error: 'Forbidden' }));
     await expect(c.markRead('7', ['1'])).rejects.toMatchObject({ kind: 'rejected' });

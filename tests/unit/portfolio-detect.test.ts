@@ -67,6 +67,13 @@ describe('portfolio flavour detection', () => {
     expect(await detectPortfolioFlavour(BASE, down.fetch)).toBe('plan');
   });
 
+  it('an answer without a content type is no config', async () => {
+    const f = site(() => new Response(null, { status: 404 }), () => html(LOGIN));
+    expect(await detectPortfolioFlavour(BASE, f.fetch)).toBe('deployed');
+    const g = site(notFound, () => new Response(null, { status: 200 }));
+    expect(await detectPortfolioFlavour(BASE, g.fetch)).toBe('plan');
+  });
+
   it('a login form within the first 20,000 characters is found', async () => {
     const page = `${' '.repeat(20_000 - LOGIN.length)}${LOGIN}`;
     expect(await detectPortfolioFlavour(BASE, site(notFound, () => html(page)).fetch)).toBe('deployed');
