@@ -240,6 +240,18 @@ describe('deployed: admin notifications', () => {
     expect(fake.channels.has(conv('5'))).toBe(true);
   });
 
+  it('a followed conversation already subscribed is not fetched again, nor subscribed twice when opened', async () => {
+    const { c, fake, of } = await live();
+    const admin = fake.ch(ADMIN_CHANNEL);
+    admin.emit('conversation-updated', { conversationId: 5 });
+    fake.ch(conv('5')).succeed();
+    admin.emit('conversation-updated', { conversationId: 5 });
+    expect(of('stale')).toEqual([['5']]);
+    c.watch(['5']);
+    fake.ch(conv('5')).emit('new-message', { id: 1, senderType: 'visitor', content: 'x', createdAt: T });
+    expect(of('messages')).toHaveLength(1);
+  });
+
   it('an open, subscribed conversation needs nothing: its channel carries the messages', async () => {
     const { c, fake, of, timers } = await live();
     c.watch(['5']);

@@ -102,6 +102,15 @@ describe('deployed: history', () => {
   it('before a message older than all: nothing', async () => {
     const { c } = withHistory();
     expect(await c.messagesBefore('7', '1', 5)).toEqual({ items: [], next: null });
+    expect(await c.messagesBefore('7', '1', 10)).toEqual({ items: [], next: null });
+  });
+
+  it('a new first page mid-walk fetches again; next is the oldest of a longer page', async () => {
+    const { c, calls } = withHistory();
+    const first = await c.messagesBefore('7', null, 3);
+    expect(first.next).toBe('3');
+    await c.messagesBefore('7', null, 3);
+    expect(calls).toHaveLength(2);
   });
 
   it('a conversation id is escaped; a malformed message is skipped and logged', async () => {

@@ -28,6 +28,7 @@ describe('session tokens', () => {
     expect(readSessionToken(await token({ userId: '12' }, 2_000_000_000))).toEqual({ userId: 12, expiresAt: 2_000_000_000_000 });
     expect(readSessionToken(await token({ userId: 'admin' }))).toEqual({ userId: null, expiresAt: null });
     expect(readSessionToken(await token({ userId: '12a' }))).toEqual({ userId: null, expiresAt: null });
+    expect(readSessionToken(await token({ userId: 'a12' }))).toEqual({ userId: null, expiresAt: null });
     expect(readSessionToken(await token({ userId: true }))).toEqual({ userId: null, expiresAt: null });
   });
 

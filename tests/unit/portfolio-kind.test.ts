@@ -48,7 +48,18 @@ const deployedSite = (valid: (cookie: string | undefined) => boolean) => (call: 
 
 describe('portfolio kind: capabilities', () => {
   it('as deployed, the plan with extensions, the plan without', () => {
-    expect(portfolioKind.capabilities({ flavour: 'deployed' })).toMatchObject({ aiReplies: true, catchUp: 'page-back', readReceipts: false });
+    // As deployed: no idempotency key, no read receipts, no new conversations from here; the site's read state and its AI.
+    expect(portfolioKind.capabilities({ flavour: 'deployed' })).toEqual({
+      serverStatus: true,
+      idempotentSend: false,
+      catchUp: 'page-back',
+      readReceipts: false,
+      typing: true,
+      shape: 'inbox',
+      startConversations: false,
+      serverReadState: true,
+      aiReplies: true,
+    });
     expect(portfolioKind.capabilities({ flavour: 'plan', extensions: true })).toMatchObject({ catchUp: 'cursor', idempotentSend: true, readReceipts: true });
     expect(portfolioKind.capabilities({ extensions: 'yes' })).toMatchObject({ catchUp: 'page-back', idempotentSend: false });
     expect(portfolioKind.capabilities({})).not.toHaveProperty('aiReplies');
