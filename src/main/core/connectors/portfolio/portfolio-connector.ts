@@ -2,8 +2,7 @@
 // connection for realtime. It subscribes to the admin channels always, and to a conversation's
 // own channel only while that conversation is open (typing and read receipts), so an inbox with
 // thousands of conversations does not hold thousands of subscriptions.
-import Pusher from 'pusher-js';
-import type { Channel } from 'pusher-js';
+import type { Channel, default as Pusher } from 'pusher-js';
 import { z } from 'zod';
 import type { Availability, ConversationStatus } from '../../../../shared/domain';
 import type { RemoteConversation, RemoteMessage } from '../../mirror/types';
@@ -11,7 +10,8 @@ import { ConnectorError, type Connector, type ConnectorCapabilities, type Connec
 import { AlertCheck } from './alert-check';
 import { portfolioCapabilities } from './capabilities';
 import { Backoff } from '../../sync/backoff';
-import { PROBE_BACKOFF, bindParsed } from './pusher-link';
+import { realTimers, type Timers } from '../../sync/timers';
+import { PROBE_BACKOFF, bindParsed, realPusher, unref, type LinkDeps } from './pusher-link';
 import { RestClient } from './rest-client';
 import {
   ConfigResult,
@@ -44,7 +44,7 @@ export interface PusherSettings {
   forceTLS?: boolean;
 }
 
-export interface PortfolioConnectorOptions {
+export interface PortfolioConnectorOptions extends LinkDeps {
   baseUrl: string;
   pusher: PusherSettings;
   /** The backend implements backends.md §1's extensions (after=, updatedSince=, clientMessageId). */
@@ -67,24 +67,31 @@ export class PortfolioConnector implements Connector {
   /** Open conversations; null until their channel is subscribed (no connection yet). */
   private watched = new Map<string, Channel | null>();
   private availability: Availability = 'online';
-  private probeTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly probes = new Backoff(PROBE_BACKOFF);
+  private probeTimer: unknown = null;
+  private readonly probes: Backoff;
   /** Refused subscriptions in a row (any channel); reset when one succeeds. */
-  private readonly resubscribes = new Backoff(RESUBSCRIBE_BACKOFF);
+  private readonly resubscribes: Backoff;
   private downSince: number | null = null;
   /** Open conversations' delivered visitor messages, waiting for their alerts (see alert-check.ts). */
-  private readonly alerts = new AlertCheck();
+  private readonly alerts: AlertCheck;
+  private readonly timers: Timers;
+  private readonly clock: () => number;
 
   constructor(private readonly options: PortfolioConnectorOptions) {
     this.rest = new RestClient({ baseUrl: options.baseUrl, token: options.token, ...(options.fetch ? { fetch: options.fetch } : {}) });
     this.capabilities = portfolioCapabilities(options.extensions);
+    this.timers = options.timers ?? realTimers;
+    this.clock = options.clock ?? Date.now;
+    this.probes = new Backoff(PROBE_BACKOFF, options.random);
+    this.resubscribes = new Backoff(RESUBSCRIBE_BACKOFF, options.random);
+    this.alerts = new AlertCheck(this.clock);
   }
 
   async connect(sink: ConnectorSink): Promise<void> {
     await this.disconnect();
     this.sink = sink;
     const { pusher: p } = this.options;
-    const pusher = new Pusher(p.key, {
+    const pusher = (this.options.createPusher ?? realPusher)(p.key, {
       cluster: p.cluster,
       ...(p.wsHost ? { wsHost: p.wsHost } : {}),
       ...(p.wsPort ? { wsPort: p.wsPort, wssPort: p.wsPort } : {}),
@@ -105,14 +112,14 @@ export class PortfolioConnector implements Connector {
         this.downSince = null;
         sink.link('connected');
       } else if (current === 'connecting') {
-        this.downSince ??= Date.now();
+        this.downSince ??= this.clock();
         // The probe restarts pusher-js's attempt, which also restarts its 10 s "unavailable"
         // timer: keep reporting unavailable once the link has been down that long.
-        if (Date.now() - this.downSince > UNAVAILABLE_AFTER_MS) sink.link('unavailable', 'The realtime server cannot be reached; retrying.');
+        if (this.clock() - this.downSince > UNAVAILABLE_AFTER_MS) sink.link('unavailable', 'The realtime server cannot be reached; retrying.');
         else sink.link('connecting');
         this.scheduleProbe(pusher);
       } else if (current === 'unavailable') {
-        this.downSince ??= Date.now();
+        this.downSince ??= this.clock();
         sink.link('unavailable', 'The realtime server cannot be reached; retrying.');
         this.scheduleProbe(pusher);
       } else if (current === 'failed') sink.link('unavailable', 'This system cannot use the realtime transport.');
@@ -151,7 +158,7 @@ export class PortfolioConnector implements Connector {
   async disconnect(): Promise<void> {
     const pusher = this.pusher;
     this.pusher = null;
-    if (this.probeTimer) clearTimeout(this.probeTimer);
+    if (this.probeTimer) this.timers.clearTimeout(this.probeTimer);
     this.probeTimer = null;
     this.probes.succeeded();
     this.downSince = null;
@@ -169,7 +176,7 @@ export class PortfolioConnector implements Connector {
   private scheduleProbe(pusher: Pusher): void {
     if (this.probeTimer || this.pusher !== pusher) return;
     const delay = this.probes.failed();
-    this.probeTimer = setTimeout(() => {
+    this.probeTimer = this.timers.setTimeout(() => {
       this.probeTimer = null;
       if (this.pusher !== pusher) return;
       const state = pusher.connection.state;
@@ -178,7 +185,7 @@ export class PortfolioConnector implements Connector {
       pusher.connect();
       this.scheduleProbe(pusher);
     }, delay);
-    this.probeTimer.unref?.();
+    unref(this.probeTimer);
   }
 
   private onSubscriptionError(e: { status?: number; error?: string }, channel?: Channel): void {
@@ -191,10 +198,10 @@ export class PortfolioConnector implements Connector {
     // on its own while the socket stays up, and the account would never catch up.
     const pusher = this.pusher;
     if (!channel || !pusher) return;
-    const timer = setTimeout(() => {
+    const timer = this.timers.setTimeout(() => {
       if (this.pusher === pusher && pusher.connection.state === 'connected' && !channel.subscribed && pusher.channel(channel.name) === channel) channel.subscribe();
     }, this.resubscribes.failed());
-    timer.unref?.();
+    unref(timer);
   }
 
   /** Binds an event whose payload is checked first; malformed payloads are skipped and reported. */

@@ -2,11 +2,12 @@
 // pusher-js connection reporting its state to a sink, with channel auth done by the caller
 // (the deployed site wants its cookie, which pusher-js's own Node XHR cannot send).
 import Pusher from 'pusher-js';
-import type { Channel } from 'pusher-js';
+import type { Channel, Options } from 'pusher-js';
 import type { z } from 'zod';
 import type { ConnectorSink } from '../connector';
 import type { PusherSettings } from '../../../../shared/kinds';
 import { Backoff, type BackoffPolicy } from '../../sync/backoff';
+import { realTimers, type Timers } from '../../sync/timers';
 
 const UNAVAILABLE_AFTER_MS = 10_000;
 /**
@@ -18,8 +19,25 @@ export const PROBE_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 2000 };
 
 export type Authorize = (socketId: string, channelName: string) => Promise<{ auth: string; channel_data?: string }>;
 
-export function connectPusher(p: PusherSettings, sink: ConnectorSink, authorize: Authorize): Pusher {
-  const pusher = new Pusher(p.key, {
+/** Makes the pusher-js client: the SDK itself, or in a unit test a fake of its surface. */
+export type PusherFactory = (key: string, options: Options) => Pusher;
+export const realPusher: PusherFactory = (key, options) => new Pusher(key, options);
+
+/** What a link needs from outside; the composition root leaves them at the real ones. */
+export interface LinkDeps {
+  createPusher?: PusherFactory | undefined;
+  timers?: Timers | undefined;
+  clock?: (() => number) | undefined;
+  random?: (() => number) | undefined;
+}
+
+/** Node's timers are unref'd so a probe never keeps the process alive; a test's fake has none. */
+export const unref = (handle: unknown): void => (handle as { unref?: () => void } | null)?.unref?.();
+
+export function connectPusher(p: PusherSettings, sink: ConnectorSink, authorize: Authorize, deps: LinkDeps = {}): Pusher {
+  const timers = deps.timers ?? realTimers;
+  const clock = deps.clock ?? Date.now;
+  const pusher = (deps.createPusher ?? realPusher)(p.key, {
     cluster: p.cluster,
     ...(p.wsHost ? { wsHost: p.wsHost } : {}),
     ...(p.wsPort ? { wsPort: p.wsPort, wssPort: p.wsPort } : {}),
@@ -38,12 +56,12 @@ export function connectPusher(p: PusherSettings, sink: ConnectorSink, authorize:
     },
   });
   let downSince: number | null = null;
-  let probeTimer: ReturnType<typeof setTimeout> | null = null;
-  const probes = new Backoff(PROBE_BACKOFF);
+  let probeTimer: unknown = null;
+  const probes = new Backoff(PROBE_BACKOFF, deps.random);
   // Channels are resubscribed on connect, which reports the gap.
   const probe = (): void => {
     if (probeTimer) return;
-    probeTimer = setTimeout(() => {
+    probeTimer = timers.setTimeout(() => {
       probeTimer = null;
       const state = pusher.connection.state;
       if (state !== 'connecting' && state !== 'unavailable') return;
@@ -51,7 +69,7 @@ export function connectPusher(p: PusherSettings, sink: ConnectorSink, authorize:
       pusher.connect();
       probe();
     }, probes.failed());
-    probeTimer.unref?.();
+    unref(probeTimer);
   };
   pusher.connection.bind('state_change', ({ current }: { current: string }) => {
     if (current === 'connected') {
@@ -59,13 +77,13 @@ export function connectPusher(p: PusherSettings, sink: ConnectorSink, authorize:
       downSince = null;
       sink.link('connected');
     } else if (current === 'connecting' || current === 'unavailable') {
-      downSince ??= Date.now();
-      if (current === 'unavailable' || Date.now() - downSince > UNAVAILABLE_AFTER_MS) sink.link('unavailable', 'The realtime server cannot be reached; retrying.');
+      downSince ??= clock();
+      if (current === 'unavailable' || clock() - downSince > UNAVAILABLE_AFTER_MS) sink.link('unavailable', 'The realtime server cannot be reached; retrying.');
       else sink.link('connecting');
       probe();
     } else if (current === 'failed') sink.link('unavailable', 'This system cannot use the realtime transport.');
     else if (current === 'disconnected' && probeTimer) {
-      clearTimeout(probeTimer);
+      timers.clearTimeout(probeTimer);
       probeTimer = null;
     }
   });

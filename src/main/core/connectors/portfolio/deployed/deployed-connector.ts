@@ -10,7 +10,8 @@ import { ConnectorError, type Connector, type ConnectorSink, type Page } from '.
 import type { PusherSettings } from '../portfolio-connector';
 import { RestClient } from '../rest-client';
 import { diffList, mergeStatusLists, STATUSES, type ListView } from './list-diff';
-import { bindParsed, connectPusher } from '../pusher-link';
+import { realTimers, type Timers } from '../../../sync/timers';
+import { bindParsed, connectPusher, unref, type LinkDeps } from '../pusher-link';
 import { needsRenewal } from './session-token';
 import {
   AiSettingsChangedEvent,
@@ -46,7 +47,7 @@ export const deployedCapabilities = (): Capabilities => ({
   aiReplies: true,
 });
 
-export interface DeployedConnectorOptions {
+export interface DeployedConnectorOptions extends LinkDeps {
   baseUrl: string;
   pusher: PusherSettings;
   /** The admin_session token in use now. */
@@ -72,15 +73,19 @@ export class DeployedPortfolioConnector implements Connector {
   private readonly view = new Map<number, ListView>();
   /** The whole history of a conversation fetched by the last messagesBefore(null), newest first. */
   private readonly histories = new Map<string, RemoteMessage[]>();
-  private listTimer: ReturnType<typeof setTimeout> | null = null;
+  private listTimer: unknown = null;
   private aiEnabled: boolean | null = null;
   private aiTyping = new Set<string>();
   private renewing: Promise<unknown> | null = null;
   /** Conversations subscribed for a while after activity (see activity()). */
-  private readonly followed = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly followed = new Map<string, unknown>();
+  private readonly timers: Timers;
+  private readonly clock: () => number;
 
   constructor(private readonly options: DeployedConnectorOptions) {
     this.fetchFn = options.fetch ?? fetch;
+    this.timers = options.timers ?? realTimers;
+    this.clock = options.clock ?? Date.now;
     this.rest = new RestClient({
       baseUrl: options.baseUrl,
       token: options.token,
@@ -99,7 +104,7 @@ export class DeployedPortfolioConnector implements Connector {
 
   /** One request; a 401 renews the session once (site secret) before it counts as signed out. */
   private async call<T extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH', path: string, schema: T, body?: unknown): Promise<z.output<T>> {
-    if (this.options.renewable?.() && needsRenewal(this.options.expiresAt?.(), Date.now())) {
+    if (this.options.renewable?.() && needsRenewal(this.options.expiresAt?.(), this.clock())) {
       // Renewed ahead of the end; a failure here is retried on the 401 that follows.
       await this.renew().catch((error: unknown) => this.options.log?.(`portfolio (deployed): early renewal failed: ${String(error)}`));
     }
@@ -141,7 +146,8 @@ export class DeployedPortfolioConnector implements Connector {
   async connect(sink: ConnectorSink): Promise<void> {
     await this.disconnect();
     this.sink = sink;
-    const pusher = connectPusher(this.options.pusher, sink, (socketId, channel) => this.authorize(socketId, channel));
+    const { createPusher, timers, clock, random } = this.options;
+    const pusher = connectPusher(this.options.pusher, sink, (socketId, channel) => this.authorize(socketId, channel), { createPusher, timers, clock, random });
     this.pusher = pusher;
     const warn = (m: string) => sink.warn(m);
 
@@ -167,10 +173,10 @@ export class DeployedPortfolioConnector implements Connector {
   async disconnect(): Promise<void> {
     const pusher = this.pusher;
     this.pusher = null;
-    if (this.listTimer) clearTimeout(this.listTimer);
+    if (this.listTimer) this.timers.clearTimeout(this.listTimer);
     this.listTimer = null;
     this.watched = new Map([...this.watched.keys()].map((k) => [k, null]));
-    for (const timer of this.followed.values()) clearTimeout(timer);
+    for (const timer of this.followed.values()) this.timers.clearTimeout(timer);
     this.followed.clear();
     if (pusher) pusher.disconnect();
     this.sink?.link('offline');
@@ -178,11 +184,11 @@ export class DeployedPortfolioConnector implements Connector {
 
   private scheduleListRefresh(): void {
     if (this.listTimer) return;
-    this.listTimer = setTimeout(() => {
+    this.listTimer = this.timers.setTimeout(() => {
       this.listTimer = null;
       void this.refreshList().catch((error: unknown) => this.options.log?.(`portfolio (deployed): list refresh failed: ${String(error)}`));
     }, LIST_REFRESH_MS);
-    this.listTimer.unref?.();
+    unref(this.listTimer);
   }
 
   private async refreshList(): Promise<void> {
@@ -207,16 +213,16 @@ export class DeployedPortfolioConnector implements Connector {
       return;
     }
     const timer = this.followed.get(remoteId);
-    if (timer) clearTimeout(timer);
+    if (timer) this.timers.clearTimeout(timer);
     const channel = this.pusher.channel(conversationChannel(remoteId));
     if (!channel) this.subscribeConversation(remoteId);
     else if (!channel.subscribed) this.sink?.stale(remoteId); // subscribing, or refused: fetch now
 
-    const next = setTimeout(() => {
+    const next = this.timers.setTimeout(() => {
       this.followed.delete(remoteId);
       if (!this.watched.has(remoteId)) this.pusher?.unsubscribe(conversationChannel(remoteId));
     }, FOLLOW_MS);
-    next.unref?.();
+    unref(next);
     this.followed.set(remoteId, next);
   }
 
@@ -307,7 +313,7 @@ export class DeployedPortfolioConnector implements Connector {
   async sendReply(remoteId: string, content: string, clientId: string): Promise<RemoteMessage> {
     const data = await this.call('POST', '/api/chat/send', DeployedSendResult, { conversationId: Number(remoteId), content });
     // The answer has no time: the history has the site's; until then, now.
-    return { remoteId: String(data.messageId), clientId, seq: data.messageId, senderType: 'admin', content, createdAt: Date.now(), readAt: null };
+    return { remoteId: String(data.messageId), clientId, seq: data.messageId, senderType: 'admin', content, createdAt: this.clock(), readAt: null };
   }
 
   async setStatus(remoteId: string, status: ConversationStatus): Promise<void> {
