@@ -24,7 +24,7 @@ describe('live events and stale fetches', () => {
     const before = named(e, 'messages.added').length;
     connector.sink!.messages('a', [{ remoteId: '700', seq: 700, senderType: 'visitor', content: 'one', createdAt: 3000 }]);
     connector.sink!.messages('a', [{ remoteId: '701', seq: 701, senderType: 'visitor', content: 'two', createdAt: 3001 }]);
-    await waitFor(() => f.contents('a').length === 3, 5000, 'the burst');
+    await waitFor(() => f.contents('a').length === 3, 15_000, 'the burst');
     const added = named(e, 'messages.added').slice(before);
     expect(added).toHaveLength(1);
     expect((added[0]!.messages as { content: string }[]).map((m) => m.content)).toEqual(['one', 'two']);
@@ -43,7 +43,7 @@ describe('live events and stale fetches', () => {
     // Written on the server, but only its edit comes live.
     const m = connector.addMessage('a', 'second');
     connector.sink!.edited('a', [{ remoteId: m.remoteId, content: 'second, edited', editedAt: 6 }]);
-    await waitFor(() => f.contents('a').length === 2, 5000, 'the fetched message');
+    await waitFor(() => f.contents('a').length === 2, 15_000, 'the fetched message');
     expect(f.contents('a')).toEqual(['first', 'second']);
   });
 
@@ -53,7 +53,7 @@ describe('live events and stale fetches', () => {
     connector.addMessage('n', 'hello from n');
     connector.sink!.conversation({ remoteId: 'n', visitorName: 'Nia', createdAt: 10 });
     connector.sink!.stale('n');
-    await waitFor(() => f.contents('n').length === 1, 5000, 'the new conversation');
+    await waitFor(() => f.contents('n').length === 1, 15_000, 'the new conversation');
     expect(f.ctx.mirror.conversations.get(f.row('n')!.id)).toMatchObject({ visitorName: 'Nia', lastMessagePreview: 'hello from n' });
     // The probe asks for one message; then the conversation is read from its start.
     expect(calls(connector, 'messagesAfter').slice(0, 2)).toEqual([
@@ -64,7 +64,7 @@ describe('live events and stale fetches', () => {
     // A patch and messages for another unknown one: fetched the same way.
     connector.addMessage('p', 'from p');
     connector.sink!.patch('p', { serverStatus: 'resolved' });
-    await waitFor(() => f.contents('p').length === 1, 5000, 'the patched conversation');
+    await waitFor(() => f.contents('p').length === 1, 15_000, 'the patched conversation');
   });
 
   it('a conversation the site refuses: its placeholder is removed, a stored one kept, an unknown one ignored', async () => {
@@ -78,15 +78,15 @@ describe('live events and stale fetches', () => {
     };
     const changed = named(e, 'conversations.changed').length;
     connector.sink!.stale('gone');
-    await waitFor(() => e.logs.some((l) => l.includes('refused conversation gone')), 5000, 'the refusal');
+    await waitFor(() => e.logs.some((l) => l.includes('refused conversation gone')), 15_000, 'the refusal');
     expect(e.logs).toContain(`sync ${f.accountId}: the site refused conversation gone (HTTP 404); ignored its realtime events`);
     connector.sink!.stale('ghost');
-    await waitFor(() => e.logs.some((l) => l.includes('refused conversation ghost')), 5000, 'the ghost');
+    await waitFor(() => e.logs.some((l) => l.includes('refused conversation ghost')), 15_000, 'the ghost');
     expect(e.logs).toContain(`sync ${f.accountId}: the site refused conversation ghost (HTTP 404); removed its placeholder`);
     expect(f.row('ghost')).toBeUndefined();
     expect(named(e, 'conversations.changed').slice(changed)).toContainEqual({ accountId: f.accountId, conversationIds: [] });
     connector.sink!.stale('kept');
-    await waitFor(() => e.logs.some((l) => l.includes('refused conversation kept')), 5000, 'the stored one');
+    await waitFor(() => e.logs.some((l) => l.includes('refused conversation kept')), 15_000, 'the stored one');
     expect(e.logs).toContain(`sync ${f.accountId}: the site refused conversation kept (HTTP 404); kept what is stored`);
     expect(f.contents('kept')).toEqual(['stored here']);
     expect(e.sync.status).toEqual({ state: 'live', detail: null });
@@ -129,15 +129,15 @@ describe('live events and stale fetches', () => {
     };
     for (let i = 0; i < 6; i++) connector.sink!.stale(`c${i}`);
     connector.sink!.stale('c0'); // again while its fetch runs
-    await waitFor(() => e.sync.status.detail === 'Could not sync: c5 timed out', 5000, 'the failed fetch');
+    await waitFor(() => e.sync.status.detail === 'Could not sync: c5 timed out', 15_000, 'the failed fetch');
     expect(e.logs.some((l) => l.includes('fetch failed: c5 timed out'))).toBe(true);
-    await waitFor(() => inFlight === 0, 5000, 'the fetches');
+    await waitFor(() => inFlight === 0, 15_000, 'the fetches');
     expect(most).toBe(4);
     expect(twiceAtOnce).toBe(false);
     for (let i = 0; i < 5; i++) expect(f.contents(`c${i}`)).toEqual([`m${i}`, `n${i}`]);
     const lists = listCalls(connector).length;
     f.timers.advance(2000);
-    await waitFor(() => f.contents('c5').length === 2 && e.sync.status.state === 'live', 5000, 'the retry');
+    await waitFor(() => f.contents('c5').length === 2 && e.sync.status.state === 'live', 15_000, 'the retry');
     expect(listCalls(connector)).toHaveLength(lists + 1);
     expect(e.sync.status.detail).toBeNull();
   });
@@ -198,8 +198,8 @@ describe('live events and stale fetches', () => {
     };
     connector.next('messagesBefore', fail).next('messagesBefore', fail);
     e.sync.resync('link back');
-    await waitFor(() => e.sync.status.detail === 'Could not sync: down', 5000, 'the failed catch-up');
-    await waitFor(() => connector.calls.every((c) => c.outcome !== 'pending'), 5000, 'the failed fetches');
+    await waitFor(() => e.sync.status.detail === 'Could not sync: down', 15_000, 'the failed catch-up');
+    await waitFor(() => connector.calls.every((c) => c.outcome !== 'pending'), 15_000, 'the failed fetches');
     // Then a page of messages comes live: b's list entry now matches what the mirror has, and its
     // newest page holds only those, yet b2 is missing behind them.
     const live = Array.from({ length: 100 }, (_, i) => connector.addMessage('b', `b live ${i}`));
@@ -207,13 +207,13 @@ describe('live events and stale fetches', () => {
     e.sync.flush();
     expect(f.contents('b')).toHaveLength(101);
     f.timers.advance(2000);
-    await waitFor(() => f.contents('b').length === 102 && e.sync.status.state === 'live', 5000, 'the owed walk');
+    await waitFor(() => f.contents('b').length === 102 && e.sync.status.state === 'live', 15_000, 'the owed walk');
     expect(f.contents('b').slice(0, 3)).toEqual(['b1', 'b2 missed', 'b live 0']);
     expect(f.contents('a')).toEqual(['a1', 'a2']);
     // Filled: the next catch-up owes nothing, and walks nothing that did not move.
     connector.calls.length = 0;
     e.sync.resync('again');
-    await waitFor(() => listCalls(connector).length === 1 && e.sync.status.state === 'live', 5000, 'the quiet catch-up');
+    await waitFor(() => listCalls(connector).length === 1 && e.sync.status.state === 'live', 15_000, 'the quiet catch-up');
     await idle();
     expect(calls(connector, 'messagesBefore')).toEqual([]);
   });
@@ -262,7 +262,7 @@ describe('live events and stale fetches', () => {
     full = false;
     const lists = listCalls(connector).length;
     f.timers.advance(4000);
-    await waitFor(() => f.contents('a').length === 2 && e.sync.status.state === 'live' && e.sync.status.detail === null, 5000, 'the catch-up after the store recovered');
+    await waitFor(() => f.contents('a').length === 2 && e.sync.status.state === 'live' && e.sync.status.detail === null, 15_000, 'the catch-up after the store recovered');
     expect(listCalls(connector)).toHaveLength(lists + 1);
     expect(f.contents('a')).toEqual(['a1', 'a2']);
   });
