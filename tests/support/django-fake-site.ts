@@ -140,11 +140,11 @@ export function djangoCredentials(
   };
 }
 
-/** Waits for a condition (sockets and fetches settle on the event loop), failing after 5 s. */
+/** Waits for a condition (sockets and fetches settle on the event loop), failing after 15 s (a loaded machine). */
 export async function until(condition: () => boolean, what: string): Promise<void> {
   const start = Date.now();
   while (!condition()) {
-    if (Date.now() - start > 5000) throw new Error(`timed out waiting for: ${what}`);
+    if (Date.now() - start > 15_000) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

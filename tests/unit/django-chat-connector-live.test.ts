@@ -134,6 +134,23 @@ describe('django-chat connector: a refused socket', () => {
     await until(() => t.delays.at(-1) === 1_000, 'retry after 1 s');
   });
 
+  it('disconnecting while the sockets wait to be tried again: nothing is tried; connecting again starts without the refusal', async () => {
+    const t = await connected();
+    t.site.refuse = 403;
+    t.connector.watch(['7']);
+    await until(() => t.delays.at(-1) === 1_000, 'retry planned');
+    await t.connector.disconnect();
+    const handshakes = t.site.handshakes;
+    t.timers.advance(120_000);
+    expect(t.site.handshakes).toBe(handshakes);
+
+    t.site.refuse = null;
+    await t.connector.connect(t.sink);
+    await until(() => t.of('stale').length === 1, 'joined');
+    // Not "accepted again": that refusal belonged to the last connection.
+    expect(t.of('gap').map(([g]) => g)).toEqual(['signed in; the list answers', 'signed in; the list answers']);
+  });
+
   it('the session is gone: auth-expired (sign in again), the sockets stop, polling goes on', async () => {
     const t = await connected();
     t.model.session = false;

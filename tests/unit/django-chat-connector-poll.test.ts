@@ -49,6 +49,9 @@ describe('django-chat connector: polling the list', () => {
     // Nothing was seen yet (no catch-up ran): all 25 are new and reported, walking both pages.
     expect(t.listReads()).toEqual(['?page=1&page_size=20', '?page=1&page_size=20', '?page=2&page_size=20']);
     expect(reported(t.of)).toHaveLength(25);
+    // At most 20 sockets by default (README: the measured bound).
+    await until(() => t.site.open().length === 20, 'twenty sockets');
+    expect(t.connector.openSockets()).toBe(20);
   });
 
   it('the engine reads the list 100 a page (the newest activity is its watermark); a poll then reports only what moved', async () => {

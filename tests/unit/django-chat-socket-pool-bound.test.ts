@@ -234,6 +234,7 @@ describe('django-chat SocketPool: a reply and its socket', () => {
     const reply = connectorFailure(t.pool.send('1', 'anyone?'));
     await until(() => t.site.sockets.length === 1, 'dialled');
     expect(t.delays).toEqual([1_000]);
+    expect([t.pool.isLive('1'), t.pool.openCount()]).toEqual([false, 1]);
     t.timers.advance(1_000);
     const error = await reply;
     expect([error.kind, error.message]).toEqual(['transient', 'The conversation’s socket did not open in time.']);

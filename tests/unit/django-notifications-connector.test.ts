@@ -154,6 +154,24 @@ describe('django-notifications connector: the account socket', () => {
     t.site.refuse = null;
     t.timers.advance(300);
     await until(() => t.of('gap').length === 1, 'open');
+
+    // Connecting again starts the waits over.
+    t.site.refuse = 502;
+    await t.connector.connect(t.sink);
+    await until(() => t.delays.length === 4, 'retry after connecting again');
+    expect(t.delays[3]).toBe(100);
+  });
+
+  it('by default the waits go 0.5 s, 1 s, 2 s, … up to 30 s', async () => {
+    const t = await setup();
+    t.site.refuse = 503;
+    await t.connector.connect(t.sink);
+    for (let i = 1; i <= 7; i++) {
+      await until(() => t.delays.length === i, `retry ${i}`);
+      t.timers.advance(t.delays[i - 1]!);
+    }
+    await until(() => t.delays.length === 8, 'eighth retry');
+    expect(t.delays).toEqual([500, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
   });
 
   it('refused 403 with a valid session: the site refuses our Origin; unavailable and tried again', async () => {
