@@ -137,8 +137,9 @@ export class DjangoChatConnector implements Connector {
           this.seen.set(c.remoteId, stamp);
           sink.conversation(c);
           if (!this.pool.isLive(c.remoteId)) sink.stale(c.remoteId);
-          this.pool.touch(c.remoteId);
         }
+        // Oldest first, so that the newest activity ends up the most recent and keeps a socket.
+        for (const { c } of [...moved].reverse()) this.pool.touch(c.remoteId);
       }
       this.schedulePoll(generation, this.o.pollMs ?? 10_000);
     } catch (error) {
