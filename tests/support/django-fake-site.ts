@@ -7,7 +7,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ConnectorSink } from '../../src/main/core/connectors/connector';
 import type { Credentials, CredentialsPort } from '../../src/main/core/connectors/credentials';
 
 export interface FetchCall {
@@ -94,33 +93,7 @@ export class FakeDjangoSite {
   }
 }
 
-export type SinkEvent = [string, ...unknown[]];
-
-/** A ConnectorSink that keeps every call in order. */
-export function recordingSink(): { sink: ConnectorSink; events: SinkEvent[]; of: (name: string) => unknown[][] } {
-  const events: SinkEvent[] = [];
-  const rec =
-    (name: string) =>
-    (...args: unknown[]) => {
-      events.push([name, ...args]);
-    };
-  const sink: ConnectorSink = {
-    link: rec('link'),
-    gap: rec('gap'),
-    conversation: rec('conversation'),
-    patch: rec('patch'),
-    stale: rec('stale'),
-    messages: rec('messages'),
-    edited: rec('edited'),
-    deleted: rec('deleted'),
-    feed: rec('feed'),
-    read: rec('read'),
-    typing: rec('typing'),
-    visitorOnline: rec('visitorOnline'),
-    warn: rec('warn'),
-  };
-  return { sink, events, of: (name) => events.filter((e) => e[0] === name).map((e) => e.slice(1)) };
-}
+export { recordingSink } from './recording-sink';
 
 /** Saved credentials as the Django sign-in leaves them; `refresh` renews or refuses as the test says. */
 export function djangoCredentials(

@@ -6,7 +6,9 @@
 import type { ConnectorSink } from '../../src/main/core/connectors/connector';
 import type { Credentials, CredentialsPort } from '../../src/main/core/connectors/credentials';
 import type { OpenSocket, SocketHandlers } from '../../src/main/core/connectors/openmanus/conversation-socket';
+import { OpenManusConnector } from '../../src/main/core/connectors/openmanus/openmanus-connector';
 import type { RemoteConversation, RemoteMessage } from '../../src/main/core/mirror/types';
+import { FakeTimers } from './fake-timers';
 
 export const API = 'http://agents.test/api';
 
@@ -214,4 +216,32 @@ export class FakeCredentials implements CredentialsPort {
     this.value = this.renewWith;
     return this.value;
   }
+}
+
+/**
+ * A connector over the fakes above, with fake timers (starting at 100 s), a random source of 0.5 and
+ * event ids ev-1, ev-2, … (`newId: false` leaves the connector's own).
+ */
+export function fakeConnector(options: { pollMs?: number; models?: string[]; credentials?: FakeCredentials; newId?: boolean } = {}) {
+  const backend = new FakeOpenManus();
+  const timers = new FakeTimers(100_000);
+  const sockets = new FakeSockets();
+  const sink = new RecordingSink();
+  const logs: string[] = [];
+  const credentials = options.credentials ?? new FakeCredentials();
+  let n = 0;
+  const connector = new OpenManusConnector({
+    apiBase: API,
+    credentials,
+    fetch: backend.fetch,
+    clock: () => timers.now,
+    random: () => 0.5,
+    timers,
+    log: (m) => logs.push(m),
+    openSocket: sockets.open,
+    ...(options.newId === false ? {} : { newId: () => `ev-${++n}` }),
+    pollMs: options.pollMs,
+    models: options.models,
+  });
+  return { backend, timers, sockets, sink, logs, credentials, connector };
 }

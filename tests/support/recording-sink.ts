@@ -1,9 +1,17 @@
-// A ConnectorSink that keeps every call, in order, for unit tests of a connector's realtime side.
+// A ConnectorSink that keeps every call, in order, for unit tests of a connector (every kind's).
+// `overrides` replace single methods (a sink that throws, or answers).
 import type { ConnectorSink } from '../../src/main/core/connectors/connector';
 
 export type SinkCall = [method: keyof ConnectorSink, ...args: unknown[]];
 
-export function recordingSink(): { sink: ConnectorSink; calls: SinkCall[]; of: (method: keyof ConnectorSink) => unknown[][]; clear: () => void } {
+export function recordingSink(overrides: Partial<ConnectorSink> = {}): {
+  sink: ConnectorSink;
+  calls: SinkCall[];
+  /** The same list as `calls`. */
+  events: SinkCall[];
+  of: (method: keyof ConnectorSink) => unknown[][];
+  clear: () => void;
+} {
   const calls: SinkCall[] = [];
   const rec =
     (method: keyof ConnectorSink) =>
@@ -27,10 +35,12 @@ export function recordingSink(): { sink: ConnectorSink; calls: SinkCall[]; of: (
     visitorOnline: rec('visitorOnline'),
     warn: rec('warn'),
     aiReplies: rec('aiReplies'),
+    ...overrides,
   };
   return {
     sink,
     calls,
+    events: calls,
     of: (method) => calls.filter((c) => c[0] === method).map((c) => c.slice(1)),
     clear: () => calls.splice(0),
   };

@@ -29,7 +29,7 @@ function activity(model: { conversations: unknown[] }, ids: number[], at: number
   model.conversations = [...moved, ...rows.filter((c) => !ids.includes(c.id))];
 }
 
-const reported = (of: (name: string) => unknown[][]) => of('conversation').map(([c]) => (c as { remoteId: string }).remoteId);
+const reported = (of: (name: 'conversation') => unknown[][]) => of('conversation').map(([c]) => (c as { remoteId: string }).remoteId);
 
 describe('django-chat connector: polling the list', () => {
   it('connects on the first list answer (one small page) with a catch-up gap, then polls every 10 s', async () => {

@@ -11,38 +11,13 @@ import { JwtWsConnector } from '../../src/main/core/connectors/jwt-ws/jwt-ws-con
 import { connectorFailure as failure } from '../support/connector-failure';
 import { FakeJwtWsRest } from '../support/fake-jwt-ws-rest';
 import { LoopbackJwtWs, authFrame, until, type Dial } from '../support/jwt-ws-loopback';
+import { recordingSink } from '../support/recording-sink';
 
 const T0 = Date.parse('2026-12-01T12:00:00.000Z');
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const ACCESS = `${b64({ alg: 'HS256' })}.${b64({ sub: 'u-self', iat: 1000, exp: 4600 })}.sig`;
 const CREDS = { accessToken: ACCESS, refreshToken: 'rt-1', expiresAt: T0 + 3_600_000, userId: 'u-self', email: 'owner@example.com' };
 
-type Event = [string, ...unknown[]];
-function recordingSink(overrides: Partial<ConnectorSink> = {}) {
-  const events: Event[] = [];
-  const rec =
-    (name: string) =>
-    (...args: unknown[]) =>
-      void events.push([name, ...args]);
-  const sink: ConnectorSink = {
-    link: rec('link'),
-    gap: rec('gap'),
-    conversation: rec('conversation'),
-    patch: rec('patch'),
-    stale: rec('stale'),
-    messages: rec('messages'),
-    edited: rec('edited'),
-    deleted: rec('deleted'),
-    feed: rec('feed'),
-    read: rec('read'),
-    typing: rec('typing'),
-    visitorOnline: rec('visitorOnline'),
-    warn: rec('warn'),
-    ...overrides,
-  };
-  const of = (name: string) => events.filter((e) => e[0] === name).map((e) => e.slice(1));
-  return { sink, events, of };
-}
 
 let ws: LoopbackJwtWs;
 let rest: FakeJwtWsRest;

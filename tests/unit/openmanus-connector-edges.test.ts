@@ -5,31 +5,13 @@
 // (tests/support/openmanus-fake.ts); tests/integration/openmanus-connector.test.ts covers the
 // real reference backend.
 import { describe, expect, it, vi } from 'vitest';
-import { OpenManusConnector } from '../../src/main/core/connectors/openmanus/openmanus-connector';
-import { FakeTimers } from '../support/fake-timers';
-import { API, FakeCredentials, FakeOpenManus, FakeSockets, RecordingSink } from '../support/openmanus-fake';
+import { fakeConnector, RecordingSink } from '../support/openmanus-fake';
 
 const until = (check: () => void) => vi.waitFor(check, { interval: 1, timeout: 2000 });
 
 function setup(options: { pollMs?: number; newId?: boolean } = {}) {
-  const backend = new FakeOpenManus();
-  const timers = new FakeTimers(100_000);
-  const sockets = new FakeSockets();
-  const sink = new RecordingSink();
-  const logs: string[] = [];
-  let n = 0;
-  const connector = new OpenManusConnector({
-    apiBase: API,
-    credentials: new FakeCredentials(),
-    fetch: backend.fetch,
-    clock: () => timers.now,
-    random: () => 0.5,
-    timers,
-    log: (m) => logs.push(m),
-    openSocket: sockets.open,
-    ...(options.newId === false ? {} : { newId: () => `ev-${++n}` }),
-    pollMs: options.pollMs,
-  });
+  const t = fakeConnector(options);
+  const { backend, timers } = t;
   const lists = () => backend.requests('GET /conversations').length;
   const poll = async (ms: number) => {
     const before = lists();
@@ -40,7 +22,7 @@ function setup(options: { pollMs?: number; newId?: boolean } = {}) {
       expect(timers.count).toBe(pending);
     });
   };
-  return { backend, timers, sockets, sink, logs, connector, lists, poll };
+  return { ...t, lists, poll };
 }
 
 const frame = (event: string, payload: unknown) => JSON.stringify({ type: 'notify', event, payload });

@@ -5,30 +5,11 @@
 // timers (tests/support/openmanus-fake.ts); tests/integration/openmanus-connector.test.ts runs the
 // same behaviour against the real reference backend.
 import { describe, expect, it, vi } from 'vitest';
-import { OpenManusConnector } from '../../src/main/core/connectors/openmanus/openmanus-connector';
-import { FakeTimers } from '../support/fake-timers';
-import { API, FakeCredentials, FakeOpenManus, FakeSockets, RecordingSink } from '../support/openmanus-fake';
+import { fakeConnector, FakeCredentials } from '../support/openmanus-fake';
 
 function setup(options: { pollMs?: number; credentials?: FakeCredentials } = {}) {
-  const backend = new FakeOpenManus();
-  const timers = new FakeTimers(100_000);
-  const sockets = new FakeSockets();
-  const sink = new RecordingSink();
-  const logs: string[] = [];
-  const credentials = options.credentials ?? new FakeCredentials();
-  let n = 0;
-  const connector = new OpenManusConnector({
-    apiBase: API,
-    credentials,
-    fetch: backend.fetch,
-    clock: () => timers.now,
-    random: () => 0.5,
-    timers,
-    log: (m) => logs.push(m),
-    openSocket: sockets.open,
-    newId: () => `ev-${++n}`,
-    pollMs: options.pollMs,
-  });
+  const t = fakeConnector(options);
+  const { backend, timers } = t;
   const lists = () => backend.requests('GET /conversations').length;
   /** Lets the poll due in `ms` run to its end (it schedules the next one when done). */
   const poll = async (ms: number) => {
@@ -40,7 +21,7 @@ function setup(options: { pollMs?: number; credentials?: FakeCredentials } = {})
       expect(timers.count).toBe(pending);
     });
   };
-  return { backend, timers, sockets, sink, logs, credentials, connector, lists, poll };
+  return { ...t, lists, poll };
 }
 
 const frame = (event: string, payload: unknown) => JSON.stringify({ type: 'notify', event, payload });

@@ -5,32 +5,12 @@
 // behaviour against the real reference backend.
 import { describe, expect, it, vi } from 'vitest';
 import { ConnectorError } from '../../src/main/core/connectors/connector';
-import { OpenManusConnector, wireCredentials } from '../../src/main/core/connectors/openmanus/openmanus-connector';
+import { wireCredentials } from '../../src/main/core/connectors/openmanus/openmanus-connector';
 import { connectorFailure as failure } from '../support/connector-failure';
-import { FakeTimers } from '../support/fake-timers';
-import { API, FakeCredentials, FakeOpenManus, FakeSockets, RecordingSink } from '../support/openmanus-fake';
+import { fakeConnector, FakeCredentials, type FakeOpenManus } from '../support/openmanus-fake';
 
 function setup(options: { models?: string[]; credentials?: FakeCredentials; connected?: boolean } = {}) {
-  const backend = new FakeOpenManus();
-  const timers = new FakeTimers(100_000);
-  const sockets = new FakeSockets();
-  const sink = new RecordingSink();
-  const logs: string[] = [];
-  const credentials = options.credentials ?? new FakeCredentials();
-  let n = 0;
-  const connector = new OpenManusConnector({
-    apiBase: API,
-    credentials,
-    fetch: backend.fetch,
-    clock: () => timers.now,
-    random: () => 0.5,
-    timers,
-    log: (m) => logs.push(m),
-    openSocket: sockets.open,
-    newId: () => `ev-${++n}`,
-    models: options.models,
-  });
-  return { backend, timers, sockets, sink, logs, credentials, connector };
+  return fakeConnector(options);
 }
 
 const detailReads = (b: FakeOpenManus) => b.calls.filter((c) => c.method === 'GET' && /^\/conversations\/[^/]+$/.test(c.path)).length;
