@@ -3,6 +3,7 @@
 // that records each attempt and lets the test drive its events, and a sink recording what the
 // connector reports. The real backend (Django Channels) is covered by
 // tests/integration/openmanus-connector.test.ts.
+import { expect, vi } from 'vitest';
 import type { ConnectorSink } from '../../src/main/core/connectors/connector';
 import type { Credentials, CredentialsPort } from '../../src/main/core/connectors/credentials';
 import type { OpenSocket, SocketHandlers } from '../../src/main/core/connectors/openmanus/conversation-socket';
@@ -243,5 +244,19 @@ export function fakeConnector(options: { pollMs?: number; models?: string[]; cre
     pollMs: options.pollMs,
     models: options.models,
   });
-  return { backend, timers, sockets, sink, logs, credentials, connector };
+  const lists = () => backend.requests('GET /conversations').length;
+  /** Lets the poll due in `ms` run to its end (it schedules the next one when done). */
+  const poll = async (ms: number) => {
+    const before = lists();
+    const pending = timers.count;
+    timers.advance(ms);
+    await vi.waitFor(
+      () => {
+        expect(lists()).toBe(before + 1);
+        expect(timers.count).toBe(pending);
+      },
+      { interval: 1, timeout: 2000 },
+    );
+  };
+  return { backend, timers, sockets, sink, logs, credentials, connector, lists, poll };
 }

@@ -10,19 +10,7 @@ import { fakeConnector, RecordingSink } from '../support/openmanus-fake';
 const until = (check: () => void) => vi.waitFor(check, { interval: 1, timeout: 2000 });
 
 function setup(options: { pollMs?: number; newId?: boolean } = {}) {
-  const t = fakeConnector(options);
-  const { backend, timers } = t;
-  const lists = () => backend.requests('GET /conversations').length;
-  const poll = async (ms: number) => {
-    const before = lists();
-    const pending = timers.count;
-    timers.advance(ms);
-    await until(() => {
-      expect(lists()).toBe(before + 1);
-      expect(timers.count).toBe(pending);
-    });
-  };
-  return { ...t, lists, poll };
+  return fakeConnector(options);
 }
 
 const frame = (event: string, payload: unknown) => JSON.stringify({ type: 'notify', event, payload });

@@ -8,20 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { fakeConnector, FakeCredentials } from '../support/openmanus-fake';
 
 function setup(options: { pollMs?: number; credentials?: FakeCredentials } = {}) {
-  const t = fakeConnector(options);
-  const { backend, timers } = t;
-  const lists = () => backend.requests('GET /conversations').length;
-  /** Lets the poll due in `ms` run to its end (it schedules the next one when done). */
-  const poll = async (ms: number) => {
-    const before = lists();
-    const pending = timers.count;
-    timers.advance(ms);
-    await vi.waitFor(() => {
-      expect(lists()).toBe(before + 1);
-      expect(timers.count).toBe(pending);
-    });
-  };
-  return { ...t, lists, poll };
+  return fakeConnector(options);
 }
 
 const frame = (event: string, payload: unknown) => JSON.stringify({ type: 'notify', event, payload });
