@@ -74,6 +74,9 @@ async function watchedConversation(tickMs = 20) {
   const remoteId = (await restConversations(b, token))[0]!.id;
   const row = localConversation(c, account.id, remoteId)!;
   await call(c, 'conversations.watch', { conversationIds: [row.id] });
+  // Events are streamed only once the conversation's socket is open (the backend replays none):
+  // a run started before that would lose its first steps.
+  await waitFor(() => c.logs.some((l) => l.includes(`conversation ${remoteId}'s event stream is open`)), 20_000, 'the event stream open');
   return { b, token, c, account, remoteId, row };
 }
 

@@ -278,6 +278,8 @@ export class OpenManusConnector implements Connector {
       // Whatever happened before this (re)open is only in the stored history, and a copy cached by
       // the list fetch a moment ago may predate it: fetch afresh.
       onOpen: () => {
+        // Said in the log: what the agent does is streamed only while this is open (nothing is replayed).
+        this.options.log(`openmanus: conversation ${conversationRemoteId}'s event stream is open`);
         this.histories.delete(conversationRemoteId);
         this.sink?.stale(conversationRemoteId);
       },
