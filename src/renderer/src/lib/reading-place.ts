@@ -24,7 +24,10 @@ export class ReadingPlace {
   /** Scrolls the pane on the window's behalf. */
   scrollTo(el: HTMLElement, top: number, behavior?: ScrollBehavior): void {
     el.scrollTo({ top, behavior });
-    this.wrote = el.scrollTop;
+    // Not read back from the element, which would force a layout on every write (an agent run
+    // writes once a frame): past the end the browser clamps, and the event then reads as the
+    // reader's, at the end, where the window follows anyway.
+    this.wrote = Math.max(0, top);
   }
 
   /** A scroll event: true when the reader scrolled (and the place is taken anew), false for the window's own write. */
