@@ -184,6 +184,38 @@ describe('CatchUp', () => {
     expect(storedWhenAsked.slice(2)).toEqual([0, 0, 100]);
   });
 
+  it('a commit that fails while the next page request fails too: the store error is the one shown', async () => {
+    const connector = new FakeConnector();
+    for (let i = 0; i < 250; i++) connector.addMessage('a', `m${i}`);
+    const real = connector.messagesAfter.bind(connector);
+    let asked = 0;
+    connector.messagesAfter = async (remoteId, after, limit) => {
+      asked += 1;
+      // The second page's request fails after the first page's commit has failed.
+      if (asked === 2) {
+        await waitFor(() => failed, 5000, 'the first commit to fail');
+        throw new ConnectorError('transient', 'connection reset');
+      }
+      return real(remoteId, after, limit);
+    };
+    const set = f.ctx.mirror.cursors.set.bind(f.ctx.mirror.cursors);
+    let failed = false;
+    f.ctx.mirror.cursors.set = (accountId, scope, value, at) => {
+      if (!failed && scope.startsWith('conversation:')) {
+        failed = true;
+        throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+      }
+      set(accountId, scope, value, at);
+    };
+    const e = f.engine(connector);
+    await e.sync.start();
+    await waitFor(() => e.sync.status.detail !== null && e.sync.status.detail !== undefined, 5000, 'an error on the status');
+    expect(e.sync.status.detail).toMatch(/^Could not save to this computer's copy of the chats: disk I\/O error/);
+    f.timers.advance(2000);
+    await f.live(e);
+    expect(f.contents('a')).toEqual(Array.from({ length: 250 }, (_, i) => `m${i}`));
+  });
+
   it('a store error while catching up is shown as one (not as a sync error) and cleared by the next catch-up', async () => {
     const connector = new FakeConnector();
     connector.addMessage('a', 'hello');

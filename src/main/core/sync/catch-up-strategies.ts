@@ -105,8 +105,13 @@ function cursorStrategy(deps: CatchUpStrategyDeps): CatchUpStrategy {
         }
       } catch (error) {
         // Nothing of this conversation is still being written when its fetch reports the failure.
-        await committing.catch(() => undefined);
-        throw error;
+        // A commit that failed meanwhile is the worse news (the mirror, not the link), so it is
+        // the failure reported: the engine shows a store error as one.
+        let failure = error;
+        await committing.catch((commitError: unknown) => {
+          failure = commitError;
+        });
+        throw failure;
       }
       await committing;
       deps.alive();
