@@ -406,3 +406,85 @@ describe('deployed: open conversations', () => {
     expect(requests.filter((x) => x.url.pathname === '/api/chat/conversations')).toHaveLength(0);
   });
 });
+
+describe('deployed: refused channels are asked again', () => {
+  const authCalls = (requests: FetchCall[], channel: string) => requests.filter((r) => r.url.pathname === '/api/pusher/auth' && new URLSearchParams(r.body ?? '').get('channel_name') === channel).length;
+
+  it('the site restarting behind its realtime server: every channel asked again, backing off, until it answers', async () => {
+    // The socket is up before the site answers (e2e deployed-flow: the console showed Live and heard nothing).
+    let siteUp = false;
+    const { c, pushers, sink, timers, requests, of } = setup(() => (siteUp ? json(200, { auth: 'k:sig' }) : Promise.reject(new TypeError('fetch failed'))));
+    c.watch(['7']);
+    await c.connect(sink);
+    const fake = pushers.last();
+    fake.connection.to('connected');
+    await waitUntil(() => authCalls(requests, ADMIN_CHANNEL) === 1 && authCalls(requests, conv('7')) === 1 && authCalls(requests, PRESENCE_CHANNEL) === 1 && !fake.ch(conv('7')).subscriptionPending);
+    expect(of('warn')).toContainEqual(['Realtime subscription to admin notifications failed: fetch failed; retrying']);
+    // Refusals in a row share one backoff (random() = 1): the first channel refused waits 2 s,
+    // the next 4 s, the next 8 s; each refusal again waits longer.
+    const asked = () => [ADMIN_CHANNEL, conv('7'), PRESENCE_CHANNEL].map((ch) => authCalls(requests, ch));
+    timers.advance(1999);
+    expect(asked()).toEqual([1, 1, 1]);
+    timers.advance(1);
+    await waitUntil(() => asked().reduce((a, b) => a + b) === 4 && !fake.ch(ADMIN_CHANNEL).subscriptionPending);
+    timers.advance(60_000);
+    await waitUntil(() => [...fake.channels.values()].every((ch) => !ch.subscriptionPending));
+    const whileDown = asked().reduce((a, b) => a + b);
+    expect(whileDown).toBeGreaterThanOrEqual(6);
+    expect(whileDown).toBeLessThanOrEqual(9);
+    siteUp = true;
+    timers.advance(30_000);
+    await waitUntil(() => [ADMIN_CHANNEL, conv('7'), PRESENCE_CHANNEL].every((ch) => fake.ch(ch).auth !== null));
+    fake.ch(ADMIN_CHANNEL).succeed();
+    expect(of('gap')).toEqual([['subscribed to admin notifications']]);
+  });
+
+  it('a refusal right after a success waits the shortest time again', async () => {
+    const answers = [500, 200, 500];
+    const { c, pushers, sink, timers, requests } = setup(() => json(answers.shift() ?? 200, { auth: 'k:sig' }));
+    await c.setAvailability('offline');
+    await c.connect(sink);
+    const fake = pushers.last();
+    const admin = fake.ch(ADMIN_CHANNEL);
+    await authorized(fake, () => fake.connection.to('connected'));
+    await authorized(fake, () => timers.advance(2000));
+    admin.succeed();
+    admin.dropped();
+    await authorized(fake, () => admin.subscribe());
+    expect(authCalls(requests, ADMIN_CHANNEL)).toBe(3);
+    timers.advance(1999);
+    expect(authCalls(requests, ADMIN_CHANNEL)).toBe(3);
+    await authorized(fake, () => timers.advance(1));
+    expect(authCalls(requests, ADMIN_CHANNEL)).toBe(4);
+  });
+
+  it('a refused sign-in is not asked again; nor a channel left, a link down, or a client replaced', async () => {
+    const refused = setup(() => json(403, {}), { refresh: () => Promise.reject(new Error('no secret')) });
+    await refused.c.setAvailability('offline');
+    await refused.c.connect(refused.sink);
+    const f1 = refused.pushers.last();
+    await authorized(f1, () => f1.connection.to('connected'));
+    refused.timers.advance(60_000);
+    expect(authCalls(refused.requests, ADMIN_CHANNEL)).toBe(1);
+
+    const { c, sink, fake, timers, pushers } = await live(() => json(500, {}));
+    c.watch(['7']);
+    const ch = fake.ch(conv('7'));
+    await waitUntil(() => ch.attempts === 1 && !ch.subscriptionPending);
+    c.watch([]);
+    timers.advance(60_000);
+    expect(ch.attempts).toBe(1);
+    c.watch(['8']);
+    const eight = fake.ch(conv('8'));
+    await waitUntil(() => !eight.subscriptionPending);
+    fake.connection.state = 'connecting';
+    timers.advance(60_000);
+    expect(eight.attempts).toBe(1);
+    fake.connection.state = 'connected';
+    eight.refuse(500);
+    await c.connect(sink);
+    timers.advance(60_000);
+    expect(eight.attempts).toBe(1);
+    expect(pushers.made).toHaveLength(2);
+  });
+});

@@ -11,7 +11,7 @@ import { AlertCheck } from './alert-check';
 import { portfolioCapabilities } from './capabilities';
 import { Backoff } from '../../sync/backoff';
 import { realTimers, type Timers } from '../../sync/timers';
-import { PROBE_BACKOFF, bindParsed, realPusher, unref, type LinkDeps } from './pusher-link';
+import { PROBE_BACKOFF, SubscriptionRetry, bindParsed, realPusher, unref, type LinkDeps } from './pusher-link';
 import { RestClient } from './rest-client';
 import {
   ConfigResult,
@@ -56,8 +56,6 @@ export interface PortfolioConnectorOptions extends LinkDeps {
 
 const PAGE_SIZE = 100;
 const UNAVAILABLE_AFTER_MS = 10_000;
-/** A channel the site refused for now is asked again after 1–2 s, backing off to 15–30 s. */
-const RESUBSCRIBE_BACKOFF = { baseMs: 2000, maxMs: 30_000 };
 
 export class PortfolioConnector implements Connector {
   readonly capabilities: ConnectorCapabilities;
@@ -70,7 +68,7 @@ export class PortfolioConnector implements Connector {
   private probeTimer: unknown = null;
   private readonly probes: Backoff;
   /** Refused subscriptions in a row (any channel); reset when one succeeds. */
-  private readonly resubscribes: Backoff;
+  private readonly resubscribes: SubscriptionRetry;
   private downSince: number | null = null;
   /** Open conversations' delivered visitor messages, waiting for their alerts (see alert-check.ts). */
   private readonly alerts: AlertCheck;
@@ -83,7 +81,7 @@ export class PortfolioConnector implements Connector {
     this.timers = options.timers ?? realTimers;
     this.clock = options.clock ?? Date.now;
     this.probes = new Backoff(PROBE_BACKOFF, options.random);
-    this.resubscribes = new Backoff(RESUBSCRIBE_BACKOFF, options.random);
+    this.resubscribes = new SubscriptionRetry(this.timers, options.random);
     this.alerts = new AlertCheck(this.clock);
   }
 
@@ -198,10 +196,7 @@ export class PortfolioConnector implements Connector {
     // on its own while the socket stays up, and the account would never catch up.
     const pusher = this.pusher;
     if (!channel || !pusher) return;
-    const timer = this.timers.setTimeout(() => {
-      if (this.pusher === pusher && pusher.connection.state === 'connected' && !channel.subscribed && pusher.channel(channel.name) === channel) channel.subscribe();
-    }, this.resubscribes.failed());
-    unref(timer);
+    this.resubscribes.later(pusher, channel, () => this.pusher);
   }
 
   /** Binds an event whose payload is checked first; malformed payloads are skipped and reported. */

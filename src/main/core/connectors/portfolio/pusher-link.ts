@@ -95,6 +95,41 @@ export function connectPusher(p: PusherSettings, sink: ConnectorSink, authorize:
   return pusher;
 }
 
+/** A channel the site refused for now is asked again after 1–2 s, backing off to 15–30 s. */
+export const RESUBSCRIBE_BACKOFF: BackoffPolicy = { baseMs: 2000, maxMs: 30_000 };
+
+/**
+ * A transient refusal of a channel (the site's auth endpoint down for a moment, as when it
+ * restarts after its realtime server) is not final. pusher-js never asks again on its own while
+ * the socket stays up, so the account would look live and hear nothing on that channel. One per
+ * connector: refusals in a row on any channel back off together; a success resets them.
+ */
+export class SubscriptionRetry {
+  private readonly backoff: Backoff;
+  constructor(
+    private readonly timers: Timers,
+    random?: () => number,
+  ) {
+    this.backoff = new Backoff(RESUBSCRIBE_BACKOFF, random);
+  }
+
+  succeeded(): void {
+    this.backoff.succeeded();
+  }
+
+  /**
+   * Subscribes the channel again after the backoff, unless the client was replaced (`current`),
+   * the link is down (pusher-js resubscribes every channel on connect), or the channel was
+   * subscribed or left meanwhile.
+   */
+  later(pusher: Pusher, channel: Channel, current: () => Pusher | null): void {
+    const timer = this.timers.setTimeout(() => {
+      if (current() === pusher && pusher.connection.state === 'connected' && !channel.subscribed && pusher.channel(channel.name) === channel) channel.subscribe();
+    }, this.backoff.failed());
+    unref(timer);
+  }
+}
+
 /** Binds an event whose payload is checked first; malformed payloads are skipped and reported. */
 export function bindParsed<T extends z.ZodType>(channel: Channel, event: string, schema: T, warn: (message: string) => void, handler: (data: z.output<T>) => void): void {
   channel.bind(event, (raw: unknown) => {

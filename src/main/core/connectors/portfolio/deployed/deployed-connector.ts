@@ -11,7 +11,7 @@ import type { PusherSettings } from '../portfolio-connector';
 import { RestClient } from '../rest-client';
 import { diffList, mergeStatusLists, STATUSES, type ListView } from './list-diff';
 import { realTimers, type Timers } from '../../../sync/timers';
-import { bindParsed, connectPusher, unref, type LinkDeps } from '../pusher-link';
+import { SubscriptionRetry, bindParsed, connectPusher, unref, type LinkDeps } from '../pusher-link';
 import { needsRenewal } from './session-token';
 import {
   AiSettingsChangedEvent,
@@ -81,11 +81,15 @@ export class DeployedPortfolioConnector implements Connector {
   private readonly followed = new Map<string, unknown>();
   private readonly timers: Timers;
   private readonly clock: () => number;
+  private readonly resubscribes: SubscriptionRetry;
+  /** The last channel auth was refused for good (auth-expired): refusals are not retried then. */
+  private authRefused = false;
 
   constructor(private readonly options: DeployedConnectorOptions) {
     this.fetchFn = options.fetch ?? fetch;
     this.timers = options.timers ?? realTimers;
     this.clock = options.clock ?? Date.now;
+    this.resubscribes = new SubscriptionRetry(this.timers, options.random);
     this.rest = new RestClient({
       baseUrl: options.baseUrl,
       token: options.token,
@@ -133,13 +137,18 @@ export class DeployedPortfolioConnector implements Connector {
       try {
         await this.renew();
       } catch {
+        this.authRefused = true;
         this.sink?.link('auth-expired', 'The site refused the realtime sign-in; sign in again.');
         throw new Error(`auth ${res.status}`);
       }
       return this.authorize(socketId, channelName, true);
     }
-    if (res.status === 401 || res.status === 403) this.sink?.link('auth-expired', 'The site refused the realtime sign-in; sign in again.');
+    if (res.status === 401 || res.status === 403) {
+      this.authRefused = true;
+      this.sink?.link('auth-expired', 'The site refused the realtime sign-in; sign in again.');
+    }
     if (!res.ok) throw new Error(`channel auth answered ${res.status}`);
+    this.authRefused = false;
     return (await res.json()) as { auth: string; channel_data?: string };
   }
 
@@ -151,8 +160,9 @@ export class DeployedPortfolioConnector implements Connector {
     this.pusher = pusher;
     const warn = (m: string) => sink.warn(m);
 
-    const admin = pusher.subscribe(ADMIN_CHANNEL);
+    const admin = this.subscribe(pusher, ADMIN_CHANNEL);
     admin.bind('pusher:subscription_succeeded', () => sink.gap('subscribed to admin notifications'));
+    admin.bind('pusher:subscription_error', (e: { error?: string; status?: number }) => sink.warn(`Realtime subscription to admin notifications failed: ${e?.error ?? e?.status ?? 'unknown'}; retrying`));
     bindParsed(admin, 'new-conversation', NewConversationEvent, warn, (e) => {
       sink.conversation({ remoteId: String(e.conversationId), visitorName: e.visitorName ?? null, createdAt: Date.parse(e.createdAt) });
       this.activity(String(e.conversationId));
@@ -166,7 +176,7 @@ export class DeployedPortfolioConnector implements Connector {
       this.aiEnabled = e.aiEnabled;
       sink.aiReplies?.(e.aiEnabled);
     });
-    if (this.availability !== 'offline') pusher.subscribe(PRESENCE_CHANNEL);
+    if (this.availability !== 'offline') this.subscribe(pusher, PRESENCE_CHANNEL);
     for (const remoteId of [...this.watched.keys()]) this.watched.set(remoteId, this.subscribeConversation(remoteId));
   }
 
@@ -180,6 +190,22 @@ export class DeployedPortfolioConnector implements Connector {
     this.followed.clear();
     if (pusher) pusher.disconnect();
     this.sink?.link('offline');
+  }
+
+  /**
+   * Subscribes a channel (or returns the one there) that is asked for again after a transient
+   * refusal: the site restarted behind its realtime server refuses every channel's auth until it
+   * answers again, and pusher-js leaves a refused channel alone while the socket stays up.
+   */
+  private subscribe(pusher: Pusher, name: string): Channel {
+    const known = pusher.channel(name) !== undefined;
+    const channel = pusher.subscribe(name);
+    if (known) return channel;
+    channel.bind('pusher:subscription_succeeded', () => this.resubscribes.succeeded());
+    channel.bind('pusher:subscription_error', () => {
+      if (!this.authRefused) this.resubscribes.later(pusher, channel, () => this.pusher);
+    });
+    return channel;
   }
 
   private scheduleListRefresh(): void {
@@ -231,7 +257,7 @@ export class DeployedPortfolioConnector implements Connector {
     if (!pusher) return null;
     const existing = pusher.channel(conversationChannel(remoteId));
     if (existing) return existing;
-    const channel = pusher.subscribe(conversationChannel(remoteId));
+    const channel = this.subscribe(pusher, conversationChannel(remoteId));
     const warn = (m: string) => this.sink?.warn(m);
     channel.bind('pusher:subscription_succeeded', () => this.sink?.stale(remoteId));
     channel.bind('pusher:subscription_error', (e: { status?: number; error?: string }) => {
@@ -335,7 +361,7 @@ export class DeployedPortfolioConnector implements Connector {
     this.availability = availability;
     if (!this.pusher) return;
     if (availability === 'offline') this.pusher.unsubscribe(PRESENCE_CHANNEL);
-    else if (!this.pusher.channel(PRESENCE_CHANNEL)?.subscribed) this.pusher.subscribe(PRESENCE_CHANNEL);
+    else if (!this.pusher.channel(PRESENCE_CHANNEL)?.subscribed) this.subscribe(this.pusher, PRESENCE_CHANNEL);
   }
 
   /** The site's AI auto-reply switch (GET creates the settings, with the AI on). */
