@@ -9,7 +9,7 @@ export default defineConfig({
     pool: 'forks',
     // Vitest's default is one worker per core less one: a single worker on CI's two cores, where
     // the integration tests spend much of their time waiting on reference backends (measured on
-    // this machine: 715 s with one worker, 505 s with two).
+    // this machine: 715 s in a CI run with one worker, 505 s with two).
     maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
