@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 function start(args: string[]): Promise<{ proc: ChildProcessWithoutNullStreams; out: () => string }> {
-  const proc = spawn(resolve(ROOT, 'node_modules/.bin/tsx'), [resolve(ROOT, 'backends/django/launcher/cli.ts'), ...args], { cwd: ROOT });
+  const proc = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'backends/django/launcher/cli.ts'), ...args], { cwd: ROOT });
   procs.push(proc);
   let out = '';
   let err = '';

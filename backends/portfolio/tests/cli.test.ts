@@ -10,7 +10,9 @@ import { DEMO_ADMIN } from '../src/index';
 import { nextEvent, subscribed } from './helpers';
 
 const ROOT = resolve(__dirname, '../../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
+// tsx as a loader in the process itself: the tsx CLI relays a signal to its child and, when the
+// child does not answer within 30 ms (a loaded machine), kills it and exits 143.
+const TSX = ['--import', 'tsx'];
 const CLI = join(ROOT, 'backends/portfolio/src/cli.ts');
 
 const procs: ChildProcessWithoutNullStreams[] = [];
@@ -23,7 +25,7 @@ afterEach(() => {
 function start(args: string[], env: Record<string, string> = {}): Promise<{ proc: ChildProcessWithoutNullStreams; banner: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'portfolio-cli-'));
   dirs.push(dir);
-  const proc = spawn(TSX, [CLI, '--port', '0', '--pusher-port', '0', '--data', dir, ...args], {
+  const proc = spawn(process.execPath, [...TSX, CLI, '--port', '0', '--pusher-port', '0', '--data', dir, ...args], {
     cwd: ROOT,
     env: { ...process.env, ADMIN_EMAIL: '', ADMIN_PASSWORD: '', ...env },
   });
@@ -119,7 +121,7 @@ describe('npm run backend', () => {
   });
 
   it('rejects unknown flags', async () => {
-    const proc = spawn(TSX, [CLI, '--bogus'], { cwd: ROOT });
+    const proc = spawn(process.execPath, [...TSX, CLI, '--bogus'], { cwd: ROOT });
     procs.push(proc);
     expect(await exitCode(proc)).toBe(2);
   });

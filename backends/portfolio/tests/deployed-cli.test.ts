@@ -11,7 +11,9 @@ import { DEPLOYED_DEMO_ADMIN } from '../src/index';
 import { nextEvent, subscribed } from './helpers';
 
 const ROOT = resolve(__dirname, '../../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
+// tsx as a loader in the process itself: the tsx CLI relays a signal to its child and, when the
+// child does not answer within 30 ms (a loaded machine), kills it and exits 143.
+const TSX = ['--import', 'tsx'];
 const CLI = join(ROOT, 'backends/portfolio/src/cli.ts');
 const running: ChildProcessWithoutNullStreams[] = [];
 const tmp: string[] = [];
@@ -24,7 +26,7 @@ afterEach(() => {
 function launch(args: string[], env: Record<string, string> = {}): Promise<{ proc: ChildProcessWithoutNullStreams; banner: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'portfolio-deployed-cli-'));
   tmp.push(dir);
-  const proc = spawn(TSX, [CLI, '--as-deployed', '--port', '0', '--pusher-port', '0', '--data', dir, ...args], {
+  const proc = spawn(process.execPath, [...TSX, CLI, '--as-deployed', '--port', '0', '--pusher-port', '0', '--data', dir, ...args], {
     cwd: ROOT,
     env: { ...process.env, ADMIN_EMAIL: '', ADMIN_PASSWORD: '', AUTH_SECRET: '', PUSHER_KEY: '', PUSHER_CLUSTER: '', ...env },
   });
@@ -145,7 +147,7 @@ describe('npm run backend -- --as-deployed', () => {
   });
 
   it('refuses --no-ai without --as-deployed', async () => {
-    const proc = spawn(TSX, [CLI, '--no-ai'], { cwd: ROOT });
+    const proc = spawn(process.execPath, [...TSX, CLI, '--no-ai'], { cwd: ROOT });
     running.push(proc);
     expect(await exited(proc)).toBe(2);
   });

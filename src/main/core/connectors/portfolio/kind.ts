@@ -87,6 +87,8 @@ export const portfolioKind: KindDefinition<'portfolio'> = {
   create(account, credentials, ctx) {
     const config = accountConfig(account) as unknown as PortfolioAccountConfig;
     const token = () => credentialString(credentials.current(), 'token');
+    // The core's timers, clock and randomness, as the Django and OpenManus kinds are given the whole context.
+    const links = { timers: ctx.timers, clock: ctx.clock, random: ctx.random };
     if (config.flavour === 'deployed') {
       return new DeployedPortfolioConnector({
         baseUrl: account.baseUrl,
@@ -97,8 +99,9 @@ export const portfolioKind: KindDefinition<'portfolio'> = {
         renewable: () => credentialString(credentials.current(), 'siteSecret') !== undefined,
         log: ctx.log,
         fetch: ctx.fetch,
+        ...links,
       });
     }
-    return new PortfolioConnector({ baseUrl: account.baseUrl, pusher: config.pusher, extensions: config.extensions, token, log: ctx.log, fetch: ctx.fetch });
+    return new PortfolioConnector({ baseUrl: account.baseUrl, pusher: config.pusher, extensions: config.extensions, token, log: ctx.log, fetch: ctx.fetch, ...links });
   },
 };
