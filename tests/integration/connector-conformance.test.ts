@@ -79,6 +79,16 @@ async function world(subject: ConformanceSubject, before?: (site: ConformanceSit
   };
 }
 
+/** Waits for the account to be live again; a timeout carries what the core logged (CI's only trace). */
+async function liveAgain(w: World, what: string): Promise<void> {
+  try {
+    await waitFor(() => w.core().accounts.connectionOf(w.accountId)?.state === 'live', 15_000, what);
+  } catch (error) {
+    const state = JSON.stringify(w.core().accounts.connectionOf(w.accountId));
+    throw new Error(`${error instanceof Error ? error.message : String(error)} (connection: ${state})\n--- the core's last log lines ---\n${w.test().logs.slice(-40).join('\n')}`, { cause: error });
+  }
+}
+
 const mirrorMessages = (w: World, remoteId: string): SiteMessage[] => {
   const row = w.core().mirror.conversations.findByRemote(w.accountId, remoteId);
   // Events (an agent's steps, kind 'event') are not the site's messages: the kind's own tests compare them.
@@ -223,7 +233,7 @@ describe.each(subjects)('connector conformance: $name', (subject) => {
     for (const text of written) await w.site.visitorWrites(text, first);
     const other = await w.site.visitorWrites('a new conversation while down');
     await w.site.restoreRealtime();
-    await waitFor(() => w.core().accounts.connectionOf(w.accountId)?.state === 'live', 15_000, 'live again');
+    await liveAgain(w, 'live again');
     if (w.site.capabilities.shape === 'feed') {
       await waitFor(() => feedTitles(w).length === 5, 10_000, 'feed caught up');
       expect(feedTitles(w)).toEqual(['a new conversation while down', 'before the drop', 'while down 1', 'while down 2', 'while down 3']);
@@ -246,7 +256,7 @@ describe.each(subjects)('connector conformance: $name', (subject) => {
     }
     await waitFor(() => w.core().accounts.connectionOf(w.accountId)?.state === 'auth-expired', 15_000, 'auth-expired');
     await call(w, 'accounts.signIn', w.site.signInInput(w.accountId));
-    await waitFor(() => w.core().accounts.connectionOf(w.accountId)?.state === 'live', 15_000, 'live after sign-in');
+    await liveAgain(w, 'live after sign-in');
     if (w.site.capabilities.shape === 'feed') return;
     await waitFor(() => w.core().mirror.outbox.counts(w.accountId).pending === 0, 15_000, 'outbox delivered');
     expect(await ownCount(w, id, 'after sign-in')).toBe(1);

@@ -68,6 +68,30 @@ describe('AccountSync sink and controls', () => {
     expect(e.connector.count('connect')).toBe(2);
   });
 
+  it('a refusal from the connection being replaced does not outlast the new sign-in', async () => {
+    const connector = new FakeConnector();
+    const e = await liveEngine(connector);
+    e.sync.markAuthExpired('expired');
+    const old = connector.sink!;
+    // The old session's poll answers 401 while the engine stops, and again once it has restarted.
+    const disconnect = connector.disconnect.bind(connector);
+    connector.disconnect = async () => {
+      old.link('auth-expired', 'Sign in again: the site no longer accepts the saved sign-in.');
+      await disconnect();
+    };
+    await e.sync.reauthenticated();
+    old.link('auth-expired', 'late');
+    await waitFor(() => e.sync.status.state === 'live', 5000, 'live after signing in again');
+    expect(e.logs.filter((l) => l.includes('a stopped connection reported its sign-in refused; ignored'))).toHaveLength(2);
+  });
+
+  it("a refusal that already says 'sign in again' is not prefixed twice; each refusal is logged", async () => {
+    const e = await liveEngine();
+    e.connector.sink!.link('auth-expired', 'Sign in again: the site no longer accepts the saved sign-in.');
+    expect(e.sync.status.detail).toBe('Sign in again: the site no longer accepts the saved sign-in.');
+    expect(e.logs.some((l) => l.includes('the site refused the sign-in (Sign in again: the site no longer accepts the saved sign-in.)'))).toBe(true);
+  });
+
   it('gap: logs why and catches up from the cursor', async () => {
     const e = await liveEngine();
     e.connector.addMessage('a', 'missed');

@@ -34,6 +34,8 @@ export class AccountSync {
   private readonly stale: StaleFetcher;
   private readonly catchUp: CatchUp;
   private lastWarn = '';
+  /** Which start the connector's sink belongs to (see connection()). */
+  private generation = 0;
 
   constructor(private readonly deps: AccountSyncDeps) {
     const { accountId, connector, mirror, events, clock, timers, log } = deps;
@@ -96,7 +98,29 @@ export class AccountSync {
     this.strategy.start();
     this.link.link = 'connecting';
     this.link.publish();
-    await this.deps.connector.connect(this.sink);
+    await this.deps.connector.connect(this.connection());
+  }
+
+  /**
+   * The sink of one connection (start to stop). A connector may still report through the sink of
+   * a connection being stopped: a request of the old sign-in answering "refused" after the user
+   * signed in again would ask them to sign in once more, and nothing would clear it.
+   */
+  private connection(): ConnectorSink {
+    const generation = ++this.generation;
+    const current = () => generation === this.generation && this.link.started;
+    const sink = this.sink;
+    return new Proxy(sink, {
+      get: (target, key: keyof ConnectorSink) => {
+        const method = target[key];
+        if (typeof method !== 'function') return method;
+        return (...args: unknown[]) => {
+          if (current()) return (method as (...a: unknown[]) => unknown)(...args);
+          if (key === 'link' && args[0] === 'auth-expired') this.deps.log(`sync ${this.deps.accountId}: a stopped connection reported its sign-in refused; ignored`);
+          return undefined;
+        };
+      },
+    });
   }
 
   async stop(): Promise<void> {
@@ -111,8 +135,9 @@ export class AccountSync {
 
   /** Signed in again: clear the auth state, reconnect, catch up. */
   async reauthenticated(): Promise<void> {
-    this.link.authExpired = null;
     await this.stop();
+    // Cleared once the old connection is stopped: what it reported meanwhile is not the new sign-in's.
+    this.link.authExpired = null;
     await this.start();
   }
 

@@ -78,7 +78,9 @@ export class LinkState {
 
   markAuthExpired(reason: string): void {
     if (this.authExpired !== null) return;
-    this.authExpired = `Sign in again: ${reason}`;
+    // Some sites' refusals already say it ("Sign in again: the site no longer accepts…").
+    this.authExpired = /^sign in again\b/i.test(reason) ? reason : `Sign in again: ${reason}`;
+    this.deps.log(`sync ${this.deps.accountId}: the site refused the sign-in (${reason}); waiting for the user to sign in again`);
     this.publish();
   }
 
