@@ -105,18 +105,21 @@ describe('openmanus connector: connecting and polling', () => {
     expect(reads().slice(third)).toEqual(['c7', 'c5', 'c4', 'c3', 'c2', 'c1']);
   });
 
-  it('a failed poll: unreachable → unavailable and polled every 5 s until back; 401 → sign in again; else logged', async () => {
+  it('a failed poll: unreachable → unavailable and polled sooner (backing off) until back; 401 → sign in again; else logged', async () => {
     const t = setup({ pollMs: 60_000 });
     await t.connector.connect(t.sink);
     t.sink.clear();
     t.backend.force('GET /conversations', { status: 503, body: { detail: 'Service Unavailable' } }, { status: 502 });
     await t.poll(60_000);
     expect(t.sink.events).toEqual([['link', 'unavailable', 'Service Unavailable']]);
-    t.timers.advance(4999);
+    // 5 s with equal jitter at random 0.5, then twice that.
+    t.timers.advance(3749);
     expect(t.lists()).toBe(1);
     await t.poll(1);
     expect(t.sink.events).toHaveLength(1);
-    await t.poll(5000);
+    t.timers.advance(7499);
+    expect(t.lists()).toBe(2);
+    await t.poll(1);
     expect(t.sink.events.slice(1)).toEqual([
       ['link', 'connected', undefined],
       ['gap', 'the backend answers again'],
@@ -136,6 +139,19 @@ describe('openmanus connector: connecting and polling', () => {
     expect(t.sink.events).toEqual([]);
     expect(t.logs).toHaveLength(1);
     expect(t.logs[0]).toMatch(/^openmanus: polling the conversation list failed: Unexpected answer from \/conversations: not an OpenManus backend/);
+  });
+
+  it('a backend gone for good is polled 16 times in its first 10 minutes (every 5 s before: 120)', async () => {
+    const t = setup({ pollMs: 60_000 });
+    await t.connector.connect(t.sink);
+    t.backend.force('GET /conversations', ...Array.from({ length: 40 }, () => ({ status: 503, body: { detail: 'Service Unavailable' } })));
+    await t.poll(60_000);
+    const failedAt = t.timers.now;
+    // 3.75, 7.5, 15, 30 s, then 45 s each (the 60 s cap at random 0.5).
+    for (const wait of [3750, 7500, 15_000, 30_000, ...Array.from({ length: 12 }, () => 45_000)]) await t.poll(wait);
+    expect(t.timers.now - failedAt).toBeLessThan(600_000);
+    expect(t.lists()).toBe(17);
+    expect(t.logs).toEqual([]);
   });
 });
 
@@ -244,8 +260,8 @@ describe('openmanus connector: sockets', () => {
     ]);
     t.sockets.of('c2')!.h.open();
     expect(t.sink.links()).toEqual(['unavailable', 'connected']);
-    // The sooner poll set when it dropped is still due at 5 s.
-    t.timers.advance(4624);
+    // The sooner poll set when it dropped is still due, at 3.75 s (5 s, equal jitter at random 0.5).
+    t.timers.advance(3374);
     expect(t.lists()).toBe(0);
     await t.poll(1);
   });

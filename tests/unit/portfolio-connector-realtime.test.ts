@@ -163,7 +163,7 @@ describe('portfolio connector: link states', () => {
   it('a disconnect forgets how long the link was down, and how many probes failed', async () => {
     const { c, sink, fake, timers, pushers, of, clear } = await live();
     fake.connection.to('connecting');
-    timers.advance(PROBE_BACKOFF.baseMs + PROBE_BACKOFF.maxMs);
+    timers.advance(2 * PROBE_BACKOFF.baseMs);
     expect(fake.connects).toBe(2);
     timers.sleep(11_000);
     await c.connect(sink);
@@ -178,26 +178,37 @@ describe('portfolio connector: link states', () => {
 });
 
 describe('portfolio connector: probing a lost link', () => {
-  it('restarts the attempt after 1 s, then every 2 s, until connected; then the first delay again', async () => {
+  it('restarts the attempt after 1 s three times, then twice as late each time, until connected; then the first delay again', async () => {
     const { fake, timers } = await live();
     fake.connection.to('connecting');
     timers.advance(PROBE_BACKOFF.baseMs - 1);
     expect(fake.connects).toBe(0);
     timers.advance(1);
     expect([fake.disconnects, fake.connects, fake.connection.state]).toEqual([1, 1, 'connecting']);
-    timers.advance(PROBE_BACKOFF.maxMs - 1);
-    expect(fake.connects).toBe(1);
+    timers.advance(2 * PROBE_BACKOFF.baseMs);
+    expect(fake.connects).toBe(3);
+    timers.advance(2 * PROBE_BACKOFF.baseMs - 1);
+    expect(fake.connects).toBe(3);
     timers.advance(1);
-    expect(fake.connects).toBe(2);
+    expect(fake.connects).toBe(4);
     fake.connection.to('connected');
     timers.advance(PROBE_BACKOFF.maxMs);
-    expect(fake.connects).toBe(2);
+    expect(fake.connects).toBe(4);
     expect(timers.count).toBe(0);
     fake.connection.to('unavailable');
     timers.advance(PROBE_BACKOFF.baseMs - 1);
-    expect(fake.connects).toBe(2);
+    expect(fake.connects).toBe(4);
     timers.advance(1);
-    expect(fake.connects).toBe(3);
+    expect(fake.connects).toBe(5);
+  });
+
+  it('a site gone for good: no more than one attempt per 30 s once backed off', async () => {
+    const { fake, timers } = await live();
+    fake.connection.to('unavailable');
+    timers.advance(33_000);
+    const before = fake.connects;
+    timers.advance(10 * 60_000);
+    expect(fake.connects - before).toBe(20);
   });
 
   it('one probe at a time; none after disconnect, nor for a client replaced by a new connect', async () => {

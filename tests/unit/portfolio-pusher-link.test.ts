@@ -115,7 +115,7 @@ describe('connectPusher: link states', () => {
 });
 
 describe('connectPusher: probing a lost link', () => {
-  it('restarts the attempt after 1 s, then every 2 s (the ceiling with this jitter), until connected', () => {
+  it('restarts the attempt after 1 s three times, then twice as late each time (the ceiling with this jitter), until connected', () => {
     const { fake, timers } = link();
     fake.connection.to('connecting');
     expect(timers.count).toBe(1);
@@ -125,16 +125,32 @@ describe('connectPusher: probing a lost link', () => {
     expect([fake.disconnects, fake.connects]).toEqual([1, 1]);
     expect(fake.connection.state).toBe('connecting');
     expect(timers.count).toBe(1);
-    timers.advance(PROBE_BACKOFF.maxMs - 1);
-    expect(fake.connects).toBe(1);
-    timers.advance(1);
+    timers.advance(PROBE_BACKOFF.baseMs);
     expect(fake.connects).toBe(2);
-    timers.advance(PROBE_BACKOFF.maxMs);
+    timers.advance(PROBE_BACKOFF.baseMs);
     expect(fake.connects).toBe(3);
+    timers.advance(2 * PROBE_BACKOFF.baseMs - 1);
+    expect(fake.connects).toBe(3);
+    timers.advance(1);
+    expect(fake.connects).toBe(4);
+    timers.advance(4 * PROBE_BACKOFF.baseMs);
+    expect(fake.connects).toBe(5);
     fake.connection.to('connected');
     timers.advance(PROBE_BACKOFF.maxMs);
-    expect(fake.connects).toBe(3);
+    expect(fake.connects).toBe(5);
     expect(timers.count).toBe(0);
+  });
+
+  it('a server gone for good: no more than one attempt per 30 s once backed off (was one per 2 s)', () => {
+    const { fake, timers } = link();
+    fake.connection.to('unavailable');
+    // 1+1+1+2+4+8+16 s to reach the cap, then every 30 s.
+    timers.advance(33_000);
+    expect(fake.connects).toBe(7);
+    const before = fake.connects;
+    timers.advance(10 * 60_000);
+    expect(fake.connects - before).toBe(20);
+    expect(timers.count).toBe(1);
   });
 
   it('after a success the next loss waits the first delay again; jitter takes at most half off', () => {
@@ -142,7 +158,7 @@ describe('connectPusher: probing a lost link', () => {
     fake.connection.to('unavailable');
     timers.advance(PROBE_BACKOFF.baseMs / 2);
     expect(fake.connects).toBe(1);
-    timers.advance(PROBE_BACKOFF.maxMs / 2);
+    timers.advance(PROBE_BACKOFF.baseMs / 2);
     expect(fake.connects).toBe(2);
     fake.connection.to('connected');
     // The probe already armed finds the link up and leaves it alone.

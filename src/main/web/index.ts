@@ -5,9 +5,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../../../package.json';
 import { findDemoPublicDir, findMigrationsDir } from '../core/db/locate';
-import { installLastResort } from '../core/platform/last-resort';
 import { launchDemoBackend } from '../demo-backend';
 import { startBrowserMode } from './browser-mode';
+import { guardProcess, stopOnSignals } from './lifecycle';
 
 const log = (message: string) => console.error(`[switchboard] ${message}`);
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${values.port}"`);
   const dataDir = resolve(values['data-dir'] ?? process.env.SWITCHBOARD_DATA_DIR ?? join(homedir(), '.local', 'share', 'switchboard', 'browser-mode'));
-  installLastResort(process, log);
+  guardProcess(process, log);
 
   const demoPublicDir = findDemoPublicDir(__dirname);
   const app = await startBrowserMode({
@@ -37,17 +37,9 @@ async function main(): Promise<void> {
   });
   log(`profile: ${dataDir}`);
   log('warning: browser mode keeps account secrets in a plain file (0600), not encrypted by the OS keyring.');
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await app.close();
-    process.exit(0);
-  };
   // Before the accounts start: they wait for the first page (or the grace period), and a stop
   // meanwhile must still close the mirror cleanly.
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  stopOnSignals(process, () => app.close(), log);
   console.log(`Switchboard is running at ${app.server.url}`);
   await app.core.start();
 }

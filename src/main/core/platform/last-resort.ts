@@ -6,9 +6,26 @@ export interface ProcessEvents {
   on(event: 'unhandledRejection', listener: (reason: unknown) => void): unknown;
 }
 
+/** process.stdout / process.stderr, as far as dropClosedStdioErrors needs them. */
+export interface StdioStream {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
 const describe = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
 
 export function installLastResort(proc: ProcessEvents, log: (message: string) => void): void {
   proc.on('uncaughtException', (error) => log(`uncaught error (kept running): ${describe(error)}`));
   proc.on('unhandledRejection', (reason) => log(`unhandled rejection (kept running): ${describe(reason)}`));
+}
+
+/**
+ * Whoever reads our stdout and stderr may go away while we run (the terminal closed, or the test
+ * runner that spawned browser mode was interrupted): every write then fails with EPIPE, emitted
+ * as an 'error' event on the stream. Unheard, it became an uncaught error, which the last resort
+ * logged to stderr, which failed again: a loop on process.nextTick that took a whole core and
+ * starved the event loop, so SIGTERM was never handled. A gone reader is nobody's fault and
+ * there is nobody left to tell: those writes are dropped. Install before anything logs.
+ */
+export function dropClosedStdioErrors(streams: readonly StdioStream[]): void {
+  for (const stream of streams) stream.on('error', () => {});
 }

@@ -4,6 +4,7 @@
 // marks its conversation stale so the engine pages back through the history it missed.
 import { randomUUID } from 'node:crypto';
 import type { RemoteConversation, RemoteMessage } from '../../mirror/types';
+import { Backoff, type BackoffPolicy } from '../../sync/backoff';
 import { ConnectorError, type Connector, type ConnectorSink, type Page } from '../connector';
 import { credentialString, type Credentials, type CredentialsPort } from '../credentials';
 import type { KindContext } from '../registry';
@@ -33,7 +34,12 @@ export interface OpenManusConnectorOptions extends KindContext {
 const HISTORY_FRESH_MS = 3000;
 const DETAIL_FETCHES = 4;
 const RUN_END_GRACE_MS = 3000;
-const UNAVAILABLE_POLL_MS = 5000;
+/**
+ * While the backend does not answer, the list is polled sooner than usual (it is how the account
+ * learns it is back): 2.5–5 s at first, then twice as late each time up to 30–60 s, not every 5 s
+ * for as long as the app runs against a backend gone for good.
+ */
+export const UNAVAILABLE_POLL_BACKOFF: BackoffPolicy = { baseMs: 5000, maxMs: 60_000 };
 /** Known conversations without a socket re-read per poll: the newest few, and one more in turn. */
 const RECHECK_NEWEST = 5;
 
@@ -69,8 +75,10 @@ export class OpenManusConnector implements Connector {
   private recheckTurn = 0;
   private renewing: Promise<boolean> | null = null;
   private unavailable = false;
+  private readonly unavailablePolls: Backoff;
 
   constructor(private readonly options: OpenManusConnectorOptions) {
+    this.unavailablePolls = new Backoff(UNAVAILABLE_POLL_BACKOFF, options.random);
     for (const m of options.models ?? []) this.noteModel(m, false);
     this.rest = new OpenManusRest({
       baseUrl: options.apiBase,
@@ -91,6 +99,7 @@ export class OpenManusConnector implements Connector {
   async disconnect(): Promise<void> {
     this.sink = null;
     this.unavailable = false;
+    this.unavailablePolls.succeeded();
     if (this.pollTimer !== null) this.options.timers.clearTimeout(this.pollTimer);
     this.pollTimer = null;
     for (const live of this.live.values()) live.socket.stop();
@@ -343,12 +352,13 @@ export class OpenManusConnector implements Connector {
   private setAvailable(): void {
     if (!this.unavailable || !this.sink) return;
     this.unavailable = false;
+    this.unavailablePolls.succeeded();
     this.sink.link('connected');
     this.sink.gap('the backend answers again');
   }
 
   private schedulePoll(): void {
-    const ms = this.unavailable ? UNAVAILABLE_POLL_MS : (this.options.pollMs ?? 30_000);
+    const ms = this.unavailable ? this.unavailablePolls.failed() : (this.options.pollMs ?? 30_000);
     this.pollTimer = this.options.timers.setTimeout(() => {
       this.pollTimer = null;
       void this.poll().finally(() => this.sink && this.pollTimer === null && this.schedulePoll());

@@ -12,10 +12,12 @@ import { realTimers, type Timers } from '../../sync/timers';
 const UNAVAILABLE_AFTER_MS = 10_000;
 /**
  * pusher-js waits up to ~15 s between attempts once the server has gone: while the link is
- * down the attempt is restarted every 0.5–1 s at first, then every 1–2 s (jittered, so the
- * consoles a restarted server lost do not all come back at once).
+ * down the attempt is restarted every 0.5–1 s three times (a server restarting), then twice as
+ * late each time, up to 15–30 s (a site gone for good costs one attempt in that time, not one
+ * every 1–2 s for as long as the app runs). Jittered, so the consoles a restarted server lost
+ * do not all come back at once.
  */
-export const PROBE_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 2000 };
+export const PROBE_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 30_000, flatAttempts: 2 };
 
 export type Authorize = (socketId: string, channelName: string) => Promise<{ auth: string; channel_data?: string }>;
 

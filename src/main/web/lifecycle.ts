@@ -1,0 +1,49 @@
+// Browser mode's process around the core, shared by the CLI (index.ts) and the test that runs it
+// in a child process: errors nothing else caught, stdout/stderr whose reader went away, and a
+// stop on SIGINT/SIGTERM that closes the core, bounded.
+import { dropClosedStdioErrors, installLastResort, type ProcessEvents, type StdioStream } from '../core/platform/last-resort';
+
+/** How long a stop may take to close the mirror before the process exits without it. */
+export const STOP_LIMIT_MS = 10_000;
+
+export interface LifecycleProcess extends ProcessEvents {
+  stdout: StdioStream;
+  stderr: StdioStream;
+  once(event: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  exit(code: number): void;
+}
+
+/** Before anything logs: a gone reader of stdout/stderr, then the last resort. */
+export function guardProcess(proc: LifecycleProcess, log: (message: string) => void): void {
+  dropClosedStdioErrors([proc.stdout, proc.stderr]);
+  installLastResort(proc, log);
+}
+
+/**
+ * SIGINT or SIGTERM closes the core (the mirror marked cleanly closed) and exits 0. Should the
+ * close never end, the process still goes after limitMs with 1 (the next start checks the mirror)
+ * instead of waiting for a kill -9: a safety net, each cause is fixed where it is.
+ */
+export function stopOnSignals(proc: LifecycleProcess, close: () => Promise<void>, log: (message: string) => void, limitMs = STOP_LIMIT_MS): void {
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    const limit = setTimeout(() => {
+      log(`stop: still closing after ${limitMs} ms; exiting without closing the mirror`);
+      proc.exit(1);
+    }, limitMs);
+    limit.unref();
+    try {
+      await close();
+    } catch (error) {
+      log(`stop: close failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      proc.exit(1);
+      return;
+    }
+    clearTimeout(limit);
+    proc.exit(0);
+  };
+  proc.once('SIGINT', () => void stop());
+  proc.once('SIGTERM', () => void stop());
+}
