@@ -15,7 +15,7 @@ import type { UiLanguage } from './core/attention/attention';
 import { findDemoPublicDir, findMigrationsDir } from './core/db/locate';
 import { EventBus } from './core/events';
 import { DEEP_LINK_SCHEME, findDeepLink, parseDeepLink, type DeepLink } from './core/platform/deep-link';
-import { installLastResort } from './core/platform/last-resort';
+import { dropClosedStdioErrors, installLastResort } from './core/platform/last-resort';
 import { setLinuxAutostart } from './core/platform/linux-autostart';
 import { makeProfilePrivate, restrictNewFiles } from './core/platform/private-profile';
 import { acquireProfileLock, type ProfileLock } from './core/platform/profile-lock';
@@ -44,6 +44,8 @@ import { createMainWindow } from './shell/window';
 import { parseWindowState, restoreBounds, type WindowState } from './shell/window-state';
 
 const log = (message: string) => console.error(`[switchboard] ${message}`);
+// A stdout/stderr whose reader went away must not loop the last resort (see last-resort.ts).
+dropClosedStdioErrors([process.stdout, process.stderr]);
 installLastResort(process, log);
 // Everything this process writes (mirror, settings, secrets, logs) is for the owner only.
 restrictNewFiles();
