@@ -189,7 +189,7 @@ describe('WAL checkpoints on a worker thread', () => {
       const now = walIndex(temp.file);
       return now.backfill === now.frames;
     });
-    commit(++i);
+    commit(i + 1);
     expect(walIndex(temp.file).frames).toBeLessThan(100);
     expect(timers.now).toBe(0);
   });
