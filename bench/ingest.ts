@@ -5,6 +5,7 @@
 // connector's report to the "messages.added" event, which is emitted right after the commit.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { WorkerCheckpointRunner } from '../src/main/core/db/checkpoint-worker';
 import { openDatabase } from '../src/main/core/db/open';
 import { EventBus } from '../src/main/core/events';
 import { Mirror } from '../src/main/core/mirror/mirror';
@@ -96,8 +97,9 @@ async function mirrorIngest(ctx: BenchContext, data: Corpus, ftsAutomerge?: numb
   const timers = recordingTimers(timerRuns);
   // FTS5 takes its settings as literals, not bound parameters.
   if (ftsAutomerge) database.sqlite.exec(`INSERT INTO messages_fts (messages_fts, rank) VALUES ('automerge', ${Math.trunc(ftsAutomerge)})`);
-  // As the app runs it: new messages are indexed for search in batches after their commits.
-  const mirror = new Mirror(database, { timers });
+  // As the app runs it: new messages are indexed for search in batches after their commits, and
+  // the WAL is checkpointed on a worker's connection (core.ts).
+  const mirror = new Mirror(database, { timers, checkpointRunner: new WorkerCheckpointRunner({ file, log: (m) => ctx.log(m) }) });
   const events = new EventBus();
   const account = mirror.accounts.create({ kind: 'portfolio', name: 'bench', baseUrl: 'http://127.0.0.1:9' }, Date.now());
   const connector = new MemoryConnector(data.conversations, data.messages);

@@ -1,4 +1,5 @@
 // Writes for the WAL checkpoint tests: one conversation, and live messages for it.
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Mirror } from '../../src/main/core/mirror/mirror';
 import type { RemoteMessage } from '../../src/main/core/mirror/types';
 
@@ -16,3 +17,15 @@ export const liveMessage = (i: number): RemoteMessage => ({
   createdAt: 1000 + i,
   readAt: null,
 });
+
+/** The WAL's state from its -shm index: mxFrame (frames in the WAL), nBackfill (frames copied into the file). */
+export function walIndex(file: string): { frames: number; backfill: number } {
+  const fd = openSync(`${file}-shm`, 'r');
+  try {
+    const b = Buffer.alloc(100);
+    readSync(fd, b, 0, 100, 0);
+    return { frames: b.readUInt32LE(16), backfill: b.readUInt32LE(96) };
+  } finally {
+    closeSync(fd);
+  }
+}

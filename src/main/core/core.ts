@@ -13,6 +13,7 @@ import type { SiteSignIn } from './connectors/site-sign-in';
 import type { PollIntervals } from './sync/poller';
 import { realTimers, type Timers } from './sync/timers';
 import { Demo, type DemoBackendLauncher } from './demo/demo';
+import { WorkerCheckpointRunner } from './db/checkpoint-worker';
 import { openMirrorDatabase } from './db/recover';
 import { EventBus } from './events';
 import { Mirror } from './mirror/mirror';
@@ -83,16 +84,20 @@ const FIRST_PAGE_METHODS: ReadonlySet<unknown> = new Set(['conversations.page', 
 export function createCore(options: CoreOptions): Core {
   mkdirSync(options.dataDir, { recursive: true });
   const log = options.log ?? (() => {});
+  const file = join(options.dataDir, DATABASE_FILE);
   const { database, recovery } = openMirrorDatabase(
     {
-      file: join(options.dataDir, DATABASE_FILE),
+      file,
       migrationsDir: options.migrationsDir,
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     },
     options.clock ?? Date.now,
     log,
   );
-  const mirror = new Mirror(database, { timers: options.timers ?? realTimers, log });
+  // WAL checkpoints on a second connection in a worker thread, so they never hold this thread
+  // (db/checkpoint-worker.ts); on this connection if the worker cannot start or dies.
+  const checkpointRunner = new WorkerCheckpointRunner({ file, log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+  const mirror = new Mirror(database, { timers: options.timers ?? realTimers, log, checkpointRunner });
   const events = new EventBus();
   const accounts = new AccountService({
     mirror,

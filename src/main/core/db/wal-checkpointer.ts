@@ -6,8 +6,13 @@
 // after the first commit it has not copied, so the WAL stays small while writes never pause.
 // Crash safety is the WAL's and does not depend on when checkpoints run: a commit is in the WAL
 // before it returns; a checkpoint only copies committed pages into the main file.
+// How a checkpoint runs (on this connection, or on a worker's: checkpoint-worker.ts) is the
+// runner's; this decides only when, and falls back to this connection if the worker is lost.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Timers } from '../sync/timers';
+import { InProcessCheckpointRunner, type CheckpointOutcome, type CheckpointResult, type CheckpointRunner } from './checkpoint-runner';
+
+export type { CheckpointResult } from './checkpoint-runner';
 
 /** A checkpoint runs once no commit came for this long. */
 export const CHECKPOINT_IDLE_MS = 200;
@@ -24,61 +29,98 @@ export interface WalCheckpointerOptions {
   log?: (message: string) => void;
   idleMs?: number;
   maxDelayMs?: number;
-}
-
-/** What `PRAGMA wal_checkpoint` answered: frames in the WAL, and how many are now in the file. */
-export interface CheckpointResult {
-  busy: number;
-  log: number;
-  checkpointed: number;
+  /** How checkpoints run; on `sqlite` itself when omitted. The checkpointer closes it. */
+  runner?: CheckpointRunner;
 }
 
 export class WalCheckpointer {
   private idle: unknown = null;
   private due: unknown = null;
   private closed = false;
+  private runner: CheckpointRunner;
+  private readonly fallback: CheckpointRunner;
+  /** The checkpoint running now (at most one), and whether a timer asked for another meanwhile. */
+  private inFlight: Promise<CheckpointResult | null> | null = null;
+  private again = false;
 
   constructor(
-    private readonly sqlite: BetterSqlite3.Database,
+    sqlite: BetterSqlite3.Database,
     private readonly options: WalCheckpointerOptions,
   ) {
     sqlite.pragma(`wal_autocheckpoint = ${WAL_CEILING_PAGES}`);
+    this.fallback = new InProcessCheckpointRunner(sqlite);
+    this.runner = options.runner ?? this.fallback;
   }
 
   /** A write transaction committed: checkpoint once writes pause, or within the max delay. */
   committed(): void {
     if (this.closed) return;
+    // Committed while a checkpoint runs on another connection: the WAL can start over only once a
+    // checkpoint has copied every frame, so the next one runs as soon as this one answers. Left
+    // to the timers, a stream that never paused let the WAL grow to the ceiling, where SQLite
+    // copied 2,800-7,500 frames inside a commit (40-53 ms; bench: ingest, one live message).
+    if (this.inFlight) this.again = true;
     const { timers } = this.options;
     if (this.idle !== null) timers.clearTimeout(this.idle);
-    this.idle = timers.setTimeout(() => this.checkpoint(), this.options.idleMs ?? CHECKPOINT_IDLE_MS);
-    this.due ??= timers.setTimeout(() => this.checkpoint(), this.options.maxDelayMs ?? CHECKPOINT_MAX_DELAY_MS);
+    this.idle = timers.setTimeout(() => void this.checkpoint(), this.options.idleMs ?? CHECKPOINT_IDLE_MS);
+    this.due ??= timers.setTimeout(() => void this.checkpoint(), this.options.maxDelayMs ?? CHECKPOINT_MAX_DELAY_MS);
   }
 
   /**
    * Copies the committed pages into the database file (PASSIVE: never waits for a reader or
-   * writer; what it could not copy goes with the next one). A failure is logged, never thrown:
-   * the WAL keeps every commit, and the next commit arms the timers again.
+   * writer; what it could not copy goes with the next one). Resolves with SQLite's answer, or
+   * null when it did not run or failed: a failure is logged, never thrown, since the WAL keeps
+   * every commit and the next commit arms the timers again. While one runs, a second call (or a
+   * commit) makes the next one run right after it: its frames came after the first one's snapshot.
    */
-  checkpoint(): CheckpointResult | null {
+  checkpoint(): Promise<CheckpointResult | null> {
     this.clearTimers();
-    if (this.closed) return null;
-    // Timers never fire inside a transaction here, but a checkpoint there would fail: try later.
-    if (this.sqlite.inTransaction) {
-      this.committed();
-      return null;
+    if (this.closed) return Promise.resolve(null);
+    if (this.inFlight) {
+      this.again = true;
+      return this.inFlight;
     }
-    try {
-      return (this.sqlite.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[])[0] ?? null;
-    } catch (error) {
-      this.options.log?.(`mirror: WAL checkpoint failed: ${error instanceof Error ? error.message : String(error)}`);
-      return null;
-    }
+    let settle!: (result: CheckpointResult | null) => void;
+    const promise = new Promise<CheckpointResult | null>((resolve) => (settle = resolve));
+    this.inFlight = promise;
+    this.start((result) => {
+      this.inFlight = null;
+      settle(result);
+      if (this.again && !this.closed) {
+        this.again = false;
+        void this.checkpoint();
+      }
+    });
+    return promise;
   }
 
-  /** Before the connection closes (which checkpoints everything itself). */
+  /** Before the connection closes (which checkpoints everything itself): stops the runner first. */
   close(): void {
     this.closed = true;
     this.clearTimers();
+    this.runner.close();
+  }
+
+  private start(finish: (result: CheckpointResult | null) => void): void {
+    this.runner.run((outcome: CheckpointOutcome) => {
+      if (this.closed) return finish(null);
+      switch (outcome.kind) {
+        case 'done':
+          return finish(outcome.result);
+        case 'later':
+          this.committed();
+          return finish(null);
+        case 'failed':
+          this.options.log?.(`mirror: WAL checkpoint failed: ${outcome.error.message}`);
+          return finish(null);
+        case 'lost':
+          // Logged once: from here on the fallback runs them, and it is never lost.
+          this.options.log?.(`mirror: the WAL checkpoint worker stopped (${outcome.error.message}); checkpoints run on the main thread from now on`);
+          this.runner.close();
+          this.runner = this.fallback;
+          return this.start(finish);
+      }
+    });
   }
 
   private clearTimers(): void {

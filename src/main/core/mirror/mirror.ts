@@ -1,5 +1,6 @@
 // The mirror is the database's one owner: everything else reads and writes through it.
 import type { OpenedDatabase } from '../db/open';
+import type { CheckpointRunner } from '../db/checkpoint-runner';
 import { WalCheckpointer } from '../db/wal-checkpointer';
 import { AccountsRepo } from './accounts-repo';
 import { AttentionRepo } from './attention-repo';
@@ -12,6 +13,14 @@ import { SavedRepliesRepo } from './saved-replies-repo';
 import { StatsRepo } from './stats-repo';
 import { SyncCursorsRepo } from './sync-cursors-repo';
 import { SearchRepo } from './search-repo';
+
+export interface MirrorOptions extends MessageIndexOptions {
+  /**
+   * How the WAL checkpointer runs its checkpoints (the app: a worker's connection,
+   * db/checkpoint-worker.ts); on the mirror's connection when omitted. The mirror closes it.
+   */
+  checkpointRunner?: CheckpointRunner;
+}
 
 export class Mirror {
   readonly accounts: AccountsRepo;
@@ -35,9 +44,13 @@ export class Mirror {
    */
   constructor(
     private readonly database: OpenedDatabase,
-    options: MessageIndexOptions = {},
+    { checkpointRunner, ...options }: MirrorOptions = {},
   ) {
-    const checkpointer = options.timers ? new WalCheckpointer(database.sqlite, { timers: options.timers, ...(options.log ? { log: options.log } : {}) }) : null;
+    const checkpointer = options.timers
+      ? new WalCheckpointer(database.sqlite, { timers: options.timers, ...(options.log ? { log: options.log } : {}), ...(checkpointRunner ? { runner: checkpointRunner } : {}) })
+      : null;
+    // Without timers nothing would ever ask it to run: let go of its worker now.
+    if (!checkpointer) checkpointRunner?.close();
     this.checkpointer = checkpointer;
     this.messageIndex = new MessageIndex(database.sqlite, checkpointer ? { ...options, committed: () => checkpointer.committed() } : options);
     this.conversations = new ConversationsRepo(database.db, database.sqlite);
@@ -68,6 +81,8 @@ export class Mirror {
   }
 
   close(): void {
+    // The worker's connection closes first: the mirror's, the last one, then copies the whole WAL
+    // back and deletes it, which the clean-close mark (db/clean-close.ts) requires.
     this.checkpointer?.close();
     this.messageIndex.close();
     this.database.close();
