@@ -3,7 +3,7 @@
 // and "the max delay passed" are steps of the test. The WAL's state is read from its -shm index:
 // mxFrame (frames in the WAL) and nBackfill (frames a checkpoint copied into the file).
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/main/core/db/open';
@@ -11,23 +11,12 @@ import { CHECKPOINT_IDLE_MS, CHECKPOINT_MAX_DELAY_MS, WalCheckpointer } from '..
 import { Mirror } from '../../src/main/core/mirror/mirror';
 import { FakeTimers } from '../support/fake-timers';
 import { migrationsDir, tempDir, type TempDir } from '../support/temp-db';
-import { liveMessage, seedConversation } from '../support/wal-writes';
+import { liveMessage, seedConversation, walIndex } from '../support/wal-writes';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
-
-function walIndex(file: string): { frames: number; backfill: number } {
-  const fd = openSync(`${file}-shm`, 'r');
-  try {
-    const b = Buffer.alloc(100);
-    readSync(fd, b, 0, 100, 0);
-    return { frames: b.readUInt32LE(16), backfill: b.readUInt32LE(96) };
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function start(): { temp: TempDir; mirror: Mirror; timers: FakeTimers; conversationId: number; commit(i: number): void } {
   const temp = tempDir('switchboard-wal-');

@@ -42,6 +42,20 @@ describe('CatchUp', () => {
   });
   afterEach(() => f.close());
 
+  /** The first page's transaction fails: its cursor write throws, inside the commit. */
+  const failFirstCommit = (): { failed: boolean } => {
+    const state = { failed: false };
+    const set = f.ctx.mirror.cursors.set.bind(f.ctx.mirror.cursors);
+    f.ctx.mirror.cursors.set = (accountId, scope, value, at) => {
+      if (!state.failed && scope.startsWith('conversation:')) {
+        state.failed = true;
+        throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+      }
+      set(accountId, scope, value, at);
+    };
+    return state;
+  };
+
   it('a conversation list that keeps answering the same page: stops paging, goes live and says so', async () => {
     const connector = new FakeConnector();
     connector.addMessage('a', 'hello');
@@ -163,15 +177,7 @@ describe('CatchUp', () => {
       return real(remoteId, after, limit);
     };
     // The first page's transaction fails (its cursor write throws, inside the commit).
-    const set = f.ctx.mirror.cursors.set.bind(f.ctx.mirror.cursors);
-    let failed = false;
-    f.ctx.mirror.cursors.set = (accountId, scope, value, at) => {
-      if (!failed && scope.startsWith('conversation:')) {
-        failed = true;
-        throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
-      }
-      set(accountId, scope, value, at);
-    };
+    failFirstCommit();
     const e = f.engine(connector);
     await e.sync.start();
     await waitFor(() => e.sync.status.detail?.startsWith('Could not save') === true, 5000, 'the store error');
@@ -193,20 +199,12 @@ describe('CatchUp', () => {
       asked += 1;
       // The second page's request fails after the first page's commit has failed.
       if (asked === 2) {
-        await waitFor(() => failed, 5000, 'the first commit to fail');
+        await waitFor(() => commit.failed, 5000, 'the first commit to fail');
         throw new ConnectorError('transient', 'connection reset');
       }
       return real(remoteId, after, limit);
     };
-    const set = f.ctx.mirror.cursors.set.bind(f.ctx.mirror.cursors);
-    let failed = false;
-    f.ctx.mirror.cursors.set = (accountId, scope, value, at) => {
-      if (!failed && scope.startsWith('conversation:')) {
-        failed = true;
-        throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
-      }
-      set(accountId, scope, value, at);
-    };
+    const commit = failFirstCommit();
     const e = f.engine(connector);
     await e.sync.start();
     await waitFor(() => e.sync.status.detail !== null && e.sync.status.detail !== undefined, 5000, 'an error on the status');
