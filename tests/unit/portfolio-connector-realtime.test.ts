@@ -7,7 +7,7 @@
 // portfolio-faults.test.ts and realtime-ghosts.test.ts.
 import { describe, expect, it } from 'vitest';
 import { ADMIN_CHANNEL, PRESENCE_CHANNEL, PortfolioConnector, type PortfolioConnectorOptions } from '../../src/main/core/connectors/portfolio/portfolio-connector';
-import { PROBE_BACKOFF } from '../../src/main/core/connectors/portfolio/pusher-link';
+import { FAST_PROBE_MAX_MS, FAST_PROBES_FOR_MS, PROBE_BACKOFF } from '../../src/main/core/connectors/portfolio/pusher-link';
 import { FakeTimers } from '../support/fake-timers';
 import { fakePusherFactory } from '../support/fake-pusher';
 import { recordingSink } from '../support/recording-sink';
@@ -202,10 +202,12 @@ describe('portfolio connector: probing a lost link', () => {
     expect(fake.connects).toBe(5);
   });
 
-  it('a site gone for good: no more than one attempt per 30 s once backed off', async () => {
+  it('a site gone for good: at most 4 s apart for the first minute, then one attempt per 30 s', async () => {
     const { fake, timers } = await live();
     fake.connection.to('unavailable');
-    timers.advance(33_000);
+    timers.advance(FAST_PROBES_FOR_MS - 1);
+    expect(fake.connects).toBe(5 + Math.floor((FAST_PROBES_FOR_MS - 9000) / FAST_PROBE_MAX_MS));
+    timers.advance(60_000);
     const before = fake.connects;
     timers.advance(10 * 60_000);
     expect(fake.connects - before).toBe(20);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Channel } from 'pusher-js';
-import { bindParsed, connectPusher, PROBE_BACKOFF, type Authorize } from '../../src/main/core/connectors/portfolio/pusher-link';
+import { bindParsed, connectPusher, FAST_PROBE_MAX_MS, FAST_PROBES_FOR_MS, PROBE_BACKOFF, type Authorize } from '../../src/main/core/connectors/portfolio/pusher-link';
 import { FakeTimers } from '../support/fake-timers';
 import { fakePusherFactory, FakePusher } from '../support/fake-pusher';
 import { recordingSink } from '../support/recording-sink';
@@ -141,12 +141,13 @@ describe('connectPusher: probing a lost link', () => {
     expect(timers.count).toBe(0);
   });
 
-  it('a server gone for good: no more than one attempt per 30 s once backed off (was one per 2 s)', () => {
+  it('a server gone: at most 4 s between attempts for its first minute, then one per 30 s (was one per 2 s)', () => {
     const { fake, timers } = link();
     fake.connection.to('unavailable');
-    // 1+1+1+2+4+8+16 s to reach the cap, then every 30 s.
-    timers.advance(33_000);
-    expect(fake.connects).toBe(7);
+    // 1+1+1+2+4 s, then capped at 4 s while the outage is younger than a minute.
+    timers.advance(FAST_PROBES_FOR_MS);
+    expect(fake.connects).toBe(5 + Math.floor((FAST_PROBES_FOR_MS - 9000) / FAST_PROBE_MAX_MS));
+    timers.advance(60_000);
     const before = fake.connects;
     timers.advance(10 * 60_000);
     expect(fake.connects - before).toBe(20);

@@ -11,7 +11,7 @@ import { AlertCheck } from './alert-check';
 import { portfolioCapabilities } from './capabilities';
 import { Backoff } from '../../sync/backoff';
 import { realTimers, type Timers } from '../../sync/timers';
-import { PROBE_BACKOFF, SubscriptionRetry, bindParsed, realPusher, unref, type LinkDeps } from './pusher-link';
+import { PROBE_BACKOFF, SubscriptionRetry, bindParsed, probeDelay, realPusher, unref, type LinkDeps } from './pusher-link';
 import { RestClient } from './rest-client';
 import {
   ConfigResult,
@@ -173,7 +173,7 @@ export class PortfolioConnector implements Connector {
    */
   private scheduleProbe(pusher: Pusher): void {
     if (this.probeTimer || this.pusher !== pusher) return;
-    const delay = this.probes.failed();
+    const delay = probeDelay(this.probes, this.downSince === null ? 0 : this.clock() - this.downSince);
     this.probeTimer = this.timers.setTimeout(() => {
       this.probeTimer = null;
       if (this.pusher !== pusher) return;

@@ -13,11 +13,25 @@ const UNAVAILABLE_AFTER_MS = 10_000;
 /**
  * pusher-js waits up to ~15 s between attempts once the server has gone: while the link is
  * down the attempt is restarted every 0.5–1 s three times (a server restarting), then twice as
- * late each time, up to 15–30 s (a site gone for good costs one attempt in that time, not one
+ * late each time (capped at 4 s for the first minute: FAST_PROBE_MAX_MS), up to 15–30 s (a site
+ * gone for good costs one attempt in that time, not one
  * every 1–2 s for as long as the app runs). Jittered, so the consoles a restarted server lost
  * do not all come back at once.
  */
 export const PROBE_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 30_000, flatAttempts: 2 };
+/**
+ * For the first minute of an outage no probe waits longer than 4 s: a server restarting is back
+ * within seconds and the gap must be filled within 5 s of its return. Only then do the probes
+ * back off to PROBE_BACKOFF's cap.
+ */
+export const FAST_PROBES_FOR_MS = 60_000;
+export const FAST_PROBE_MAX_MS = 4000;
+
+/** The wait before the next probe, the link down for `downForMs`. */
+export function probeDelay(probes: Backoff, downForMs: number): number {
+  const delay = probes.failed();
+  return downForMs < FAST_PROBES_FOR_MS ? Math.min(delay, FAST_PROBE_MAX_MS) : delay;
+}
 
 export type Authorize = (socketId: string, channelName: string) => Promise<{ auth: string; channel_data?: string }>;
 
@@ -70,7 +84,7 @@ export function connectPusher(p: PusherSettings, sink: ConnectorSink, authorize:
       pusher.disconnect();
       pusher.connect();
       probe();
-    }, probes.failed());
+    }, probeDelay(probes, downSince === null ? 0 : clock() - downSince));
     unref(probeTimer);
   };
   pusher.connection.bind('state_change', ({ current }: { current: string }) => {
