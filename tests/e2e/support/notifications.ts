@@ -42,7 +42,10 @@ export const playedSounds = (page: Page): Promise<string[]> => page.evaluate(() 
 
 /** The window loses (false) or gets back (true) the focus, as the app sees it. */
 export const setWindowFocus = (page: Page, focused: boolean): Promise<void> =>
-  page.evaluate((f) => {
+  page.evaluate(async (f) => {
     document.hasFocus = () => f;
     window.dispatchEvent(new Event(f ? 'focus' : 'blur'));
+    // The app reports it at once over its one transport: an answer to a request sent after it
+    // means the core has it (a message arriving first would be judged "focused", CI at load).
+    await window.switchboard.invoke('app.info');
   }, focused);
