@@ -15,7 +15,7 @@ import type { UiLanguage } from './core/attention/attention';
 import { findDemoPublicDir, findMigrationsDir } from './core/db/locate';
 import { EventBus } from './core/events';
 import { DEEP_LINK_SCHEME, findDeepLink, parseDeepLink, type DeepLink } from './core/platform/deep-link';
-import { dropClosedStdioErrors, installLastResort } from './core/platform/last-resort';
+import { guardProcess } from './core/platform/last-resort';
 import { setLinuxAutostart } from './core/platform/linux-autostart';
 import { makeProfilePrivate, restrictNewFiles } from './core/platform/private-profile';
 import { acquireProfileLock, type ProfileLock } from './core/platform/profile-lock';
@@ -45,8 +45,7 @@ import { parseWindowState, restoreBounds, type WindowState } from './shell/windo
 
 const log = (message: string) => console.error(`[switchboard] ${message}`);
 // A stdout/stderr whose reader went away must not loop the last resort (see last-resort.ts).
-dropClosedStdioErrors([process.stdout, process.stderr]);
-installLastResort(process, log);
+guardProcess(process, log);
 // Everything this process writes (mirror, settings, secrets, logs) is for the owner only.
 restrictNewFiles();
 

@@ -3,7 +3,8 @@
 //   node --import tsx tests/support/browser-mode-stdio-child.ts <dataDir> <rendererDir>
 // Prints "Switchboard is running at <url>" like the CLI; logs to stderr like it.
 import { startBrowserMode } from '../../src/main/web/browser-mode';
-import { guardProcess, stopOnSignals } from '../../src/main/web/lifecycle';
+import { guardProcess } from '../../src/main/core/platform/last-resort';
+import { stopOnSignals } from '../../src/main/web/lifecycle';
 import { migrationsDir } from './temp-db';
 
 const log = (message: string) => console.error(`[switchboard] ${message}`);

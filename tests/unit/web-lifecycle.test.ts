@@ -3,7 +3,8 @@
 // covers the real process whose stdout/stderr reader went away.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { guardProcess, stopOnSignals } from '../../src/main/web/lifecycle';
+import { guardProcess } from '../../src/main/core/platform/last-resort';
+import { stopOnSignals } from '../../src/main/web/lifecycle';
 
 function fakeProcess() {
   const proc = Object.assign(new EventEmitter(), { stdout: new EventEmitter(), stderr: new EventEmitter() });

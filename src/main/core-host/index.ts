@@ -1,7 +1,7 @@
 // Core host entry (out/main/core-host.js): started by the shell as an Electron utilityProcess
 // (src/main/shell/core-process.ts), or with child_process.fork by tests and benchmarks. Never
 // imports electron: a utilityProcess has Node's APIs and process.parentPort, nothing more.
-import { dropClosedStdioErrors, installLastResort } from '../core/platform/last-resort';
+import { guardProcess } from '../core/platform/last-resort';
 import { restrictNewFiles } from '../core/platform/private-profile';
 import { launchDemoBackend } from '../demo-backend';
 import { runCoreHost } from './host';
@@ -9,8 +9,7 @@ import { forkedHost, parentPortHost, type ParentPortLike } from './ports';
 
 const log = (message: string) => console.error(`[switchboard core] ${message}`);
 // A stdout/stderr whose reader went away must not loop the last resort (see last-resort.ts).
-dropClosedStdioErrors([process.stdout, process.stderr]);
-installLastResort(process, log);
+guardProcess(process, log);
 // Everything the core writes (mirror, settings, logs) is for the owner only.
 restrictNewFiles();
 

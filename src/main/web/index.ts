@@ -7,7 +7,8 @@ import { version } from '../../../package.json';
 import { findDemoPublicDir, findMigrationsDir } from '../core/db/locate';
 import { launchDemoBackend } from '../demo-backend';
 import { startBrowserMode } from './browser-mode';
-import { guardProcess, stopOnSignals } from './lifecycle';
+import { guardProcess } from '../core/platform/last-resort';
+import { stopOnSignals } from './lifecycle';
 
 const log = (message: string) => console.error(`[switchboard] ${message}`);
 

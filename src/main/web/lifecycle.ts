@@ -1,22 +1,13 @@
-// Browser mode's process around the core, shared by the CLI (index.ts) and the test that runs it
-// in a child process: errors nothing else caught, stdout/stderr whose reader went away, and a
-// stop on SIGINT/SIGTERM that closes the core, bounded.
-import { dropClosedStdioErrors, installLastResort, type ProcessEvents, type StdioStream } from '../core/platform/last-resort';
+// Browser mode's stop, shared by the CLI (index.ts) and the test that runs it in a child process:
+// SIGINT/SIGTERM closes the core, bounded. (The process guard is core/platform/last-resort.ts.)
+import type { GuardedProcess } from '../core/platform/last-resort';
 
 /** How long a stop may take to close the mirror before the process exits without it. */
 export const STOP_LIMIT_MS = 10_000;
 
-export interface LifecycleProcess extends ProcessEvents {
-  stdout: StdioStream;
-  stderr: StdioStream;
+export interface LifecycleProcess extends GuardedProcess {
   once(event: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
   exit(code: number): void;
-}
-
-/** Before anything logs: a gone reader of stdout/stderr, then the last resort. */
-export function guardProcess(proc: LifecycleProcess, log: (message: string) => void): void {
-  dropClosedStdioErrors([proc.stdout, proc.stderr]);
-  installLastResort(proc, log);
 }
 
 /**

@@ -29,3 +29,15 @@ export function installLastResort(proc: ProcessEvents, log: (message: string) =>
 export function dropClosedStdioErrors(streams: readonly StdioStream[]): void {
   for (const stream of streams) stream.on('error', () => {});
 }
+
+/** A process with its standard streams, as far as guardProcess needs it. */
+export interface GuardedProcess extends ProcessEvents {
+  stdout: StdioStream;
+  stderr: StdioStream;
+}
+
+/** Every entry point, before anything logs: a gone reader of stdout/stderr, then the last resort. */
+export function guardProcess(proc: GuardedProcess, log: (message: string) => void): void {
+  dropClosedStdioErrors([proc.stdout, proc.stderr]);
+  installLastResort(proc, log);
+}
