@@ -65,6 +65,31 @@ describe('CredentialsVault', () => {
     expect(seen).toHaveLength(2);
   });
 
+  it('a renewal of the old sign-in is not shared with the new one, and does not overwrite it when it ends', async () => {
+    const vault = new CredentialsVault(memorySecrets());
+    vault.set(1, { refresh: 'old' });
+    const renewals: { from: Credentials; settle: (c: Credentials | Error) => void }[] = [];
+    const port = vault.port(1, (from) => new Promise((resolve, reject) => renewals.push({ from, settle: (c) => (c instanceof Error ? reject(c) : resolve(c)) })));
+    const before = port.refresh();
+    vault.set(1, { refresh: 'new' });
+    const after = port.refresh();
+    expect(after).not.toBe(before);
+    expect(renewals.map((r) => r.from)).toEqual([{ refresh: 'old' }, { refresh: 'new' }]);
+    renewals[1]!.settle({ refresh: 'new2' });
+    expect(await after).toEqual({ refresh: 'new2' });
+    // The old renewal succeeds late: the vault keeps the newer sign-in, and the old caller gets it.
+    renewals[0]!.settle({ refresh: 'old2' });
+    expect(await before).toEqual({ refresh: 'new2' });
+    expect(vault.get(1)).toEqual({ refresh: 'new2' });
+    // An old renewal refused late is the old caller's failure only.
+    vault.set(1, { refresh: 'third' });
+    const stale = port.refresh();
+    vault.set(1, { refresh: 'fourth' });
+    renewals[2]!.settle(new ConnectorError('auth', 'refused'));
+    await expect(stale).rejects.toMatchObject({ kind: 'auth' });
+    expect(vault.get(1)).toEqual({ refresh: 'fourth' });
+  });
+
   it('a failed renewal is not saved and the next refresh tries again', async () => {
     const vault = new CredentialsVault(memorySecrets());
     vault.set(1, { refresh: 'r1' });

@@ -165,7 +165,7 @@ describe('AccountSync with a recording fake connector', () => {
       if (name === 'sync.progress') e.progress.push(payload as Engine['progress'][number]);
     });
     const common = { accountId, mirror: ctx.mirror, connector, events, clock: () => timers.now, timers, log: () => {} };
-    e.outbox = new Outbox({ ...common, random: () => 0, onAuthExpired: (reason) => e.sync.markAuthExpired(reason) });
+    e.outbox = new Outbox({ ...common, random: () => 0, signIn: () => e.sync.signIn, onAuthExpired: (reason, signIn) => e.sync.markAuthExpired(reason, signIn) });
     e.sync = new AccountSync({ ...common, onLive: () => (e.lives++, e.outbox.reconnected()) });
     e.stop = async () => {
       e.outbox.stop();
@@ -348,6 +348,56 @@ describe('AccountSync with a recording fake connector', () => {
     await e.sync.reauthenticated();
     await live(e);
     expectMirrorEqualsServer(connector);
+  });
+
+  /** The next call of `method` waits until refuse(), then fails as a refused sign-in. */
+  const refuseLater = (connector: FakeConnector, method: 'messagesAfter' | 'sendReply') => {
+    let refuse!: () => void;
+    let reached!: () => void;
+    const refusal = new Promise<void>((r) => (refuse = r));
+    const held = new Promise<void>((r) => (reached = r));
+    connector.next(method, async () => {
+      reached();
+      await refusal;
+      throw new ConnectorError('auth', 'Token expired');
+    });
+    return { held, refuse };
+  };
+
+  it('a catch-up request of the old sign-in refused after signing in again is ignored: the new sign-in catches up and stays live', async () => {
+    const connector = new FakeConnector();
+    connector.addMessage('a', 'a1');
+    const old = refuseLater(connector, 'messagesAfter');
+    const e = engine(connector);
+    await e.sync.start();
+    await old.held;
+    e.sync.markAuthExpired('the socket was refused');
+    await e.sync.reauthenticated();
+    old.refuse();
+    await live(e);
+    expectMirrorEqualsServer(connector);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(state(e)).toBe('live');
+  });
+
+  it('a reply sent under the old sign-in and refused after signing in again is sent again under the new one, once', async () => {
+    const connector = new FakeConnector();
+    connector.addConversation('a');
+    const e = engine(connector);
+    await e.sync.start();
+    await live(e);
+    const a = ctx.mirror.conversations.findByRemote(accountId, 'a')!;
+    const old = refuseLater(connector, 'sendReply');
+    e.outbox.enqueueReply(a.id, 'hello', '00000000-0000-4000-8000-0000000000aa');
+    await old.held;
+    e.sync.markAuthExpired('the socket was refused');
+    await e.sync.reauthenticated();
+    e.outbox.resume();
+    old.refuse();
+    await waitFor(() => ctx.mirror.outbox.counts(accountId).pending === 0, 5000, 'the reply sent again');
+    expect(connector.contents('a')).toEqual(['hello']);
+    expect(connector.count('sendReply')).toBe(2);
+    expect(state(e)).toBe('live');
   });
 
   it('page-back: walks back page after page through a conversation with no known message, and stops at a known one', async () => {

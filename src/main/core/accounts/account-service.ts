@@ -118,7 +118,8 @@ export class AccountService {
       random: deps.random,
       timers: deps.timers,
       log: deps.log,
-      onAuthExpired: (reason) => runtime.sync.markAuthExpired(reason),
+      signIn: () => runtime.sync.signIn,
+      onAuthExpired: (reason, signIn) => runtime.sync.markAuthExpired(reason, signIn),
       onRejected: (conversationId) => {
         const row = deps.mirror.conversations.getRow(conversationId);
         if (row) runtime.sync.reconcile(`a change to conversation ${row.remoteId} was refused`);

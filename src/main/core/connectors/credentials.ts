@@ -51,24 +51,33 @@ export class CredentialsVault {
     this.secrets.delete(legacyTokenKey(accountId));
   }
 
-  /** The port a connector gets: reads from the vault, renews through the kind's refresh. */
+  /**
+   * The port a connector gets: reads from the vault, renews through the kind's refresh. A renewal
+   * belongs to the sign-in it started from: after the user signed in again, a request of the new
+   * sign-in does not wait for (and get refused with) the old one's, and an old renewal that ends
+   * later does not overwrite the new sign-in.
+   */
   port(accountId: number, renew: ((current: Credentials) => Promise<Credentials>) | undefined): CredentialsPort {
-    let inFlight: Promise<Credentials> | null = null;
+    let inFlight: { from: string | undefined; renewal: Promise<Credentials> } | null = null;
+    const saved = () => this.secrets.get(credentialsKey(accountId));
     return {
       current: () => this.get(accountId),
       refresh: () => {
-        if (inFlight) return inFlight;
+        const from = saved();
+        if (inFlight && inFlight.from === from) return inFlight.renewal;
         const current = this.get(accountId);
         if (!current || !renew) return Promise.reject(new ConnectorError('auth', 'Sign in again: this sign-in cannot be renewed.'));
-        inFlight = renew(current)
+        const renewal = renew(current)
           .then((next) => {
+            if (saved() !== from) return this.get(accountId) ?? next;
             this.set(accountId, next);
             return next;
           })
           .finally(() => {
-            inFlight = null;
+            if (inFlight?.renewal === renewal) inFlight = null;
           });
-        return inFlight;
+        inFlight = { from, renewal };
+        return renewal;
       },
     };
   }

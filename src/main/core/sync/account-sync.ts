@@ -64,7 +64,7 @@ export class AccountSync {
       writer,
       strategy: this.strategy,
       flushConversations: () => this.burst.flushConversations(),
-      failed: (error, what) => this.catchUp.failed(error, what),
+      failed: (error, what, signIn) => this.catchUp.failed(error, what, signIn),
     });
     this.burst = new BurstApplier({ accountId, mirror, events, clock, timers, log, link, writer, stale: this.stale, requestCatchUp });
     this.catchUp = new CatchUp({
@@ -136,8 +136,8 @@ export class AccountSync {
   /** Signed in again: clear the auth state, reconnect, catch up. */
   async reauthenticated(): Promise<void> {
     await this.stop();
-    // Cleared once the old connection is stopped: what it reported meanwhile is not the new sign-in's.
-    this.link.authExpired = null;
+    // Once the old connection is stopped: what it reported meanwhile is not the new sign-in's.
+    this.link.signedInAgain();
     await this.start();
   }
 
@@ -156,8 +156,13 @@ export class AccountSync {
     this.resync(reason);
   }
 
-  markAuthExpired(reason: string): void {
-    this.link.markAuthExpired(reason);
+  /** Which sign-in a request is made under: pass it back to markAuthExpired when it is refused. */
+  get signIn(): number {
+    return this.link.signIn;
+  }
+
+  markAuthExpired(reason: string, signIn?: number): void {
+    this.link.markAuthExpired(reason, signIn);
   }
 
   /** Applies the live events queued so far (see BurstApplier.flush). */

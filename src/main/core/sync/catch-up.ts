@@ -75,9 +75,12 @@ export class CatchUp {
     link.publish();
     link.inconsistency = null;
     const releaseIndex = mirror.messageIndex.hold();
+    let signIn = link.signIn;
     try {
       do {
         this.again = false;
+        // A run that outlives a sign-in goes on under the new one (again is set by its connect).
+        signIn = link.signIn;
         // Page-back stops at messages known before the gap, not at live ones that arrive meanwhile.
         this.knownUpTo = mirror.messages.maxId();
         this.deps.burst.flush();
@@ -92,21 +95,28 @@ export class CatchUp {
       this.deps.onLive?.();
       this.deps.strategy.caughtUp(this.lastChanged > 0);
     } catch (error) {
-      this.failed(error, 'catch-up');
+      this.failed(error, 'catch-up', signIn);
     } finally {
       releaseIndex();
       link.catchingUp = false;
       if (link.started) link.publish();
     }
+    // Asked for while a run failed (a refusal of an earlier sign-in): run again, unless a retry waits.
+    if (link.started && this.again && this.retryTimer === null && link.authExpired === null) return this.request();
     if (link.started && this.deps.stale.pending) this.deps.stale.fetch();
   }
 
-  /** A catch-up or a fetch failed: sign in again, or catch up again after a backoff. */
-  failed(error: unknown, what: string): void {
+  /**
+   * A catch-up or a fetch made under sign-in `signIn` failed: sign in again, or catch up again
+   * after a backoff. A refusal of an earlier sign-in is ignored: the new one's catch-up follows.
+   */
+  failed(error: unknown, what: string, signIn: number): void {
     const { link } = this.deps;
     if (error instanceof Stopped || !link.started) return;
     if (error instanceof ConnectorError && error.kind === 'auth') {
-      link.markAuthExpired(error.message);
+      if (signIn === link.signIn) return link.markAuthExpired(error.message);
+      this.deps.log(`sync ${this.deps.accountId}: a ${what} of an earlier sign-in was refused (${error.message}); catching up under the new one`);
+      this.request();
       return;
     }
     // A site that said how long to wait (429/503 with Retry-After) is not asked sooner.

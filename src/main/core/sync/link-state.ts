@@ -26,6 +26,11 @@ export class LinkState {
   /** The last catch-up error; cleared by the next successful catch-up. */
   syncError: string | null = null;
   authExpired: string | null = null;
+  /**
+   * Sign-ins since the account started. A request made under an earlier one may be refused after
+   * the user signed in again; that refusal is not the new sign-in's (see markAuthExpired).
+   */
+  signIn = 0;
   /** The mirror refused the last write of live events (see BurstApplier). */
   storeError: string | null = null;
   /** The last catch-up met paging that went in circles (see inconsistent()); cleared when one does not. */
@@ -76,7 +81,18 @@ export class LinkState {
     this.publish();
   }
 
-  markAuthExpired(reason: string): void {
+  /** Signed in again: what was refused before is forgotten, and refusals of older requests are ignored. */
+  signedInAgain(): void {
+    this.signIn++;
+    this.authExpired = null;
+  }
+
+  /** `signIn`: the sign-in the refused request was made under (the current one by default). */
+  markAuthExpired(reason: string, signIn = this.signIn): void {
+    if (signIn !== this.signIn) {
+      this.deps.log(`sync ${this.deps.accountId}: a request of an earlier sign-in was refused (${reason}); ignored`);
+      return;
+    }
     if (this.authExpired !== null) return;
     // Some sites' refusals already say it ("Sign in again: the site no longer accepts…").
     this.authExpired = /^sign in again\b/i.test(reason) ? reason : `Sign in again: ${reason}`;

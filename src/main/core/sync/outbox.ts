@@ -21,7 +21,10 @@ export interface OutboxDeps {
   random: () => number;
   timers: Timers;
   log: (message: string) => void;
-  onAuthExpired: (reason: string) => void;
+  /** Which sign-in a send is made under (AccountSync.signIn); a standalone outbox has one. */
+  signIn?: () => number;
+  /** A send made under sign-in `signIn` was refused: only the user can sign in again. */
+  onAuthExpired: (reason: string, signIn: number) => void;
   /** Called after a status or read item fails for good, so the engine can refetch the truth. */
   onRejected?: (conversationId: number) => void;
 }
@@ -49,7 +52,10 @@ export class Outbox {
   /** Drains in a row that failed on the mirror itself, for the retry's backoff. */
   private readonly storeBackoff: Backoff;
 
+  private readonly signIn: () => number;
+
   constructor(private readonly deps: OutboxDeps) {
+    this.signIn = deps.signIn ?? (() => 0);
     this.storeBackoff = new Backoff(SEND_BACKOFF, deps.random);
     deps.mirror.outbox.requeueInFlight(deps.accountId);
   }
@@ -219,6 +225,7 @@ export class Outbox {
       mirror.outbox.setPayload(row.id, payload);
     }
     mirror.outbox.setState(row.id, 'in-flight');
+    const signIn = this.signIn();
     try {
       if (row.kind === 'reply') {
         const content = payload.content ?? '';
@@ -252,10 +259,14 @@ export class Outbox {
     } catch (error) {
       if (this.stopped) return;
       const e = error instanceof ConnectorError ? error : new ConnectorError('transient', error instanceof Error ? error.message : String(error));
-      if (e.kind === 'auth') {
+      if (e.kind === 'auth' && signIn !== this.signIn()) {
+        // Sent under the sign-in the user has since replaced: try again under the new one.
+        mirror.outbox.setState(row.id, 'queued');
+        this.deps.log(`outbox: ${row.kind} for conversation ${row.conversationId} was refused under an earlier sign-in; sending again`);
+      } else if (e.kind === 'auth') {
         mirror.outbox.setState(row.id, 'queued');
         this.pause();
-        this.deps.onAuthExpired(e.message);
+        this.deps.onAuthExpired(e.message, signIn);
       } else if (e.kind === 'transient') {
         const attempts = row.attempts + 1;
         const delay = retryDelay(SEND_BACKOFF, attempts, this.deps.random, e.retryAfterMs);

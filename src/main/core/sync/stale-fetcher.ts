@@ -25,7 +25,8 @@ export interface StaleFetcherDeps {
   /** Applies queued live events that may describe a conversation about to be fetched. */
   flushConversations: () => void;
   /** A fetch failed: retried by a catch-up (see CatchUp.failed). */
-  failed: (error: unknown, what: string) => void;
+  /** `signIn`: the sign-in the failed fetch was made under (see LinkState.markAuthExpired). */
+  failed: (error: unknown, what: string, signIn: number) => void;
 }
 
 export class StaleFetcher implements StaleHints {
@@ -84,8 +85,10 @@ export class StaleFetcher implements StaleHints {
 
   private async worker(): Promise<void> {
     const { link, strategy } = this.deps;
+    let signIn = link.signIn;
     try {
       for (let remoteId = this.next(); remoteId !== undefined && this.mayFetch(); remoteId = this.next()) {
+        signIn = link.signIn;
         this.stale.delete(remoteId);
         const knownUpTo = this.knownAt.get(remoteId);
         this.knownAt.delete(remoteId);
@@ -112,7 +115,7 @@ export class StaleFetcher implements StaleHints {
         }
       }
     } catch (error) {
-      this.deps.failed(error, 'fetch');
+      this.deps.failed(error, 'fetch', signIn);
     }
   }
 
