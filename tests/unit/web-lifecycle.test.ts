@@ -36,6 +36,15 @@ describe('browser mode lifecycle', () => {
     expect(closes).toBe(1);
   });
 
+  it('SIGHUP (the terminal closed) closes before it exits, too', async () => {
+    const { proc, exitCode } = fakeProcess();
+    let closed = false;
+    stopOnSignals(proc as never, async () => void (closed = true), () => {});
+    proc.emit('SIGHUP');
+    expect(await exitCode).toBe(0);
+    expect(closed).toBe(true);
+  });
+
   it('a close that never ends still exits, with 1, after the limit, and says so', async () => {
     const { proc, exitCode } = fakeProcess();
     const logged: string[] = [];
