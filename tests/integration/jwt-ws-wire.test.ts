@@ -16,6 +16,7 @@ import { CredentialTokens, asJwtWsCredentials, renewJwtWs, signInJwtWs, type Jwt
 import { JwtWsSocket, type SocketEvents } from '../../src/main/core/connectors/jwt-ws/socket';
 import type { InboundFrame } from '../../src/main/core/connectors/jwt-ws/frames';
 import type { SecretStore } from '../../src/main/core/settings/settings-store';
+import { FakeTimers } from '../support/fake-timers';
 import { tempDir } from '../support/temp-db';
 import { waitFor } from '../support/portfolio-harness';
 
@@ -215,6 +216,27 @@ describe('jwt-ws socket', () => {
     quiet.start();
     await waitFor(() => quiet.stats.silentDrops >= 1 && dials >= 2, 10_000, 'dropped and redialled');
     expect(rec.log.warnings.some((w) => w.includes('no answer to keep-alive'))).toBe(true);
+  });
+
+  it('keep-alive and the auth wait run on the timers it is given (a suspended laptop, a test clock)', async () => {
+    const b = await server();
+    const c = await signInJwtWs({ baseUrl: b.url }, { ...OWNER, deviceId: DEVICE });
+    const tokens = new CredentialTokens(vault(b.url, c).port, Date.now);
+    const { log, events } = recorder();
+    const timers = new FakeTimers(Date.now());
+    const s = new JwtWsSocket({ url: b.wsUrl, token: () => tokens.accessToken(), tokenRefused: () => {}, events, timers, pingIntervalMs: 60_000, pongTimeoutMs: 60_000 });
+    cleanups.push(() => s.stop());
+    s.start();
+    await waitFor(() => s.current === 'up', 5000, 'up');
+    expect(s.stats.pingsSent).toBe(0);
+    // The ping waits for the test's minute, not the wall clock's; each ping arms the next one.
+    for (let i = 1; i <= 2; i++) {
+      timers.advance(60_000);
+      expect(s.stats.pingsSent).toBe(i);
+      await waitFor(() => log.frames.filter((f) => f.type === 'pong').length >= i, 5000, `pong ${i}`);
+    }
+    s.stop();
+    expect(timers.count).toBe(0);
   });
 
   it('a 429 at the upgrade waits for X-RateLimit-Reset (with jitter) before the next try', async () => {

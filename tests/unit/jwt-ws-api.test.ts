@@ -16,7 +16,9 @@ function api(opts: { maxWaitMs?: number; token?: () => Promise<string> } = {}) {
   const server = new FakeJwtWsRest();
   const sleeps: number[] = [];
   const rest = new JwtWsRest({ baseUrl: BASE, fetch: server.fetch, now: () => T0 }, { accessToken: opts.token ?? (async () => 'tok'), rejected: () => undefined });
-  const a = new JwtWsApi(rest, { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5, maxWaitMs: opts.maxWaitMs ?? 30_000 });
+  // Each wait is recorded and over at once.
+  const timers = { setTimeout: (fn: () => void, ms: number) => (sleeps.push(ms), queueMicrotask(fn)), clearTimeout: () => {} };
+  const a = new JwtWsApi(rest, { timers, random: () => 0.5, maxWaitMs: opts.maxWaitMs ?? 30_000 });
   return { server, sleeps, api: a };
 }
 

@@ -2,6 +2,7 @@
 // to known messages, replies sent exactly once although the server has no idempotency key.
 import { z } from 'zod';
 import { backoffDelay } from '../../sync/backoff';
+import { realTimers, type Timers } from '../../sync/timers';
 import { ConnectorError } from '../connector';
 import type { JwtWsRest } from './rest-client';
 import { WireMessage, WireRoom, WireUser } from './wire';
@@ -19,14 +20,19 @@ export class JwtWsApi {
   /** Messages already matched to a reply, so two equal replies are not both matched to one message. */
   private readonly claimed = new Set<string>();
 
+  private readonly retry: { sleep: (ms: number) => Promise<void>; random: () => number; maxWaitMs: number };
+
   constructor(
     private readonly rest: JwtWsRest,
-    private readonly retry: { sleep: (ms: number) => Promise<void>; random: () => number; maxWaitMs: number } = {
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      random: Math.random,
-      maxWaitMs: 30_000,
-    },
-  ) {}
+    retry: { timers?: Timers; random?: () => number; maxWaitMs?: number } = {},
+  ) {
+    const timers = retry.timers ?? realTimers;
+    this.retry = {
+      sleep: (ms) => new Promise((r) => timers.setTimeout(r, ms)),
+      random: retry.random ?? Math.random,
+      maxWaitMs: retry.maxWaitMs ?? 30_000,
+    };
+  }
 
   /**
    * History walks are retried here on 429 (until X-RateLimit-Reset) and network failures: the

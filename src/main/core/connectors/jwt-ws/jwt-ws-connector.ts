@@ -5,6 +5,7 @@
 import type { Availability, ConversationStatus } from '../../../../shared/domain';
 import type { RemoteConversation, RemoteMessage } from '../../mirror/types';
 import { ConnectorError, type Connector, type ConnectorCapabilities, type ConnectorSink, type Page } from '../connector';
+import type { Timers } from '../../sync/timers';
 import type { CredentialsPort } from '../credentials';
 import { JwtWsApi, HISTORY_LIMIT, type SentRecord } from './api';
 import { Directory } from './directory';
@@ -28,6 +29,7 @@ export interface JwtWsConnectorOptions {
   fetch?: typeof fetch;
   clock?: () => number;
   random?: () => number;
+  timers?: Timers;
   log?: (message: string) => void;
   /** Socket tuning (keep-alive, backoff) for tests. */
   socket?: Pick<SocketOptions, 'pingIntervalMs' | 'pongTimeoutMs' | 'authTimeoutMs' | 'maxBackoffMs'>;
@@ -58,7 +60,7 @@ export class JwtWsConnector implements Connector {
     this.log = opts.log ?? (() => undefined);
     this.tokens = new CredentialTokens(opts.credentials, this.clock);
     const http = { baseUrl: opts.baseUrl, now: this.clock, ...(opts.fetch ? { fetch: opts.fetch } : {}) };
-    this.api = new JwtWsApi(new JwtWsRest(http, this.tokens));
+    this.api = new JwtWsApi(new JwtWsRest(http, this.tokens), { ...(opts.timers ? { timers: opts.timers } : {}), ...(opts.random ? { random: opts.random } : {}) });
     this.dir = new Directory(() => this.tokens.current()?.userId ?? null);
   }
 
@@ -72,6 +74,7 @@ export class JwtWsConnector implements Connector {
       url: wsUrl,
       now: this.clock,
       ...(this.opts.random ? { random: this.opts.random } : {}),
+      ...(this.opts.timers ? { timers: this.opts.timers } : {}),
       token: () => this.tokens.accessToken(),
       tokenRefused: (t) => this.tokens.rejected(t),
       events: {

@@ -50,6 +50,6 @@ export const jwtWsKind: KindDefinition<'jwt-ws'> = {
   },
 
   create(account, credentials, ctx) {
-    return new JwtWsConnector({ baseUrl: account.baseUrl, credentials, fetch: ctx.fetch, clock: ctx.clock, random: ctx.random, log: ctx.log });
+    return new JwtWsConnector({ baseUrl: account.baseUrl, credentials, fetch: ctx.fetch, clock: ctx.clock, random: ctx.random, timers: ctx.timers, log: ctx.log });
   },
 };

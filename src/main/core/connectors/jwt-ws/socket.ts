@@ -5,6 +5,7 @@
 // every pingIntervalMs, and a socket that stays silent for pongTimeoutMs after it is dropped.
 import WebSocket from 'ws';
 import { backoffDelay } from '../../sync/backoff';
+import { realTimers, type Timers } from '../../sync/timers';
 import { ConnectorError } from '../connector';
 import { encodeClientFrame, isFrame, parseFrames, type InboundFrame } from './frames';
 
@@ -29,6 +30,7 @@ export interface SocketOptions {
   events: SocketEvents;
   random?: () => number;
   now?: () => number;
+  timers?: Timers;
   pingIntervalMs?: number;
   pongTimeoutMs?: number;
   /** Give up waiting for `auth` after this long (then reconnect). */
@@ -41,18 +43,20 @@ export class JwtWsSocket {
   private ws: WebSocket | null = null;
   private state: SocketState = 'down';
   private attempt = 0;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private pingTimer: NodeJS.Timeout | null = null;
-  private silenceTimer: NodeJS.Timeout | null = null;
-  private authTimer: NodeJS.Timeout | null = null;
+  private retryTimer: unknown = null;
+  private pingTimer: unknown = null;
+  private silenceTimer: unknown = null;
+  private authTimer: unknown = null;
   private rateLimitedUntil = 0;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly timers: Timers;
   readonly stats = { connects: 0, refusedTokens: 0, rateLimited: 0, pingsSent: 0, silentDrops: 0 };
 
   constructor(private readonly opts: SocketOptions) {
     this.random = opts.random ?? Math.random;
     this.now = opts.now ?? Date.now;
+    this.timers = opts.timers ?? realTimers;
   }
 
   get current(): SocketState {
@@ -67,7 +71,7 @@ export class JwtWsSocket {
   stop(): void {
     this.state = 'stopped';
     this.clearTimers();
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.retryTimer) this.timers.clearTimeout(this.retryTimer);
     this.retryTimer = null;
     const ws = this.ws;
     this.ws = null;
@@ -133,7 +137,7 @@ export class JwtWsSocket {
     });
     ws.on('open', () => {
       opened = true;
-      this.authTimer = setTimeout(() => ws.terminate(), this.opts.authTimeoutMs ?? 10_000);
+      this.authTimer = this.timers.setTimeout(() => ws.terminate(), this.opts.authTimeoutMs ?? 10_000);
       this.armSilence(ws);
     });
     ws.on('message', (raw: WebSocket.RawData) => {
@@ -169,25 +173,30 @@ export class JwtWsSocket {
   }
 
   private onUp(ws: WebSocket, userId: string): void {
-    if (this.authTimer) clearTimeout(this.authTimer);
+    if (this.authTimer) this.timers.clearTimeout(this.authTimer);
     this.authTimer = null;
     this.state = 'up';
     this.attempt = 0;
     this.stats.connects++;
-    const every = this.opts.pingIntervalMs ?? 25_000;
-    this.pingTimer = setInterval(() => {
-      if (ws.readyState !== WebSocket.OPEN) return;
+    this.schedulePing(ws);
+    this.opts.events.up(userId);
+  }
+
+  /** An app-level ping every pingIntervalMs while the socket is up (re-armed: the timers are one-shot). */
+  private schedulePing(ws: WebSocket): void {
+    this.pingTimer = this.timers.setTimeout(() => {
+      if (this.ws !== ws || ws.readyState !== WebSocket.OPEN) return;
       ws.send(JSON.stringify({ type: 'ping', data: {} }));
       this.stats.pingsSent++;
-    }, every);
-    this.opts.events.up(userId);
+      this.schedulePing(ws);
+    }, this.opts.pingIntervalMs ?? 25_000);
   }
 
   /** Anything from the server (frames, pongs, protocol pings) proves the link; silence drops it. */
   private armSilence(ws: WebSocket): void {
-    if (this.silenceTimer) clearTimeout(this.silenceTimer);
+    if (this.silenceTimer) this.timers.clearTimeout(this.silenceTimer);
     const limit = (this.opts.pingIntervalMs ?? 25_000) + (this.opts.pongTimeoutMs ?? 10_000);
-    this.silenceTimer = setTimeout(() => {
+    this.silenceTimer = this.timers.setTimeout(() => {
       this.stats.silentDrops++;
       this.opts.events.warn('jwt-ws: no answer to keep-alive pings; reconnecting');
       ws.terminate();
@@ -196,7 +205,7 @@ export class JwtWsSocket {
   }
 
   private clearTimers(): void {
-    for (const t of [this.pingTimer, this.silenceTimer, this.authTimer]) if (t) clearTimeout(t);
+    for (const t of [this.pingTimer, this.silenceTimer, this.authTimer]) if (t) this.timers.clearTimeout(t);
     this.pingTimer = this.silenceTimer = this.authTimer = null;
   }
 
@@ -209,7 +218,7 @@ export class JwtWsSocket {
     // Jitter on top of a 429 wait too, so many consoles behind one address do not return together.
     const delay = Math.max(backoff, (minWaitMs ?? 0) + (limited > 0 ? this.random() * 1000 : 0), limited);
     this.opts.events.down(reason, delay);
-    this.retryTimer = setTimeout(() => {
+    this.retryTimer = this.timers.setTimeout(() => {
       this.retryTimer = null;
       if (this.state === 'down') this.open();
     }, delay);
