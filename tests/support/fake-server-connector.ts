@@ -69,8 +69,11 @@ export class FakeConnector implements Connector {
     return this;
   }
 
-  /** Holds the next call of `method` until release(); `reached` resolves once it is held. */
-  hold(method: FakeMethod): { reached: Promise<void>; release: () => void } {
+  /**
+   * Holds the next call of `method` until release(); `reached` resolves once it is held. Then
+   * `after` runs (throw to fail the call once released).
+   */
+  hold(method: FakeMethod, after?: () => void): { reached: Promise<void>; release: () => void } {
     let release!: () => void;
     let reached!: () => void;
     const held = new Promise<void>((r) => (release = r));
@@ -78,6 +81,7 @@ export class FakeConnector implements Connector {
     this.next(method, async () => {
       reached();
       await held;
+      after?.();
     });
     return { reached: reachedPromise, release };
   }

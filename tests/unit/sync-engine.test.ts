@@ -352,16 +352,10 @@ describe('AccountSync with a recording fake connector', () => {
 
   /** The next call of `method` waits until refuse(), then fails as a refused sign-in. */
   const refuseLater = (connector: FakeConnector, method: 'messagesAfter' | 'sendReply') => {
-    let refuse!: () => void;
-    let reached!: () => void;
-    const refusal = new Promise<void>((r) => (refuse = r));
-    const held = new Promise<void>((r) => (reached = r));
-    connector.next(method, async () => {
-      reached();
-      await refusal;
+    const { reached, release } = connector.hold(method, () => {
       throw new ConnectorError('auth', 'Token expired');
     });
-    return { held, refuse };
+    return { held: reached, refuse: release };
   };
 
   it('a catch-up request of the old sign-in refused after signing in again is ignored: the new sign-in catches up and stays live', async () => {
