@@ -11,7 +11,7 @@ import { AlertCheck } from './alert-check';
 import { portfolioCapabilities } from './capabilities';
 import { Backoff } from '../../sync/backoff';
 import { realTimers, type Timers } from '../../sync/timers';
-import { PROBE_BACKOFF, SubscriptionRetry, bindParsed, probeDelay, realPusher, unref, type LinkDeps } from './pusher-link';
+import { PROBE_BACKOFF, SubscriptionRetry, bindParsed, probeDelay, pusherOptions, realPusher, unref, type LinkDeps } from './pusher-link';
 import { RestClient } from './rest-client';
 import {
   ConfigResult,
@@ -90,12 +90,7 @@ export class PortfolioConnector implements Connector {
     this.sink = sink;
     const { pusher: p } = this.options;
     const pusher = (this.options.createPusher ?? realPusher)(p.key, {
-      cluster: p.cluster,
-      ...(p.wsHost ? { wsHost: p.wsHost } : {}),
-      ...(p.wsPort ? { wsPort: p.wsPort, wssPort: p.wsPort } : {}),
-      forceTLS: p.forceTLS ?? true,
-      enabledTransports: ['ws', 'wss'],
-      disableStats: true,
+      ...pusherOptions(p),
       channelAuthorization: {
         endpoint: new URL('/api/pusher/auth', this.options.baseUrl).toString(),
         transport: 'ajax',

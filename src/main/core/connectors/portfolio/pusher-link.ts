@@ -50,16 +50,21 @@ export interface LinkDeps {
 /** Node's timers are unref'd so a probe never keeps the process alive; a test's fake has none. */
 export const unref = (handle: unknown): void => (handle as { unref?: () => void } | null)?.unref?.();
 
+/** The client options both flavours give pusher-js: the site's key and host, WebSocket only, no stats. */
+export const pusherOptions = (p: PusherSettings) => ({
+  cluster: p.cluster,
+  ...(p.wsHost ? { wsHost: p.wsHost } : {}),
+  ...(p.wsPort ? { wsPort: p.wsPort, wssPort: p.wsPort } : {}),
+  forceTLS: p.forceTLS ?? true,
+  enabledTransports: ['ws', 'wss'] as ('ws' | 'wss')[],
+  disableStats: true,
+});
+
 export function connectPusher(p: PusherSettings, sink: ConnectorSink, authorize: Authorize, deps: LinkDeps = {}): Pusher {
   const timers = deps.timers ?? realTimers;
   const clock = deps.clock ?? Date.now;
   const pusher = (deps.createPusher ?? realPusher)(p.key, {
-    cluster: p.cluster,
-    ...(p.wsHost ? { wsHost: p.wsHost } : {}),
-    ...(p.wsPort ? { wsPort: p.wsPort, wssPort: p.wsPort } : {}),
-    forceTLS: p.forceTLS ?? true,
-    enabledTransports: ['ws', 'wss'],
-    disableStats: true,
+    ...pusherOptions(p),
     channelAuthorization: {
       endpoint: '/api/pusher/auth',
       transport: 'ajax',
