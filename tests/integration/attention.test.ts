@@ -111,7 +111,7 @@ describe('which messages are news', () => {
         const facts = mirror.attention.facts(id);
         return facts ? (mirror.accounts.get(facts.accountId)?.createdAt ?? null) : null;
       },
-      messageCount: (id) => mirror.attention.messageCount(id),
+      messageCount: (id, atMost) => mirror.attention.messageCount(id, atMost),
       visitorMessages: (id, messages, opts) => calls.push({ id, contents: messages.map((m) => m.content), newConversation: opts.newConversation }),
       log: () => {},
     });
@@ -133,6 +133,18 @@ describe('which messages are news', () => {
     events.emit('messages.added', { conversationId: fresh.id, messages: more.added });
     // Our own replies and messages already read elsewhere are not news.
     expect(calls.at(-1)).toEqual({ id: fresh.id, contents: ['message 4'], newConversation: false });
+  });
+
+  it('a page into a long conversation is no new conversation, told from a count that stops early', () => {
+    const { events, calls } = feed();
+    const long = conversation('long', Array.from({ length: 6 }, (_, i) => visitor(`l${i}`, ADDED_AT - 100 + i)));
+    const page = mirror.transaction(() => mirror.messages.apply(long.id, [visitor('l6', ADDED_AT + 10), visitor('l7', ADDED_AT + 11)]));
+    events.emit('messages.added', { conversationId: long.id, messages: page.added });
+    expect(calls).toEqual([{ id: long.id, contents: ['message l6', 'message l7'], newConversation: false }]);
+    // Counted only as far as the question needs: a conversation of 8 counted up to 3 is 3.
+    expect(mirror.attention.messageCount(long.id)).toBe(8);
+    expect(mirror.attention.messageCount(long.id, 3)).toBe(3);
+    expect(mirror.attention.messageCount(long.id, 20)).toBe(8);
   });
 
   it('a failing notification is logged and does not stop the event reaching other listeners', () => {

@@ -35,7 +35,9 @@ export class AttentionRepo {
     this.factsStmt = sqlite.prepare<[number], { accountId: number; visitorName: string | null; muted: number; status: string; unreadCount: number }>(
       'SELECT account_id AS accountId, visitor_name AS visitorName, muted, status, unread_count AS unreadCount FROM conversations WHERE id = ?',
     );
-    this.messageCountStmt = sqlite.prepare<[number], { n: number }>('SELECT count(*) AS n FROM messages WHERE conversation_id = ?');
+    // Counted only as far as asked: counting all of a long conversation's rows for every page a
+    // catch-up brings it cost a walk of its whole index each time.
+    this.messageCountStmt = sqlite.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE conversation_id = ? LIMIT ?)');
   }
 
   unreadTotal(): number {
@@ -52,7 +54,8 @@ export class AttentionRepo {
     return { accountId: row.accountId, visitorName: row.visitorName, muted: row.muted === 1, status: row.status as ConversationFacts['status'], unreadCount: row.unreadCount };
   }
 
-  messageCount(conversationId: number): number {
-    return this.messageCountStmt.get(conversationId)?.n ?? 0;
+  /** The conversation's messages (deleted ones too), counted up to `atMost` (all of them when omitted). */
+  messageCount(conversationId: number, atMost = -1): number {
+    return this.messageCountStmt.get(conversationId, atMost)?.n ?? 0;
   }
 }
