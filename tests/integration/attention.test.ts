@@ -111,7 +111,7 @@ describe('which messages are news', () => {
         const facts = mirror.attention.facts(id);
         return facts ? (mirror.accounts.get(facts.accountId)?.createdAt ?? null) : null;
       },
-      messageCount: (id) => mirror.attention.messageCount(id),
+      hasMoreMessagesThan: (id, n) => mirror.attention.hasMoreMessagesThan(id, n),
       visitorMessages: (id, messages, opts) => calls.push({ id, contents: messages.map((m) => m.content), newConversation: opts.newConversation }),
       log: () => {},
     });
@@ -135,13 +135,23 @@ describe('which messages are news', () => {
     expect(calls.at(-1)).toEqual({ id: fresh.id, contents: ['message 4'], newConversation: false });
   });
 
+  it('a page into a longer conversation is no new conversation; one that holds only the page is', () => {
+    const { events, calls } = feed();
+    const long = conversation('long', Array.from({ length: 6 }, (_, i) => visitor(`l${i}`, ADDED_AT - 100 + i)));
+    const page = mirror.transaction(() => mirror.messages.apply(long.id, [visitor('l6', ADDED_AT + 10), visitor('l7', ADDED_AT + 11)]));
+    events.emit('messages.added', { conversationId: long.id, messages: page.added });
+    expect(calls).toEqual([{ id: long.id, contents: ['message l6', 'message l7'], newConversation: false }]);
+    expect([0, 2, 7, 8, 20].map((n) => mirror.attention.hasMoreMessagesThan(long.id, n))).toEqual([true, true, true, false, false]);
+    expect(mirror.attention.hasMoreMessagesThan(long.id + 100, 0)).toBe(false);
+  });
+
   it('a failing notification is logged and does not stop the event reaching other listeners', () => {
     const events = new EventBus();
     const logged: string[] = [];
     const f = new VisitorFeed({
       events,
       accountAddedAt: () => 0,
-      messageCount: () => 1,
+      hasMoreMessagesThan: () => false,
       visitorMessages: () => {
         throw new Error('notifier broke');
       },

@@ -65,6 +65,23 @@ describe('messages a later fetch changes', () => {
     apply([msg('r2', 'second', 210, { clientId: 'c1' })]);
     expect(mirror.messages.all(conversationId).map((m) => m.remoteId)).toEqual(['r1', 'r2']);
   });
+
+  it('a page naming one message twice stores it once, shows it added once, and its later copy still counts', () => {
+    const { mirror, conversationId, apply } = setUp();
+    const result = apply([msg('a', 'halo', 200), msg('b', 'kak', 210), msg('a', 'halo', 200, { readAt: 250 })]);
+    expect(result.added.map((m) => m.remoteId)).toEqual(['a', 'b']);
+    expect(result.updated.map((m) => [m.remoteId, m.readAt])).toEqual([['a', 250]]);
+    expect(mirror.messages.all(conversationId).map((m) => [m.remoteId, m.readAt])).toEqual([
+      ['a', 250],
+      ['b', null],
+    ]);
+    // Our reply's echo and a copy of it in the same page: one row, the pending one, now sent.
+    const pending = mirror.transaction(() => mirror.messages.insertPending({ conversationId, clientId: 'c9', senderType: 'admin', senderName: null, content: 'ok', createdAt: 300 }));
+    const echo = apply([msg('r9', 'ok', 310, { clientId: 'c9', senderType: 'admin' }), msg('r9', 'ok', 310, { clientId: 'c9', senderType: 'admin' })]);
+    expect(echo.added).toEqual([]);
+    expect(echo.updated.map((m) => [m.id, m.remoteId, m.delivery])).toEqual([[pending.id, 'r9', 'sent']]);
+    expect(mirror.messages.all(conversationId).map((m) => m.remoteId)).toEqual(['a', 'b', 'r9']);
+  });
 });
 
 describe('live edits and deletes', () => {

@@ -1,4 +1,5 @@
 // Browser mode's host, started in-process over a real core and a real temp profile.
+import { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core/core';
@@ -102,5 +103,42 @@ describe('browser-mode host', () => {
     ]);
     a.close();
     b.close();
+  });
+
+  it('writes the frames of one turn to a page in one write, with what that turn\'s promises emit', async () => {
+    const ws = await connect({ Origin: origin, Cookie: await sessionCookie() });
+    const frames: string[] = [];
+    ws.on('message', (d) => frames.push((JSON.parse(String(d)) as { name: string }).name));
+    // The server's end of this page's socket is the one whose remote port is the page's local port.
+    const pagePort = (ws as unknown as { _socket: Socket })._socket.localPort;
+    let writes = 0;
+    const proto = Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
+    const originals = { _write: proto._write, _writev: proto._writev };
+    for (const name of ['_write', '_writev'] as const) {
+      proto[name] = function (this: Socket, ...args: unknown[]) {
+        if (this.remotePort === pagePort) writes++;
+        return originals[name].apply(this, args);
+      };
+    }
+    try {
+      // As a commit does (in its own turn of the event loop, mirror-writer.ts): its events at
+      // once, then, in the promise it resolved, the fetch's progress.
+      await new Promise<void>((resolve) =>
+        setImmediate(() => {
+          core.events.emit('typing', { conversationId: 1, who: 'visitor', isTyping: true });
+          core.events.emit('conversations.changed', { accountId: 1, conversationIds: [1] });
+          void Promise.resolve().then(() => {
+            core.events.emit('sync.progress', { accountId: 1, done: 1, total: 2 });
+            resolve();
+          });
+        }),
+      );
+      await expect.poll(() => frames.length).toBe(3);
+    } finally {
+      Object.assign(proto, originals);
+    }
+    expect(frames).toEqual(['typing', 'conversations.changed', 'sync.progress']);
+    expect(writes).toBe(1);
+    ws.close();
   });
 });

@@ -96,7 +96,7 @@ export class Attention {
         const facts = mirror.attention.facts(conversationId);
         return facts ? (mirror.accounts.get(facts.accountId)?.createdAt ?? null) : null;
       },
-      messageCount: (id) => mirror.attention.messageCount(id),
+      hasMoreMessagesThan: (id, n) => mirror.attention.hasMoreMessagesThan(id, n),
       visitorMessages: (id, messages, opts) => this.center.visitorMessages(id, messages, opts),
       log: options.log,
     });

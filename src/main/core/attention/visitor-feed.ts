@@ -8,7 +8,8 @@ export interface VisitorFeedDeps {
   events: EventBus;
   /** When the account was added here; null if it no longer exists. */
   accountAddedAt(conversationId: number): number | null;
-  messageCount(conversationId: number): number;
+  /** Whether the conversation holds more than `n` messages. */
+  hasMoreMessagesThan(conversationId: number, n: number): boolean;
   visitorMessages(conversationId: number, messages: Array<{ content: string; createdAt: number; senderName: string | null }>, opts: { newConversation: boolean }): void;
   log(message: string): void;
 }
@@ -41,7 +42,7 @@ export class VisitorFeed {
     // Someone else wrote: the visitor (student, room member); not the owner, the site's AI or an agent's steps.
     const fresh = messages.filter((m) => (m.senderType === 'visitor' || m.senderType === 'member') && m.readAt === null && m.createdAt >= addedAt);
     if (fresh.length === 0) return;
-    const newConversation = this.deps.messageCount(conversationId) <= messages.length;
+    const newConversation = !this.deps.hasMoreMessagesThan(conversationId, messages.length);
     this.deps.visitorMessages(
       conversationId,
       fresh.map((m) => ({ content: m.content, createdAt: m.createdAt, senderName: m.senderName })),

@@ -7,10 +7,6 @@ import type { MessageIndex } from './message-index';
 import { decodeCursor, encodeCursor, parsePayload, placeholderSet, toMessage, type MessageRow } from './rows';
 import { PENDING_SEQ, type RemoteEdit, type RemoteMessage } from './types';
 
-/** Every column of a message row, named as drizzle names them (MessageRow). */
-const ROW_COLUMNS =
-  'id, conversation_id AS conversationId, remote_id AS remoteId, client_id AS clientId, seq, sender_type AS senderType, sender_id AS senderId, sender_name AS senderName, content, created_at AS createdAt, read_at AS readAt, delivery, failure_reason AS failureReason, kind, payload, edited_at AS editedAt, deleted_at AS deletedAt';
-
 /** The JSON text a payload is stored as; null for none. */
 const payloadText = (payload: unknown): string | null => (payload === undefined || payload === null ? null : JSON.stringify(payload));
 
@@ -64,13 +60,12 @@ export class MessagesRepo {
   private readonly byId;
   private readonly pageStmt;
   private readonly insertStmt;
+  private readonly insertNewStmt;
   private readonly updateFetchedStmt;
   private readonly ftsInsert;
   private readonly ftsDelete;
   private readonly editStmt;
   private readonly deleteStmt;
-  private readonly knownByRemote;
-  private readonly knownByClient;
 
   constructor(
     private readonly db: Db,
@@ -114,12 +109,11 @@ export class MessagesRepo {
     this.insertStmt = sqlite.prepare<[number, string | null, string | null, number, string, string | null, string | null, string, number, number | null, string, string, string | null, number | null, number | null]>(
       'INSERT INTO messages (conversation_id, remote_id, client_id, seq, sender_type, sender_id, sender_name, content, created_at, read_at, delivery, kind, payload, edited_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    // The rows a page already has here, in one statement per page instead of one or two per message.
-    this.knownByRemote = sqlite.prepare<[number, string], MessageRow>(
-      `SELECT ${ROW_COLUMNS} FROM messages WHERE conversation_id = ? AND remote_id IN (SELECT value FROM json_each(?))`,
-    );
-    this.knownByClient = sqlite.prepare<[number, string], MessageRow>(
-      `SELECT ${ROW_COLUMNS} FROM messages WHERE conversation_id = ? AND client_id IN (SELECT value FROM json_each(?))`,
+    // The same insert for a fetched message, which does nothing where the row exists (its remote
+    // id, or its client id, is already in the conversation): the unique indexes' own look-up says
+    // whether it is new, instead of a query per page for the ids it already has (bench: catch-up).
+    this.insertNewStmt = sqlite.prepare<[number, string | null, string | null, number, string, string | null, string | null, string, number, number | null, string, string, string | null, number | null, number | null]>(
+      'INSERT INTO messages (conversation_id, remote_id, client_id, seq, sender_type, sender_id, sender_name, content, created_at, read_at, delivery, kind, payload, edited_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
     this.editStmt = db
       .update(messages)
@@ -182,23 +176,11 @@ export class MessagesRepo {
    */
   apply(conversationId: number, remote: RemoteMessage[]): AppliedMessages {
     const result: AppliedMessages = { added: [], updated: [], removed: [] };
-    // Most of a fetched page is new: those are inserted straight away. A message known here (by
-    // remote or client id), or met twice in the page, takes the careful path below, whose
-    // lookups see everything written so far.
-    const knownRemote = new Set<string>();
-    const knownClient = new Set<string>();
-    if (remote.length > 0) {
-      for (const row of this.knownByRemote.all(conversationId, JSON.stringify(remote.map((m) => m.remoteId)))) knownRemote.add(row.remoteId!);
-      const clientIds = remote.flatMap((m) => (m.clientId ? [m.clientId] : []));
-      if (clientIds.length > 0) for (const row of this.knownByClient.all(conversationId, JSON.stringify(clientIds))) knownClient.add(row.clientId!);
-    }
+    // Most of a fetched page is new: each is inserted straight away. A message known here (by
+    // remote or client id), or met twice in the page, is not inserted (a unique index holds it)
+    // and takes the careful path below, whose lookups see everything written so far.
     for (const m of remote) {
-      if (!knownRemote.has(m.remoteId) && !(m.clientId && knownClient.has(m.clientId))) {
-        knownRemote.add(m.remoteId);
-        if (m.clientId) knownClient.add(m.clientId);
-        this.insertRemote(conversationId, m, result);
-        continue;
-      }
+      if (this.insertRemote(conversationId, m, result, this.insertNewStmt)) continue;
       const byRemote = this.byRemote.get({ conversationId, remoteId: m.remoteId });
       const byClient = m.clientId ? this.byClient.get({ conversationId, clientId: m.clientId }) : undefined;
       let known = byRemote ?? byClient;
@@ -228,13 +210,16 @@ export class MessagesRepo {
         result.updated.push(toMessage(row));
         continue;
       }
-      this.insertRemote(conversationId, m, result);
+      this.insertRemote(conversationId, m, result, this.insertStmt);
     }
     return result;
   }
 
-  /** A message new here. The event's Message is made straight from the values (no row object in between: bench, ingest). */
-  private insertRemote(conversationId: number, m: RemoteMessage, result: AppliedMessages): void {
+  /**
+   * A message new here; false when `insert` did nothing (insertNewStmt, the row exists). The
+   * event's Message is made straight from the values (no row object in between: bench, ingest).
+   */
+  private insertRemote(conversationId: number, m: RemoteMessage, result: AppliedMessages, insert: typeof this.insertStmt): boolean {
     const content = shortened(m.content);
     const payload = payloadText(m.payload);
     const readAt = m.readAt ?? null;
@@ -246,12 +231,12 @@ export class MessagesRepo {
     const senderName = m.senderName ?? null;
     const editedAt = m.editedAt ?? null;
     const deletedAt = m.deletedAt ?? null;
-    const id = Number(
-      this.insertStmt.run(conversationId, remoteId, clientId, m.seq ?? 0, m.senderType, senderId, senderName, content, m.createdAt, readAt, delivery, kind, payload, editedAt, deletedAt).lastInsertRowid,
-    );
+    const inserted = insert.run(conversationId, remoteId, clientId, m.seq ?? 0, m.senderType, senderId, senderName, content, m.createdAt, readAt, delivery, kind, payload, editedAt, deletedAt);
+    if (inserted.changes === 0) return false;
+    const id = Number(inserted.lastInsertRowid);
     this.afterInsert(id, content, m.content);
     // A message first seen already deleted is kept (the history is complete) but never shown.
-    if (deletedAt !== null) return;
+    if (deletedAt !== null) return true;
     result.added.push({
       id,
       conversationId,
@@ -269,6 +254,7 @@ export class MessagesRepo {
       payload: parsePayload(payload),
       editedAt,
     });
+    return true;
   }
 
   /** A fetched copy whose text differs from ours: the backend edited it. Re-indexes the text. */

@@ -12,6 +12,7 @@ import { portfolioCapabilities } from './capabilities';
 import { Backoff } from '../../sync/backoff';
 import { realTimers, type Timers } from '../../sync/timers';
 import { PROBE_BACKOFF, SubscriptionRetry, bindParsed, probeDelay, pusherOptions, realPusher, unref, type LinkDeps } from './pusher-link';
+import { checkMessagePage } from './message-page-check';
 import { RestClient } from './rest-client';
 import {
   ConfigResult,
@@ -264,7 +265,10 @@ export class PortfolioConnector implements Connector {
 
   private async messages(query: URLSearchParams): Promise<{ items: RemoteMessage[]; hasMore: boolean; nextCursor: number | null }> {
     const data = await this.rest.request('GET', `/api/chat/messages?${query}`, MessagesResult);
-    // The whole page at once (the usual case); one with a malformed message, one by one.
+    // The whole page at once in one plain pass (the usual case); a page it is unsure of through
+    // zod; one with a malformed message, one by one.
+    const checked = checkMessagePage(data.messages);
+    if (checked) return { items: checked, hasMore: data.hasMore, nextCursor: data.nextCursor ?? null };
     const page = WireMessages.safeParse(data.messages);
     if (page.success) return { items: page.data.map(toRemoteMessage), hasMore: data.hasMore, nextCursor: data.nextCursor ?? null };
     const items: RemoteMessage[] = [];
