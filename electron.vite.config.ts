@@ -6,7 +6,7 @@ export default defineConfig({
   main: {
     build: {
       // electron-store is ESM-only; bundling it keeps the CommonJS main bundle loadable.
-      externalizeDeps: { exclude: ['electron-store', 'conf'] },
+      externalizeDeps: { exclude: ['electron-store', 'conf', 'zod', 'drizzle-orm', 'jose', 'pusher-js'] },
       rollupOptions: {
         input: {
           // The Electron app.

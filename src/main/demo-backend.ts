@@ -1,9 +1,11 @@
 // "Try the demo" runs the reference portfolio backend inside the app. The core never imports a
 // backend (layer rule); the composition roots hand it this launcher instead.
-import { DEMO_ADMIN, startPortfolioBackend } from '../../backends/portfolio/src/index';
 import type { DemoBackendLauncher } from './core/demo/demo';
 
 export const launchDemoBackend: DemoBackendLauncher = async (options) => {
+  // Loaded when the demo starts, not with the app: the backend and the Pusher server SDK it
+  // triggers through were about 50 ms of every start (bench: coldstart), demo or not.
+  const { DEMO_ADMIN, startPortfolioBackend } = await import('../../backends/portfolio/src/index');
   const backend = await startPortfolioBackend({
     host: '127.0.0.1',
     port: 0,
