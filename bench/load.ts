@@ -44,12 +44,16 @@ export type Arrangement = 'in-process' | 'host';
 
 export const loadBench = {
   name: 'load',
-  title: '7. Load: 100 visitors at 1 msg/s for 2 min, then 5,000 msgs/s for 10 s',
+  title: '7. Load: 100 visitors at 1 msg/s for 2 min, then 5,250 msgs/s (limit 5,000) for 10 s',
   async run(ctx: BenchContext, arrangement: Arrangement = 'in-process'): Promise<BenchOutput> {
     const id = arrangement === 'host' ? 'loadhost' : 'load';
     const visitorsCount = sized(ctx, 100, 20);
     const steadyMs = fromEnv('BENCH_LOAD_STEADY_MS', sized(ctx, 120_000, 5_000));
-    const burstRate = sized(ctx, 5_000, 500);
+    // The burst's limit, and the rate offered: 5 % above it. Offered at exactly the limit, the rate
+    // measured (sent over first write → last acknowledgement) always came out just under it (4,980-
+    // 4,994 msg/s: the last triggers' round trip), whatever the console did.
+    const burstLimit = sized(ctx, 5_000, 500);
+    const burstRate = Math.round(burstLimit * 1.05);
     const burstMs = fromEnv('BENCH_LOAD_BURST_MS', sized(ctx, 10_000, 2_000));
     const backend = Agent.start('backend');
     const visitors = Agent.start('visitors');
@@ -130,7 +134,7 @@ export const loadBench = {
           // The same histogram in-process (the core's loop is the main one); kept apart so both arrangements line up.
           figure({ id: `${id}.main.lag.p99`, name: `${main} event-loop delay p99`, value: overall.p99, unit: 'ms', ...(arrangement === 'host' ? { limit: 20 } : {}) }),
           figure({ id: `${id}.main.lag.max`, name: `${main} event-loop delay max`, value: overall.max, unit: 'ms' }),
-          figure({ id: `${id}.burst.rate`, name: 'burst rate the harness achieved', value: burst.rate, unit: 'msg/s', limit: burstRate, direction: 'min' }),
+          figure({ id: `${id}.burst.rate`, name: 'burst rate the harness achieved', value: burst.rate, unit: 'msg/s', limit: burstLimit, direction: 'min' }),
           figure({ id: `${id}.settle`, name: 'mirror complete after the last send', value: round(settleMs), unit: 'ms' }),
         ],
         info: {
