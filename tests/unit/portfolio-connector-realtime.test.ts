@@ -63,6 +63,32 @@ describe('portfolio connector: the Pusher client', () => {
     expect(auth.headersProvider!()).toEqual({ Authorization: 'Bearer ' });
   });
 
+  it('the SDK loads on the first connect; a disconnect while it loads leaves no client behind', async () => {
+    const pushers = fakePusherFactory();
+    let loaded!: (f: typeof pushers.create) => void;
+    let loads = 0;
+    const loadPusher = () => {
+      loads++;
+      return new Promise<typeof pushers.create>((resolve) => (loaded = resolve));
+    };
+    const { c, sink } = setup({ createPusher: undefined, loadPusher });
+    const connecting = c.connect(sink);
+    await Promise.resolve();
+    expect(loads).toBe(1);
+    await c.disconnect();
+    loaded(pushers.create);
+    await connecting;
+    expect(pushers.made).toHaveLength(0);
+    // Connected again once it has loaded: one client, the admin channel joined.
+    const again = c.connect(sink);
+    await Promise.resolve();
+    await Promise.resolve();
+    loaded(pushers.create);
+    await again;
+    expect(pushers.made).toHaveLength(1);
+    expect([...pushers.last().channels.keys()]).toContain(ADMIN_CHANNEL);
+  });
+
   it('a self-hosted server: its host, one port for ws and wss, TLS as configured', async () => {
     const { c, pushers, sink } = setup({ pusher: { key: 'k', cluster: 'mt1', wsHost: '127.0.0.1', wsPort: 6001, forceTLS: false } });
     await c.connect(sink);

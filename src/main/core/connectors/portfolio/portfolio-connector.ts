@@ -11,7 +11,7 @@ import { AlertCheck } from './alert-check';
 import { portfolioCapabilities } from './capabilities';
 import { Backoff } from '../../sync/backoff';
 import { realTimers, type Timers } from '../../sync/timers';
-import { PROBE_BACKOFF, SubscriptionRetry, bindParsed, probeDelay, pusherOptions, realPusher, unref, type LinkDeps } from './pusher-link';
+import { PROBE_BACKOFF, SubscriptionRetry, bindParsed, probeDelay, pusherFactory, pusherOptions, unref, type LinkDeps } from './pusher-link';
 import { checkMessagePage } from './message-page-check';
 import { RestClient } from './rest-client';
 import {
@@ -62,6 +62,8 @@ export class PortfolioConnector implements Connector {
   readonly capabilities: ConnectorCapabilities;
   private readonly rest: RestClient;
   private pusher: Pusher | null = null;
+  /** Counts connects and disconnects: a connect still loading the SDK sees it was overtaken. */
+  private links = 0;
   private sink: ConnectorSink | null = null;
   /** Open conversations; null until their channel is subscribed (no connection yet). */
   private watched = new Map<string, Channel | null>();
@@ -89,8 +91,11 @@ export class PortfolioConnector implements Connector {
   async connect(sink: ConnectorSink): Promise<void> {
     await this.disconnect();
     this.sink = sink;
+    const link = ++this.links;
     const { pusher: p } = this.options;
-    const pusher = (this.options.createPusher ?? realPusher)(p.key, {
+    const create = await pusherFactory(this.options);
+    if (this.links !== link) return; // disconnected, or connected again, while the SDK loaded
+    const pusher = create(p.key, {
       ...pusherOptions(p),
       channelAuthorization: {
         endpoint: new URL('/api/pusher/auth', this.options.baseUrl).toString(),
@@ -150,6 +155,7 @@ export class PortfolioConnector implements Connector {
   }
 
   async disconnect(): Promise<void> {
+    this.links++;
     const pusher = this.pusher;
     this.pusher = null;
     if (this.probeTimer) this.timers.clearTimeout(this.probeTimer);

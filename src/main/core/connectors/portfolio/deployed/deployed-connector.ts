@@ -11,7 +11,7 @@ import type { PusherSettings } from '../portfolio-connector';
 import { RestClient } from '../rest-client';
 import { diffList, mergeStatusLists, STATUSES, type ListView } from './list-diff';
 import { realTimers, type Timers } from '../../../sync/timers';
-import { SubscriptionRetry, bindParsed, connectPusher, unref, type LinkDeps } from '../pusher-link';
+import { SubscriptionRetry, bindParsed, connectPusher, pusherFactory, unref, type LinkDeps } from '../pusher-link';
 import { needsRenewal } from './session-token';
 import {
   AiSettingsChangedEvent,
@@ -66,6 +66,8 @@ export class DeployedPortfolioConnector implements Connector {
   private readonly rest: RestClient;
   private readonly fetchFn: typeof fetch;
   private pusher: Pusher | null = null;
+  /** Counts connects and disconnects: a connect still loading the SDK sees it was overtaken. */
+  private links = 0;
   private sink: ConnectorSink | null = null;
   private watched = new Map<string, Channel | null>();
   private availability: Availability = 'online';
@@ -155,7 +157,10 @@ export class DeployedPortfolioConnector implements Connector {
   async connect(sink: ConnectorSink): Promise<void> {
     await this.disconnect();
     this.sink = sink;
-    const { createPusher, timers, clock, random } = this.options;
+    const link = ++this.links;
+    const { timers, clock, random } = this.options;
+    const createPusher = await pusherFactory(this.options);
+    if (this.links !== link) return; // disconnected, or connected again, while the SDK loaded
     const pusher = connectPusher(this.options.pusher, sink, (socketId, channel) => this.authorize(socketId, channel), { createPusher, timers, clock, random });
     this.pusher = pusher;
     const warn = (m: string) => sink.warn(m);
@@ -181,6 +186,7 @@ export class DeployedPortfolioConnector implements Connector {
   }
 
   async disconnect(): Promise<void> {
+    this.links++;
     const pusher = this.pusher;
     this.pusher = null;
     if (this.listTimer) this.timers.clearTimeout(this.listTimer);
