@@ -101,6 +101,31 @@ describe('the conversations a visitor waits in', () => {
   });
 });
 
+describe("a conversation's stated agent runs", () => {
+  const event = (remoteId: string, createdAt: number, payload: unknown, deletedAt: number | null = null): RemoteMessage => ({ remoteId, senderType: 'agent', content: `event ${remoteId}`, createdAt, kind: 'event', payload, deletedAt });
+
+  it("are the newest page's messages whose payload has a run, newest first, as the page shows them", () => {
+    const c = conversation('agent', [
+      event('1', ADDED_AT + 1, { run: 'running' }),
+      event('2', ADDED_AT + 2, { event: 'agent.step' }),
+      event('3', ADDED_AT + 3, { run: 'bogus' }),
+      event('4', ADDED_AT + 4, { run: 'finished' }, ADDED_AT + 9),
+      event('5', ADDED_AT + 5, ['run']),
+      event('6', ADDED_AT + 5, null),
+      event('7', ADDED_AT + 6, { run: { nested: true } }),
+      admin('8', ADDED_AT + 7),
+    ]);
+    const page = mirror.messages.page(c.id, 50).items;
+    const stated = page.filter((m) => m.payload && typeof m.payload === 'object' && !Array.isArray(m.payload) && (m.payload as { run?: unknown }).run != null).reverse();
+    // The deleted 'finished' is left out, as the page leaves it out; checking the value is the caller's.
+    expect(mirror.attention.recentRuns(c.id, 50)).toEqual(stated.map((m) => ({ id: m.id, createdAt: m.createdAt, run: expect.anything() })));
+    expect(mirror.attention.recentRuns(c.id, 50).map((r) => r.run)).toEqual(['{"nested":true}', 'bogus', 'running']);
+    // Only the newest `limit` messages count: the first run is the 7th newest.
+    expect(mirror.attention.recentRuns(c.id, 6).map((r) => r.run)).toEqual(['{"nested":true}', 'bogus']);
+    expect(mirror.attention.recentRuns(c.id + 100, 50)).toEqual([]);
+  });
+});
+
 describe('which messages are news', () => {
   function feed() {
     const events = new EventBus();

@@ -37,7 +37,11 @@ function setup(options: { agentConversations?: number[]; stored?: Map<number, Me
   const stored = options.stored ?? new Map<number, Message[]>();
   const runs = new AgentRuns({
     events,
-    recentMessages: (id) => stored.get(id) ?? [],
+    // As the mirror answers: the stated runs, newest first (tests/unit/attention-repo-runs.test.ts holds the query to it).
+    recentRuns: (id) =>
+      [...(stored.get(id) ?? [])]
+        .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id)
+        .flatMap((m) => (m.payload && typeof m.payload === 'object' && (m.payload as { run?: unknown }).run != null ? [{ id: m.id, createdAt: m.createdAt, run: (m.payload as { run: unknown }).run }] : [])),
     runsAgents: (id) => (options.agentConversations ?? [1, 2]).includes(id),
     ended: (id, end, text) => ended.push({ id, end, text }),
     log: (m) => {

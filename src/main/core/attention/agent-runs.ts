@@ -6,13 +6,14 @@
 // end, in a committed burst) is handed to the notification center once.
 import { AgentRun, type ConversationSummary, type Message } from '../../../shared/domain';
 import type { EventBus } from '../events';
+import type { RunMark } from '../mirror/attention-repo';
 
 export type AgentRunEnd = Exclude<AgentRun, 'running'>;
 
 export interface AgentRunsDeps {
   events: EventBus;
-  /** A conversation's newest messages, oldest → newest (the mirror's first page). */
-  recentMessages(conversationId: number): Message[];
+  /** Of a conversation's newest messages (the mirror's first page), those stating a run, newest first. */
+  recentRuns(conversationId: number): RunMark[];
   /** The conversation's account runs agents. */
   runsAgents(conversationId: number): boolean;
   /** A run ended: `text` is the answer or the event that ended it (untrusted, plain text). */
@@ -30,7 +31,11 @@ interface Tracked {
 export function runOf(message: Pick<Message, 'payload'>): AgentRun | null {
   const p = message.payload;
   if (!p || typeof p !== 'object') return null;
-  const parsed = AgentRun.safeParse((p as { run?: unknown }).run);
+  return checkedRun((p as { run?: unknown }).run);
+}
+
+function checkedRun(run: unknown): AgentRun | null {
+  const parsed = AgentRun.safeParse(run);
   return parsed.success ? parsed.data : null;
 }
 
@@ -74,10 +79,8 @@ export class AgentRuns {
 
   private fromMirror(conversationId: number, except: ReadonlySet<number>): Tracked | null {
     if (!this.deps.runsAgents(conversationId)) return null;
-    const recent = this.deps.recentMessages(conversationId);
-    for (let i = recent.length - 1; i >= 0; i--) {
-      const m = recent[i]!;
-      const run = except.has(m.id) ? null : runOf(m);
+    for (const m of this.deps.recentRuns(conversationId)) {
+      const run = except.has(m.id) ? null : checkedRun(m.run);
       if (run) return { run, createdAt: m.createdAt, id: m.id };
     }
     return null;

@@ -102,7 +102,7 @@ export class Attention {
     });
     this.agentRuns = new AgentRuns({
       events,
-      recentMessages: (id) => mirror.messages.page(id, 50).items,
+      recentRuns: (id) => mirror.attention.recentRuns(id, 50),
       runsAgents: (id) => {
         const row = mirror.conversations.getRow(id);
         const account = row ? mirror.accounts.get(row.accountId) : undefined;

@@ -16,11 +16,19 @@ export interface ConversationFacts {
   unreadCount: number;
 }
 
+/** A message's stated agent run (`payload.run`, unchecked), for the run state of a conversation. */
+export interface RunMark {
+  id: number;
+  createdAt: number;
+  run: unknown;
+}
+
 export class AttentionRepo {
   private readonly unreadTotalStmt;
   private readonly waitingStmt;
   private readonly factsStmt;
   private readonly moreMessagesStmt;
+  private readonly recentRunsStmt;
 
   constructor(sqlite: BetterSqlite3.Database) {
     this.unreadTotalStmt = sqlite.prepare<[], { total: number | null }>('SELECT sum(unread_count) AS total FROM conversations WHERE muted = 0 AND unread_count > 0');
@@ -39,6 +47,19 @@ export class AttentionRepo {
     // page a catch-up brought it (20,000 rows: ~650 µs a page, this ~5-8 µs; 200 rows: 8 against
     // 5 µs), and a count from a LIMITed subquery paid a co-routine per row (15-20 µs).
     this.moreMessagesStmt = sqlite.prepare<[number, number], number>('SELECT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ? LIMIT 1 OFFSET ?)').pluck();
+    // Three columns of the rows that state a run, not every column of the newest page as
+    // messages: every agent conversation on the first inbox page asks this once.
+    this.recentRunsStmt = sqlite.prepare<[number, number], RunMark>(
+      `SELECT id, createdAt, run FROM (
+         SELECT id, created_at AS createdAt, seq,
+                CASE WHEN payload IS NOT NULL AND json_valid(payload) THEN json_extract(payload, '$.run') END AS run
+           FROM messages
+          WHERE conversation_id = ? AND deleted_at IS NULL
+          ORDER BY created_at DESC, seq DESC, id DESC
+          LIMIT ?)
+        WHERE run IS NOT NULL
+        ORDER BY createdAt DESC, seq DESC, id DESC`,
+    );
   }
 
   unreadTotal(): number {
@@ -53,6 +74,11 @@ export class AttentionRepo {
     const row = this.factsStmt.get(conversationId);
     if (!row) return null;
     return { accountId: row.accountId, visitorName: row.visitorName, muted: row.muted === 1, status: row.status as ConversationFacts['status'], unreadCount: row.unreadCount };
+  }
+
+  /** Of the conversation's newest `limit` messages (display order), those whose payload states a run, newest first. */
+  recentRuns(conversationId: number, limit: number): RunMark[] {
+    return this.recentRunsStmt.all(conversationId, limit);
   }
 
   /** Whether the conversation holds more than `n` messages (deleted ones too). */
