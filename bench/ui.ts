@@ -18,7 +18,7 @@
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { startTrace, threadTimes, type ThreadTimes } from './lib/chromium-trace';
+import { marks, startTrace, threadTimes, type ThreadTimes } from './lib/chromium-trace';
 import { builtWebEntry, sized, type Bench } from './lib/context';
 import { FONT_CATEGORY, timeline, type Timeline } from './lib/trace-timeline';
 import { inboxSpec, profile } from './lib/fixtures';
@@ -144,10 +144,25 @@ async function freshBrowserMount(url: string, cookies: Cookies, traced: boolean)
     const context = await instrumentedContext(browser, cookies);
     const page = await context.newPage();
     const stop = traced ? await startTrace(await context.newCDPSession(page), [FONT_CATEGORY]) : null;
+    // UI_CPU_PROFILE=<dir>: the traced load's JavaScript sampled from navigation to the rows (a
+    // .cpuprofile; build with SB_NO_MINIFY=1 to read the renderer's function names).
+    const profileDir = traced ? process.env.UI_CPU_PROFILE : undefined;
+    const profiler = profileDir ? await context.newCDPSession(page) : null;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.setSamplingInterval', { interval: 100 });
+      await profiler.send('Profiler.start');
+    }
     await page.goto(url);
     const m = await mount(page);
+    const cpuProfile = profiler ? (await profiler.send('Profiler.stop')).profile : null;
     if (!stop) return { mount: m, cpu: null, timeline: null };
     const events = await stop();
+    if (cpuProfile && profileDir) {
+      // The mount's window in the profile's clock (the trace's): bench:page to bench:rows.
+      const [from, to] = marks(events, 'bench:page', 'bench:rows');
+      writeFileSync(join(profileDir, `ui-first-mount-${Date.now()}.cpuprofile`), JSON.stringify({ ...cpuProfile, mountWindow: { from: from.ts, to: to.ts } }));
+    }
     // BENCH_TRACE_OUT=<file>: the traced load's events, for chrome://tracing or Perfetto.
     if (process.env.BENCH_TRACE_OUT) writeFileSync(process.env.BENCH_TRACE_OUT, JSON.stringify({ traceEvents: events }));
     return { mount: m, cpu: threadTimes(events, 'bench:page', 'bench:rows'), timeline: timeline(events, 'bench:page', 'bench:rows') };

@@ -351,6 +351,32 @@ describe('useConversationDetails', () => {
     expect(result.current?.conversationId).toBe(2);
   });
 
+  it('changes while a load is on its way ask for one more load after it, not one each; an equal answer keeps the shown object', async () => {
+    const answers: ReturnType<typeof deferred<ConversationDetails>>[] = [];
+    const fake = installFakeApi({
+      'conversations.details': () => {
+        const next = deferred<ConversationDetails>();
+        answers.push(next);
+        return next.promise;
+      },
+    });
+    const { result } = renderHook(() => useConversationDetails(conversation(1)));
+    expect(fake.callsOf('conversations.details')).toHaveLength(1);
+    for (let i = 0; i < 5; i++) act(() => fake.emit('conversations.changed', { accountId: 1, conversationIds: [1] }));
+    expect(fake.callsOf('conversations.details')).toHaveLength(1);
+    await act(async () => answers[0]!.resolve(details(1, { conversationCount: 2 })));
+    await waitFor(() => expect(fake.callsOf('conversations.details')).toHaveLength(2));
+    expect(result.current?.conversationCount).toBe(2);
+    const shown = result.current;
+    await act(async () => answers[1]!.resolve(details(1, { conversationCount: 2 })));
+    expect(result.current).toBe(shown);
+    expect(fake.callsOf('conversations.details')).toHaveLength(2);
+    act(() => fake.emit('conversations.changed', { accountId: 1, conversationIds: [1] }));
+    expect(fake.callsOf('conversations.details')).toHaveLength(3);
+    await act(async () => answers[2]!.resolve(details(1, { conversationCount: 3 })));
+    expect(result.current?.conversationCount).toBe(3);
+  });
+
   it('a failed load keeps what was shown and is logged', async () => {
     let fail = false;
     const fake = installFakeApi({

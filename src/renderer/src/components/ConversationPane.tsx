@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationStatus, ConversationSummary } from '../../../shared/domain';
 import { api } from '../api';
@@ -37,28 +37,31 @@ interface Props {
 export function ConversationPane({ conversation, visitorTyping, aiTyping = false, aiReplies = false, draft, onDraft, onStatus, onLeave, replyRef, scrollToMessageId, canSend, confirmLinksInPage }: Props) {
   const { t, i18n } = useTranslation();
   const { run } = useNotices();
-  const { messages, loading, hasOlder, loadOlder } = useMessages(conversation.id);
   // Counts the replies sent: each takes the window back to the newest row.
   const [sent, setSent] = useState(0);
   const typingSent = useRef<{ on: boolean; timer: ReturnType<typeof setTimeout> | null }>({ on: false, timer: null });
   const [sendError, setSendError] = useState<string | null>(null);
 
   // Seeing the conversation marks it read (and tells the visitor, where the backend supports it):
-  // only while the window is visible and focused, never behind the owner's back.
+  // only while the window is visible and focused, never behind the owner's back. Checked again
+  // whenever the number of messages changes (PaneMessages calls it).
+  const markIfSeen = useRef(() => {});
   useEffect(() => {
-    const markIfSeen = () => {
+    const mark = () => {
       if (conversation.unreadCount > 0 && document.visibilityState === 'visible' && document.hasFocus()) {
         void run(t('notice.markRead'), () => api().invoke('conversations.markRead', { conversationId: conversation.id }));
       }
     };
-    markIfSeen();
-    window.addEventListener('focus', markIfSeen);
-    document.addEventListener('visibilitychange', markIfSeen);
+    markIfSeen.current = mark;
+    mark();
+    window.addEventListener('focus', mark);
+    document.addEventListener('visibilitychange', mark);
     return () => {
-      window.removeEventListener('focus', markIfSeen);
-      document.removeEventListener('visibilitychange', markIfSeen);
+      window.removeEventListener('focus', mark);
+      document.removeEventListener('visibilitychange', mark);
     };
-  }, [conversation.id, conversation.unreadCount, messages.length, run, t]);
+  }, [conversation.id, conversation.unreadCount, run, t]);
+  const onMessageCount = useCallback(() => markIfSeen.current(), []);
 
   const setTyping = (on: boolean) => {
     const state = typingSent.current;
@@ -156,14 +159,12 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
           ×
         </button>
       </header>
-      <MessageWindow
+      <PaneMessages
+        conversationId={conversation.id}
+        onMessageCount={onMessageCount}
         label={t('pane.messages')}
-        messages={messages}
-        loading={loading}
         loadingText={t('pane.loading')}
         typing={visitorTyping || aiTyping ? t('pane.typing', { name: visitorTyping ? name : t('pane.assistant') }) : null}
-        hasOlder={hasOlder}
-        loadOlder={loadOlder}
         lang={i18n.language}
         confirmLinksInPage={confirmLinksInPage}
         visitor={conversation.visitorName}
@@ -215,3 +216,16 @@ export function ConversationPane({ conversation, visitorTyping, aiTyping = false
     </section>
   );
 }
+
+type WindowProps = Omit<Parameters<typeof MessageWindow>[0], 'messages' | 'loading' | 'hasOlder' | 'loadOlder'>;
+
+/**
+ * The messages live here, not in the pane: a live change (an agent run: every frame) draws only
+ * the window again, not the header and composer with their thirty-odd texts (bench openmanusui).
+ */
+const PaneMessages = memo(function PaneMessages({ conversationId, onMessageCount, ...rest }: WindowProps & { conversationId: number; onMessageCount: () => void }) {
+  const { messages, loading, hasOlder, loadOlder } = useMessages(conversationId);
+  const count = messages.length;
+  useEffect(() => onMessageCount(), [count, onMessageCount]);
+  return <MessageWindow {...rest} messages={messages} loading={loading} hasOlder={hasOlder} loadOlder={loadOlder} />;
+});

@@ -122,18 +122,30 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
   }, []);
+  // What nothing on the first screen needs is asked for once the first list page has been drawn:
+  // asked with it, the answers were computed by the core and delivered to the page while the
+  // first rows rendered (bench ui, first mount in a fresh browser).
+  const [listShown, setListShown] = useState(false);
   useEffect(() => {
+    if (listShown || list.loading) return;
+    // A task after the one that drew the rows (that one also runs this effect).
+    const timer = setTimeout(() => setListShown(true), 0);
+    return () => clearTimeout(timer);
+  }, [listShown, list.loading]);
+  useEffect(() => {
+    if (!listShown) return;
     void api()
       .invoke('app.info')
       .then((info) => setMode(info.mode))
       .catch((e: unknown) => logFailure('app.info', e));
-  }, []);
+  }, [listShown]);
   useEffect(() => {
+    if (!listShown) return;
     void api()
       .invoke('demo.status')
       .then((s) => setDemoUrl(s.visitorUrl))
       .catch((e: unknown) => logFailure('demo.status', e));
-  }, [accounts.length]);
+  }, [accounts.length, listShown]);
 
   // The open conversation comes from the list when it is there, or is fetched (search results,
   // another filter), and fetched again when it changes.
@@ -151,10 +163,11 @@ export function Inbox({ accounts: reported, connected, outbox, progress, setting
 
   // Typing and read events are subscribed only for the open conversation.
   useEffect(() => {
+    if (!listShown && openId === null) return;
     void api()
       .invoke('conversations.watch', { conversationIds: openId === null ? [] : [openId] })
       .catch((e: unknown) => logFailure('conversations.watch', e));
-  }, [openId]);
+  }, [openId, listShown]);
 
   useApiEvent('typing', (e) => {
     if (e.who === 'ai') {

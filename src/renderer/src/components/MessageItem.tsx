@@ -1,9 +1,8 @@
 import { memo, type Ref } from 'react';
-import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { Message } from '../../../shared/domain';
 import { api } from '../api';
 import { dateTime, dayLabel, timeOfDay } from '../lib/format';
-import { useVisitorName } from '../lib/names';
 import { MessageText } from './MessageText';
 import { useNotices } from './Notices';
 import { TimelineStep } from './TimelineStep';
@@ -12,6 +11,17 @@ import { TimelineStep } from './TimelineStep';
 interface Placed {
   index: number;
   measure: Ref<HTMLLIElement>;
+}
+
+/**
+ * The window's texts, looked up by the window once and handed to its rows. The window mounts a
+ * row for every row that scrolls in (an agent run: one a frame), and `useTranslation` in a row
+ * copies the whole i18next instance on each mount (react-i18next's wrapper), a tenth of the
+ * page's script in bench openmanusui. Both change with the language, so the rows draw again then.
+ */
+export interface RowTexts {
+  t: TFunction;
+  visitorName: (raw: string | null | undefined) => string;
 }
 
 export const DayRow = memo(function DayRow({ at, lang, index, measure }: Placed & { at: number; lang: string }) {
@@ -36,7 +46,9 @@ export const MessageItem = memo(function MessageItem({
   onToggle,
   index,
   measure,
+  texts,
 }: Placed & {
+  texts: RowTexts;
   message: Message;
   showDay: boolean;
   /** The previous message is someone else's: a room member's name is shown above this one. */
@@ -50,11 +62,10 @@ export const MessageItem = memo(function MessageItem({
   open: boolean;
   onToggle: (id: number) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, visitorName } = texts;
   const { run } = useNotices();
-  const visitorName = useVisitorName();
   // An agent's steps, tool calls and results: compact rows of the timeline, not bubbles.
-  if (m.kind === 'event') return <TimelineStep message={m} lang={lang} open={open} onToggle={onToggle} index={index} measure={measure} />;
+  if (m.kind === 'event') return <TimelineStep message={m} lang={lang} open={open} onToggle={onToggle} index={index} measure={measure} t={t} />;
   if (m.kind === 'system') {
     const failed = (m.payload as { run?: unknown } | null)?.run;
     return (

@@ -1,10 +1,12 @@
-import { defaultRangeExtractor, useVirtualizer, type Range, type VirtualItem } from '@tanstack/react-virtual';
+import { defaultRangeExtractor, measureElement as measureRow, useVirtualizer, type Range, type VirtualItem, type Virtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type FocusEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../shared/domain';
 import { logFailure } from '../lib/errors';
 import { messageRows, rowIndexByKey, type MessageRow } from '../lib/message-rows';
+import { useVisitorName } from '../lib/names';
 import { ReadingPlace } from '../lib/reading-place';
-import { DayRow, MessageItem } from './MessageItem';
+import { DayRow, MessageItem, type RowTexts } from './MessageItem';
 
 /** A one-line bubble or timeline row; measured rows replace it once drawn. */
 const ESTIMATE = 44;
@@ -17,6 +19,20 @@ const OVERSCAN = 8;
 const AT_END = 40;
 /** This close to the top, the next older page loads. */
 const NEAR_TOP = 80;
+
+/**
+ * Rows whose height does not depend on their text (a day divider, a closed timeline step: one
+ * line, cut with an ellipsis) are estimated at the height the last such row measured. A row
+ * whose first measurement differs from its estimate makes the virtualizer move the end and render
+ * the window once more, with another forced layout: an agent run adds a step row every frame
+ * (bench openmanusui). Other rows (bubbles, notes) wrap with their text and keep ESTIMATE.
+ */
+type Shape = 'day' | 'step';
+function shapeOf(row: MessageRow | undefined, opened: ReadonlySet<number>): Shape | null {
+  if (!row) return null;
+  if (row.kind === 'day') return 'day';
+  return row.message.kind === 'event' && !opened.has(row.message.id) ? 'step' : null;
+}
 
 interface Props {
   label: string;
@@ -67,6 +83,29 @@ export const MessageWindow = memo(function MessageWindow({ label, messages, load
   }, [place]);
   // The row holding keyboard focus stays drawn wherever the window goes, so focus is never lost.
   const focusedKey = useRef<string | number | null>(null);
+  const { t } = useTranslation();
+  const visitorName = useVisitorName();
+  const texts = useMemo<RowTexts>(() => ({ t, visitorName }), [t, visitorName]);
+  const [learnt] = useState(() => new Map<Shape, number>());
+  // Stable between renders of the same rows: the virtualizer lays every row out again whenever
+  // its key function changes, and it renders on every scroll and measurement.
+  const getItemKey = useCallback((i: number) => rows[i]!.key, [rows]);
+  const estimateSize = useCallback(
+    (i: number) => {
+      const shape = shapeOf(rows[i], opened);
+      return (shape && learnt.get(shape)) ?? (shape === 'day' ? DAY_ESTIMATE : ESTIMATE);
+    },
+    [rows, opened, learnt],
+  );
+  const measureElement = useCallback(
+    (el: Element, entry: ResizeObserverEntry | undefined, instance: Virtualizer<HTMLDivElement, Element>) => {
+      const size = measureRow(el, entry, instance);
+      const shape = shapeOf(rows[instance.indexFromElement(el)], opened);
+      if (shape && size > 0) learnt.set(shape, size);
+      return size;
+    },
+    [rows, opened, learnt],
+  );
 
   const rangeExtractor = useCallback(
     (range: Range) => {
@@ -83,8 +122,9 @@ export const MessageWindow = memo(function MessageWindow({ label, messages, load
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (i) => (rows[i]?.kind === 'day' ? DAY_ESTIMATE : ESTIMATE),
-    getItemKey: (i) => rows[i]!.key,
+    estimateSize,
+    getItemKey,
+    measureElement,
     gap: GAP,
     overscan: OVERSCAN,
     rangeExtractor,
@@ -183,6 +223,7 @@ export const MessageWindow = memo(function MessageWindow({ label, messages, load
             opened={opened}
             onToggle={toggle}
             measure={virtualizer.measureElement}
+            texts={texts}
           />
         ))}
       </ul>
@@ -210,6 +251,7 @@ function WindowRow({
   opened,
   onToggle,
   measure,
+  texts,
 }: {
   item: VirtualItem;
   before: VirtualItem | undefined;
@@ -221,6 +263,7 @@ function WindowRow({
   opened: ReadonlySet<number>;
   onToggle: (id: number) => void;
   measure: (node: HTMLLIElement | null) => void;
+  texts: RowTexts;
 }) {
   // The flex gap comes twice around the spacer: once before it, once after.
   const skipped = before && before.index !== item.index - 1 ? item.start - before.end - 2 * GAP : 0;
@@ -249,6 +292,7 @@ function WindowRow({
         onToggle={onToggle}
         index={item.index}
         measure={measure}
+        texts={texts}
       />
     </>
   );

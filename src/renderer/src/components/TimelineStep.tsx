@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { useId, useMemo, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../shared/domain';
@@ -11,8 +12,8 @@ import { eventView, previewJson } from '../lib/timeline';
  * is open is kept by the list: the windowed list unmounts rows scrolled far away, and an opened
  * row must still be open when the reader scrolls back.
  */
-export function TimelineStep({ message, lang, open, onToggle, index, measure }: { message: Message; lang: string; open: boolean; onToggle: (id: number) => void; index: number; measure: Ref<HTMLLIElement> }) {
-  const { t } = useTranslation();
+export function TimelineStep({ message, lang, open, onToggle, index, measure, t }: { message: Message; lang: string; open: boolean; onToggle: (id: number) => void; index: number; measure: Ref<HTMLLIElement>; t: TFunction }) {
+  // `t` comes from the window (MessageItem's RowTexts): a row mounts whenever it scrolls in.
   const detailsId = useId();
   const view = useMemo(() => eventView(message), [message]);
   const kindLabel = view.error ? t('timeline.error') : view.step ? t('timeline.step') : t('timeline.event');
