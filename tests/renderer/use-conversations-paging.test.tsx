@@ -92,7 +92,7 @@ describe('useConversations paging', () => {
     expect(fake.callsOf('conversations.page')).toHaveLength(4);
   });
 
-  it('a burst of change events refreshes once, 50 ms after the first; none after unmount', async () => {
+  it('a burst of change events refreshes once, 50 ms after the first, a flood every 250 ms; none after unmount', async () => {
     vi.useFakeTimers();
     const fake = installFakeApi({ 'conversations.page': (): Page => ({ items: rows(1, 2), nextCursor: null, counts: countsOf(rows(1, 2)) }) });
     const { result, unmount } = renderHook(() => useConversations('active'));
@@ -107,8 +107,11 @@ describe('useConversations paging', () => {
     expect(fake.callsOf('conversations.page')).toHaveLength(1);
     await act(() => vi.advanceTimersByTimeAsync(1));
     expect(fake.callsOf('conversations.page')).toHaveLength(2);
+    // Changes keep coming: the next refresh starts 250 ms after the last one did.
     act(() => fake.emit('conversations.changed', { accountId: 1, conversationIds: [1] }));
-    await act(() => vi.advanceTimersByTimeAsync(50));
+    await act(() => vi.advanceTimersByTimeAsync(249));
+    expect(fake.callsOf('conversations.page')).toHaveLength(2);
+    await act(() => vi.advanceTimersByTimeAsync(1));
     expect(fake.callsOf('conversations.page')).toHaveLength(3);
 
     act(() => fake.emit('conversations.changed', { accountId: 1, conversationIds: [1] }));

@@ -105,4 +105,11 @@ describe('rows of the windowed pane', () => {
     expect(index.get(5)).toBe(3);
     expect(index.get(7)).toBe(after.length - 1);
   });
+
+  it('tells days apart at local midnight exactly, and across a day without messages', () => {
+    const midnight = new Date(2026, 5, 2).getTime();
+    const rows = messageRows([message(1, midnight - 1), message(2, midnight), message(3, midnight + day - 1), message(4, midnight + 3 * day), message(5, midnight + 3 * day + 1)]);
+    expect(rows.filter((r) => r.kind === 'day').map((r) => r.key)).toEqual(['day:20260601', 'day:20260602', 'day:20260605']);
+    expect(rows.flatMap((r) => (r.kind === 'message' && r.showDay ? [r.key] : []))).toEqual([1, 2, 4]);
+  });
 });

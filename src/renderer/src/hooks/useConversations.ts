@@ -2,11 +2,16 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { ConversationFilter, ConversationSummary, StatusCounts } from '../../../shared/domain';
 import { api } from '../api';
-import { errorText } from '../lib/errors';
+import { CoalescedLoad } from '../lib/coalesced-load';
+import { errorText, logFailure } from '../lib/errors';
 import { useApiEvent } from './useApiEvent';
 
 const PAGE = 100;
 const emptyCounts: StatusCounts = { active: 0, resolved: 0, closed: 0, all: 0 };
+/** A change refreshes the list after this; a burst of changes refreshes once… */
+const CHANGE_DELAY_MS = 50;
+/** …and while changes keep coming (an agent run: ~100 a second), at most this often. */
+const CHANGE_GAP_MS = 250;
 
 /** What a list load was for. An answer is used only while its ticket is still the latest one. */
 interface Ticket {
@@ -31,7 +36,6 @@ export function useConversations(filter: ConversationFilter, accountId?: number)
   const cursor = useRef<string | null>(null);
   const loadingMore = useRef<Ticket | null>(null);
   const loaded = useRef(0);
-  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   // Another filter or account shows "loading" and none of the old rows until its first page
   // arrives (state adjusted during render, so no frame shows old rows under the new filter).
@@ -111,21 +115,14 @@ export function useConversations(filter: ConversationFilter, accountId?: number)
     void refresh();
   }, [refresh, filter, accountId]);
 
-  useEffect(
-    () => () => {
-      if (refreshTimer.current) clearTimeout(refreshTimer.current);
-    },
-    [],
-  );
-
-  // Bursts of changes refresh once.
-  useApiEvent('conversations.changed', () => {
-    if (refreshTimer.current) return;
-    refreshTimer.current = setTimeout(() => {
-      refreshTimer.current = null;
-      void refreshRef.current();
-    }, 50);
-  });
+  // Bursts of changes refresh once, and floods a few times a second.
+  const onChange = useRef<CoalescedLoad | null>(null);
+  useEffect(() => {
+    const load = new CoalescedLoad(() => refreshRef.current(), { delayMs: CHANGE_DELAY_MS, gapMs: CHANGE_GAP_MS, oneAtATime: false, onError: (e) => logFailure('conversations.page', e) });
+    onChange.current = load;
+    return () => load.stop();
+  }, []);
+  useApiEvent('conversations.changed', () => onChange.current?.request());
 
   return { items, counts, loading, error, hasMore, loadMore, refresh };
 }
